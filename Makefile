@@ -1,0 +1,46 @@
+# Two commands for a fresh machine: `make run` and `make test`. Everything else is a step they share.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test install assets lint db demo index worker benchmarks clean
+
+run: install assets
+	$(BIN)/marketplace db upgrade
+	$(BIN)/marketplace demo --if-empty
+	$(BIN)/marketplace search sync
+	$(BIN)/marketplace run --host 127.0.0.1 --port $(PORT)
+
+test: install assets
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+# Reinstalled only when the dependency list changes, so a second `make run` starts in seconds.
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+assets: static/dist/.built
+
+static/dist/.built: package.json package-lock.json static/build.mjs $(wildcard static/src/*)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+worker: install
+	$(BIN)/marketplace worker
+
+benchmarks: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules static/dist .pytest_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""Teacher Vacancy Marketplace: schools post vacancies for free, teachers search and apply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: config → extensions → search → blueprints → CLI."""
+    from marketplace import config as settings
+    from marketplace.extensions import csrf, db, limiter, login_manager, migrate
+
+    values = settings.load(config)
+    app = Flask(
+        __name__,
+        instance_path=values["INSTANCE_PATH"],
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(values)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    settings.ensure_secret_key(app.config)
+    settings.refuse_unsafe_production(app.config)
+
+    import marketplace.models  # noqa: F401  (every model registered before the first query)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from marketplace.notifications import delivery
+    from marketplace.search import replica
+
+    replica.init_app(app)
+    delivery.init_app(app)
+
+    from marketplace.web import register_web
+
+    register_web(app)
+
+    from marketplace.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base, TimestampMixin, str_enum
+from marketplace.permissions import Permission, Role, has_permission
+
+if TYPE_CHECKING:
+    from marketplace.organisations.models import Membership
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    email_verified_at: Mapped[dt.datetime | None]
+    last_signed_in_at: Mapped[dt.datetime | None]
+    disabled: Mapped[bool] = mapped_column(default=False)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses sign-in to inactive users
+        return not self.disabled
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def can(self, permission: Permission) -> bool:
+        return has_permission(self.role, permission)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+

@@ -1,0 +1,5 @@
+"""STUB."""
+
+
+class AccountError(Exception):
+    pass

@@ -1,0 +1,1 @@
+"""Server-side events with no personal data, and the funnel built from them."""

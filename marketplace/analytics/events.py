@@ -1,0 +1,23 @@
+"""Recording funnel events: views, searches, applications started and submitted."""
+
+from __future__ import annotations
+
+import enum
+
+from marketplace.analytics.models import Event
+from marketplace.extensions import db
+
+
+class EventName(enum.StrEnum):
+    SEARCH_PERFORMED = "search_performed"
+    VACANCY_VIEWED = "vacancy_viewed"
+    APPLICATION_STARTED = "application_started"
+    APPLICATION_SUBMITTED = "application_submitted"
+    VACANCY_PUBLISHED = "vacancy_published"
+
+
+def record(name: EventName, *, vacancy_id: int | None = None, organisation_id: int | None = None,
+           **properties: str | int | bool | None) -> None:
+    """Add an event to the current transaction; it is kept only if the use-case commits."""
+    db.session.add(Event(name=str(name), vacancy_id=vacancy_id, organisation_id=organisation_id,
+                         properties=properties))

@@ -1,0 +1,1 @@
+"""Jobseekers' applications: their lifecycle and the use-cases that create and move them."""

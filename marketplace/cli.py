@@ -1,0 +1,28 @@
+"""The `marketplace` command: the Flask CLI with the marketplace's own groups added."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register_commands(app: Flask) -> None:
+    from marketplace.accounts.cli import users
+    from marketplace.demo import demo
+    from marketplace.notifications.cli import worker
+    from marketplace.search.cli import search
+
+    for command in (users, demo, search, worker):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from marketplace import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """Teacher Vacancy Marketplace: manage the database, demo data, search index, users and email worker."""

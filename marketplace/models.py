@@ -1,0 +1,23 @@
+"""Every model, imported in one place so Alembic and the tests see the whole schema."""
+
+from marketplace.accounts.models import User
+from marketplace.analytics.models import Event
+from marketplace.applications.models import Application
+from marketplace.moderation.models import AuditEvent, ModerationDecision
+from marketplace.notifications.models import OutboxMessage
+from marketplace.organisations.models import Membership, Organisation
+from marketplace.search.models import SearchChange
+from marketplace.vacancies.models import Vacancy
+
+__all__ = [
+    "Application",
+    "AuditEvent",
+    "Event",
+    "Membership",
+    "ModerationDecision",
+    "Organisation",
+    "OutboxMessage",
+    "SearchChange",
+    "User",
+    "Vacancy",
+]

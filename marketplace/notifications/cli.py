@@ -1,0 +1,7 @@
+"""STUB."""
+import click
+
+
+@click.command()
+def worker():
+    """Send the outbox."""

@@ -1,0 +1,5 @@
+"""STUB."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,1 @@
+"""Schools and trusts, their staff, and their verification."""

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base, TimestampMixin, str_enum
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+
+
+class OrganisationKind(enum.StrEnum):
+    SCHOOL = "school"
+    TRUST = "trust"
+
+
+class MembershipRole(enum.StrEnum):
+    ADMINISTRATOR = "administrator"
+    EDITOR = "editor"
+
+
+class Organisation(TimestampMixin, Base):
+    """A school (identified by its URN) or a trust (identified by its group UID) from the school register."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind))
+    urn: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    uid: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    phase: Mapped[str | None] = mapped_column(sa.String(40))
+    type_name: Mapped[str | None] = mapped_column(sa.String(120))
+    type_group: Mapped[str | None] = mapped_column(sa.String(120))
+    religious_character: Mapped[str | None] = mapped_column(sa.String(120))
+    street: Mapped[str | None] = mapped_column(sa.String(200))
+    locality: Mapped[str | None] = mapped_column(sa.String(200))
+    town: Mapped[str | None] = mapped_column(sa.String(120))
+    county: Mapped[str | None] = mapped_column(sa.String(120))
+    postcode: Mapped[str | None] = mapped_column(sa.String(10), index=True)
+    local_authority: Mapped[str | None] = mapped_column(sa.String(120))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    verified_at: Mapped[dt.datetime | None]
+    trust_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+
+    trust: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="schools")
+    schools: Mapped[list[Organisation]] = relationship(back_populates="trust")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def address(self) -> str:
+        return ", ".join(part for part in (self.street, self.locality, self.town, self.county, self.postcode) if part)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"
+
+
+class Membership(Base):
+    """A member of staff's place in an organisation; it decides which listings and applications they see."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MembershipRole] = mapped_column(str_enum(MembershipRole), default=MembershipRole.EDITOR)
+    created_at: Mapped[dt.datetime] = mapped_column(default=lambda: dt.datetime.now(dt.UTC))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")

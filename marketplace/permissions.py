@@ -1,0 +1,62 @@
+"""Roles and the permissions they carry, as named enum values rather than scattered strings."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    JOBSEEKER = "jobseeker"
+    HIRING_STAFF = "hiring_staff"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.JOBSEEKER: "Jobseeker",
+    Role.HIRING_STAFF: "School or trust staff",
+    Role.MODERATOR: "Moderator",
+    Role.ADMIN: "Administrator",
+}
+
+
+class Permission(enum.StrEnum):
+    # Anyone signed in.
+    ACCOUNT_MANAGE = "account:manage"
+    # Jobseekers.
+    APPLICATION_CREATE = "jobseeker:application:create"
+    APPLICATION_READ_OWN = "jobseeker:application:read"
+    # Hiring staff, always within the organisations they belong to.
+    VACANCY_MANAGE = "organisation:vacancy:manage"
+    APPLICATION_READ_RECEIVED = "organisation:application:read"
+    # Moderators.
+    MODERATION_QUEUE_READ = "moderation:queue:read"
+    MODERATION_VACANCY_DECIDE = "moderation:vacancy:decide"
+    # Administrators.
+    ADMIN_USERS_MANAGE = "admin:user:manage"
+
+
+_MODERATOR = {Permission.ACCOUNT_MANAGE, Permission.MODERATION_QUEUE_READ, Permission.MODERATION_VACANCY_DECIDE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.JOBSEEKER: frozenset(
+        {Permission.ACCOUNT_MANAGE, Permission.APPLICATION_CREATE, Permission.APPLICATION_READ_OWN}
+    ),
+    Role.HIRING_STAFF: frozenset(
+        {Permission.ACCOUNT_MANAGE, Permission.VACANCY_MANAGE, Permission.APPLICATION_READ_RECEIVED}
+    ),
+    Role.MODERATOR: frozenset(_MODERATOR),
+    Role.ADMIN: frozenset(_MODERATOR | {Permission.ADMIN_USERS_MANAGE}),
+}
+
+
+def has_permission(role: Role | str | None, permission: Permission) -> bool:
+    """True when the role carries the permission; an unknown or missing role carries none."""
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,1 @@
+"""Full-text search: the Whoosh index as a replica of the database, and the query object that reads it."""

@@ -1,0 +1,7 @@
+"""STUB."""
+import click
+
+
+@click.group()
+def search():
+    """Search index."""

@@ -1,0 +1,5 @@
+"""STUB: replaced by the search replica implementation."""
+
+
+def init_app(app):
+    pass

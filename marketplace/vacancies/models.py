@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base, TimestampMixin, str_enum, utcnow
+from marketplace.vacancies import vocabulary
+from marketplace.vacancies.lifecycle import PUBLIC_STATUSES, VacancyStatus
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.organisations.models import Organisation
+
+
+class Vacancy(TimestampMixin, Base):
+    """A job advertised by a school or trust."""
+
+    __tablename__ = "vacancies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    title: Mapped[str] = mapped_column(sa.String(200))
+    job_roles: Mapped[list[str]] = mapped_column(default=list)
+    phases: Mapped[list[str]] = mapped_column(default=list)
+    key_stages: Mapped[list[str]] = mapped_column(default=list)
+    subjects: Mapped[list[str]] = mapped_column(default=list)
+    working_patterns: Mapped[list[str]] = mapped_column(default=list)
+    job_share: Mapped[bool] = mapped_column(default=False)
+    contract_type: Mapped[str] = mapped_column(sa.String(20), default="permanent")
+    fixed_term_length: Mapped[str | None] = mapped_column(sa.String(100))
+    parental_leave_cover: Mapped[bool] = mapped_column(default=False)
+    salary: Mapped[str] = mapped_column(sa.String(200))
+    salary_minimum: Mapped[int | None]  # whole pounds a year, when the school gives a range
+    salary_maximum: Mapped[int | None]
+    starts_on: Mapped[dt.date | None]
+    publish_on: Mapped[dt.date]
+    closes_at: Mapped[dt.datetime]
+    ect_status: Mapped[str] = mapped_column(sa.String(20), default="ect_suitable")
+    visa_sponsorship: Mapped[bool] = mapped_column(default=False)
+    about_role: Mapped[str] = mapped_column(sa.Text)
+    what_school_offers: Mapped[str] = mapped_column(sa.Text, default="")
+    how_to_apply: Mapped[str] = mapped_column(sa.String(20), default="marketplace")
+    application_url: Mapped[str | None] = mapped_column(sa.String(500))
+    application_email: Mapped[str | None] = mapped_column(sa.String(320))
+    contact_email: Mapped[str] = mapped_column(sa.String(320))
+    external_reference: Mapped[str | None] = mapped_column(sa.String(100))
+
+    status: Mapped[VacancyStatus] = mapped_column(str_enum(VacancyStatus), default=VacancyStatus.DRAFT, index=True)
+    status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[dt.datetime | None]
+    published_at: Mapped[dt.datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def is_live(self, now: dt.datetime | None = None) -> bool:
+        """Listed for jobseekers: published, publish date reached, closing time still ahead."""
+        now = now or utcnow()
+        return self.status in PUBLIC_STATUSES and self.publish_on <= now.date() and self.closes_at > now
+
+    @property
+    def applies_through_marketplace(self) -> bool:
+        return self.how_to_apply == "marketplace"
+
+    @property
+    def job_role_labels(self) -> list[str]:
+        return vocabulary.labels(vocabulary.JOB_ROLES, self.job_roles)
+
+    @property
+    def phase_labels(self) -> list[str]:
+        return vocabulary.labels(vocabulary.PHASES, self.phases)
+
+    @property
+    def key_stage_labels(self) -> list[str]:
+        return vocabulary.labels(vocabulary.KEY_STAGES, self.key_stages)
+
+    @property
+    def working_pattern_labels(self) -> list[str]:
+        patterns = vocabulary.labels(vocabulary.WORKING_PATTERNS, self.working_patterns)
+        return [*patterns, "Job share"] if self.job_share else patterns
+
+    @property
+    def contract_label(self) -> str:
+        label = vocabulary.CONTRACT_TYPES.get(self.contract_type, self.contract_type)
+        if self.contract_type == "fixed_term" and self.fixed_term_length:
+            label = f"{label} ({self.fixed_term_length})"
+        return f"{label}, covering parental leave" if self.parental_leave_cover else label
+
+    def __repr__(self) -> str:
+        return f"<Vacancy {self.id} {self.status} {self.title!r}>"

@@ -1,0 +1,85 @@
+"""The web layer: blueprints only. Views validate a form, call one service, flash and redirect."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import HTTPException
+
+from marketplace.extensions import db, login_manager
+from marketplace.web import filters, security
+
+SERVICE_NAME = "Teacher Vacancy Marketplace"
+
+
+def register_web(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("marketplace"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["service_name"] = SERVICE_NAME
+    WTFormsHelpers(app)
+    security.init_app(app)
+    filters.init_app(app)
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from marketplace.accounts.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    from marketplace.web.api.views import bp as api_bp
+    from marketplace.web.auth.views import bp as auth_bp
+    from marketplace.web.jobseekers.views import bp as jobseekers_bp
+    from marketplace.web.moderators.views import bp as moderators_bp
+    from marketplace.web.public.views import bp as public_bp
+    from marketplace.web.schools.views import bp as schools_bp
+
+    for blueprint in (public_bp, auth_bp, schools_bp, jobseekers_bp, moderators_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+    _register_error_pages(app)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        if _wants_json():
+            return jsonify(error="csrf", message=error.description), 400
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if _wants_json():
+            return jsonify(error=error.name.lower().replace(" ", "_"), message=error.description), error.code
+        template = f"errors/{error.code}.html"
+        return render_template([template, "errors/generic.html"], error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):  # pragma: no cover - handled above
+            return http_error(error)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error="internal_server_error", message="Something went wrong on our side."), 500
+        return render_template("errors/500.html"), 500
