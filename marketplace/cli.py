@@ -12,6 +12,7 @@ def register_commands(app: Flask) -> None:
     from marketplace.demo import demo
     from marketplace.notifications.cli import worker
     from marketplace.search.cli import search
+    from marketplace.vacancies import tasks  # noqa: F401  (registers the worker's vacancy tasks)
 
     for command in (users, demo, search, worker):
         app.cli.add_command(command)

@@ -27,17 +27,28 @@ class Setting:
 # The single list of settings: the README's table is checked against it by a test.
 SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", "development", "development, testing or production"),
-    Setting("INSTANCE_PATH", None, "folder for the database, index, outbox, uploads and secret key "
-            "(default: ./instance)"),
-    Setting("SECRET_KEY", None, "signs sessions and tokens; generated once into the instance folder when unset"),
+    Setting(
+        "INSTANCE_PATH",
+        None,
+        "folder for the database, index, outbox, uploads and secret key (default: ./instance)",
+    ),
+    Setting(
+        "SECRET_KEY", None, "signs sessions and tokens; generated once into the instance folder when unset"
+    ),
     Setting("DATABASE_URL", None, "SQLAlchemy URL (default: sqlite:///INSTANCE_PATH/marketplace.db)"),
     Setting("SEARCH_INDEX_PATH", None, "Whoosh index folder (default: INSTANCE_PATH/search-index)"),
     Setting("SEARCH_WRITE_TIMEOUT", "10", "seconds to wait for the index write lock", float),
     Setting("BASE_URL", "http://127.0.0.1:5000", "public address used in emails and feeds"),
     Setting("MAIL_BACKEND", "file", "file (INSTANCE_PATH/outbox), console or smtp"),
-    Setting("MAIL_FROM", "Teacher Vacancy Marketplace <no-reply@marketplace.invalid>", "sender of every email"),
-    Setting("MAIL_DELIVER_ON_COMMIT", None, "deliver new emails right after the transaction commits "
-            "(default: yes except in production, where `marketplace worker` sends them)"),
+    Setting(
+        "MAIL_FROM", "Teacher Vacancy Marketplace <no-reply@marketplace.invalid>", "sender of every email"
+    ),
+    Setting(
+        "MAIL_DELIVER_ON_COMMIT",
+        None,
+        "deliver new emails right after the transaction commits "
+        "(default: yes except in production, where `marketplace worker` sends them)",
+    ),
     Setting("MAIL_MAX_ATTEMPTS", "8", "delivery attempts before an email is dead-lettered", int),
     Setting("SMTP_HOST", "localhost", "SMTP server"),
     Setting("SMTP_PORT", "25", "SMTP port", int),
@@ -48,7 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATELIMIT_STORAGE_URL", "memory://", "where rate-limit counters live (redis://… in production)"),
     Setting("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour", "attempts allowed per address"),
     Setting("TOKEN_MAX_AGE_HOURS", "24", "lifetime of email verification and password reset links", int),
-    Setting("SESSION_COOKIE_SECURE", None, "send the session cookie over HTTPS only (default: yes in production)"),
+    Setting(
+        "SESSION_COOKIE_SECURE", None, "send the session cookie over HTTPS only (default: yes in production)"
+    ),
 )
 
 _TRUE = {"1", "true", "yes", "on"}

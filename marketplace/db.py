@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -18,8 +19,17 @@ NAMING_CONVENTION = {
 }
 
 
+# Schools, closing times and publish dates all run on UK time; storage runs on UTC.
+UK = ZoneInfo("Europe/London")
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def uk_today(now: dt.datetime | None = None) -> dt.date:
+    """The date in England at `now`: a listing 'published today' goes live at midnight UK time."""
+    return (now or utcnow()).astimezone(UK).date()
 
 
 class UTCDateTime(sa.types.TypeDecorator):

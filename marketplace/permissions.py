@@ -40,7 +40,11 @@ class Permission(enum.StrEnum):
     ADMIN_USERS_MANAGE = "admin:user:manage"
 
 
-_MODERATOR = {Permission.ACCOUNT_MANAGE, Permission.MODERATION_QUEUE_READ, Permission.MODERATION_VACANCY_DECIDE}
+_MODERATOR = {
+    Permission.ACCOUNT_MANAGE,
+    Permission.MODERATION_QUEUE_READ,
+    Permission.MODERATION_VACANCY_DECIDE,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.JOBSEEKER: frozenset(

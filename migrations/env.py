@@ -17,7 +17,9 @@ target_metadata = db.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=db.engine.url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=db.engine.url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

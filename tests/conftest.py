@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 
 from marketplace import create_app
 from marketplace.extensions import db
@@ -27,7 +29,9 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     if REQUIRE_POSTGRES and not TEST_DATABASE_URL.startswith("postgresql"):
-        pytest.fail("MARKETPLACE_REQUIRE_POSTGRES=1 but MARKETPLACE_TEST_DATABASE_URL is not a PostgreSQL URL")
+        pytest.fail(
+            "MARKETPLACE_REQUIRE_POSTGRES=1 but MARKETPLACE_TEST_DATABASE_URL is not a PostgreSQL URL"
+        )
     if TEST_DATABASE_URL:
         engine = sa.create_engine(TEST_DATABASE_URL)
         try:
@@ -85,8 +89,8 @@ def truncate_all(engine: sa.Engine) -> None:
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            for table in tables:
-                connection.execute(sa.text(f"DELETE FROM {table}"))
+            for table in db.metadata.sorted_tables[::-1]:
+                connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -95,9 +99,27 @@ def app_config(tmp_path, migrated_database) -> dict:
     return make_config(tmp_path, migrated_database)
 
 
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept across the suite's many apps, so each test doesn't recompile them."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedBytecodeCache()
+
+
 @pytest.fixture
 def app(app_config):
     application = create_app(app_config)
+    application.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with application.app_context():
         yield application
         db.session.remove()
@@ -105,6 +127,39 @@ def app(app_config):
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own application context, as a real server does.
+
+    Without this, requests would share the test's context: its `g` (and so Flask-Login's cached user)
+    and its database session, hiding bugs that only appear across requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
+
+
+def sign_in_as(client, user) -> None:
+    """Start a signed-in session for `user` (the sign-in form itself is tested in tests/web/test_auth*)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def outbox():
+    """The emails queued so far, oldest first."""
+    from marketplace.notifications.models import OutboxMessage
+
+    def messages(**filters):
+        db.session.expire_all()  # the worker writes on its own connections
+        query = sa.select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)
+        return list(db.session.scalars(query))
+
+    return messages

@@ -105,7 +105,9 @@ class VacancyFactory(BaseFactory):
 
     class Params:
         published = factory.Trait(status=VacancyStatus.PUBLISHED, published_at=factory.LazyFunction(utcnow))
-        pending = factory.Trait(status=VacancyStatus.PENDING_REVIEW, submitted_at=factory.LazyFunction(utcnow))
+        pending = factory.Trait(
+            status=VacancyStatus.PENDING_REVIEW, submitted_at=factory.LazyFunction(utcnow)
+        )
 
 
 class ApplicationFactory(BaseFactory):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -36,9 +37,13 @@ class User(UserMixin, TimestampMixin, Base):
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 
+    def get_id(self) -> str:
+        """The session's user id, bound to the current password: changing it signs out every other session."""
+        fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return f"{self.id}.{fingerprint}"
+
     def can(self, permission: Permission) -> bool:
         return has_permission(self.role, permission)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
-

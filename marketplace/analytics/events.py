@@ -16,8 +16,14 @@ class EventName(enum.StrEnum):
     VACANCY_PUBLISHED = "vacancy_published"
 
 
-def record(name: EventName, *, vacancy_id: int | None = None, organisation_id: int | None = None,
-           **properties: str | int | bool | None) -> None:
+def record(
+    name: EventName,
+    *,
+    vacancy_id: int | None = None,
+    organisation_id: int | None = None,
+    **properties: str | int | bool | None,
+) -> None:
     """Add an event to the current transaction; it is kept only if the use-case commits."""
-    db.session.add(Event(name=str(name), vacancy_id=vacancy_id, organisation_id=organisation_id,
-                         properties=properties))
+    db.session.add(
+        Event(name=str(name), vacancy_id=vacancy_id, organisation_id=organisation_id, properties=properties)
+    )

@@ -59,10 +59,14 @@ class IllegalTransition(Exception):
     def __init__(self, status: ApplicationStatus, action: ApplicationAction):
         self.status = status
         self.action = action
-        super().__init__(f"An application that is {status.label.lower()} cannot be given the action '{action}'.")
+        super().__init__(
+            f"An application that is {status.label.lower()} cannot be given the action '{action}'."
+        )
 
 
-def allowed_actions(status: ApplicationStatus, actions: frozenset[ApplicationAction]) -> list[ApplicationAction]:
+def allowed_actions(
+    status: ApplicationStatus, actions: frozenset[ApplicationAction]
+) -> list[ApplicationAction]:
     return [a for a in actions if status in TRANSITIONS[a][0]]
 
 

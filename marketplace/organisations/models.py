@@ -51,7 +51,9 @@ class Organisation(TimestampMixin, Base):
 
     trust: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="schools")
     schools: Mapped[list[Organisation]] = relationship(back_populates="trust")
-    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
 
     @property
     def verified(self) -> bool:
@@ -59,7 +61,9 @@ class Organisation(TimestampMixin, Base):
 
     @property
     def address(self) -> str:
-        return ", ".join(part for part in (self.street, self.locality, self.town, self.county, self.postcode) if part)
+        return ", ".join(
+            part for part in (self.street, self.locality, self.town, self.county, self.postcode) if part
+        )
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
@@ -73,7 +77,9 @@ class Membership(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[MembershipRole] = mapped_column(str_enum(MembershipRole), default=MembershipRole.EDITOR)
     created_at: Mapped[dt.datetime] = mapped_column(default=lambda: dt.datetime.now(dt.UTC))
 

@@ -1,7 +1,111 @@
-"""STUB."""
+"""`marketplace search sync | rebuild | verify`: keep this node's index replica in step with the database."""
+
+from __future__ import annotations
+
 import click
+from flask import current_app
+from flask.cli import AppGroup
+from whoosh.index import LockError
+
+from marketplace.extensions import db
+from marketplace.search.index import IndexOutdated, IndexUnreadable, SearchIndex
+from marketplace.search.replica import VerifyReport, rebuild, sync, verify
+
+search = AppGroup("search", help="Keep this node's search index in step with the database.")
 
 
-@click.group()
-def search():
-    """Search index."""
+def _index() -> SearchIndex:
+    return SearchIndex.from_config(current_app.config)
+
+
+def _changes(count: int) -> str:
+    return f"{count} change{'' if count == 1 else 's'}"
+
+
+def _vacancies(count: int) -> str:
+    return f"{count} vacanc{'y' if count == 1 else 'ies'}"
+
+
+@search.command("sync")
+def sync_command() -> None:
+    """Apply the logged changes this index has not applied yet."""
+    index = _index()
+    try:
+        report = sync(index, db.session)
+    except LockError as error:
+        raise click.ClickException(f"{error}; try again shortly.") from error
+    except (IndexOutdated, IndexUnreadable) as error:
+        raise click.ClickException(str(error)) from error
+    if report.reloaded:
+        click.echo(
+            f"Loaded {_vacancies(report.vacancies)} into the new search index at {index.path} "
+            f"(up to change {report.last_change_id})."
+        )
+    elif report.applied:
+        click.echo(
+            f"Applied {_changes(report.applied)} ({_vacancies(report.vacancies)}) to the search index "
+            f"(up to change {report.last_change_id})."
+        )
+    else:
+        click.echo(f"Applied 0 changes: the search index is up to date (change {report.last_change_id}).")
+
+
+@search.command("rebuild")
+def rebuild_command() -> None:
+    """Recreate the index from the database, beside the live one, then swap it in."""
+    index = _index()
+    try:
+        report = rebuild(index, db.session)
+    except LockError as error:
+        raise click.ClickException(f"{error}; try again shortly.") from error
+    click.echo(
+        f"Rebuilt the search index at {index.path} with {_vacancies(report.vacancies)} "
+        f"(up to change {report.last_change_id})."
+    )
+
+
+@search.command("verify")
+@click.pass_context
+def verify_command(context: click.Context) -> None:
+    """Compare the index with the database; exit with status 1 when they differ."""
+    index = _index()
+    try:
+        report = verify(index, db.session)
+    except IndexUnreadable as error:
+        raise click.ClickException(str(error)) from error
+    if report.in_sync:
+        position = "" if report.last_change_id is None else f", up to change {report.last_change_id}"
+        click.echo(
+            f"The search index matches the database: {_vacancies(report.expected)} published{position}."
+        )
+        if report.pending_changes:
+            click.echo(f"{_changes(report.pending_changes)} logged since then wait for the next sync.")
+        return
+    click.echo("The search index differs from the database:", err=True)
+    for line in _differences(report):
+        click.echo(f"  {line}", err=True)
+    if report.pending_changes and not report.outdated:
+        click.echo(
+            f"{_changes(report.pending_changes)} not applied yet: `marketplace search sync` may "
+            "settle this; otherwise run `marketplace search rebuild`.",
+            err=True,
+        )
+    else:
+        click.echo("Run `marketplace search rebuild` to recreate it.", err=True)
+    context.exit(1)
+
+
+def _differences(report: VerifyReport) -> list[str]:
+    def ids(values: list[int]) -> str:
+        return ", ".join(str(value) for value in values)
+
+    lines = []
+    if report.outdated:
+        lines.append("built for another version of the search schema")
+    if report.missing:
+        lines.append(f"missing from the index ({len(report.missing)}): vacancy {ids(report.missing)}")
+    if report.extra:
+        lines.append(f"in the index but not published ({len(report.extra)}): vacancy {ids(report.extra)}")
+    if report.stale:
+        lines.append(f"out of date in the index ({len(report.stale)}): vacancy {ids(report.stale)}")
+    return lines

@@ -67,20 +67,35 @@ TRANSITIONS: dict[VacancyAction, tuple[frozenset[VacancyStatus], VacancyStatus]]
 PUBLIC_STATUSES = frozenset({S.PUBLISHED})
 
 
+# How each action reads in a sentence: "This listing is live, so it cannot be sent for review."
+ACTION_PHRASES = {
+    A.SUBMIT: "sent for review",
+    A.APPROVE: "approved",
+    A.REJECT: "rejected",
+    A.REVISE: "revised",
+    A.PUBLISH_SCHEDULED: "published",
+    A.CLOSE: "closed",
+    A.EXPIRE: "expired",
+    A.REMOVE: "removed",
+}
+
+
 class IllegalTransition(Exception):
     """An action that the lifecycle does not allow from the vacancy's current status."""
 
     def __init__(self, status: VacancyStatus, action: VacancyAction):
         self.status = status
         self.action = action
-        super().__init__(f"A vacancy that is {status.label.lower()} cannot be given the action '{action}'.")
+        super().__init__(f"This listing is {status.label.lower()}, so it cannot be {ACTION_PHRASES[action]}.")
 
 
 def allowed_actions(status: VacancyStatus) -> list[VacancyAction]:
     return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
 
 
-def next_status(status: VacancyStatus, action: VacancyAction, *, publish_date_reached: bool = True) -> VacancyStatus:
+def next_status(
+    status: VacancyStatus, action: VacancyAction, *, publish_date_reached: bool = True
+) -> VacancyStatus:
     """The status after `action`, or IllegalTransition. Pure: every fact it needs is an argument."""
     sources, target = TRANSITIONS[action]
     if status not in sources:

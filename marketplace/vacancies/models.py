@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base, TimestampMixin, str_enum, utcnow
+from marketplace.db import Base, TimestampMixin, str_enum, uk_today, utcnow
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES, VacancyStatus
 
@@ -21,7 +21,9 @@ class Vacancy(TimestampMixin, Base):
     __tablename__ = "vacancies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -50,7 +52,9 @@ class Vacancy(TimestampMixin, Base):
     contact_email: Mapped[str] = mapped_column(sa.String(320))
     external_reference: Mapped[str | None] = mapped_column(sa.String(100))
 
-    status: Mapped[VacancyStatus] = mapped_column(str_enum(VacancyStatus), default=VacancyStatus.DRAFT, index=True)
+    status: Mapped[VacancyStatus] = mapped_column(
+        str_enum(VacancyStatus), default=VacancyStatus.DRAFT, index=True
+    )
     status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[dt.datetime | None]
     published_at: Mapped[dt.datetime | None]
@@ -61,7 +65,7 @@ class Vacancy(TimestampMixin, Base):
     def is_live(self, now: dt.datetime | None = None) -> bool:
         """Listed for jobseekers: published, publish date reached, closing time still ahead."""
         now = now or utcnow()
-        return self.status in PUBLIC_STATUSES and self.publish_on <= now.date() and self.closes_at > now
+        return self.status in PUBLIC_STATUSES and self.publish_on <= uk_today(now) and self.closes_at > now
 
     @property
     def applies_through_marketplace(self) -> bool:

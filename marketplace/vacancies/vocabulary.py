@@ -45,19 +45,56 @@ KEY_STAGES = {
 }
 
 SUBJECTS = (
-    "Accounting", "Art and design", "Biology", "Business studies", "Chemistry", "Citizenship", "Classics",
-    "Computing", "Dance", "Design and technology", "Drama", "Economics", "Engineering", "English",
-    "Food technology", "French", "Geography", "German", "Health and social care", "History", "Humanities",
-    "ICT", "Languages", "Law", "Mandarin", "Mathematics", "Media studies", "Music", "Philosophy",
-    "Physical education", "Physics", "Politics", "PSHE", "Psychology", "Religious education", "Science",
-    "Social sciences", "Sociology", "Spanish", "Statistics",
+    "Accounting",
+    "Art and design",
+    "Biology",
+    "Business studies",
+    "Chemistry",
+    "Citizenship",
+    "Classics",
+    "Computing",
+    "Dance",
+    "Design and technology",
+    "Drama",
+    "Economics",
+    "Engineering",
+    "English",
+    "Food technology",
+    "French",
+    "Geography",
+    "German",
+    "Health and social care",
+    "History",
+    "Humanities",
+    "ICT",
+    "Languages",
+    "Law",
+    "Mandarin",
+    "Mathematics",
+    "Media studies",
+    "Music",
+    "Philosophy",
+    "Physical education",
+    "Physics",
+    "Politics",
+    "PSHE",
+    "Psychology",
+    "Religious education",
+    "Science",
+    "Social sciences",
+    "Sociology",
+    "Spanish",
+    "Statistics",
 )
 
 WORKING_PATTERNS = {"full_time": "Full time", "part_time": "Part time"}
 
 CONTRACT_TYPES = {"permanent": "Permanent", "fixed_term": "Fixed term", "casual": "Casual"}
 
-ECT_STATUSES = {"ect_suitable": "Suitable for early career teachers", "ect_unsuitable": "Not suitable for early career teachers"}
+ECT_STATUSES = {
+    "ect_suitable": "Suitable for early career teachers",
+    "ect_unsuitable": "Not suitable for early career teachers",
+}
 
 HOW_TO_APPLY = {
     "marketplace": "Through the marketplace",

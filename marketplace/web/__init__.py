@@ -9,6 +9,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
 from marketplace.extensions import db, login_manager
+from marketplace.search.index import IndexOutdated, IndexUnreadable
 from marketplace.web import filters, security
 
 SERVICE_NAME = "Teacher Vacancy Marketplace"
@@ -38,10 +39,12 @@ def register_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
         from marketplace.accounts.models import User
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user_id, _, _ = session_id.partition(".")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.get_id() == session_id else None
 
     from marketplace.web.api.views import bp as api_bp
     from marketplace.web.auth.views import bp as auth_bp
@@ -66,6 +69,15 @@ def _register_error_pages(app: Flask) -> None:
         if _wants_json():
             return jsonify(error="csrf", message=error.description), 400
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(IndexUnreadable)
+    @app.errorhandler(IndexOutdated)
+    def search_unavailable(error: Exception):
+        # The index is a replica: the listings are safe in the database, only searching them is down.
+        app.logger.error("Search index unusable: %s", error)
+        if _wants_json():
+            return jsonify(error="search_unavailable", message="Search is unavailable for a moment."), 503
+        return render_template("errors/search_unavailable.html"), 503
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-UK = ZoneInfo("Europe/London")
+from marketplace.db import UK
 
 
 def uk_date(value: dt.date | dt.datetime | None) -> str:

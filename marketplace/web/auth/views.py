@@ -1,30 +1,225 @@
-"""STUB."""
-from flask import Blueprint
+"""Signing in and out, registering, confirming an email address and resetting a password."""
 
-from marketplace.web.access import public
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts import services
+from marketplace.accounts.models import User
+from marketplace.accounts.tokens import TokenError, TokenExpired, TokenUsed
+from marketplace.extensions import db, limiter
+from marketplace.permissions import Permission, Role
+from marketplace.web.access import anonymous_only, public, requires
+from marketplace.web.auth.forms import (
+    RegistrationForm,
+    RequestPasswordResetForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+    SignInForm,
+)
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
+# One message for an unknown address and a wrong password, so the page never confirms an account exists.
+SIGN_IN_FAILED = "Enter a correct email address and password"
 
-@bp.route("/sign-in")
-@public
+
+def _attempt_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+def home_for(user: User) -> str:
+    """Where a person lands after signing in when they were not on their way somewhere else."""
+    if user.role is Role.HIRING_STAFF:
+        return url_for("schools.dashboard")
+    if user.role in (Role.MODERATOR, Role.ADMIN):
+        return url_for("moderators.queue")
+    return url_for("public.search")
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: a `next` link must never lead to another host."""
+    if not target or "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None  # browsers read "\" as "/" and drop tabs and newlines, turning "/\evil" into "//evil"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _start_session(user: User) -> None:
+    """Sign in on a fresh session, so nothing planted in the anonymous one carries over."""
+    session.clear()
+    g.pop("csrf_token", None)  # cached for this request from the old session: the next form gets a new one
+    login_user(user)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@anonymous_only
+@limiter.limit(_attempt_limit, methods=["POST"])
 def sign_in():
-    return "sign in"
-
-
-@bp.route("/register")
-@public
-def register():
-    return "register"
+    form = SignInForm()
+    next_url = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            _start_session(user)
+            return redirect(next_url or home_for(user))
+        form.email.errors.append(SIGN_IN_FAILED)
+    return render_template("auth/sign_in.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out():
-    return "out"
+    session.clear()
+    logout_user()
+    flash("You have signed out", "success")
+    return redirect(url_for("public.home"))
 
 
-@bp.route("/confirm-your-email")
+@bp.route("/register", methods=["GET", "POST"])
+@anonymous_only
+@limiter.limit(_attempt_limit, methods=["POST"])
+def register():
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            _register(form)
+        except services.SchoolNotFound as error:
+            form.school_urn.errors.append(str(error))
+        except services.WeakPassword as error:
+            form.password.errors.append(str(error))
+        except services.InvalidEmail as error:
+            form.email.errors.append(str(error))
+        except services.AccountError as error:
+            form.full_name.errors.append(str(error))
+        else:
+            session["registered_email"] = services.normalise_email(form.email.data)
+            return redirect(url_for("auth.registration_sent"))
+    return render_template("auth/register.html", form=form)
+
+
+def _register(form: RegistrationForm) -> None:
+    arguments = {
+        "email": form.email.data,
+        "password": form.password.data,
+        "full_name": form.full_name.data,
+        "role": Role(form.account_type.data),
+        "school_urn": form.school_urn.data or None,
+    }
+    services.register_user(**arguments)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Someone registered the same address a moment ago: answer as for any address already taken.
+        db.session.rollback()
+        services.register_user(**arguments)
+        db.session.commit()
+
+
+@bp.route("/register/check-your-email")
 @public
+def registration_sent():
+    return render_template("auth/registration_sent.html", email=session.get("registered_email"))
+
+
+@bp.route("/confirm-your-email", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT_MANAGE)
+@limiter.limit(_attempt_limit, methods=["POST"])
 def confirm_email_needed():
-    return "confirm"
+    user = current_user._get_current_object()
+    if user.email_verified:
+        flash("Your email address is confirmed", "success")
+        return redirect(home_for(user))
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        services.send_email_confirmation(user)
+        db.session.commit()
+        flash(f"We have sent a new link to {user.email}", "success")
+        return redirect(url_for("auth.confirm_email_needed"))
+    return render_template("auth/confirm_email_needed.html", form=form, user=user)
+
+
+@bp.route("/confirm-email/<token>")
+@public
+def confirm_email(token: str):
+    try:
+        user = services.confirm_email(token)
+    except TokenError as error:
+        return _link_problem("confirm", error)
+    db.session.commit()
+    flash("Your email address is confirmed", "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(home_for(user))
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@public
+@limiter.limit(_attempt_limit, methods=["POST"])
+def request_password_reset():
+    form = RequestPasswordResetForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        session["reset_email"] = services.normalise_email(form.email.data)
+        return redirect(url_for("auth.password_reset_sent"))
+    return render_template("auth/request_password_reset.html", form=form)
+
+
+@bp.route("/reset-password/check-your-email")
+@public
+def password_reset_sent():
+    return render_template("auth/password_reset_sent.html", email=session.get("reset_email"))
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    try:
+        user = services.user_for_password_reset(token)
+    except TokenError as error:
+        return _link_problem("reset", error)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except services.WeakPassword as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            session.clear()
+            logout_user()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.sign_in"))
+    response = current_app.make_response(render_template("auth/reset_password.html", form=form, user=user))
+    _keep_token_private(response)
+    return response
+
+
+def _link_problem(kind: str, error: TokenError):
+    """A page that says why an emailed link cannot be used, and how to get a new one."""
+    if isinstance(error, TokenUsed):
+        problem = "confirmed" if kind == "confirm" and error.user.email_verified else "used"
+    elif isinstance(error, TokenExpired):
+        problem = "expired"
+    else:
+        problem = "invalid"
+    status = {"confirmed": 200, "used": 410, "expired": 410, "invalid": 404}[problem]
+    response = current_app.make_response(
+        (render_template("auth/link_problem.html", kind=kind, problem=problem), status)
+    )
+    _keep_token_private(response)
+    return response
+
+
+def _keep_token_private(response) -> None:
+    # A page whose address holds a token must not pass it on in a Referer header or leave it in a cache.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"

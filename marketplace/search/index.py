@@ -1,0 +1,142 @@
+"""The local Whoosh index folder: opened (or created) on demand, written under its lock, swapped whole.
+
+Every writer takes the index's own write lock (`ix.writer(timeout=…)`), shared by all processes on the
+node, so two workers never interleave their changes. There is deliberately no AsyncWriter: it hands the
+write to a thread that dies with its worker process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, EmptyIndexError, FileIndex, LockError, clean_files
+from whoosh.searching import Searcher
+from whoosh.util.filelock import try_for
+from whoosh.writing import IndexWriter
+
+from marketplace.search.schema import BOOKMARK_ID, SCHEMA, SCHEMA_VERSION, Bookmark
+
+# Whoosh's default index name, and the lock its writers take. swap_in() also relies on Whoosh's file
+# layout (a TOC per generation, segment files named after their segment), stable in the pinned 2.7.5.
+INDEX_NAME = "MAIN"
+_WRITE_LOCK = f"{INDEX_NAME}_WRITELOCK"
+
+
+class IndexUnreadable(Exception):
+    """The index folder holds an index Whoosh cannot read (damaged files): only a rebuild repairs it."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(
+            f"The search index at {path} cannot be read ({problem}); run `marketplace search rebuild`."
+        )
+
+
+class IndexOutdated(Exception):
+    """The index on disk was built for another schema version: only a rebuild can bring it up to date."""
+
+    def __init__(self, path: Path):
+        super().__init__(
+            f"The search index at {path} was built for another version of the schema; "
+            "run `marketplace search rebuild`."
+        )
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """One replica of the search index: a folder on this node, and how long to wait for its write lock."""
+
+    path: Path
+    write_timeout: float = 10.0
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> SearchIndex:
+        return cls(Path(config["SEARCH_INDEX_PATH"]), float(config["SEARCH_WRITE_TIMEOUT"]))
+
+    def open(self) -> FileIndex:
+        """The index, created empty (folder included) on first use; IndexUnreadable if it is damaged."""
+        try:
+            return whoosh_index.open_dir(self.path, INDEX_NAME)
+        except EmptyIndexError:
+            return self._create()
+        except Exception as error:
+            problem = f"{type(error).__name__}: {error}"
+        # Raised outside the except clause, so the original traceback goes now, and with it the file
+        # Whoosh leaves open when it cannot read its table of contents.
+        raise IndexUnreadable(self.path, problem)
+
+    def _create(self) -> FileIndex:
+        self.path.mkdir(parents=True, exist_ok=True)
+        # Under the write lock: two processes creating it at once would delete each other's files.
+        with self._locked():
+            if not whoosh_index.exists_in(self.path, INDEX_NAME):
+                whoosh_index.create_in(self.path, SCHEMA, INDEX_NAME)
+        return whoosh_index.open_dir(self.path, INDEX_NAME)
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        with self.open().searcher() as searcher:
+            yield searcher
+
+    def writer(self) -> IndexWriter:
+        """A writer holding the index's write lock; LockError after `write_timeout` seconds of waiting."""
+        ix = self.open()
+        try:
+            return ix.writer(timeout=self.write_timeout)
+        except LockError:
+            raise self._lock_error() from None
+
+    def bookmark(self) -> Bookmark | None:
+        with self.searcher() as searcher:
+            return read_bookmark(searcher)
+
+    def swap_in(self, built: Path) -> None:
+        """Make the complete index in folder `built` the live index, atomically for readers.
+
+        Its segment files move into the live folder and its table of contents is written there as the
+        live index's next generation, under the live write lock. Readers switch over at the TOC's atomic
+        rename, so searches never meet a half-built or empty index, and whatever the live folder held
+        before (even a corrupt or outdated index) is replaced, then cleaned up.
+        """
+        built_storage = FileStorage(str(built))
+        toc = TOC.read(built_storage, INDEX_NAME)
+        self.path.mkdir(parents=True, exist_ok=True)
+        live_storage = FileStorage(str(self.path))
+        segment_files = tuple(f"{segment.segment_id()}." for segment in toc.segments)
+        with self._locked():
+            toc.generation = TOC._latest_generation(live_storage, INDEX_NAME) + 1
+            for filename in built_storage.list():
+                if filename.startswith(segment_files):
+                    os.replace(built / filename, self.path / filename)
+            toc.write(live_storage, INDEX_NAME)
+            clean_files(live_storage, INDEX_NAME, toc.generation, toc.segments)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        lock = FileStorage(str(self.path)).lock(_WRITE_LOCK)
+        if not try_for(lock.acquire, timeout=self.write_timeout, delay=0.05):
+            raise self._lock_error()
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _lock_error(self) -> LockError:
+        return LockError(f"The search index at {self.path} is locked by another writer")
+
+
+def read_bookmark(searcher: Searcher) -> Bookmark | None:
+    """The bookmark as committed with the documents this searcher sees (None in a new index)."""
+    return Bookmark.from_stored(searcher.document(id=BOOKMARK_ID))
+
+
+def is_current(schema: Schema, bookmark: Bookmark | None) -> bool:
+    """Whether an index with this schema and bookmark was built by the schema version of this code."""
+    same_fields = set(schema.names()) == set(SCHEMA.names())
+    return same_fields and (bookmark is None or bookmark.schema_version == SCHEMA_VERSION)

@@ -1,0 +1,137 @@
+"""The shape of the search index: its fields, and how a vacancy becomes a document.
+
+Times and dates are stored as integers (a sortable float column crashes Whoosh, and integers compare
+exactly): `closes_at` and `published_at` in microseconds since the Unix epoch, `publish_on` as YYYYMMDD.
+Besides one document per published vacancy the index holds one bookmark document, which records the
+last change from the log that the index has applied; it is written by the same commit as the documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from marketplace.search.analysis import vacancy_text_analyzer
+
+if TYPE_CHECKING:
+    from marketplace.vacancies.models import Vacancy
+
+# Raise whenever a field or its analysis changes: an index built with another version must be rebuilt.
+SCHEMA_VERSION = 1
+
+VACANCY_KIND = "vacancy"
+BOOKMARK_KIND = "bookmark"
+BOOKMARK_ID = "bookmark"
+
+# Organisation attributes copied into each of its vacancies' documents: changing one re-indexes them.
+INDEXED_ORGANISATION_ATTRIBUTES = ("name",)
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def build_schema() -> Schema:
+    text = vacancy_text_analyzer()
+    return Schema(
+        # Every document: its key ("42" for vacancy 42, "bookmark" for the bookmark) and its kind.
+        id=ID(stored=True, unique=True),
+        kind=ID(),
+        # Full text, ranked (weights are applied at query time: see query.TEXT_FIELD_WEIGHTS).
+        title=TEXT(analyzer=text, stored=True),
+        subjects=TEXT(analyzer=text),
+        organisation=TEXT(analyzer=text),
+        body=TEXT(analyzer=text, stored=True),
+        # Filters: one term per vocabulary identifier.
+        job_role=KEYWORD(),
+        phase=KEYWORD(),
+        key_stage=KEYWORD(),
+        subject=KEYWORD(),
+        working_pattern=KEYWORD(),
+        # Dates, as integers.
+        publish_on=NUMERIC(int, bits=32),
+        closes_at=NUMERIC(int, bits=64, sortable=True),
+        published_at=NUMERIC(int, bits=64, sortable=True),
+        # A digest of the fields above, so `verify` can tell a stale document from a current one.
+        fingerprint=STORED(),
+        # The bookmark document only.
+        last_change_id=STORED(),
+        schema_version=STORED(),
+    )
+
+
+SCHEMA = build_schema()
+
+
+def epoch_microseconds(moment: dt.datetime) -> int:
+    """An aware datetime as whole microseconds since the Unix epoch (exact, unlike a float timestamp)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def day_number(day: dt.date) -> int:
+    """A date as the integer YYYYMMDD, which orders like the date."""
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def subject_term(subject: str) -> str:
+    """A subject name as one filter term: "Hotel, catering and travel" -> "hotel_catering_and_travel"."""
+    return re.sub(r"[^a-z0-9]+", "_", subject.lower()).strip("_")
+
+
+def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
+    """The index document of a published vacancy (its organisation must be loaded or loadable)."""
+    published_at = vacancy.published_at or dt.datetime.combine(vacancy.publish_on, dt.time(), tzinfo=dt.UTC)
+    # Job share is a flag on the vacancy; the filter offers it as one more working pattern.
+    working_patterns = [*vacancy.working_patterns, *(["job_share"] if vacancy.job_share else [])]
+    document: dict[str, Any] = {
+        "id": str(vacancy.id),
+        "kind": VACANCY_KIND,
+        "title": vacancy.title,
+        "subjects": "\n".join(vacancy.subjects),
+        "organisation": vacancy.organisation.name,
+        "body": "\n\n".join(part for part in (vacancy.about_role, vacancy.what_school_offers) if part),
+        "job_role": " ".join(vacancy.job_roles),
+        "phase": " ".join(vacancy.phases),
+        "key_stage": " ".join(vacancy.key_stages),
+        "subject": " ".join(subject_term(subject) for subject in vacancy.subjects),
+        "working_pattern": " ".join(working_patterns),
+        "publish_on": day_number(vacancy.publish_on),
+        "closes_at": epoch_microseconds(vacancy.closes_at),
+        "published_at": epoch_microseconds(published_at),
+    }
+    document["fingerprint"] = fingerprint(document)
+    return document
+
+
+def fingerprint(document: dict[str, Any]) -> str:
+    """A short digest of a document's indexed values (and of the schema version that indexed them)."""
+    values = {name: value for name, value in document.items() if name != "fingerprint"}
+    canonical = json.dumps([SCHEMA_VERSION, values], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """What the bookmark document says: the last change applied, by which version of the schema."""
+
+    last_change_id: int
+    schema_version: int
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any] | None) -> Bookmark | None:
+        if not stored:
+            return None
+        return cls(last_change_id=int(stored["last_change_id"]), schema_version=int(stored["schema_version"]))
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "id": BOOKMARK_ID,
+            "kind": BOOKMARK_KIND,
+            "last_change_id": self.last_change_id,
+            "schema_version": self.schema_version,
+        }

@@ -1,0 +1,86 @@
+"""Read side for vacancies, always scoped to what the person asking may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from marketplace.accounts.models import User
+from marketplace.db import uk_today, utcnow
+from marketplace.extensions import db
+from marketplace.organisations.queries import organisation_ids_for
+from marketplace.vacancies.lifecycle import VacancyStatus
+from marketplace.vacancies.models import Vacancy
+
+# The dashboard's tabs, in the order a school works through them.
+DASHBOARD_TABS: dict[str, tuple[str, frozenset[VacancyStatus]]] = {
+    "live": ("Live", frozenset({VacancyStatus.PUBLISHED})),
+    "scheduled": ("Scheduled", frozenset({VacancyStatus.SCHEDULED})),
+    "in-review": ("In review", frozenset({VacancyStatus.PENDING_REVIEW})),
+    "drafts": ("Drafts", frozenset({VacancyStatus.DRAFT, VacancyStatus.REJECTED})),
+    "closed": ("Closed", frozenset({VacancyStatus.CLOSED, VacancyStatus.EXPIRED, VacancyStatus.REMOVED})),
+}
+
+
+def live_condition(now: dt.datetime):
+    """SQL for 'listed for jobseekers', the same rule as Vacancy.is_live()."""
+    return sa.and_(
+        Vacancy.status == VacancyStatus.PUBLISHED,
+        Vacancy.publish_on <= uk_today(now),
+        Vacancy.closes_at > now,
+    )
+
+
+def live_vacancy(vacancy_id: int, now: dt.datetime | None = None) -> Vacancy | None:
+    return db.session.scalar(
+        sa.select(Vacancy)
+        .options(selectinload(Vacancy.organisation))
+        .where(Vacancy.id == vacancy_id, live_condition(now or utcnow()))
+    )
+
+
+def live_vacancies_of(organisation_id: int, now: dt.datetime | None = None) -> list[Vacancy]:
+    return list(
+        db.session.scalars(
+            sa.select(Vacancy)
+            .where(Vacancy.organisation_id == organisation_id, live_condition(now or utcnow()))
+            .order_by(Vacancy.closes_at)
+        )
+    )
+
+
+def vacancy_for_staff(user: User, vacancy_id: int) -> Vacancy | None:
+    """The vacancy if it belongs to one of the user's organisations, else None: never another school's."""
+    ids = organisation_ids_for(user)
+    if not ids:
+        return None
+    return db.session.scalar(
+        sa.select(Vacancy).where(Vacancy.id == vacancy_id, Vacancy.organisation_id.in_(ids))
+    )
+
+
+def dashboard(user: User, tab: str) -> tuple[list[Vacancy], dict[str, int]]:
+    """The vacancies on one tab of the school dashboard, and the count on every tab."""
+    ids = organisation_ids_for(user)
+    counts = dict.fromkeys(DASHBOARD_TABS, 0)
+    if not ids:
+        return [], counts
+    rows = db.session.execute(
+        sa.select(Vacancy.status, sa.func.count())
+        .where(Vacancy.organisation_id.in_(ids))
+        .group_by(Vacancy.status)
+    ).all()
+    for status, count in rows:
+        for key, (_, statuses) in DASHBOARD_TABS.items():
+            if status in statuses:
+                counts[key] += count
+    statuses = DASHBOARD_TABS[tab][1]
+    vacancies = db.session.scalars(
+        sa.select(Vacancy)
+        .options(selectinload(Vacancy.organisation))
+        .where(Vacancy.organisation_id.in_(ids), Vacancy.status.in_(statuses))
+        .order_by(Vacancy.closes_at)
+    ).all()
+    return list(vacancies), counts

@@ -1,0 +1,151 @@
+"""Use-cases that change vacancies. Each adds its changes to the session; the caller commits once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.db import uk_today, utcnow
+from marketplace.extensions import db
+from marketplace.moderation import audit
+from marketplace.organisations.queries import organisation_ids_for
+from marketplace.vacancies.details import VacancyDetails, problems
+from marketplace.vacancies.lifecycle import IllegalTransition, VacancyAction, VacancyStatus, next_status
+from marketplace.vacancies.models import Vacancy
+
+# Statuses in which the school may still change what the listing says.
+EDITABLE = frozenset({VacancyStatus.DRAFT, VacancyStatus.REJECTED})
+
+
+class VacancyError(Exception):
+    """A use-case refused: the message is written for the person who asked."""
+
+
+class InvalidDetails(VacancyError):
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(problems.values()))
+
+
+def transition(
+    vacancy: Vacancy,
+    action: VacancyAction,
+    *,
+    actor: User | None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Vacancy:
+    """Move a vacancy through its lifecycle table and write the audit event that explains it."""
+    now = now or utcnow()
+    previous = vacancy.status
+    try:
+        vacancy.status = next_status(
+            previous, action, publish_date_reached=vacancy.publish_on <= uk_today(now)
+        )
+    except IllegalTransition as error:
+        raise VacancyError(str(error)) from error
+    vacancy.status_changed_at = now
+    if vacancy.status is VacancyStatus.PUBLISHED and vacancy.published_at is None:
+        vacancy.published_at = now
+    audit.record(
+        f"vacancy.{action}",
+        subject_type="vacancy",
+        subject_id=vacancy.id,
+        actor=actor,
+        reason=reason,
+        previous_status=str(previous),
+        status=str(vacancy.status),
+    )
+    return vacancy
+
+
+def _check_member(user: User, organisation_id: int) -> None:
+    if organisation_id not in organisation_ids_for(user):
+        raise VacancyError("You can only post vacancies for a school or trust you belong to.")
+
+
+def create_draft(
+    user: User, organisation_id: int, details: VacancyDetails, *, now: dt.datetime | None = None
+) -> Vacancy:
+    """Save a new vacancy as a draft for one of the user's organisations."""
+    _check_member(user, organisation_id)
+    found = problems(details, now or utcnow())
+    if found:
+        raise InvalidDetails(found)
+    vacancy = Vacancy(
+        organisation_id=organisation_id,
+        created_by_id=user.id,
+        status=VacancyStatus.DRAFT,
+        **details.model_fields(),
+    )
+    db.session.add(vacancy)
+    db.session.flush()
+    audit.record("vacancy.create", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    return vacancy
+
+
+def update_draft(
+    user: User, vacancy: Vacancy, details: VacancyDetails, *, now: dt.datetime | None = None
+) -> Vacancy:
+    """Change what a draft (or a rejected listing being revised) says; a rejected one becomes a draft."""
+    _check_member(user, vacancy.organisation_id)
+    if vacancy.status not in EDITABLE:
+        raise VacancyError("This listing can no longer be edited.")
+    found = problems(details, now or utcnow())
+    if found:
+        raise InvalidDetails(found)
+    for name, value in details.model_fields().items():
+        setattr(vacancy, name, value)
+    if vacancy.status is VacancyStatus.REJECTED:
+        transition(vacancy, VacancyAction.REVISE, actor=user, now=now)
+    audit.record("vacancy.edit", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    return vacancy
+
+
+def submit_for_review(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Vacancy:
+    """Send a draft to the moderators, checking its details again: time may have passed since it was saved."""
+    now = now or utcnow()
+    _check_member(user, vacancy.organisation_id)
+    found = problems(VacancyDetails.from_vacancy(vacancy), now)
+    if found:
+        raise InvalidDetails(found)
+    transition(vacancy, VacancyAction.SUBMIT, actor=user, now=now)
+    vacancy.submitted_at = now
+    return vacancy
+
+
+def delete_draft(user: User, vacancy: Vacancy) -> None:
+    """Drafts were never public, so they are deleted outright rather than kept as removed."""
+    _check_member(user, vacancy.organisation_id)
+    if vacancy.status is not VacancyStatus.DRAFT:
+        raise VacancyError("Only drafts can be deleted.")
+    audit.record(
+        "vacancy.delete", subject_type="vacancy", subject_id=vacancy.id, actor=user, title=vacancy.title
+    )
+    db.session.delete(vacancy)
+
+
+def publish_due(now: dt.datetime | None = None) -> int:
+    """Publish scheduled listings whose publish date has come. Run by the worker; returns how many."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        sa.select(Vacancy).where(
+            Vacancy.status == VacancyStatus.SCHEDULED, Vacancy.publish_on <= uk_today(now)
+        )
+    ).all()
+    for vacancy in due:
+        transition(vacancy, VacancyAction.PUBLISH_SCHEDULED, actor=None, now=now)
+    return len(due)
+
+
+def expire_closed(now: dt.datetime | None = None) -> int:
+    """Mark published listings past their closing time as expired (search hides them already)."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        sa.select(Vacancy).where(Vacancy.status == VacancyStatus.PUBLISHED, Vacancy.closes_at <= now)
+    ).all()
+    for vacancy in due:
+        transition(vacancy, VacancyAction.EXPIRE, actor=None, now=now)
+    return len(due)

@@ -1,0 +1,88 @@
+"""Form helpers shared by the blueprints: GOV.UK widgets and fields that explain their errors plainly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovRadioInput, GovTextInput
+from wtforms import DateField, SelectMultipleField, StringField
+from wtforms.fields.choices import RadioField, SelectChoice
+from wtforms.validators import ValidationError
+
+
+def choices(mapping: dict[str, str] | tuple[str, ...]) -> list[SelectChoice]:
+    if isinstance(mapping, dict):
+        return [SelectChoice(value, label) for value, label in mapping.items()]
+    return [SelectChoice(value, value) for value in mapping]
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several checkboxes under one question; a value not offered is refused with a plain message."""
+
+    widget = GovCheckboxesInput()
+
+    def pre_validate(self, form):
+        offered = {choice.value for choice in self._choices_from_input(self.choices)}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError("Select from the options given")
+
+
+class RadiosField(RadioField):
+    widget = GovRadioInput()
+
+    def pre_validate(self, form):
+        offered = {choice.value for choice in self._choices_from_input(self.choices)}
+        if self.data not in offered:
+            raise ValidationError("Select an option")
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes, in the GOV.UK pattern, with GOV.UK wording for mistakes."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            # Not sent as day, month and year boxes (or not sent at all): nothing the widget can show back.
+            self.raw_data = None
+            self.data = None
+            return
+        if not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        parts = [part.strip() for part in valuelist]
+        if not all(parts):
+            self.data = None
+            raise ValueError(f"{self.label.text} must include a day, month and year")
+        try:
+            day, month, year = (int(part) for part in parts)
+            self.data = dt.date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date") from None
+
+
+class PoundsField(StringField):
+    """A sum in whole pounds, typed as people write it: '32000', '32,000' or '£32,000'."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        cleaned = re.sub(r"[£,\s]", "", self.raw)
+        if not cleaned:
+            self.data = None
+            return
+        if not cleaned.isdigit():
+            self.data = None
+            raise ValueError("Enter an amount in pounds, like 32,000")
+        self.data = int(cleaned)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}" if self.data is not None else ""

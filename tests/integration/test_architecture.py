@@ -1,0 +1,73 @@
+"""Rules about the shape of the code that keep it safe as it grows."""
+
+import ast
+import re
+from pathlib import Path
+
+from marketplace.permissions import Permission
+
+PACKAGE = Path(__file__).resolve().parents[2] / "marketplace"
+DOMAIN_PACKAGES = [
+    "accounts",
+    "organisations",
+    "vacancies",
+    "applications",
+    "moderation",
+    "search",
+    "alerts",
+    "notifications",
+    "analytics",
+]
+
+
+def test_every_endpoint_declares_who_may_use_it(app):
+    undeclared = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        access = getattr(app.view_functions[rule.endpoint], "access", None)
+        if access != "public" and not isinstance(access, Permission):
+            undeclared.append(f"{rule.rule} ({rule.endpoint})")
+    assert undeclared == []
+
+
+def test_protected_endpoints_refuse_anonymous_visitors(client, app):
+    for rule in app.url_map.iter_rules():
+        access = getattr(app.view_functions[rule.endpoint], "access", None)
+        if not isinstance(access, Permission) or "GET" not in rule.methods:
+            continue
+        url = re.sub(r"<(?:int:)?\w+>", "1", rule.rule)
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/sign-in" in response.headers["Location"], url
+
+
+def test_urls_are_kebab_case(app):
+    offenders = []
+    for rule in app.url_map.iter_rules():
+        static_parts = re.sub(r"<[^>]+>", "", rule.rule)
+        if rule.endpoint != "static" and re.search(r"[A-Z_]", static_parts.replace("openapi.json", "")):
+            offenders.append(rule.rule)
+    assert offenders == []
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_domain_modules_do_not_reach_into_the_web_layer():
+    offenders = []
+    for package in DOMAIN_PACKAGES:
+        for path in (PACKAGE / package).rglob("*.py"):
+            for name in _imports(path):
+                if name.startswith("marketplace.web") or name in {"flask.request", "flask_wtf", "wtforms"}:
+                    offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert offenders == []

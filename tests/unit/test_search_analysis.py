@@ -1,0 +1,48 @@
+"""How typed keywords and vacancy text become search terms."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from marketplace.search.analysis import search_terms, stem_word
+from marketplace.vacancies import vocabulary
+
+
+@pytest.mark.parametrize("word", ["teacher", "teachers", "teaching", "Teach", "TEACHERS"])
+def test_forms_of_teach_share_one_term(word):
+    assert search_terms(word) == ["teach"]
+
+
+def test_case_and_surrounding_spaces_do_not_matter():
+    assert search_terms("  Music   TEACHER ") == search_terms("music teacher") == ["music", "teach"]
+
+
+def test_stop_words_are_dropped_but_it_is_a_subject():
+    assert search_terms("head of the IT department") == ["head", "it", "depart"]
+
+
+def test_repeated_words_count_once():
+    assert search_terms("maths maths teacher") == ["math", "teach"]
+
+
+def test_accents_are_folded():
+    assert search_terms("Café") == search_terms("cafe")
+
+
+def test_physics_is_not_physical_education():
+    assert set(search_terms("physics")).isdisjoint(search_terms("physical education"))
+
+
+def _is_plural(one: str, other: str) -> bool:
+    return other in (one + "s", one + "es") or one in (other + "s", other + "es")
+
+
+def test_no_stem_turns_one_subject_into_another():
+    words_by_subject = {subject: set(re.findall(r"\w+", subject.lower())) for subject in vocabulary.SUBJECTS}
+    for (subject, words), (other_subject, other_words) in itertools.combinations(words_by_subject.items(), 2):
+        for word, other in itertools.product(words, other_words):
+            if word != other and not _is_plural(word, other):
+                assert stem_word(word) != stem_word(other), f"{subject!r} would match {other_subject!r}"

@@ -1,0 +1,100 @@
+"""Whatever a person (or a bot) sends, the answer is never a server error."""
+
+import re
+
+import pytest
+
+from tests.conftest import sign_in_as
+from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
+
+NASTY_VALUES = [
+    "",
+    " ",
+    "x" * 100_000,
+    "\x00",
+    "null\x00byte",
+    "😀 ünïcödé ‮ right-to-left",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "-1",
+    "99999999999999999999999999",
+    "31",
+    "../../etc/passwd",
+]
+
+
+def _users():
+    membership = MembershipFactory()
+    vacancy = VacancyFactory(published=True, organisation=membership.organisation)
+    application = ApplicationFactory(vacancy=vacancy)
+    return (
+        {
+            "anonymous": None,
+            "jobseeker": application.jobseeker,
+            "school": membership.user,
+            "moderator": UserFactory(moderator=True),
+        },
+        vacancy,
+        application,
+    )
+
+
+def _urls(app, vacancy_id: int, application_id: int):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        url = re.sub(r"<int:vacancy_id>", str(vacancy_id), rule.rule)
+        url = re.sub(r"<int:application_id>", str(application_id), url)
+        url = re.sub(r"<int:\w+>", "1", url)
+        url = re.sub(r"<\w+>", "not-a-real-token", url)
+        yield url, rule.methods
+
+
+@pytest.mark.parametrize("value_index", range(len(NASTY_VALUES)))
+def test_no_page_answers_nasty_input_with_a_server_error(app, client, value_index):
+    users, vacancy, application = _users()
+    value = NASTY_VALUES[value_index]
+    field_names = [
+        "email",
+        "password",
+        "full_name",
+        "title",
+        "salary",
+        "salary_minimum",
+        "publish_on",
+        "closing_date",
+        "closing_time",
+        "job_roles",
+        "phases",
+        "reason",
+        "note",
+        "supporting_statement",
+        "organisation_id",
+        "account_type",
+        "school_urn",
+        "keyword",
+        "page",
+        "per_page",
+        "sort",
+        "how_to_apply",
+        "application_url",
+        "contact_email",
+        "submit",
+        "tab",
+    ]
+    failures = []
+    for role, user in users.items():
+        if user is not None:
+            sign_in_as(client, user)
+        for url, methods in _urls(app, vacancy.id, application.id):
+            if url == "/sign-out":
+                continue
+            if "GET" in methods:
+                response = client.get(url, query_string={name: value for name in field_names})
+                if response.status_code >= 500:
+                    failures.append(f"{role} GET {url}: {response.status_code}")
+            if "POST" in methods:
+                response = client.post(url, data={name: value for name in field_names})
+                if response.status_code >= 500:
+                    failures.append(f"{role} POST {url}: {response.status_code}")
+    assert failures == []
