@@ -5,6 +5,7 @@ from marketplace.analytics.models import Event
 from marketplace.applications.models import Application
 from marketplace.moderation.models import AuditEvent, ModerationDecision
 from marketplace.notifications.models import OutboxMessage
+from marketplace.organisations import slugs  # noqa: F401  (gives new organisations their slug)
 from marketplace.organisations.models import Membership, Organisation
 from marketplace.search.models import SearchChange
 from marketplace.vacancies.models import Vacancy

@@ -16,6 +16,13 @@ db = current_app.extensions["migrate"].db
 target_metadata = db.metadata
 
 
+def render_item(type_, obj, autogen_context):
+    """Write the app's column types as the plain types they store, so migrations never import the app."""
+    if type_ == "type" and hasattr(obj, "impl") and obj.__class__.__module__.startswith("marketplace"):
+        return f"sa.{obj.impl.__class__.__name__}()"
+    return False
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=db.engine.url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True
@@ -34,6 +41,7 @@ def run_migrations_online() -> None:
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     configure_args.setdefault("compare_type", True)
+    configure_args.setdefault("render_item", render_item)
 
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **configure_args)

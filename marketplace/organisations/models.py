@@ -33,7 +33,11 @@ class Organisation(TimestampMixin, Base):
     urn: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     uid: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(300))
+    # Set when first saved (organisations/slugs.py): public addresses and the API's `organisation` filter.
+    slug: Mapped[str] = mapped_column(sa.String(130), unique=True)
     phase: Mapped[str | None] = mapped_column(sa.String(40))
+    statutory_low_age: Mapped[int | None]
+    statutory_high_age: Mapped[int | None]
     type_name: Mapped[str | None] = mapped_column(sa.String(120))
     type_group: Mapped[str | None] = mapped_column(sa.String(120))
     religious_character: Mapped[str | None] = mapped_column(sa.String(120))
@@ -43,10 +47,13 @@ class Organisation(TimestampMixin, Base):
     county: Mapped[str | None] = mapped_column(sa.String(120))
     postcode: Mapped[str | None] = mapped_column(sa.String(10), index=True)
     local_authority: Mapped[str | None] = mapped_column(sa.String(120))
+    region: Mapped[str | None] = mapped_column(sa.String(120))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     website: Mapped[str | None] = mapped_column(sa.String(300))
     verified_at: Mapped[dt.datetime | None]
+    # A suspended organisation's listings are unpublished and it cannot post until reinstated.
+    suspended_at: Mapped[dt.datetime | None]
     trust_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
 
     trust: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="schools")

@@ -42,9 +42,11 @@ def test_a_school_page_lists_only_its_live_jobs(client):
     school = OrganisationFactory(name="Brook Lane Primary")
     VacancyFactory(published=True, organisation=school, title="Reception teacher")
     VacancyFactory(organisation=school, title="Draft deputy head")
-    page = client.get(f"/schools/{school.id}").get_data(as_text=True)
+    page = client.get(f"/schools/{school.slug}").get_data(as_text=True)
     assert "Reception teacher" in page
     assert "Draft deputy head" not in page
+    assert school.slug == "brook-lane-primary"
+    assert client.get("/schools/no-such-school").status_code == 404
 
 
 def test_the_api_searches_live_vacancies(client):

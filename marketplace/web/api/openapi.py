@@ -15,6 +15,7 @@ _ORGANISATION = {
     "properties": {
         "id": {"type": "integer"},
         "name": {"type": "string"},
+        "slug": {"type": "string"},
         "urn": {"type": ["string", "null"]},
         "town": {"type": ["string", "null"]},
         "postcode": {"type": ["string", "null"]},

@@ -23,6 +23,7 @@ def vacancy_json(vacancy: Vacancy) -> dict:
         "organisation": {
             "id": organisation.id,
             "name": organisation.name,
+            "slug": organisation.slug,
             "urn": organisation.urn,
             "town": organisation.town,
             "postcode": organisation.postcode,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
@@ -56,10 +57,10 @@ def vacancy(vacancy_id: int):
     return render_template("public/vacancy.html", vacancy=found, application=application)
 
 
-@bp.route("/schools/<int:organisation_id>")
+@bp.route("/schools/<slug>")
 @public
-def organisation(organisation_id: int):
-    found = db.session.get(Organisation, organisation_id)
+def organisation(slug: str):
+    found = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
     if found is None:
         abort(404)
     return render_template(
