@@ -7,6 +7,8 @@ PYTEST_ARGS ?=
 
 .PHONY: run test install assets lint db demo index worker benchmarks clean
 
+# Links in the demo's output and in emails point at the port actually served.
+run: export MARKETPLACE_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install assets
 	$(BIN)/marketplace db upgrade
 	$(BIN)/marketplace demo --if-empty
