@@ -62,6 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SESSION_COOKIE_SECURE", None, "send the session cookie over HTTPS only (default: yes in production)"
     ),
+    Setting(
+        "LOG_FORMAT",
+        None,
+        "json (one object a line, with the request id) or text (default: json in production)",
+    ),
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -98,6 +103,7 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         SEARCH_INDEX_PATH=config["SEARCH_INDEX_PATH"] or str(instance.resolve() / "search-index"),
         MAIL_DELIVER_ON_COMMIT=_bool(raw["MAIL_DELIVER_ON_COMMIT"], env != "production"),
         SESSION_COOKIE_SECURE=_bool(raw["SESSION_COOKIE_SECURE"], env == "production"),
+        LOG_FORMAT=config["LOG_FORMAT"] or ("json" if env == "production" else "text"),
         OUTBOX_PATH=str(instance.resolve() / "outbox"),
         UPLOAD_PATH=str(instance.resolve() / "uploads"),
         SECRET_KEY_FROM_ENV=bool(config["SECRET_KEY"]),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
+from marketplace import observability
 from marketplace.extensions import db, login_manager
 from marketplace.search.index import IndexOutdated, IndexUnreadable
 from marketplace.web import filters, security
@@ -32,6 +34,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["service_name"] = SERVICE_NAME
     WTFormsHelpers(app)
     security.init_app(app)
+    observability.init_app(app)
     filters.init_app(app)
 
     login_manager.login_view = "auth.sign_in"
@@ -50,10 +53,11 @@ def register_web(app: Flask) -> None:
     from marketplace.web.auth.views import bp as auth_bp
     from marketplace.web.jobseekers.views import bp as jobseekers_bp
     from marketplace.web.moderators.views import bp as moderators_bp
+    from marketplace.web.platform.views import bp as platform_bp
     from marketplace.web.public.views import bp as public_bp
     from marketplace.web.schools.views import bp as schools_bp
 
-    for blueprint in (public_bp, auth_bp, schools_bp, jobseekers_bp, moderators_bp, api_bp):
+    for blueprint in (public_bp, auth_bp, schools_bp, jobseekers_bp, moderators_bp, api_bp, platform_bp):
         app.register_blueprint(blueprint)
 
     _register_error_pages(app)
@@ -78,6 +82,17 @@ def _register_error_pages(app: Flask) -> None:
         if _wants_json():
             return jsonify(error="search_unavailable", message="Search is unavailable for a moment."), 503
         return render_template("errors/search_unavailable.html"), 503
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def database_unavailable(error: sa.exc.OperationalError):
+        # Nothing the person did: the database is down or unreachable. Say so, and ask them to retry.
+        app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(
+                error="service_unavailable", message="The service is unavailable for a moment."
+            ), 503
+        return render_template("errors/503.html"), 503, {"Retry-After": "30"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

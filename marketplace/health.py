@@ -1,0 +1,69 @@
+"""What an operator or a load balancer needs to know: can this node serve, and is anything backing up."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+
+from marketplace.extensions import db
+from marketplace.notifications.models import OutboxMessage, OutboxStatus
+from marketplace.search.index import IndexOutdated, IndexUnreadable, SearchIndex
+from marketplace.search.models import SearchChange
+
+
+@dataclass
+class Health:
+    database: str = "ok"
+    search_index: dict = field(default_factory=dict)
+    outbox: dict = field(default_factory=dict)
+
+    @property
+    def serving(self) -> bool:
+        """The node can answer requests: only the database is essential (the index degrades to a message)."""
+        return self.database == "ok"
+
+    @property
+    def status(self) -> str:
+        if not self.serving:
+            return "down"
+        healthy_index = (
+            self.search_index.get("state") == "ok" and self.search_index.get("pending_changes") == 0
+        )
+        return "ok" if healthy_index and not self.outbox.get("dead") else "degraded"
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, **asdict(self)}
+
+
+def check() -> Health:
+    """Look at the database, this node's search index replica and the email outbox; never raises."""
+    health = Health()
+    try:
+        latest_change = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
+        counts = dict(
+            db.session.execute(
+                sa.select(OutboxMessage.status, sa.func.count())
+                .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.DEAD]))
+                .group_by(OutboxMessage.status)
+            ).all()
+        )
+    except sa.exc.SQLAlchemyError as error:
+        db.session.rollback()
+        current_app.logger.error("Health check cannot reach the database: %s", error)
+        health.database = "unreachable"
+        return health
+    health.outbox = {"pending": counts.get(OutboxStatus.PENDING, 0), "dead": counts.get(OutboxStatus.DEAD, 0)}
+    try:
+        bookmark = SearchIndex.from_config(current_app.config).bookmark()
+    except (IndexUnreadable, IndexOutdated, OSError) as error:
+        health.search_index = {"state": "unusable", "problem": str(error)}
+    else:
+        applied = bookmark.last_change_id if bookmark else 0
+        health.search_index = {
+            "state": "ok",
+            "last_change": applied,
+            "pending_changes": max(latest_change - applied, 0),
+        }
+    return health
