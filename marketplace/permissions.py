@@ -38,6 +38,7 @@ class Permission(enum.StrEnum):
     MODERATION_VACANCY_DECIDE = "moderation:vacancy:decide"
     # Administrators.
     ADMIN_USERS_MANAGE = "admin:user:manage"
+    ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
 
 
 _MODERATOR = {
@@ -54,7 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.ACCOUNT_MANAGE, Permission.VACANCY_MANAGE, Permission.APPLICATION_READ_RECEIVED}
     ),
     Role.MODERATOR: frozenset(_MODERATOR),
-    Role.ADMIN: frozenset(_MODERATOR | {Permission.ADMIN_USERS_MANAGE}),
+    Role.ADMIN: frozenset(_MODERATOR | {Permission.ADMIN_USERS_MANAGE, Permission.ADMIN_OUTBOX_MANAGE}),
 }
 
 

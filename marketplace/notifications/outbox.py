@@ -11,11 +11,13 @@ Nothing is sent here. After the commit the message is delivered in-process (deve
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import re
 from collections.abc import Mapping
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 
 from marketplace.db import utcnow
@@ -117,3 +119,31 @@ def queue_email(
     )
     db.session.add(message)
     return message
+
+
+def dead_letters(limit: int = 200) -> list[OutboxMessage]:
+    """Emails given up on after too many failed attempts, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.DEAD)
+            .order_by(OutboxMessage.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def outbox_counts() -> dict[OutboxStatus, int]:
+    rows = db.session.execute(sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status))
+    return {status: 0 for status in OutboxStatus} | dict(rows.all())
+
+
+def requeue(message_ids: list[int], *, now: dt.datetime | None = None) -> int:
+    """Give dead emails a fresh set of attempts, once their cause is fixed; returns how many."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.DEAD)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now or utcnow(), claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

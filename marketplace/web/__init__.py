@@ -49,6 +49,7 @@ def register_web(app: Flask) -> None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.get_id() == session_id else None
 
+    from marketplace.web.admin.views import bp as admin_bp
     from marketplace.web.api.views import bp as api_bp
     from marketplace.web.auth.views import bp as auth_bp
     from marketplace.web.jobseekers.views import bp as jobseekers_bp
@@ -57,7 +58,16 @@ def register_web(app: Flask) -> None:
     from marketplace.web.public.views import bp as public_bp
     from marketplace.web.schools.views import bp as schools_bp
 
-    for blueprint in (public_bp, auth_bp, schools_bp, jobseekers_bp, moderators_bp, api_bp, platform_bp):
+    for blueprint in (
+        public_bp,
+        auth_bp,
+        schools_bp,
+        jobseekers_bp,
+        moderators_bp,
+        api_bp,
+        platform_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
     _register_error_pages(app)
