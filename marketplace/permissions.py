@@ -39,6 +39,7 @@ class Permission(enum.StrEnum):
     # Administrators.
     ADMIN_USERS_MANAGE = "admin:user:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
+    ANALYTICS_READ = "admin:analytics:read"
 
 
 _MODERATOR = {
@@ -55,7 +56,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.ACCOUNT_MANAGE, Permission.VACANCY_MANAGE, Permission.APPLICATION_READ_RECEIVED}
     ),
     Role.MODERATOR: frozenset(_MODERATOR),
-    Role.ADMIN: frozenset(_MODERATOR | {Permission.ADMIN_USERS_MANAGE, Permission.ADMIN_OUTBOX_MANAGE}),
+    Role.ADMIN: frozenset(
+        _MODERATOR
+        | {Permission.ADMIN_USERS_MANAGE, Permission.ADMIN_OUTBOX_MANAGE, Permission.ANALYTICS_READ}
+    ),
 }
 
 

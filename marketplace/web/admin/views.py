@@ -1,4 +1,4 @@
-"""The service team's admin area: the email outbox and its dead letters."""
+"""The service team's admin area: the funnel, and the email outbox with its dead letters."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from marketplace.extensions import db
 from marketplace.notifications import outbox
 from marketplace.permissions import Permission
 from marketplace.web.access import requires
+from marketplace.web.analytics_views import build_funnel, csv_response, period_days
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 manage_outbox = requires(Permission.ADMIN_OUTBOX_MANAGE)
+read_analytics = requires(Permission.ANALYTICS_READ)
 
 
 @bp.route("/outbox")
@@ -31,3 +33,17 @@ def resend():
     db.session.commit()
     flash(f"{count} email{'' if count == 1 else 's'} queued to be sent again by the worker.", "success")
     return redirect(url_for("admin.outbox_page"))
+
+
+@bp.route("/funnel")
+@read_analytics
+def funnel():
+    days = period_days()
+    return render_template("admin/funnel.html", funnel=build_funnel(days), days=days)
+
+
+@bp.route("/funnel/download")
+@read_analytics
+def funnel_download():
+    days = period_days()
+    return csv_response(build_funnel(days), f"funnel-last-{days}-days.csv")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.analytics.events import EventName, record
 from marketplace.applications import queries, services
 from marketplace.applications.lifecycle import IllegalTransition
 from marketplace.extensions import db
@@ -44,6 +45,7 @@ def apply(vacancy_id: int):
         flash("You have already applied for this job.", "info")
         return redirect(url_for("jobseekers.application", application_id=existing.id))
     form = ApplicationForm()
+    _record_start_once(vacancy)
     if form.validate_on_submit():
         try:
             application = services.submit_application(
@@ -67,6 +69,16 @@ def apply(vacancy_id: int):
     return render_template(
         "jobseekers/apply.html", vacancy=vacancy, form=form, max_words=services.MAX_STATEMENT_WORDS
     )
+
+
+def _record_start_once(vacancy) -> None:
+    """Count a started application once per person and listing; the session remembers, the event does not."""
+    started = session.get("applications_started", [])
+    if vacancy.id in started:
+        return
+    record(EventName.APPLICATION_STARTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
+    db.session.commit()
+    session["applications_started"] = [*started[-49:], vacancy.id]
 
 
 @bp.route("/your-applications")

@@ -8,12 +8,13 @@ from flask_login import current_user
 from marketplace.applications import queries as application_queries
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.organisations.queries import organisations_for
+from marketplace.organisations.queries import organisation_ids_for, organisations_for
 from marketplace.permissions import Permission
 from marketplace.vacancies import queries, services
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.access import requires
+from marketplace.web.analytics_views import build_funnel, csv_response, period_days
 from marketplace.web.schools.forms import VacancyForm
 
 bp = Blueprint("schools", __name__, url_prefix="/school", template_folder="templates")
@@ -173,3 +174,22 @@ def application(application_id: int):
     if found is None:
         abort(404)
     return render_template("schools/application.html", application=found)
+
+
+@bp.route("/statistics")
+@manage
+def statistics():
+    days = period_days()
+    return render_template(
+        "schools/statistics.html",
+        funnel=build_funnel(days, organisation_ids_for(current_user)),
+        days=days,
+        organisations=organisations_for(current_user),
+    )
+
+
+@bp.route("/statistics/download")
+@manage
+def statistics_download():
+    days = period_days()
+    return csv_response(build_funnel(days, organisation_ids_for(current_user)), f"statistics-last-{days}-days.csv")

@@ -1,0 +1,48 @@
+"""Funnel pages: the whole service for its team, and each school's own."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from flask import Response, current_app, request
+
+from marketplace.analytics import funnel as funnels
+from marketplace.db import utcnow
+
+PERIODS = (7, 30, 90, 365)
+
+
+def period_days() -> int:
+    """The period asked for in ?days=, or 30: an unknown value is not an error."""
+    raw = request.args.get("days", "")
+    return int(raw) if raw.isdigit() and int(raw) in PERIODS else 30
+
+
+def build_funnel(days: int, organisation_ids: set[int] | None = None) -> funnels.Funnel:
+    return funnels.build(
+        since=utcnow() - dt.timedelta(days=days),
+        typical_agency_fee=current_app.config["TYPICAL_AGENCY_FEE"],
+        organisation_ids=organisation_ids,
+    )
+
+
+def csv_response(funnel: funnels.Funnel, filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["step", "people", "carried over from previous step"])
+    for step in funnel.steps:
+        writer.writerow(
+            [step.label, step.count, "" if step.carried_over is None else f"{step.carried_over:.3f}"]
+        )
+    writer.writerow([])
+    writer.writerow(["listings published", funnel.listings_published])
+    writer.writerow(
+        ["agency fees saved (pounds)", funnel.agency_fees_saved, f"at {funnel.typical_agency_fee} a listing"]
+    )
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
