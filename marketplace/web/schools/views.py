@@ -192,4 +192,6 @@ def statistics():
 @manage
 def statistics_download():
     days = period_days()
-    return csv_response(build_funnel(days, organisation_ids_for(current_user)), f"statistics-last-{days}-days.csv")
+    return csv_response(
+        build_funnel(days, organisation_ids_for(current_user)), f"statistics-last-{days}-days.csv"
+    )
