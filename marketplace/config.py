@@ -62,6 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SESSION_COOKIE_SECURE", None, "send the session cookie over HTTPS only (default: yes in production)"
     ),
+    Setting("API_RATE_LIMIT", "300 per minute", "public API requests allowed per network address"),
     Setting("TYPICAL_AGENCY_FEE", "1000", "pounds an agency typically charges per advert, for 'fees saved'", int),
     Setting(
         "LOG_FORMAT",

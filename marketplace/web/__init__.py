@@ -50,6 +50,7 @@ def register_web(app: Flask) -> None:
         return user if user is not None and user.get_id() == session_id else None
 
     from marketplace.web.admin.views import bp as admin_bp
+    from marketplace.web.api.http import init_api
     from marketplace.web.api.views import bp as api_bp
     from marketplace.web.auth.views import bp as auth_bp
     from marketplace.web.jobseekers.views import bp as jobseekers_bp
@@ -58,6 +59,7 @@ def register_web(app: Flask) -> None:
     from marketplace.web.public.views import bp as public_bp
     from marketplace.web.schools.views import bp as schools_bp
 
+    init_api(app, api_bp)
     for blueprint in (
         public_bp,
         auth_bp,
