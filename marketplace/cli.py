@@ -11,10 +11,11 @@ def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import users
     from marketplace.demo import demo
     from marketplace.notifications.cli import worker
+    from marketplace.retention import retention
     from marketplace.search.cli import search
     from marketplace.vacancies import tasks  # noqa: F401  (registers the worker's vacancy tasks)
 
-    for command in (users, demo, search, worker):
+    for command in (users, demo, search, worker, retention):
         app.cli.add_command(command)
 
 

@@ -62,8 +62,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SESSION_COOKIE_SECURE", None, "send the session cookie over HTTPS only (default: yes in production)"
     ),
+    Setting(
+        "RETENTION_DRAFT_DAYS", "180", "days after its last edit that an untouched draft is deleted", int
+    ),
+    Setting(
+        "RETENTION_APPLICATION_DAYS",
+        "365",
+        "days after a listing closes that its applications are anonymised",
+        int,
+    ),
+    Setting(
+        "RETENTION_INACTIVE_ACCOUNT_DAYS", "1095", "days without signing in before an account is warned", int
+    ),
+    Setting(
+        "RETENTION_WARNING_DAYS", "30", "days between the inactivity warning and the account's deletion", int
+    ),
     Setting("API_RATE_LIMIT", "300 per minute", "public API requests allowed per network address"),
-    Setting("TYPICAL_AGENCY_FEE", "1000", "pounds an agency typically charges per advert, for 'fees saved'", int),
+    Setting(
+        "TYPICAL_AGENCY_FEE", "1000", "pounds an agency typically charges per advert, for 'fees saved'", int
+    ),
     Setting(
         "LOG_FORMAT",
         None,

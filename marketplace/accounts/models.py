@@ -26,6 +26,8 @@ class User(UserMixin, TimestampMixin, Base):
     email_verified_at: Mapped[dt.datetime | None]
     last_signed_in_at: Mapped[dt.datetime | None]
     disabled: Mapped[bool] = mapped_column(default=False)
+    # When the account was told it will be deleted for inactivity; cleared when the person signs in.
+    inactivity_warned_at: Mapped[dt.datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -130,6 +130,7 @@ def authenticate(email: str, password: str) -> User | None:
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_signed_in_at = utcnow()
+    user.inactivity_warned_at = None  # signing in is what the inactivity warning asked for
     return user
 
 
