@@ -53,6 +53,7 @@ def register_web(app: Flask) -> None:
     from marketplace.web.api.http import init_api
     from marketplace.web.api.views import bp as api_bp
     from marketplace.web.auth.views import bp as auth_bp
+    from marketplace.web.feeds.views import bp as feeds_bp
     from marketplace.web.jobseekers.views import bp as jobseekers_bp
     from marketplace.web.moderators.views import bp as moderators_bp
     from marketplace.web.platform.views import bp as platform_bp
@@ -69,6 +70,7 @@ def register_web(app: Flask) -> None:
         api_bp,
         platform_bp,
         admin_bp,
+        feeds_bp,
     ):
         app.register_blueprint(blueprint)
 
