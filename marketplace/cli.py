@@ -11,12 +11,15 @@ def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import users
     from marketplace.demo import demo
     from marketplace.notifications.cli import worker
+    from marketplace.organisations import cli as organisations_cli
     from marketplace.retention import retention
     from marketplace.search.cli import search
     from marketplace.vacancies import tasks  # noqa: F401  (registers the worker's vacancy tasks)
 
     for command in (users, demo, search, worker, retention):
         app.cli.add_command(command)
+    app.cli.add_command(organisations_cli.schools)
+    app.cli.add_command(organisations_cli.trusts)
 
 
 def _create_app():

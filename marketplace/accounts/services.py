@@ -23,7 +23,12 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
 from marketplace.notifications.outbox import queue_email
-from marketplace.organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
+from marketplace.organisations.models import Organisation, OrganisationKind
+from marketplace.organisations.services import (
+    OrganisationError,
+    join_organisation,
+    verify_memberships_by_email_domain,
+)
 from marketplace.permissions import Role
 
 URN_PATTERN = re.compile(r"^\d{6}$")
@@ -64,6 +69,9 @@ def register_user(
 ) -> User | None:
     """Register a jobseeker, or a member of school staff joining the school with `school_urn`.
 
+    The school's first member becomes its administrator; anyone after that asks its administrators to
+    join (organisations.services.join_organisation) and has no access to the school until approved.
+
     Queues an email asking the person to confirm their address and returns the new, unconfirmed user.
     If the address already has an account, nothing is created: its owner is emailed a reminder to sign in
     or reset their password, and None is returned, so the caller can answer exactly as it would for a new
@@ -86,9 +94,13 @@ def register_user(
 
     user = User(email=email, password_hash=passwords.hash_password(password), full_name=full_name, role=role)
     db.session.add(user)
+    db.session.flush()  # the confirmation token and the membership need the user's id
     if organisation is not None:
-        _join(user, organisation)
-    db.session.flush()  # the confirmation token needs the user's id
+        # The first member of staff administers the school; later ones ask its administrators to join.
+        try:
+            join_organisation(user, organisation)
+        except OrganisationError as error:
+            raise SchoolNotFound(str(error)) from error
     send_email_confirmation(user)
     return user
 
@@ -156,6 +168,7 @@ def confirm_email(token: str) -> User:
     """
     user = read_token(Purpose.CONFIRM_EMAIL, token)
     user.email_verified_at = utcnow()
+    verify_memberships_by_email_domain(user)
     return user
 
 
@@ -197,6 +210,7 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_hash = passwords.hash_password(new_password)
     if not user.email_verified:
         user.email_verified_at = utcnow()
+        verify_memberships_by_email_domain(user)
     return user
 
 
@@ -246,17 +260,6 @@ def _school_for(school_urn: str | None) -> Organisation:
             "We cannot find a school with that URN. Check it on Get Information about Schools"
         )
     return organisation
-
-
-def _join(user: User, organisation: Organisation) -> Membership:
-    """The first member of a school administers it; everyone after that edits."""
-    has_members = db.session.scalar(
-        sa.select(sa.exists().where(Membership.organisation_id == organisation.id))
-    )
-    role = MembershipRole.EDITOR if has_members else MembershipRole.ADMINISTRATOR
-    membership = Membership(user=user, organisation=organisation, role=role)
-    db.session.add(membership)
-    return membership
 
 
 def _queue_account_exists(user: User) -> OutboxMessage:

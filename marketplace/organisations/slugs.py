@@ -22,11 +22,16 @@ def slugify(text: str) -> str:
 
 def candidates(organisation: Organisation):
     """The name alone, then with its town, then with its register number: the first free one wins."""
-    base = slugify(organisation.name)
+    return candidates_for(organisation.name, organisation.town, organisation.urn or organisation.uid)
+
+
+def candidates_for(name: str, town: str | None, reference: str | None):
+    """Slugs to try, in order, for an organisation with this name, town and URN or UID."""
+    base = slugify(name)
     yield base
-    if organisation.town:
-        yield slugify(f"{organisation.name} {organisation.town}")
-    yield slugify(f"{organisation.name} {organisation.urn or organisation.uid or ''}")
+    if town:
+        yield slugify(f"{name} {town}")
+    yield slugify(f"{name} {reference or ''}")
     for number in range(2, 1000):
         yield f"{base}-{number}"
 

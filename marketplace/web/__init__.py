@@ -74,6 +74,10 @@ def register_web(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
 
+    from marketplace.web.organisations.views import bp as organisations_bp
+
+    app.register_blueprint(organisations_bp)
+
     _register_error_pages(app)
 
 

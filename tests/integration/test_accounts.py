@@ -12,7 +12,7 @@ from marketplace.accounts.passwords import verify_password
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
-from marketplace.organisations.models import MembershipRole
+from marketplace.organisations.models import JoinRequest, MembershipRole
 from marketplace.permissions import Role
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -58,7 +58,7 @@ def test_registering_a_jobseeker_stores_an_unconfirmed_account_and_emails_a_conf
     assert "http://localhost/confirm-email/" in message.html_body
 
 
-def test_the_first_member_of_staff_to_register_administers_their_school_and_the_next_edits(app):
+def test_the_first_member_of_staff_to_register_administers_their_school_and_the_next_asks_to_join(app):
     school = OrganisationFactory(urn="137042")
 
     first = services.register_user(
@@ -71,14 +71,15 @@ def test_the_first_member_of_staff_to_register_administers_their_school_and_the_
     db.session.commit()
 
     assert [(m.organisation, m.role) for m in first.memberships] == [(school, MembershipRole.ADMINISTRATOR)]
-    assert [(m.organisation, m.role) for m in second.memberships] == [(school, MembershipRole.EDITOR)]
+    assert second.memberships == []  # until an administrator approves the request
+    assert [m.recipient for m in outbox("join_request_received")] == ["head@school.example.org"]
     assert {m.recipient for m in outbox("verify_email")} == {
         "head@school.example.org",
         "office@school.example.org",
     }
 
 
-def test_joining_a_school_that_already_has_staff_makes_an_editor(app):
+def test_joining_a_school_that_already_has_staff_asks_its_administrators(app):
     existing = MembershipFactory(organisation=OrganisationFactory(urn="100123"))
 
     user = services.register_user(
@@ -86,7 +87,9 @@ def test_joining_a_school_that_already_has_staff_makes_an_editor(app):
     )
 
     assert existing.role is MembershipRole.ADMINISTRATOR
-    assert user.memberships[0].role is MembershipRole.EDITOR
+    assert user.memberships == []
+    [request] = db.session.scalars(sa.select(JoinRequest).where(JoinRequest.user_id == user.id))
+    assert request.organisation_id == existing.organisation_id
 
 
 @pytest.mark.parametrize(

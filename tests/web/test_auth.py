@@ -133,7 +133,8 @@ def test_registering_as_school_staff_joins_the_school_with_that_urn(client):
     assert [m.template for m in outbox()] == ["verify_email"]
 
 
-def test_a_second_member_of_staff_joins_as_an_editor(client):
+def test_a_second_member_of_staff_asks_the_administrators_to_join(client):
+    # Knowing a school's public URN must not open its listings and applications to a stranger.
     membership = MembershipFactory(organisation=OrganisationFactory(urn="137042"))
 
     client.post(
@@ -144,9 +145,10 @@ def test_a_second_member_of_staff_joins_as_an_editor(client):
     )
 
     user = user_with_email("office@school.example.org")
-    assert [(m.organisation_id, m.role) for m in user.memberships] == [
-        (membership.organisation_id, MembershipRole.EDITOR)
-    ]
+    assert user.memberships == []
+    [request] = outbox("join_request_received")
+    assert request.recipient == membership.user.email
+    assert "office@school.example.org" in request.text_body
 
 
 def test_an_unknown_urn_is_explained_and_what_was_typed_is_kept_except_the_password(client):
