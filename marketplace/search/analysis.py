@@ -51,7 +51,8 @@ def vacancy_text_analyzer() -> Analyzer:
         RegexTokenizer()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
-        | StopFilter(stoplist=VACANCY_STOP_WORDS, minsize=2)
+        # minsize=1 keeps the digits of "key stage 2" and "year 3" (single letters are stop words anyway).
+        | StopFilter(stoplist=VACANCY_STOP_WORDS, minsize=1)
         | StemFilter(stemfn=stem_word)
     )
 

@@ -131,7 +131,13 @@ def _append_changes(session: Session, vacancy_ids: Iterable[int]) -> None:
 
 
 def _apply_after_commit(session: Session) -> None:
-    """after_commit hook: catch the committing app's local index up with the log, never raising."""
+    """after_commit hook: catch the committing app's local index up with the log, never raising.
+
+    SQLAlchemy also calls it when a savepoint is released: the outer transaction has not committed
+    yet, so the changes wait for it.
+    """
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_PENDING, None)
     if pending is not None:
         app, engine = pending
@@ -139,8 +145,13 @@ def _apply_after_commit(session: Session) -> None:
 
 
 def _forget_pending(session: Session) -> None:
-    """after_rollback hook: the logged changes were rolled back with everything else."""
-    session.info.pop(_PENDING, None)
+    """after_rollback hook: the logged changes were rolled back with everything else.
+
+    A savepoint rolled back may leave earlier changes of the transaction standing: keep the flag (an
+    extra sync finds nothing to do at worst).
+    """
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING, None)
 
 
 _SESSION_HOOKS = {
@@ -287,7 +298,7 @@ def _published_query() -> sa.Select:
     return (
         sa.select(Vacancy)
         .where(Vacancy.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Vacancy.organisation))
+        .options(selectinload(Vacancy.organisation).selectinload(Organisation.trust))
         .execution_options(populate_existing=True)
     )
 

@@ -20,17 +20,49 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from marketplace.search.analysis import vacancy_text_analyzer
 
 if TYPE_CHECKING:
+    from marketplace.organisations.models import Organisation
     from marketplace.vacancies.models import Vacancy
 
 # Raise whenever a field or its analysis changes: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 VACANCY_KIND = "vacancy"
 BOOKMARK_KIND = "bookmark"
 BOOKMARK_ID = "bookmark"
 
 # Organisation attributes copied into each of its vacancies' documents: changing one re-indexes them.
-INDEXED_ORGANISATION_ATTRIBUTES = ("name",)
+INDEXED_ORGANISATION_ATTRIBUTES = (
+    "name",
+    "slug",
+    "type_group",
+    "type_name",
+    "religious_character",
+    "latitude",
+    "longitude",
+    "trust_id",
+)
+
+# Organisation filter values, from the school register's establishment groups and types.
+ORGANISATION_TYPE_GROUPS: dict[str, tuple[str, ...]] = {
+    "academy": ("Academies", "Free Schools"),
+    "local_authority": ("Local authority maintained schools",),
+    "fe_college": ("Colleges",),
+    "independent": ("Independent schools",),
+}
+SPECIAL_SCHOOL_TYPES = frozenset(
+    {
+        "Community special school",
+        "Foundation special school",
+        "Non-maintained special school",
+        "Academy special converter",
+        "Academy special sponsor led",
+        "Free schools special",
+    }
+)
+NOT_FAITH = frozenset({"", "none", "does not apply"})
+
+# Coordinates are indexed as whole microdegrees (a sortable float column crashes Whoosh).
+COORDINATE_SCALE = 1_000_000
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
@@ -53,10 +85,21 @@ def build_schema() -> Schema:
         key_stage=KEYWORD(),
         subject=KEYWORD(),
         working_pattern=KEYWORD(),
-        # Dates, as integers.
-        publish_on=NUMERIC(int, bits=32),
+        contract_type=KEYWORD(),
+        ect_status=KEYWORD(),
+        visa_sponsorship=KEYWORD(),
+        quick_apply=KEYWORD(),
+        organisation_type=KEYWORD(),
+        school_type=KEYWORD(),
+        organisation_slug=KEYWORD(),  # the school's slug, and its trust's
+        # Per-document values read as columns (engine.py builds its arrays from them); 0 means none.
+        vacancy_id=NUMERIC(int, bits=64, sortable=True),
+        publish_on=NUMERIC(int, bits=32, sortable=True),
         closes_at=NUMERIC(int, bits=64, sortable=True),
         published_at=NUMERIC(int, bits=64, sortable=True),
+        salary=NUMERIC(int, bits=32, sortable=True),
+        latitude=NUMERIC(int, bits=32, sortable=True),
+        longitude=NUMERIC(int, bits=32, sortable=True),
         # A digest of the fields above, so `verify` can tell a stale document from a current one.
         fingerprint=STORED(),
         # The bookmark document only.
@@ -88,6 +131,7 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
     published_at = vacancy.published_at or dt.datetime.combine(vacancy.publish_on, dt.time(), tzinfo=dt.UTC)
     # Job share is a flag on the vacancy; the filter offers it as one more working pattern.
     working_patterns = [*vacancy.working_patterns, *(["job_share"] if vacancy.job_share else [])]
+    organisation = vacancy.organisation
     document: dict[str, Any] = {
         "id": str(vacancy.id),
         "kind": VACANCY_KIND,
@@ -100,12 +144,56 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
         "key_stage": " ".join(vacancy.key_stages),
         "subject": " ".join(subject_term(subject) for subject in vacancy.subjects),
         "working_pattern": " ".join(working_patterns),
+        "contract_type": vacancy.contract_type,
+        "ect_status": vacancy.ect_status,
+        "visa_sponsorship": _yes_no(vacancy.visa_sponsorship),
+        "quick_apply": _yes_no(vacancy.applies_through_marketplace),
+        "organisation_type": " ".join(organisation_types(organisation)),
+        "school_type": " ".join(school_types(organisation)),
+        "organisation_slug": " ".join(organisation_slugs(organisation)),
+        "vacancy_id": vacancy.id,
         "publish_on": day_number(vacancy.publish_on),
         "closes_at": epoch_microseconds(vacancy.closes_at),
         "published_at": epoch_microseconds(published_at),
+        # The most the job pays, so "at least £X" keeps a range that reaches X.
+        "salary": vacancy.salary_maximum or vacancy.salary_minimum or 0,
+        "latitude": _scaled(organisation.latitude),
+        "longitude": _scaled(organisation.longitude),
     }
     document["fingerprint"] = fingerprint(document)
     return document
+
+
+def _yes_no(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
+def _scaled(coordinate: float | None) -> int:
+    return round(coordinate * COORDINATE_SCALE) if coordinate is not None else 0
+
+
+def organisation_types(organisation: Organisation) -> list[str]:
+    """The organisation-type filter values of a school or trust (from its register group)."""
+    group = organisation.type_group or ""
+    return [value for value, groups in ORGANISATION_TYPE_GROUPS.items() if group in groups]
+
+
+def school_types(organisation: Organisation) -> list[str]:
+    """faith_school when it has a religious character, special_school for the special school types."""
+    types = []
+    if (organisation.religious_character or "").strip().lower() not in NOT_FAITH:
+        types.append("faith_school")
+    if organisation.type_name in SPECIAL_SCHOOL_TYPES:
+        types.append("special_school")
+    return types
+
+
+def organisation_slugs(organisation: Organisation) -> list[str]:
+    """The school's own slug and its trust's: the `organisation` filter finds a trust's listings too."""
+    slugs = [organisation.slug] if organisation.slug else []
+    if organisation.trust_id is not None and organisation.trust is not None and organisation.trust.slug:
+        slugs.append(organisation.trust.slug)
+    return slugs
 
 
 def fingerprint(document: dict[str, Any]) -> str:

@@ -1,43 +1,100 @@
-"""Reading a search from a query string, shared by the search page and the JSON API."""
+"""Reading a search from a query string, shared by the search page and the JSON API.
+
+List parameters accept repeated keys (`phases=primary&phases=secondary`) or comma-separated values
+(`phases=primary,secondary`). Unknown filter values are dropped by the search itself, never an error.
+"""
 
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
+from marketplace.search.query import FILTERS, FLAGS, MAX_POSTED_WITHIN_DAYS
 from marketplace.search.service import VacancySearch
 
 MAX_KEYWORD_LENGTH = 200
-# The search itself drops values it does not know (and maps legacy ones), so every value passes through.
-FILTER_NAMES = ("job_roles", "phases", "key_stages", "subjects", "working_patterns")
+MAX_LOCATION_LENGTH = 100
+FILTER_NAMES = tuple(choices.attribute for choices in FILTERS)
+FLAG_NAMES = tuple(FLAGS)
+_YES = frozenset({"true", "1", "yes", "on"})
+_NO = frozenset({"false", "0", "no", "off", ""})
+
+# Every parameter the search understands, in the order the API documents them.
+PARAMETERS = (
+    "keyword",
+    "location",
+    "radius",
+    *FILTER_NAMES,
+    *FLAG_NAMES,
+    "organisation",
+    "minimum_salary",
+    "posted_within_days",
+    "sort",
+    "page",
+    "per_page",
+)
 
 
 class BadSearch(ValueError):
     """A query-string value that cannot be understood (the API answers 400; the page falls back)."""
 
+    def __init__(self, parameter: str, message: str):
+        self.parameter = parameter
+        super().__init__(message)
 
-def _positive_int(args: MultiDict, name: str, default: int) -> int:
+
+def list_values(args: MultiDict, name: str) -> tuple[str, ...]:
+    """A list parameter's values, from repeated keys and comma-separated values alike."""
+    return tuple(part.strip() for raw in args.getlist(name) for part in raw.split(",") if part.strip())
+
+
+def _number(args: MultiDict, name: str, default: int | None, lowest: int, highest: int) -> int | None:
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        raise BadSearch(f"'{name}' must be a whole number from 1 to 10,000")
+    if not raw.isdigit() or not lowest <= int(raw) <= highest:
+        raise BadSearch(name, f"'{name}' must be a whole number from {lowest:,} to {highest:,}")
     return int(raw)
 
 
-def search_from_args(args: MultiDict, *, strict: bool = False) -> VacancySearch:
-    """The search in ?keyword=…&phases=…&page=…; unless strict, bad numbers fall back to defaults."""
-    filters = {name: tuple(args.getlist(name)) for name in FILTER_NAMES}
+def _flag(args: MultiDict, name: str) -> bool:
+    raw = args.get(name, "").strip().lower()
+    if raw in _YES:
+        return True
+    if raw in _NO:
+        return False
+    raise BadSearch(name, f"'{name}' must be true or false")
+
+
+def _read(args: MultiDict, name: str, read, fallback, strict: bool):
     try:
-        page = _positive_int(args, "page", 1)
-        per_page = _positive_int(args, "per_page", 20)
+        return read()
     except BadSearch:
         if strict:
             raise
-        page, per_page = 1, 20
+        return fallback
+
+
+def search_from_args(args: MultiDict, *, strict: bool = False) -> VacancySearch:
+    """The search in ?keyword=…&phases=…&page=…; unless strict, bad values fall back to defaults."""
+    filters = {name: list_values(args, name) for name in FILTER_NAMES}
+    flags = {name: _read(args, name, lambda n=name: _flag(args, n), False, strict) for name in FLAG_NAMES}
+    numbers = {
+        "page": (1, 1, 10_000),
+        "per_page": (20, 1, 100 if strict else 10_000),
+        "minimum_salary": (None, 0, 10_000_000),
+        "posted_within_days": (None, 1, MAX_POSTED_WITHIN_DAYS),
+    }
+    values = {
+        name: _read(args, name, lambda n=name, d=d, lo=lo, hi=hi: _number(args, n, d, lo, hi), d, strict)
+        for name, (d, lo, hi) in numbers.items()
+    }
     return VacancySearch(
         keywords=args.get("keyword", "")[:MAX_KEYWORD_LENGTH],
+        location=args.get("location", "")[:MAX_LOCATION_LENGTH],
+        radius=args.get("radius", ""),
+        organisation=args.get("organisation", "")[:130],
         sort=args.get("sort") or None,
-        page=page,
-        per_page=per_page,
+        **values,
         **filters,
+        **flags,
     )

@@ -230,3 +230,20 @@ def test_a_new_index_folder_is_created_and_loaded_from_the_database(app):
     assert result.exit_code == 0, result.output
     assert "Loaded 2 vacancies into the new search index" in result.output
     assert sorted(found_ids()) == [first.id, second.id]
+
+
+def test_changes_made_in_a_savepoint_are_indexed_when_the_outer_transaction_commits(app):
+    kept = VacancyFactory.build(published=True, title="Teacher of Physics")
+    dropped = VacancyFactory.build(published=True, title="Teacher of Chemistry")
+    with db.session.begin_nested():
+        db.session.add(kept)
+    savepoint = db.session.begin_nested()
+    db.session.add(dropped)
+    db.session.flush()
+    savepoint.rollback()
+
+    assert found_ids("physics") == []  # nothing is committed yet
+    db.session.commit()
+
+    assert found_ids("physics") == [kept.id]
+    assert found_ids("chemistry") == []

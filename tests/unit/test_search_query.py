@@ -54,14 +54,16 @@ def test_a_single_string_counts_as_one_value():
 @pytest.mark.parametrize(
     ("keywords", "sort", "effective"),
     [
-        ("", None, "closing"),
+        ("", None, "closing_date"),
         ("maths", None, "relevance"),
         ("maths", "newest", "newest"),
         ("", "newest", "newest"),
-        ("maths", "closing", "closing"),
-        ("", "relevance", "closing"),  # nothing to be relevant to
-        ("the of", None, "closing"),  # only stop words: no keywords after all
+        ("maths", "closing_date", "closing_date"),
+        ("maths", "closing", "closing_date"),  # the name older links use
+        ("", "relevance", "closing_date"),  # nothing to be relevant to
+        ("the of", None, "closing_date"),  # only stop words: no keywords after all
         ("maths", "distance; drop table", "relevance"),
+        ("maths", "distance", "relevance"),  # no location to measure from
     ],
 )
 def test_sort_defaults_and_fallbacks(keywords, sort, effective):

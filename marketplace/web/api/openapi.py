@@ -71,6 +71,127 @@ def _list_parameter(name: str, values) -> dict:
     }
 
 
+_JOB_POSTING = {
+    "type": "object",
+    "description": "A schema.org JobPosting, plus the marketplace's id, external reference and vocabulary.",
+    "required": ["@type", "id", "url", "title", "hiringOrganization", "validThrough"],
+    "properties": {
+        "@context": {"type": "string"},
+        "@type": {"type": "string", "enum": ["JobPosting"]},
+        "id": {"type": "integer"},
+        "external_reference": {"type": ["string", "null"]},
+        "url": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "datePosted": {"type": "string", "format": "date"},
+        "validThrough": {"type": "string", "format": "date-time"},
+        "employmentType": {"type": "array", "items": {"type": "string"}},
+        "hiringOrganization": {"type": "object"},
+        "jobLocation": {"type": "object"},
+        "baseSalary": {"type": ["object", "null"]},
+        "distance_miles": {
+            "type": ["number", "null"],
+            "description": "Miles from the searched location (only when a location was given).",
+        },
+    },
+}
+
+
+def _parameter(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _search_operation() -> dict:
+    from marketplace.search.query import LABELS, SORTS
+
+    flag = {"type": "string", "enum": ["true", "false"]}
+    return {
+        "summary": "Search live vacancies",
+        "operationId": "searchVacancies",
+        "description": (
+            "List parameters accept repeated keys or comma-separated values; values of one filter are "
+            "alternatives (OR), different filters must all match (AND). Unknown filter values and sorts "
+            "are ignored."
+        ),
+        "parameters": [
+            _parameter("keyword", {"type": "string"}, "Every word must match; synonyms and stemming apply."),
+            _parameter(
+                "location", {"type": "string"}, "A town, city, county, postcode or postcode district."
+            ),
+            _parameter(
+                "radius",
+                {"type": "integer", "minimum": 0, "maximum": 200},
+                "Miles around the location (default 15; 0 means the default).",
+            ),
+            _list_parameter(
+                "job_roles", [*vocabulary.JOB_ROLES, "leadership", "senior_leader", "middle_leader"]
+            ),
+            _list_parameter("phases", vocabulary.PHASES),
+            _list_parameter("key_stages", vocabulary.KEY_STAGES),
+            _list_parameter("subjects", vocabulary.SUBJECTS),
+            _list_parameter("working_patterns", [*vocabulary.WORKING_PATTERNS, "job_share"]),
+            _list_parameter("contract_types", vocabulary.CONTRACT_TYPES),
+            _list_parameter("organisation_types", LABELS["organisation_types"]),
+            _list_parameter("school_types", LABELS["school_types"]),
+            _parameter("ect_suitable", flag, "Only jobs suitable for early career teachers."),
+            _parameter("visa_sponsorship", flag, "Only jobs that sponsor a visa."),
+            _parameter("quick_apply", flag, "Only jobs applied for through the marketplace."),
+            _parameter("organisation", {"type": "string"}, "One school's or trust's slug."),
+            _parameter(
+                "minimum_salary", {"type": "integer", "minimum": 0}, "Pounds a year the job can reach."
+            ),
+            _parameter("posted_within_days", {"type": "integer", "minimum": 1, "maximum": 3650}, "Days."),
+            _parameter(
+                "sort", {"type": "string", "enum": list(SORTS)}, "Unknown sorts fall back to the default."
+            ),
+            _parameter("page", {"type": "integer", "minimum": 1}, "Page number."),
+            _parameter("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Results a page."),
+        ],
+        "responses": {
+            "200": {
+                "description": "One page of matching vacancies, with facet counts and suggestions",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["data", "meta", "facets", "suggestions"],
+                            "properties": {
+                                "data": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/JobPosting"},
+                                },
+                                "meta": {
+                                    "type": "object",
+                                    "properties": {
+                                        "total": {"type": "integer"},
+                                        "page": {"type": "integer"},
+                                        "per_page": {"type": "integer"},
+                                        "pages": {"type": "integer"},
+                                        "sort": {"type": "string"},
+                                        "degraded": {"type": "boolean"},
+                                    },
+                                },
+                                "facets": {
+                                    "type": "object",
+                                    "additionalProperties": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "integer"},
+                                    },
+                                },
+                                "suggestions": {"type": "object"},
+                            },
+                        }
+                    }
+                },
+            },
+            "400": {
+                "description": "A parameter could not be understood (named in `parameter`)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        },
+    }
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -81,78 +202,7 @@ def document() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
-            "/vacancies": {
-                "get": {
-                    "summary": "Search live vacancies",
-                    "operationId": "searchVacancies",
-                    "parameters": [
-                        {
-                            "name": "keyword",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                            "description": "Every word must match; stemming applies.",
-                        },
-                        _list_parameter("job_roles", vocabulary.JOB_ROLES),
-                        _list_parameter("phases", vocabulary.PHASES),
-                        _list_parameter("key_stages", vocabulary.KEY_STAGES),
-                        _list_parameter("subjects", vocabulary.SUBJECTS),
-                        _list_parameter("working_patterns", vocabulary.WORKING_PATTERNS),
-                        {
-                            "name": "sort",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string", "enum": ["relevance", "closing", "newest"]},
-                        },
-                        {
-                            "name": "page",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "integer", "minimum": 1},
-                        },
-                        {
-                            "name": "per_page",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
-                        },
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "One page of matching vacancies",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["data", "meta"],
-                                        "properties": {
-                                            "data": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Vacancy"},
-                                            },
-                                            "meta": {
-                                                "type": "object",
-                                                "properties": {
-                                                    "total": {"type": "integer"},
-                                                    "page": {"type": "integer"},
-                                                    "pages": {"type": "integer"},
-                                                    "per_page": {"type": "integer"},
-                                                },
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        "400": {
-                            "description": "A parameter could not be understood",
-                            "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                            },
-                        },
-                    },
-                }
-            },
+            "/vacancies": {"get": _search_operation()},
             "/vacancies/{vacancy_id}": {
                 "get": {
                     "summary": "One live vacancy",
@@ -188,5 +238,5 @@ def document() -> dict:
                 }
             },
         },
-        "components": {"schemas": {"Vacancy": _VACANCY, "Error": _ERROR}},
+        "components": {"schemas": {"Vacancy": _VACANCY, "JobPosting": _JOB_POSTING, "Error": _ERROR}},
     }

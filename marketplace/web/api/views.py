@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from marketplace.search.service import search_vacancies
+from marketplace.vacancies.jobposting import job_posting
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import public
@@ -59,16 +60,32 @@ def vacancies():
     try:
         vacancy_search = search_from_args(request.args, strict=True)
     except BadSearch as error:
-        return jsonify(error="bad_request", message=str(error)), 400
-    results = search_vacancies(vacancy_search)
+        return jsonify(error="bad_request", parameter=error.parameter, message=str(error)), 400
+    results = search_vacancies(vacancy_search, snippets=False)
+    if results.location_problem:
+        return jsonify(error="bad_request", parameter="location", message=results.location_problem), 400
+    data = []
+    for found in results.vacancies:
+        posting = job_posting(
+            found,
+            url=url_for("public.vacancy", vacancy_id=found.id, _external=True),
+            organisation_url=url_for("public.organisation", slug=found.organisation.slug, _external=True),
+        )
+        if results.location is not None and results.location.point is not None:
+            posting["distance_miles"] = results.distances.get(found.id)
+        data.append(posting)
     return jsonify(
-        data=[vacancy_json(v) for v in results.vacancies],
+        data=data,
         meta={
             "total": results.total,
             "page": results.page,
+            "per_page": results.per_page,
             "pages": results.pages,
-            "per_page": vacancy_search.per_page,
+            "sort": results.sort,
+            "degraded": results.degraded,
         },
+        facets=results.facets,
+        suggestions=results.suggestions,
     )
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from marketplace.analytics.events import EventName, record
 from marketplace.applications.services import existing_application
 from marketplace.extensions import db
 from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
+from marketplace.search.geo import RADIUS_CHOICES
+from marketplace.search.query import LABELS
 from marketplace.search.service import search_vacancies
 from marketplace.vacancies import queries, vocabulary
 from marketplace.web.access import public
@@ -21,8 +24,57 @@ bp = Blueprint("public", __name__, template_folder="templates")
 FILTER_OPTIONS = {
     "job_roles": ("Job role", vocabulary.JOB_ROLES),
     "phases": ("Education phase", vocabulary.PHASES),
-    "working_patterns": ("Working pattern", vocabulary.WORKING_PATTERNS),
+    "key_stages": ("Key stage", vocabulary.KEY_STAGES),
+    "subjects": ("Subject", LABELS["subjects"]),
+    "working_patterns": ("Working pattern", LABELS["working_patterns"]),
+    "contract_types": ("Contract type", vocabulary.CONTRACT_TYPES),
+    "organisation_types": ("Organisation type", LABELS["organisation_types"]),
+    "school_types": ("School type", LABELS["school_types"]),
 }
+FLAG_OPTIONS = {name: LABELS[name]["true"] for name in ("ect_suitable", "visa_sponsorship", "quick_apply")}
+SORT_LABELS = {
+    "relevance": "Most relevant",
+    "distance": "Distance",
+    "closing_date": "Closing soonest",
+    "newest": "Newest job",
+}
+POSTED_WITHIN = {1: "Last 24 hours", 3: "Last 3 days", 7: "Last week", 14: "Last 2 weeks", 30: "Last month"}
+
+
+def _search_url(args: MultiDict, **changes) -> str:
+    """The search page address with some parameters changed (None removes one), back on page 1."""
+    updated = MultiDict(args)
+    updated.pop("page", None)
+    for name, value in changes.items():
+        updated.pop(name, None)
+        if value is None:
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            updated.add(name, item)
+    return url_for("public.search", **updated.to_dict(flat=False))
+
+
+def _filter_tags(search, args: MultiDict) -> list[dict]:
+    """Each filter in use, with the address of the same search without it (the removable tags)."""
+    tags = []
+    for name, values in search.active_filters().items():
+        if name in FILTER_OPTIONS:
+            labels = FILTER_OPTIONS[name][1]
+            for value in values:
+                rest = [v for v in values if v != value]
+                tags.append(
+                    {"label": labels.get(value, value), "href": _search_url(args, **{name: rest or None})}
+                )
+        elif name in FLAG_OPTIONS:
+            tags.append({"label": FLAG_OPTIONS[name], "href": _search_url(args, **{name: None})})
+        elif name == "minimum_salary":
+            tags.append({"label": f"At least £{values:,}", "href": _search_url(args, minimum_salary=None)})
+        elif name == "posted_within_days":
+            label = POSTED_WITHIN.get(values, f"Posted in the last {values} days")
+            tags.append({"label": label, "href": _search_url(args, posted_within_days=None)})
+        elif name == "organisation":
+            tags.append({"label": f"School or trust: {values}", "href": _search_url(args, organisation=None)})
+    return tags
 
 
 @bp.route("/")
@@ -38,8 +90,19 @@ def search():
     results = search_vacancies(vacancy_search)
     record(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
     db.session.commit()
+    args = request.args
     return render_template(
-        "public/search.html", search=vacancy_search, results=results, filter_options=FILTER_OPTIONS
+        "public/search.html",
+        search=results.search,
+        results=results,
+        filter_options=FILTER_OPTIONS,
+        flag_options=FLAG_OPTIONS,
+        sort_labels=SORT_LABELS,
+        posted_within=POSTED_WITHIN,
+        radius_choices=[r for r in RADIUS_CHOICES if r],
+        filter_tags=_filter_tags(results.search, args),
+        search_url=lambda **changes: _search_url(args, **changes),
+        labels=LABELS,
     )
 
 

@@ -1,0 +1,373 @@
+"""The engine behind every search: per-document arrays and term sets, built once per index generation.
+
+Whoosh finds the documents each keyword matches and scores them (BM25F); everything else (liveness,
+filters, location, facet counts, the sorts other than relevance) runs on arrays and bitsets (see
+bitsets.py) that a `Snapshot` builds once for each generation of the index and keeps while the
+generation is current. Per-segment parts are kept across generations: a commit that adds one small
+segment only costs reading that segment.
+
+Facet counts honour the other filters: the count next to "Part time" is how many results there would
+be with "Part time" added to every other filter in use (OR within a filter, AND across filters).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+from whoosh.query import And
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from marketplace.db import uk_today
+from marketplace.search import bitsets
+from marketplace.search.geo import METRES_PER_MILE, Point, distance_metres
+from marketplace.search.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
+
+# Index fields whose terms become per-generation bitsets (facets and filters).
+FACET_FIELDS = (
+    "job_role",
+    "phase",
+    "key_stage",
+    "subject",
+    "working_pattern",
+    "contract_type",
+    "ect_status",
+    "visa_sponsorship",
+    "quick_apply",
+    "organisation_type",
+    "school_type",
+)
+COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "latitude", "longitude")
+_SEGMENT_CACHE_SIZE = 64
+_RESULT_CACHE_SIZE = 256
+
+
+def _int_column(reader: IndexReader, name: str) -> list[int]:
+    """Every document's value of a NUMERIC sortable field, read in one go (not value by value)."""
+    fieldobj = reader.schema[name]
+    column = reader.column_reader(name, translate=False)
+    size = reader.doc_count_all()
+    raw = getattr(column, "_dbfile", None)
+    typecode = getattr(column, "_typecode", None)
+    if raw is not None and typecode is not None:
+        count = column._count
+        values = array(typecode)
+        values.frombytes(bytes(raw.get(column._basepos, count * values.itemsize)))
+        values.byteswap()  # stored big-endian
+        sortable = list(values) + [column._default] * (size - count)
+    else:  # a segment without this column, or another column type
+        sortable = [column[docnum] for docnum in range(size)]
+    offset = 1 << (fieldobj.bits - 1) if fieldobj.signed else 0
+    return [value - offset for value in sortable]
+
+
+@dataclass
+class SegmentData:
+    """What one (immutable) segment holds, by the segment's own document numbers."""
+
+    size: int
+    columns: dict[str, list[int]]
+    terms: dict[str, dict[str, int]]
+    vacancies: int
+
+    @classmethod
+    def read(cls, reader: IndexReader) -> SegmentData:
+        size = reader.doc_count_all()
+        columns = {name: _int_column(reader, name) for name in COLUMNS}
+        terms: dict[str, dict[str, int]] = {}
+        for name in FACET_FIELDS:
+            terms[name] = {
+                term: bitsets.from_docnums(reader.postings(name, term).all_ids(), size)
+                for term in reader.field_terms(name)
+            }
+        kind = reader.postings("kind", VACANCY_KIND).all_ids() if ("kind", VACANCY_KIND) in reader else ()
+        return cls(size, columns, terms, bitsets.from_docnums(kind, size))
+
+
+_segments: OrderedDict[tuple[str, str], SegmentData] = OrderedDict()
+_segments_lock = threading.Lock()
+
+
+def _segment_data(path: str, reader: IndexReader) -> SegmentData:
+    key = (path, reader.segment().segment_id())
+    with _segments_lock:
+        if key in _segments:
+            _segments.move_to_end(key)
+            return _segments[key]
+    data = SegmentData.read(reader)
+    with _segments_lock:
+        _segments[key] = data
+        while len(_segments) > _SEGMENT_CACHE_SIZE:
+            _segments.popitem(last=False)
+    return data
+
+
+class _Cache:
+    """A small least-recently-used cache of values computed from one snapshot."""
+
+    def __init__(self, size: int = _RESULT_CACHE_SIZE):
+        self.size = size
+        self.values: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = compute()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+
+@dataclass
+class Snapshot:
+    """One generation of the index, read into arrays: valid as long as that generation is current."""
+
+    searcher: Searcher
+    generation: int
+    size: int
+    columns: dict[str, list[int]]
+    terms: dict[str, dict[str, int]]
+    vacancies: int  # vacancy documents not deleted
+    closing_order: list[int]  # vacancy docnums by closing time, soonest first (then newest)
+    closing_times: list[int]  # their closing times, for bisecting
+    newest_order: list[int]  # vacancy docnums by publication time, newest first
+    published_times: list[int]  # their publication times, ascending (for bisecting "posted within")
+    published_ascending: list[int]
+    salary_order: list[int]
+    salaries: list[int]
+    by_latitude: list[tuple[int, int]]  # (latitude in microdegrees, docnum) of located vacancies
+    caches: dict[str, _Cache] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+        columns: dict[str, list[int]] = {name: [] for name in COLUMNS}
+        terms: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+        vacancies = 0
+        for leaf, offset in reader.leaf_readers():
+            if not hasattr(leaf, "segment") or leaf.segment() is None:  # an empty index has no segment
+                continue
+            data = _segment_data(path, leaf)
+            for name in COLUMNS:
+                columns[name].extend(data.columns[name])
+            for name, values in data.terms.items():
+                merged = terms[name]
+                for term, bits in values.items():
+                    merged[term] = merged.get(term, 0) | (bits << offset)
+            live = data.vacancies
+            if leaf.has_deletions():
+                live &= ~bitsets.from_docnums(leaf.segment().deleted_docs(), data.size)
+            vacancies |= live << offset
+        docs = list(bitsets.docnums(vacancies))
+        closes, published = columns["closes_at"], columns["published_at"]
+        closing_order = sorted(docs, key=lambda d: (closes[d], -published[d], d))
+        newest_order = sorted(docs, key=lambda d: (-published[d], closes[d], d))
+        salary_order = sorted(docs, key=lambda d: columns["salary"][d])
+        latitude, longitude = columns["latitude"], columns["longitude"]
+        return cls(
+            searcher=searcher,
+            generation=generation,
+            size=size,
+            columns=columns,
+            terms=terms,
+            vacancies=vacancies,
+            closing_order=closing_order,
+            closing_times=[closes[d] for d in closing_order],
+            newest_order=newest_order,
+            published_ascending=newest_order[::-1],
+            published_times=[published[d] for d in reversed(newest_order)],
+            salary_order=salary_order,
+            salaries=[columns["salary"][d] for d in salary_order],
+            by_latitude=sorted((latitude[d], d) for d in docs if latitude[d] or longitude[d]),
+        )
+
+    def cache(self, name: str) -> _Cache:
+        if name not in self.caches:
+            self.caches[name] = _Cache()
+        return self.caches[name]
+
+    # --- Sets of documents ---------------------------------------------------------------------
+
+    def term_bits(self, field_name: str, terms: tuple[str, ...]) -> int:
+        """Documents with any of these terms in a facet field (OR)."""
+        values = self.terms.get(field_name)
+        if values is None:  # not a facet field (organisation slugs): read its postings once
+            return self.cache(field_name).get(terms, lambda: self._postings_bits(field_name, terms))
+        bits = 0
+        for term in terms:
+            bits |= values.get(term, 0)
+        return bits
+
+    def _postings_bits(self, field_name: str, terms: tuple[str, ...]) -> int:
+        reader = self.searcher.reader()
+        found: list[int] = []
+        for leaf, offset in reader.leaf_readers():
+            for term in terms:
+                if (field_name, term) in leaf:
+                    found.extend(offset + d for d in leaf.postings(field_name, term).all_ids())
+        return bitsets.from_docnums(found, self.size) & self.vacancies
+
+    def query_bits(self, key: Any, query) -> int:
+        """Documents a (keyword) query matches, cached for this generation."""
+
+        def compute() -> int:
+            return bitsets.from_docnums(self.searcher.docs_for_query(query), self.size) & self.vacancies
+
+        return self.cache("queries").get(key, compute)
+
+    def live_bits(self, now: dt.datetime) -> int:
+        """Listed right now: publish date reached, closing time still ahead.
+
+        The answer only changes when a listing closes or the day turns, so it is kept until then.
+        """
+        first_open = bisect.bisect_right(self.closing_times, epoch_microseconds(now))
+        today = day_number(uk_today(now))
+
+        def compute() -> int:
+            publish_on = self.columns["publish_on"]
+            return bitsets.from_docnums(
+                (d for d in self.closing_order[first_open:] if publish_on[d] <= today), self.size
+            )
+
+        return self.cache("live").get((first_open, today), compute)
+
+    def salary_bits(self, minimum: int) -> int:
+        start = bisect.bisect_left(self.salaries, minimum)
+        return self.cache("salary").get(
+            start, lambda: bitsets.from_docnums(self.salary_order[start:], self.size)
+        )
+
+    def posted_since_bits(self, since: dt.datetime) -> int:
+        start = bisect.bisect_left(self.published_times, epoch_microseconds(since))
+        return self.cache("posted").get(
+            start, lambda: bitsets.from_docnums(self.published_ascending[start:], self.size)
+        )
+
+    def within(self, point: Point, radius_miles: int) -> tuple[int, dict[int, float]]:
+        """Located vacancies within the radius, and each one's distance in metres."""
+        key = (round(point.latitude, 6), round(point.longitude, 6), radius_miles)
+        return self.cache("geo").get(key, lambda: self._within(point, radius_miles))
+
+    def _within(self, point: Point, radius_miles: int) -> tuple[int, dict[int, float]]:
+        radius = radius_miles * METRES_PER_MILE
+        # A band of latitude first (a degree of latitude is about 111 km everywhere), then the distance.
+        band = (radius / 111_000 + 0.01) * COORDINATE_SCALE
+        centre = point.latitude * COORDINATE_SCALE
+        low = bisect.bisect_left(self.by_latitude, (int(centre - band), -1))
+        high = bisect.bisect_right(self.by_latitude, (int(centre + band), self.size))
+        longitude = self.columns["longitude"]
+        distances: dict[int, float] = {}
+        for latitude, docnum in self.by_latitude[low:high]:
+            metres = distance_metres(
+                point, Point(latitude / COORDINATE_SCALE, longitude[docnum] / COORDINATE_SCALE)
+            )
+            if metres <= radius:
+                distances[docnum] = metres
+        return bitsets.from_docnums(distances, self.size), distances
+
+    # --- Ordering ------------------------------------------------------------------------------
+
+    def ordered(self, bits: int, order: list[int], wanted: int) -> list[int]:
+        """The first `wanted` documents of the set in a precomputed order."""
+        if bits.bit_count() * 8 < len(order):  # a small set: sort it rather than walk the order
+            rank = self.cache(f"rank-{id(order)}").get(
+                "rank", lambda: {d: position for position, d in enumerate(order)}
+            )
+            return sorted(bitsets.docnums(bits), key=rank.__getitem__)[:wanted]
+        members = bitsets.Members(bits)
+        found = []
+        for docnum in order:
+            if docnum in members:
+                found.append(docnum)
+                if len(found) >= wanted:
+                    break
+        return found
+
+    def by_distance(self, bits: int, distances: Mapping[int, float], wanted: int) -> list[int]:
+        closes = self.columns["closes_at"]
+        return sorted(bitsets.docnums(bits), key=lambda d: (distances.get(d, math.inf), closes[d], d))[
+            :wanted
+        ]
+
+    def ranked(self, query, bits: int, wanted: int) -> list[int]:
+        """The `wanted` best-scoring documents of the set for a keyword query (BM25F, ties by docnum)."""
+        if not bits or not wanted:
+            return []
+        results = self.searcher.search(query, filter=bitsets.Members(bits), limit=wanted)
+        return [hit.docnum for hit in results]
+
+    def keyword_query(self, units) -> Any:
+        return And([unit.query() for unit in units])
+
+
+# --- One snapshot per index folder, replaced when the index moves to a new generation ------------
+
+_snapshots: dict[str, Snapshot] = {}
+_snapshots_lock = threading.Lock()
+_MAX_SNAPSHOTS = 4
+
+
+def snapshot_for(path: Path, open_index: Callable[[], Any]) -> Snapshot:
+    """The snapshot of the index's latest generation (built on first use, then shared).
+
+    Checking for a newer generation costs one directory listing; the index itself is only opened
+    when the generation has moved on.
+    """
+    key = str(path)
+    current = _snapshots.get(key)
+    if current is not None and _latest_generation(path) == current.generation:
+        return current
+    ix = open_index()
+    searcher = ix.searcher()
+    try:
+        snapshot = Snapshot.build(searcher, key, ix.latest_generation())
+    except BaseException:
+        searcher.close()
+        raise
+    with _snapshots_lock:
+        previous = _snapshots.pop(key, None)
+        _snapshots[key] = snapshot
+        while len(_snapshots) > _MAX_SNAPSHOTS:
+            _close(_snapshots.pop(next(iter(_snapshots))))
+    if previous is not None:
+        _close(previous)
+    return snapshot
+
+
+def _latest_generation(path: Path) -> int:
+    from marketplace.search.index import INDEX_NAME
+
+    return TOC._latest_generation(FileStorage(str(path)), INDEX_NAME)
+
+
+def _close(snapshot: Snapshot) -> None:
+    # A request on another thread may still be reading it: searchers of a replaced generation are
+    # closed when it is replaced, and Whoosh's readers fail cleanly (ReaderClosed) if used after.
+    snapshot.searcher.close()
+
+
+def forget_snapshots() -> None:
+    """Close every cached snapshot (tests, and after a rebuild swaps the folder's contents)."""
+    with _snapshots_lock:
+        for snapshot in _snapshots.values():
+            _close(snapshot)
+        _snapshots.clear()
+    with _segments_lock:
+        _segments.clear()

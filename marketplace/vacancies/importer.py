@@ -1,0 +1,265 @@
+"""Importing vacancies in bulk from JSON Lines (docs/import-format.md): one vacancy per line.
+
+Lines are upserted by `external_reference`, so running the same file twice changes nothing. A line that
+cannot be imported is reported with its number and reason, and the good lines are imported anyway
+(each line in a savepoint). The caller commits once at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.organisations.models import Organisation, OrganisationKind
+from marketplace.search.schema import ORGANISATION_TYPE_GROUPS
+from marketplace.vacancies import vocabulary
+from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
+from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.services import transition
+
+LIST_FIELDS = {
+    "job_roles": vocabulary.JOB_ROLES,
+    "phases": vocabulary.PHASES,
+    "key_stages": vocabulary.KEY_STAGES,
+    "subjects": {subject: subject for subject in vocabulary.SUBJECTS},
+    "working_patterns": vocabulary.WORKING_PATTERNS,
+}
+# Fields copied onto the vacancy as they are (after checking), with the vacancy attribute they set.
+SIMPLE_FIELDS = {
+    "title": "title",
+    "salary": "salary",
+    "salary_min": "salary_minimum",
+    "salary_max": "salary_maximum",
+    "description": "about_role",
+    "what_school_offers": "what_school_offers",
+    "contact_email": "contact_email",
+    "job_share": "job_share",
+    "visa_sponsorship": "visa_sponsorship",
+    "contract_type": "contract_type",
+    "fixed_term_length": "fixed_term_length",
+    "parental_leave_cover": "parental_leave_cover",
+    "application_url": "application_url",
+    "application_email": "application_email",
+}
+
+
+class BadLine(ValueError):
+    """Why one line cannot be imported, in words the operator can act on."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    schools_created: int = 0
+    published: int = 0
+    queued_for_review: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.problems)} rejected; {self.schools_created} new schools; "
+            f"{self.published} went live, {self.queued_for_review} wait for review."
+        )
+
+
+def imported_listing_goes_live(vacancy: Vacancy, organisation: Organisation) -> bool:
+    """Whether an imported published listing goes live now (True) or waits for a moderator (False).
+
+    The moderation policy plugs in here: until then, listings from verified schools go live and the
+    rest are queued for review.
+    """
+    return organisation.verified
+
+
+def import_lines(
+    lines: Iterable[str], *, verified: bool = False, now: dt.datetime | None = None
+) -> ImportReport:
+    """Import every line; with `verified`, schools the import creates are marked verified."""
+    now = now or utcnow()
+    report = ImportReport()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        savepoint = db.session.begin_nested()
+        counted = (report.schools_created, report.published, report.queued_for_review)
+        try:
+            outcome = _import_line(line, verified=verified, now=now, report=report)
+        except BadLine as problem:
+            savepoint.rollback()
+            report.schools_created, report.published, report.queued_for_review = counted
+            report.problems.append((number, str(problem)))
+            continue
+        savepoint.commit()
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
+def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportReport) -> str:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise BadLine(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(record, dict):
+        raise BadLine("each line must be one JSON object")
+    reference = _text(record, "external_reference", 100)
+    status = record.get("status")
+    if status not in ("published", "draft"):
+        raise BadLine("status must be 'published' or 'draft'")
+    values = _vacancy_values(record, now)
+    organisation = _organisation(record.get("school"), verified=verified, now=now, report=report)
+    existing = db.session.scalar(sa.select(Vacancy).where(Vacancy.external_reference == reference))
+    if existing is not None:
+        if existing.organisation_id != organisation.id:
+            raise BadLine(f"external_reference {reference!r} already belongs to another school's listing")
+        changed = {name: value for name, value in values.items() if getattr(existing, name) != value}
+        for name, value in changed.items():
+            setattr(existing, name, value)
+        if status == "published" and existing.status is VacancyStatus.DRAFT:
+            _publish(existing, organisation, now, report)
+            changed["status"] = True
+        return "updated" if changed else "unchanged"
+    vacancy = Vacancy(
+        organisation_id=organisation.id, external_reference=reference, status=VacancyStatus.DRAFT, **values
+    )
+    vacancy.organisation = organisation
+    db.session.add(vacancy)
+    db.session.flush()
+    if status == "published":
+        _publish(vacancy, organisation, now, report)
+    return "created"
+
+
+def _publish(vacancy: Vacancy, organisation: Organisation, now: dt.datetime, report: ImportReport) -> None:
+    transition(vacancy, VacancyAction.SUBMIT, actor=None, reason="imported", now=now)
+    vacancy.submitted_at = now
+    if imported_listing_goes_live(vacancy, organisation):
+        transition(
+            vacancy, VacancyAction.APPROVE, actor=None, reason="imported from a verified school", now=now
+        )
+        report.published += 1
+    else:
+        report.queued_for_review += 1
+
+
+def _text(record: dict, name: str, limit: int, *, required: bool = True) -> str | None:
+    value = record.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise BadLine(f"{name} is missing")
+        return None
+    if not isinstance(value, str):
+        raise BadLine(f"{name} must be text")
+    if len(value) > limit:
+        raise BadLine(f"{name} is longer than {limit} characters")
+    return value.strip()
+
+
+def _vacancy_values(record: dict, now: dt.datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, allowed in LIST_FIELDS.items():
+        items = record.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise BadLine(f"{name} must be a list of text values")
+        unknown = [item for item in items if item not in allowed]
+        if unknown:
+            raise BadLine(f"{name} has unknown values: {', '.join(unknown)}")
+        values[name] = items
+    if not values["job_roles"]:
+        raise BadLine("job_roles needs at least one value")
+    for name, attribute in SIMPLE_FIELDS.items():
+        if name in record and record[name] is not None:
+            values[attribute] = record[name]
+    values["title"] = _text(record, "title", 200)
+    values["about_role"] = _text(record, "description", 20_000)
+    values["contact_email"] = _text(record, "contact_email", 320)
+    values["salary"] = _text(record, "salary", 200)
+    for name in ("salary_minimum", "salary_maximum"):
+        if name in values and (not isinstance(values[name], int) or isinstance(values[name], bool)):
+            raise BadLine(
+                f"{'salary_min' if name == 'salary_minimum' else 'salary_max'} must be a whole number"
+            )
+    for name in ("job_share", "visa_sponsorship", "parental_leave_cover"):
+        if name in values and not isinstance(values[name], bool):
+            raise BadLine(f"{name} must be true or false")
+    if values.get("contract_type", "permanent") not in vocabulary.CONTRACT_TYPES:
+        raise BadLine(f"contract_type must be one of {', '.join(vocabulary.CONTRACT_TYPES)}")
+    if "ect_suitable" in record:
+        if not isinstance(record["ect_suitable"], bool):
+            raise BadLine("ect_suitable must be true or false")
+        values["ect_status"] = "ect_suitable" if record["ect_suitable"] else "ect_unsuitable"
+    if "quick_apply" in record:
+        if not isinstance(record["quick_apply"], bool):
+            raise BadLine("quick_apply must be true or false")
+        if record["quick_apply"]:
+            values["how_to_apply"] = "marketplace"
+        else:
+            values["how_to_apply"] = "website" if record.get("application_url") else "email"
+    try:
+        values["publish_on"] = dt.date.fromisoformat(_text(record, "publish_on", 10))
+    except ValueError:
+        raise BadLine("publish_on must be a date like 2026-11-20") from None
+    try:
+        closes_at = dt.datetime.fromisoformat(_text(record, "closes_at", 40))
+    except ValueError:
+        raise BadLine("closes_at must be a date and time like 2026-12-10T12:00:00+00:00") from None
+    if closes_at.tzinfo is None:
+        raise BadLine("closes_at needs a time zone offset, such as +00:00")
+    values["closes_at"] = closes_at.astimezone(dt.UTC)
+    if values["closes_at"].date() < values["publish_on"]:
+        raise BadLine("closes_at is before publish_on")
+    return values
+
+
+def _organisation(school: Any, *, verified: bool, now: dt.datetime, report: ImportReport) -> Organisation:
+    if not isinstance(school, dict):
+        raise BadLine("school is missing")
+    urn = str(school.get("urn") or "").strip() or None
+    if urn:
+        found = db.session.scalar(sa.select(Organisation).where(Organisation.urn == urn))
+        if found is not None:
+            return found
+    name = _text(school, "name", 300)
+    town = _text(school, "town", 120)
+    postcode = _text(school, "postcode", 10)
+    if not urn:
+        found = db.session.scalar(
+            sa.select(Organisation).where(Organisation.name == name, Organisation.postcode == postcode)
+        )
+        if found is not None:
+            return found
+    latitude, longitude = school.get("lat"), school.get("lon")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (latitude, longitude)):
+        raise BadLine("a new school needs lat and lon as numbers")
+    organisation_type = school.get("organisation_type")
+    if organisation_type not in ORGANISATION_TYPE_GROUPS:
+        raise BadLine(f"school organisation_type must be one of {', '.join(ORGANISATION_TYPE_GROUPS)}")
+    organisation = Organisation(
+        kind=OrganisationKind.SCHOOL,
+        urn=urn,
+        name=name,
+        town=town,
+        county=_text(school, "county", 120, required=False),
+        postcode=postcode.upper(),
+        website=_text(school, "website", 300, required=False),
+        latitude=float(latitude),
+        longitude=float(longitude),
+        type_group=ORGANISATION_TYPE_GROUPS[organisation_type][0],
+        type_name=_text(school, "detailed_type", 120, required=False),
+        religious_character=_text(school, "religious_character", 120, required=False),
+        verified_at=now if verified else None,
+    )
+    db.session.add(organisation)
+    db.session.flush()
+    report.schools_created += 1
+    return organisation

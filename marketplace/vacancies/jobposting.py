@@ -1,0 +1,106 @@
+"""A vacancy as a schema.org JobPosting (https://schema.org/JobPosting), the shape job boards and search
+engines read, plus the marketplace's own `id` and `external_reference`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketplace.vacancies import vocabulary
+from marketplace.vacancies.models import Vacancy
+
+# schema.org employmentType values for our working patterns and contracts.
+_EMPLOYMENT_TYPES = {
+    "full_time": "FULL_TIME",
+    "part_time": "PART_TIME",
+    "fixed_term": "TEMPORARY",
+    "casual": "PER_DIEM",
+}
+
+
+def employment_types(vacancy: Vacancy) -> list[str]:
+    types = [_EMPLOYMENT_TYPES[p] for p in vacancy.working_patterns if p in _EMPLOYMENT_TYPES]
+    if vacancy.contract_type in _EMPLOYMENT_TYPES:
+        types.append(_EMPLOYMENT_TYPES[vacancy.contract_type])
+    return list(dict.fromkeys(types))
+
+
+def job_posting(vacancy: Vacancy, *, url: str, organisation_url: str | None = None) -> dict[str, Any]:
+    """The vacancy as a JobPosting dict (JSON-LD keys), ready for json.dumps.
+
+    `url` is the listing's public address; `organisation_url` the school's page on the marketplace.
+    """
+    organisation = vacancy.organisation
+    posting: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "id": vacancy.id,
+        "external_reference": vacancy.external_reference,
+        "url": url,
+        "title": vacancy.title,
+        "description": vacancy.about_role,
+        "datePosted": (
+            vacancy.published_at.date() if vacancy.published_at else vacancy.publish_on
+        ).isoformat(),
+        "validThrough": vacancy.closes_at.isoformat(),
+        "employmentType": employment_types(vacancy),
+        "occupationalCategory": vocabulary.labels(vocabulary.JOB_ROLES, vacancy.job_roles),
+        "jobBenefits": vacancy.what_school_offers or None,
+        "industry": "Education",
+        "directApply": vacancy.applies_through_marketplace,
+        "hiringOrganization": {
+            "@type": "EducationalOrganization",
+            "name": organisation.name,
+            "identifier": organisation.urn or organisation.uid,
+            "slug": organisation.slug,
+            "sameAs": organisation.website,
+            "url": organisation_url,
+        },
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": organisation.street,
+                "addressLocality": organisation.town,
+                "addressRegion": organisation.county,
+                "postalCode": organisation.postcode,
+                "addressCountry": "GB",
+            },
+            "geo": (
+                {
+                    "@type": "GeoCoordinates",
+                    "latitude": organisation.latitude,
+                    "longitude": organisation.longitude,
+                }
+                if organisation.latitude is not None and organisation.longitude is not None
+                else None
+            ),
+        },
+        "baseSalary": _salary(vacancy),
+        "salary": vacancy.salary,
+        # The marketplace's own vocabulary, for filters and alerts in other systems.
+        "job_roles": vacancy.job_roles,
+        "phases": vacancy.phases,
+        "key_stages": vacancy.key_stages,
+        "subjects": vacancy.subjects,
+        "working_patterns": vacancy.working_patterns,
+        "job_share": vacancy.job_share,
+        "contract_type": vacancy.contract_type,
+        "ect_suitable": vacancy.ect_status == "ect_suitable",
+        "visa_sponsorship": vacancy.visa_sponsorship,
+        "quick_apply": vacancy.applies_through_marketplace,
+        "starts_on": vacancy.starts_on.isoformat() if vacancy.starts_on else None,
+        "application_url": vacancy.application_url,
+    }
+    return posting
+
+
+def _salary(vacancy: Vacancy) -> dict[str, Any] | None:
+    if vacancy.salary_minimum is None and vacancy.salary_maximum is None:
+        return None
+    value: dict[str, Any] = {"@type": "QuantitativeValue", "unitText": "YEAR"}
+    if vacancy.salary_minimum is not None:
+        value["minValue"] = vacancy.salary_minimum
+    if vacancy.salary_maximum is not None:
+        value["maxValue"] = vacancy.salary_maximum
+    return {"@type": "MonetaryAmount", "currency": "GBP", "value": value}
+
