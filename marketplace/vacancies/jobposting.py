@@ -104,3 +104,58 @@ def _salary(vacancy: Vacancy) -> dict[str, Any] | None:
         value["maxValue"] = vacancy.salary_maximum
     return {"@type": "MonetaryAmount", "currency": "GBP", "value": value}
 
+
+# The properties search engines read from a job page's JSON-LD (Google for Jobs' required and
+# recommended ones); the marketplace's own vocabulary stays in the API.
+_STRUCTURED_DATA_KEYS = (
+    "@context",
+    "@type",
+    "title",
+    "description",
+    "datePosted",
+    "validThrough",
+    "employmentType",
+    "hiringOrganization",
+    "jobLocation",
+    "baseSalary",
+    "directApply",
+    "occupationalCategory",
+    "jobBenefits",
+    "industry",
+    "url",
+)
+
+
+def structured_data(vacancy: Vacancy, *, url: str, organisation_url: str | None = None) -> dict[str, Any]:
+    """The JobPosting for a job page's <script type="application/ld+json">, without empty values."""
+    posting = job_posting(vacancy, url=url, organisation_url=organisation_url)
+    data = {key: posting[key] for key in _STRUCTURED_DATA_KEYS if posting.get(key) not in (None, [], "")}
+    organisation = vacancy.organisation
+    data["identifier"] = {
+        "@type": "PropertyValue",
+        "name": "Teacher Vacancy Marketplace",
+        "value": str(vacancy.id),
+    }
+    data["hiringOrganization"] = _without_empty(
+        {
+            "@type": "EducationalOrganization",
+            "name": organisation.name,
+            "sameAs": organisation.website,
+            "url": organisation_url,
+            # The URN is the school's identity in the register of schools in England.
+            "identifier": (
+                {"@type": "PropertyValue", "name": "URN", "value": organisation.urn}
+                if organisation.urn
+                else None
+            ),
+        }
+    )
+    location = posting["jobLocation"]
+    data["jobLocation"] = _without_empty(
+        {**location, "address": _without_empty(location["address"]), "geo": location["geo"]}
+    )
+    return data
+
+
+def _without_empty(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value not in (None, "", [])}

@@ -41,6 +41,21 @@ def live_vacancy(vacancy_id: int, now: dt.datetime | None = None) -> Vacancy | N
     )
 
 
+# Once public, a listing keeps its address: closed ones say so, removed ones answer "gone".
+ONCE_PUBLIC = frozenset(
+    {VacancyStatus.PUBLISHED, VacancyStatus.CLOSED, VacancyStatus.EXPIRED, VacancyStatus.REMOVED}
+)
+
+
+def once_public_vacancy(vacancy_id: int) -> Vacancy | None:
+    """A listing that is or was live (published at some point), whatever it is now; None otherwise."""
+    return db.session.scalar(
+        sa.select(Vacancy)
+        .options(selectinload(Vacancy.organisation))
+        .where(Vacancy.id == vacancy_id, Vacancy.status.in_(ONCE_PUBLIC), Vacancy.published_at.is_not(None))
+    )
+
+
 def live_vacancies_of(organisation_id: int, now: dt.datetime | None = None) -> list[Vacancy]:
     return list(
         db.session.scalars(

@@ -253,12 +253,14 @@ def test_a_jobseeker_withdraws_and_the_school_is_told(client, outbox):
     assert [m.recipient for m in outbox(template="application_withdrawn")] == [vacancy.contact_email]
 
 
-def test_closed_and_unpublished_jobs_cannot_be_seen_or_applied_for(client):
+def test_closed_and_unpublished_jobs_cannot_be_applied_for(client):
     past = VacancyFactory(published=True, closes_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
     draft = VacancyFactory()
     sign_in_as(client, UserFactory())
+
+    assert "This job closed" in client.get(f"/jobs/{past.id}").get_data(as_text=True)
+    assert client.get(f"/jobs/{draft.id}").status_code == 404
     for vacancy in (past, draft):
-        assert client.get(f"/jobs/{vacancy.id}").status_code == 404
         assert (
             client.post(f"/jobs/{vacancy.id}/apply", data={"supporting_statement": "Hi"}).status_code == 404
         )

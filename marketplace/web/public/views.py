@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -16,6 +16,8 @@ from marketplace.search.geo import RADIUS_CHOICES
 from marketplace.search.query import LABELS
 from marketplace.search.service import search_vacancies
 from marketplace.vacancies import queries, vocabulary
+from marketplace.vacancies.jobposting import structured_data
+from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.access import public
 from marketplace.web.search_args import search_from_args
 
@@ -109,15 +111,28 @@ def search():
 @bp.route("/jobs/<int:vacancy_id>")
 @public
 def vacancy(vacancy_id: int):
-    found = queries.live_vacancy(vacancy_id)
+    found = queries.once_public_vacancy(vacancy_id)
     if found is None:
         abort(404)
+    if found.status is VacancyStatus.REMOVED:
+        return render_template("public/vacancy_removed.html", vacancy=found), 410
+    if not found.is_live():
+        # A closed job keeps its page (people follow old links) but is no longer offered to search engines.
+        return render_template("public/vacancy.html", vacancy=found, closed=True)
     record(EventName.VACANCY_VIEWED, vacancy_id=found.id, organisation_id=found.organisation_id)
     db.session.commit()
     application = None
     if current_user.is_authenticated and current_user.can(Permission.APPLICATION_CREATE):
         application = existing_application(current_user, found.id)
-    return render_template("public/vacancy.html", vacancy=found, application=application)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    structured = structured_data(
+        found,
+        url=base + url_for("public.vacancy", vacancy_id=found.id),
+        organisation_url=base + url_for("public.organisation", slug=found.organisation.slug),
+    )
+    return render_template(
+        "public/vacancy.html", vacancy=found, application=application, structured=structured
+    )
 
 
 @bp.route("/schools/<slug>")
