@@ -44,3 +44,9 @@ def test_text_is_escaped_so_the_feed_stays_valid(client):
     VacancyFactory(published=True, title="Teacher of D&T <Design & Technology>")
     _, titles = entries(client.get("/jobs/feed"))
     assert titles[0].startswith("Teacher of D&T <Design & Technology>")
+
+
+def test_the_search_page_offers_the_feed_of_the_same_search(client):
+    page = client.get("/jobs?keyword=drama&phases=secondary").get_data(as_text=True)
+    assert 'type="application/atom+xml"' in page
+    assert "/jobs/feed?keyword=drama&amp;phases=secondary" in page
