@@ -14,13 +14,16 @@ def register_commands(app: Flask) -> None:
     from marketplace.organisations import cli as organisations_cli
     from marketplace.retention import retention
     from marketplace.search.cli import search
-    from marketplace.vacancies.cli import vacancies
     from marketplace.vacancies import tasks  # noqa: F401  (registers the worker's vacancy tasks)
+    from marketplace.vacancies.cli import vacancies
 
     for command in (users, demo, search, worker, retention, vacancies):
         app.cli.add_command(command)
     app.cli.add_command(organisations_cli.schools)
     app.cli.add_command(organisations_cli.trusts)
+    from marketplace.moderation.cli import ats
+
+    app.cli.add_command(ats)
 
 
 def _create_app():

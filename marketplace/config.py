@@ -86,6 +86,38 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "json (one object a line, with the request id) or text (default: json in production)",
     ),
+    Setting(
+        "MODERATION_TRUSTED_AFTER_APPROVALS",
+        "1",
+        "approved listings an organisation needs before its clean listings publish without review",
+        int,
+    ),
+    Setting(
+        "MODERATION_RECENT_REJECTIONS_LIMIT",
+        "2",
+        "rejections or removals in the last 90 days from which every listing of the organisation is reviewed",
+        int,
+    ),
+    Setting(
+        "MODERATION_UPHELD_REPORTS_LIMIT",
+        "1",
+        "upheld reports from which every listing of the organisation is reviewed",
+        int,
+    ),
+    Setting(
+        "MODERATION_DUPLICATE_SIMILARITY",
+        "0.8",
+        "shingle similarity (0 to 1) at which a listing counts as a near-duplicate of the school's own",
+        float,
+    ),
+    Setting(
+        "REPORTS_TO_HIDE",
+        "3",
+        "distinct open reports that hide a live listing until a moderator decides",
+        int,
+    ),
+    Setting("REPORT_RATE_LIMIT", "5 per hour;20 per day", "listing reports allowed per network address"),
+    Setting("ATS_RATE_LIMIT", "120 per minute", "ATS API requests allowed per client token"),
 )
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -36,6 +36,8 @@ class Permission(enum.StrEnum):
     # Moderators.
     MODERATION_QUEUE_READ = "moderation:queue:read"
     MODERATION_VACANCY_DECIDE = "moderation:vacancy:decide"
+    MODERATION_SANCTION = "moderation:sanction:manage"
+    MODERATION_AUDIT_READ = "moderation:audit:read"
     # Administrators.
     ADMIN_USERS_MANAGE = "admin:user:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -46,6 +48,8 @@ _MODERATOR = {
     Permission.ACCOUNT_MANAGE,
     Permission.MODERATION_QUEUE_READ,
     Permission.MODERATION_VACANCY_DECIDE,
+    Permission.MODERATION_SANCTION,
+    Permission.MODERATION_AUDIT_READ,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 class DecisionOutcome(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
+    CHANGES_REQUESTED = "changes_requested"
+    REMOVED = "removed"
+    REINSTATED = "reinstated"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
 
 
 class ModerationDecision(Base):
@@ -49,3 +56,137 @@ class AuditEvent(Base):
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+class ReviewClaim(Base):
+    """A moderator's claim on a listing in the queue, so two people do not review the same one."""
+
+    __tablename__ = "review_claims"
+
+    vacancy_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True
+    )
+    moderator_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    moderator: Mapped[User] = relationship()
+
+
+class ListingMessage(Base):
+    """One message in the conversation between moderators and the school about a listing."""
+
+    __tablename__ = "listing_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    from_moderator: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class ReportStatus(enum.StrEnum):
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    UPHELD = "upheld"
+
+
+class ReportCategory(enum.StrEnum):
+    SCAM = "scam"
+    DISCRIMINATION = "discrimination"
+    AGENCY = "agency"
+    MISLEADING = "misleading"
+    FILLED_OR_CLOSED = "filled_or_closed"
+    OFFENSIVE = "offensive"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return REPORT_CATEGORY_LABELS[self]
+
+
+REPORT_CATEGORY_LABELS = {
+    ReportCategory.SCAM: "It looks like a scam (fees, bank details, no interview)",
+    ReportCategory.DISCRIMINATION: (
+        "It discriminates (age, sex, race, disability, religion or another reason)"
+    ),
+    ReportCategory.AGENCY: "It was posted by a recruitment agency",
+    ReportCategory.MISLEADING: "The pay, school or job details are wrong or misleading",
+    ReportCategory.FILLED_OR_CLOSED: "The job has been filled or no longer exists",
+    ReportCategory.OFFENSIVE: "It is offensive or inappropriate",
+    ReportCategory.OTHER: "Something else",
+}
+
+
+class ListingReport(Base):
+    """A member of the public's report that a live listing breaks the rules; no account needed."""
+
+    __tablename__ = "listing_reports"
+    __table_args__ = (sa.UniqueConstraint("vacancy_id", "reporter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    category: Mapped[ReportCategory] = mapped_column(str_enum(ReportCategory, length=30))
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    reporter_email: Mapped[str | None] = mapped_column(sa.String(320))
+    reporter_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A one-way fingerprint of who reported (account, email or network address): one report each.
+    reporter_key: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[ReportStatus] = mapped_column(
+        str_enum(ReportStatus), default=ReportStatus.OPEN, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    outcome_note: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class AppealStatus(enum.StrEnum):
+    PENDING = "pending"
+    UPHELD = "upheld"  # the original decision stands
+    OVERTURNED = "overturned"
+
+
+class Appeal(Base):
+    """A school's one appeal against a rejection or removal, decided by a different moderator."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), unique=True)
+    decision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("moderation_decisions.id", ondelete="SET NULL")
+    )
+    appellant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    statement: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[AppealStatus] = mapped_column(
+        str_enum(AppealStatus), default=AppealStatus.PENDING, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None]
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    decision: Mapped[ModerationDecision | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class AtsClient(Base):
+    """An applicant tracking system allowed to post listings for one organisation through the API.
+
+    Only a SHA-256 digest of the token is kept: the token itself is shown once, when the client is created.
+    """
+
+    __tablename__ = "ats_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]

@@ -17,9 +17,12 @@ import sqlalchemy as sa
 
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.moderation.policy import Outcome
+from marketplace.moderation.screening import verdict_for
 from marketplace.organisations.models import Organisation, OrganisationKind
 from marketplace.search.schema import ORGANISATION_TYPE_GROUPS
 from marketplace.vacancies import vocabulary
+from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import transition
@@ -73,13 +76,17 @@ class ImportReport:
         )
 
 
-def imported_listing_goes_live(vacancy: Vacancy, organisation: Organisation) -> bool:
+def imported_listing_goes_live(vacancy: Vacancy, organisation: Organisation, now: dt.datetime) -> bool:
     """Whether an imported published listing goes live now (True) or waits for a moderator (False).
 
-    The moderation policy plugs in here: until then, listings from verified schools go live and the
-    rest are queued for review.
+    Listings from verified schools go live; for the rest the moderation policy decides, and anything
+    it would not publish at once (including a listing it would block) waits for a moderator, since no
+    one is at a form to fix it.
     """
-    return organisation.verified
+    if organisation.verified:
+        return True
+    verdict = verdict_for(VacancyDetails.from_vacancy(vacancy), organisation, now=now, vacancy_id=vacancy.id)
+    return verdict.outcome is Outcome.PUBLISH
 
 
 def import_lines(
@@ -143,7 +150,7 @@ def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportR
 def _publish(vacancy: Vacancy, organisation: Organisation, now: dt.datetime, report: ImportReport) -> None:
     transition(vacancy, VacancyAction.SUBMIT, actor=None, reason="imported", now=now)
     vacancy.submitted_at = now
-    if imported_listing_goes_live(vacancy, organisation):
+    if imported_listing_goes_live(vacancy, organisation, now):
         transition(
             vacancy, VacancyAction.APPROVE, actor=None, reason="imported from a verified school", now=now
         )

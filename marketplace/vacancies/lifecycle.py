@@ -45,6 +45,10 @@ class VacancyAction(enum.StrEnum):
     CLOSE = "close"
     EXPIRE = "expire"
     REMOVE = "remove"
+    # Moderation: returned to the school for changes, hidden while reports are checked, put back.
+    REQUEST_CHANGES = "request_changes"
+    HOLD = "hold"
+    REINSTATE = "reinstate"
 
 
 S = VacancyStatus
@@ -61,6 +65,10 @@ TRANSITIONS: dict[VacancyAction, tuple[frozenset[VacancyStatus], VacancyStatus]]
     A.CLOSE: (frozenset({S.PUBLISHED, S.SCHEDULED}), S.CLOSED),
     A.EXPIRE: (frozenset({S.PUBLISHED}), S.EXPIRED),
     A.REMOVE: (frozenset({S.PENDING_REVIEW, S.SCHEDULED, S.PUBLISHED, S.CLOSED, S.EXPIRED}), S.REMOVED),
+    A.REQUEST_CHANGES: (frozenset({S.PENDING_REVIEW}), S.DRAFT),
+    A.HOLD: (frozenset({S.PUBLISHED, S.SCHEDULED}), S.PENDING_REVIEW),
+    # An appeal upheld, or an organisation reinstated: back to live (or scheduled, like APPROVE).
+    A.REINSTATE: (frozenset({S.REJECTED, S.REMOVED}), S.PUBLISHED),
 }
 
 # Statuses whose listing may be shown to jobseekers (subject to its dates).
@@ -77,6 +85,9 @@ ACTION_PHRASES = {
     A.CLOSE: "closed",
     A.EXPIRE: "expired",
     A.REMOVE: "removed",
+    A.REQUEST_CHANGES: "returned for changes",
+    A.HOLD: "held for review",
+    A.REINSTATE: "reinstated",
 }
 
 
@@ -100,6 +111,6 @@ def next_status(
     sources, target = TRANSITIONS[action]
     if status not in sources:
         raise IllegalTransition(status, action)
-    if action is A.APPROVE and not publish_date_reached:
+    if action in (A.APPROVE, A.REINSTATE) and not publish_date_reached:
         return S.SCHEDULED
     return target

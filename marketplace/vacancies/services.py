@@ -105,14 +105,19 @@ def update_draft(
 
 
 def submit_for_review(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Vacancy:
-    """Send a draft to the moderators, checking its details again: time may have passed since it was saved."""
+    """Submit a draft, checking its details again (time may have passed since it was saved), then let the
+    moderation policy decide: publish now, queue for a moderator, or refuse until fixed (ListingBlocked,
+    a VacancyError carrying the findings; its audit event is in the session for the caller to commit)."""
+    from marketplace.moderation.screening import screen_submission  # moderation builds on this module
+
     now = now or utcnow()
     _check_member(user, vacancy.organisation_id)
     found = problems(VacancyDetails.from_vacancy(vacancy), now)
     if found:
         raise InvalidDetails(found)
-    transition(vacancy, VacancyAction.SUBMIT, actor=user, now=now)
-    vacancy.submitted_at = now
+    if vacancy.status is not VacancyStatus.DRAFT:
+        transition(vacancy, VacancyAction.SUBMIT, actor=user, now=now)  # raises the lifecycle's own error
+    screen_submission(user, vacancy, now=now)
     return vacancy
 
 

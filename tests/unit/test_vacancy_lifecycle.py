@@ -50,9 +50,11 @@ def test_an_illegal_transition_is_a_clear_error_not_a_silent_no_op(status, actio
         next_status(status, action)
 
 
-def test_every_status_but_removed_has_a_way_forward():
+def test_every_status_has_a_way_forward():
+    # Even a removed listing: an upheld appeal or a reinstated organisation puts it back.
     stuck = [s for s in S if not allowed_actions(s)]
-    assert stuck == [S.REMOVED]
+    assert stuck == []
+    assert allowed_actions(S.REMOVED) == [A.REINSTATE]
 
 
 def test_every_action_appears_in_the_table_and_reads_as_a_sentence():
@@ -61,3 +63,17 @@ def test_every_action_appears_in_the_table_and_reads_as_a_sentence():
         str(IllegalTransition(S.PUBLISHED, A.SUBMIT))
         == "This listing is live, so it cannot be sent for review."
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "reached", "expected"),
+    [
+        (S.PENDING_REVIEW, A.REQUEST_CHANGES, True, S.DRAFT),
+        (S.PUBLISHED, A.HOLD, True, S.PENDING_REVIEW),
+        (S.SCHEDULED, A.HOLD, True, S.PENDING_REVIEW),
+        (S.REMOVED, A.REINSTATE, True, S.PUBLISHED),
+        (S.REJECTED, A.REINSTATE, False, S.SCHEDULED),
+    ],
+)
+def test_moderation_moves_listings_back_and_forth(status, action, reached, expected):
+    assert next_status(status, action, publish_date_reached=reached) is expected

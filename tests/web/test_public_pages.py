@@ -79,10 +79,16 @@ def test_the_api_answers_unknown_vacancies_with_a_json_404(client):
         assert response.get_json()["error"] == "not_found"
 
 
-def test_the_openapi_document_describes_both_endpoints(client):
+def test_the_openapi_document_describes_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/vacancies", "/vacancies/{vacancy_id}"}
+    assert set(document["paths"]) == {
+        "/vacancies",
+        "/vacancies/{vacancy_id}",
+        "/ats/vacancies",
+        "/ats/vacancies/check",
+    }
+    assert document["paths"]["/ats/vacancies"]["post"]["security"] == [{"atsToken": []}]
 
 
 # Whoosh leaves an unreadable table of contents open until the error's traceback is released.

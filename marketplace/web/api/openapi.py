@@ -192,17 +192,97 @@ def _search_operation() -> dict:
     }
 
 
+# The JSON Lines import format (docs/import-format.md): the ATS endpoints accept one such object.
+_IMPORTED_VACANCY = {
+    "type": "object",
+    "required": ["external_reference", "title"],
+    "properties": {
+        "external_reference": {"type": "string"},
+        "status": {"type": "string", "enum": ["published", "draft"]},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "salary": {"type": "string"},
+        "publish_on": {"type": "string", "format": "date"},
+        "closes_at": {"type": "string", "format": "date-time"},
+        "school": {"type": "object"},
+    },
+    "additionalProperties": True,
+}
+
+_MODERATION_ANSWER = {
+    "type": "object",
+    "required": ["outcome", "findings"],
+    "properties": {
+        "outcome": {"type": "string", "enum": ["publish", "review", "block"]},
+        "findings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["rule", "severity", "message"],
+                "properties": {
+                    "rule": {"type": "string"},
+                    "severity": {"type": "string", "enum": ["block", "review", "advise"]},
+                    "message": {"type": "string"},
+                    "field": {"type": ["string", "null"]},
+                    "span": {"type": ["array", "null"], "items": {"type": "integer"}},
+                },
+            },
+        },
+    },
+}
+
+
+def _ats_operation(operation_id: str, summary: str, successes: dict[str, str]) -> dict:
+    def error(description: str) -> dict:
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+
+    answer = {"application/json": {"schema": {"$ref": "#/components/schemas/ModerationAnswer"}}}
+    return {
+        "summary": summary,
+        "operationId": operation_id,
+        "security": [{"atsToken": []}],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportedVacancy"}}},
+        },
+        "responses": {
+            **{code: {"description": text, "content": answer} for code, text in successes.items()},
+            "401": error("No valid ATS token"),
+            "422": error("The listing has problems; `errors` names each field"),
+            "429": error("Too many requests for this token"),
+        },
+    }
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Teacher Vacancy Marketplace API",
             "version": "1.0.0",
-            "description": "Live teaching and support vacancies in schools in England (read-only, no token).",
+            "description": "Live teaching and support vacancies in schools in England. Reading needs no "
+            "token; applicant tracking systems post listings with a bearer token.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
             "/vacancies": {"get": _search_operation()},
+            "/ats/vacancies": {
+                "post": _ats_operation(
+                    "createOrUpdateVacancy",
+                    "Create or update a listing by external_reference, screened by the moderation policy",
+                    {"200": "Updated", "201": "Created"},
+                )
+            },
+            "/ats/vacancies/check": {
+                "post": _ats_operation(
+                    "checkVacancy",
+                    "Run the moderation rules on a listing without saving it",
+                    {"200": "Checked"},
+                )
+            },
             "/vacancies/{vacancy_id}": {
                 "get": {
                     "summary": "One live vacancy",
@@ -238,5 +318,14 @@ def document() -> dict:
                 }
             },
         },
-        "components": {"schemas": {"Vacancy": _VACANCY, "JobPosting": _JOB_POSTING, "Error": _ERROR}},
+        "components": {
+            "schemas": {
+                "Vacancy": _VACANCY,
+                "JobPosting": _JOB_POSTING,
+                "Error": _ERROR,
+                "ImportedVacancy": _IMPORTED_VACANCY,
+                "ModerationAnswer": _MODERATION_ANSWER,
+            },
+            "securitySchemes": {"atsToken": {"type": "http", "scheme": "bearer"}},
+        },
     }

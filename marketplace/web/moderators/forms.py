@@ -3,22 +3,149 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from marketplace.moderation.services import CANNED_REASONS
+from marketplace.web.forms import CheckboxesField, RadiosField, choices
+
+
+def without_nul(value):
+    """PostgreSQL text cannot hold NUL characters, and no person types one: drop them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+CANNED_LABELS = {
+    "discriminatory": "Discriminatory wording",
+    "fees": "Fees or bank details asked of candidates",
+    "agency": "Posted by a recruitment agency",
+    "pay": "Pay missing or wrong",
+    "contact": "Contact details not the school's",
+    "duplicate": "Duplicate listing",
+    "incomplete": "Job not clearly described",
+}
+assert CANNED_LABELS.keys() == CANNED_REASONS.keys()
 
 
 class ApproveForm(FlaskForm):
     note = TextAreaField(
-        "Note for the audit trail (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
+        "Note for the audit trail (optional)",
+        widget=GovTextArea(),
+        filters=[without_nul],
+        validators=[Optional(), Length(max=2000)],
     )
 
 
 class RejectForm(FlaskForm):
+    reasons = CheckboxesField("Common reasons", choices=choices(CANNED_LABELS), validators=[Optional()])
     reason = TextAreaField(
         "Reason for rejecting",
+        filters=[without_nul],
         widget=GovTextArea(),
         description="The school sees this. Say what must change for the listing to be approved.",
+        validators=[Length(max=2000, message="The reason must be 2,000 characters or fewer")],
+    )
+
+    def validate_reason(self, field):
+        if not (field.data or "").strip() and not self.reasons.data:
+            raise ValidationError("Enter the reason for rejecting this listing")
+
+
+class RequestChangesForm(FlaskForm):
+    message = TextAreaField(
+        "What should the school change?",
+        filters=[without_nul],
+        widget=GovTextArea(),
+        description="The listing goes back to the school as a draft with your message; they can answer you.",
         validators=[
-            DataRequired("Enter the reason for rejecting this listing"),
+            DataRequired("Enter what the school should change"),
+            Length(max=2000, message="The message must be 2,000 characters or fewer"),
+        ],
+    )
+
+
+class RemoveForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason for removing",
+        filters=[without_nul],
+        widget=GovTextArea(),
+        description="The school sees this, and may appeal once.",
+        validators=[
+            DataRequired("Enter the reason for removing this listing"),
+            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
+        ],
+    )
+
+
+class BulkForm(FlaskForm):
+    vacancy_ids = CheckboxesField("Listings", validators=[DataRequired("Select at least one listing")])
+    decision = RadiosField(
+        "Decision",
+        choices=choices({"approve": "Approve all selected", "reject": "Reject all selected"}),
+        validators=[DataRequired("Select approve or reject")],
+    )
+    reason = TextAreaField(
+        "Reason (needed to reject; the schools see it)",
+        filters=[without_nul],
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="The reason must be 2,000 characters or fewer")],
+    )
+
+    def validate_reason(self, field):
+        if self.decision.data == "reject" and not (field.data or "").strip():
+            raise ValidationError("Enter the reason for rejecting these listings")
+
+
+REPORT_OUTCOMES = {
+    "dismiss": "Dismiss the reports: the listing is fine (it goes live again if it was hidden)",
+    "remove": "Remove the listing",
+    "suspend": "Remove the listing and suspend the organisation",
+}
+
+
+class ReportDecisionForm(FlaskForm):
+    outcome = RadiosField(
+        "Outcome", choices=choices(REPORT_OUTCOMES), validators=[DataRequired("Select an outcome")]
+    )
+    reason = TextAreaField(
+        "Reason",
+        filters=[without_nul],
+        widget=GovTextArea(),
+        description="The school sees this, and so do reporters who gave an email address.",
+        validators=[
+            DataRequired("Enter the reason for your decision"),
+            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
+        ],
+    )
+
+
+class AppealDecisionForm(FlaskForm):
+    outcome = RadiosField(
+        "Decision",
+        choices=choices(
+            {"overturn": "Overturn: put the listing back", "uphold": "Uphold: the original decision stands"}
+        ),
+        validators=[DataRequired("Select a decision")],
+    )
+    reason = TextAreaField(
+        "Reason",
+        filters=[without_nul],
+        widget=GovTextArea(),
+        description="The school sees this.",
+        validators=[
+            DataRequired("Enter the reason for your decision"),
+            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
+        ],
+    )
+
+
+class SanctionForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason",
+        filters=[without_nul],
+        widget=GovTextArea(),
+        description="Recorded in the audit log; an organisation's staff are told.",
+        validators=[
+            DataRequired("Enter the reason"),
             Length(max=2000, message="The reason must be 2,000 characters or fewer"),
         ],
     )

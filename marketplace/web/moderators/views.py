@@ -1,39 +1,187 @@
-"""Moderators: the review queue and decisions on listings."""
+"""Moderators: the queue, decisions on listings, reports, appeals, sanctions, the audit log, metrics."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+import datetime as dt
 
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit, services
+from marketplace.moderation import appeals, audit, metrics, reports, sanctions, services
+from marketplace.moderation.models import Appeal
+from marketplace.moderation.rules import RULE_NAMES, TEXT_FIELDS, Severity
+from marketplace.moderation.screening import findings_for_vacancy
+from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import requires
-from marketplace.web.moderators.forms import ApproveForm, RejectForm
+from marketplace.web.moderators.forms import (
+    AppealDecisionForm,
+    ApproveForm,
+    BulkForm,
+    RejectForm,
+    RemoveForm,
+    ReportDecisionForm,
+    RequestChangesForm,
+    SanctionForm,
+)
 
 bp = Blueprint("moderators", __name__, url_prefix="/moderation", template_folder="templates")
 
 read_queue = requires(Permission.MODERATION_QUEUE_READ)
 decide = requires(Permission.MODERATION_VACANCY_DECIDE)
+sanction = requires(Permission.MODERATION_SANCTION)
+read_audit = requires(Permission.MODERATION_AUDIT_READ)
+
+FIELD_LABELS = {
+    "title": "Job title",
+    "about_role": "About the role",
+    "what_school_offers": "What the school offers",
+    "salary": "Salary",
+    "fixed_term_length": "Length of contract",
+    "salary_minimum": "Lowest salary",
+    "salary_maximum": "Highest salary",
+    "closing_date": "Closing date",
+    "contact_email": "Contact email",
+    "application_email": "Application email",
+    "application_url": "Application website",
+}
+
+
+def highlight(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """The text, escaped, with each flagged span wrapped in <mark> (overlapping spans merged)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(s for s in spans if s and 0 <= s[0] < s[1] <= len(text)):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, position = [], 0
+    for start, end in merged:
+        out.append(escape(text[position:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        position = end
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
+def highlighted_fields(vacancy, findings) -> list[tuple[str, Markup]]:
+    rows = []
+    for name in TEXT_FIELDS:
+        text = getattr(vacancy, name, None) or ""
+        spans = [f.span for f in findings if f.field == name and f.span]
+        if text and (spans or name in ("title", "about_role")):
+            rows.append((FIELD_LABELS.get(name, name), highlight(text, spans)))
+    return rows
+
+
+def waited_phrase(waited: dt.timedelta) -> str:
+    if waited.days:
+        return f"{waited.days} day{'' if waited.days == 1 else 's'}"
+    hours = waited.seconds // 3600
+    if hours:
+        return f"{hours} hour{'' if hours == 1 else 's'}"
+    minutes = waited.seconds // 60
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+@bp.app_template_filter("with_line_breaks")
+def with_line_breaks(value) -> Markup:
+    """Escaped text (or already-safe markup) with its line breaks shown, without inline styles (CSP)."""
+    return escape(value or "").replace("\n", Markup("<br>"))
+
+
+@bp.app_template_filter("waited")
+def _waited_filter(value: dt.timedelta) -> str:
+    return waited_phrase(value)
+
+
+def _refused(error: Exception, vacancy_id: int):
+    db.session.rollback()
+    flash(f"Nothing was changed: {error}", "info")
+    return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
+
+
+# --- the queue -----------------------------------------------------------------------------------------
 
 
 @bp.route("")
 @read_queue
 def queue():
-    return render_template("moderators/queue.html", vacancies=services.review_queue(), now=utcnow())
+    rule = request.args.get("rule", "")
+    severity = request.args.get("severity", "")
+    rule = rule if rule in RULE_NAMES else ""
+    severity = severity if severity in {s.value for s in Severity} else ""
+    items = services.review_queue(rule=rule or None, severity=severity or None)
+    return render_template(
+        "moderators/queue.html",
+        items=items,
+        rule=rule,
+        severity=severity,
+        rule_names=RULE_NAMES,
+        severities=list(Severity),
+        bulk_form=BulkForm(),
+        now=utcnow(),
+    )
 
 
-def _review_page(vacancy, approve_form=None, reject_form=None, status=200):
+@bp.route("/bulk", methods=["POST"])
+@decide
+def bulk():
+    form = BulkForm()
+    form.vacancy_ids.choices = [(value, value) for value in request.form.getlist("vacancy_ids")]
+    if not form.validate_on_submit():
+        for message in [*form.vacancy_ids.errors, *form.decision.errors, *form.reason.errors]:
+            flash(f"Nothing was changed: {message}.", "info")
+        return redirect(url_for("moderators.queue"))
+    ids = [int(v) for v in form.vacancy_ids.data if v.isdigit()]
+    try:
+        result = services.bulk_decide(
+            current_user, ids, approve_them=form.decision.data == "approve", reason=form.reason.data or ""
+        )
+    except VacancyError as error:
+        db.session.rollback()
+        flash(f"Nothing was changed: {error}", "info")
+        return redirect(url_for("moderators.queue"))
+    db.session.commit()
+    verb = "Approved" if form.decision.data == "approve" else "Rejected"
+    flash(f"{verb} {len(result.decided)} listing{'' if len(result.decided) == 1 else 's'}.", "success")
+    for vacancy_id, reason in result.skipped:
+        flash(f"Listing {vacancy_id} was skipped: {reason}", "info")
+    return redirect(url_for("moderators.queue"))
+
+
+# --- one listing ---------------------------------------------------------------------------------------
+
+
+def _review_page(vacancy, status=200, **forms):
+    findings = findings_for_vacancy(vacancy)
+    error_form = next((f for f in forms.values() if f is not None and f.errors), None)
     return render_template(
         "moderators/review.html",
         vacancy=vacancy,
-        approve_form=approve_form or ApproveForm(),
-        reject_form=reject_form or RejectForm(),
-        form=reject_form if reject_form and reject_form.errors else None,
+        findings=findings,
+        field_labels=FIELD_LABELS,
+        highlighted=highlighted_fields(vacancy, findings),
+        approve_form=forms.get("approve_form") or ApproveForm(),
+        reject_form=forms.get("reject_form") or RejectForm(),
+        changes_form=forms.get("changes_form") or RequestChangesForm(),
+        remove_form=forms.get("remove_form") or RemoveForm(),
+        report_form=forms.get("report_form") or ReportDecisionForm(),
+        form=error_form,
+        claim=services.current_claim(vacancy.id),
         history=audit.history("vacancy", vacancy.id),
+        conversation=services.conversation(vacancy.id),
+        reports=reports.reports_on(vacancy.id),
+        open_reports=reports.open_report_count(vacancy.id),
+        appeal=appeals.appeal_for(vacancy.id),
+        removable=vacancy.status
+        in (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED, VacancyStatus.PENDING_REVIEW),
     ), status
 
 
@@ -50,6 +198,23 @@ def review(vacancy_id: int):
     return _review_page(_vacancy_or_404(vacancy_id))
 
 
+@bp.route("/vacancies/<int:vacancy_id>/claim", methods=["POST"])
+@decide
+def claim(vacancy_id: int):
+    vacancy = _vacancy_or_404(vacancy_id)
+    try:
+        services.claim(current_user, vacancy)
+        db.session.commit()
+    except VacancyError as error:
+        return _refused(error, vacancy_id)
+    except Exception:  # two claims racing for the same row: the other one won
+        db.session.rollback()
+        flash("Nothing was changed: another moderator claimed this listing a moment ago.", "info")
+        return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
+    flash("You have claimed this listing: other moderators can see you are reviewing it.", "success")
+    return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
+
+
 @bp.route("/vacancies/<int:vacancy_id>/approve", methods=["POST"])
 @decide
 def approve(vacancy_id: int):
@@ -60,9 +225,7 @@ def approve(vacancy_id: int):
     try:
         services.approve(current_user, vacancy, note=form.note.data or "")
     except VacancyError as error:
-        db.session.rollback()
-        flash(f"Nothing was changed: {error}", "info")
-        return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
+        return _refused(error, vacancy_id)
     db.session.commit()
     outcome = "is live" if vacancy.status is VacancyStatus.PUBLISHED else "will go live on its publish date"
     flash(f"Approved: {vacancy.title} {outcome}. The school has been emailed.", "success")
@@ -77,11 +240,274 @@ def reject(vacancy_id: int):
     if not form.validate_on_submit():
         return _review_page(vacancy, reject_form=form, status=400)
     try:
-        services.reject(current_user, vacancy, reason=form.reason.data)
+        reason = services.compose_reason(form.reasons.data or [], form.reason.data or "")
+        services.reject(current_user, vacancy, reason=reason)
     except VacancyError as error:
-        db.session.rollback()
-        flash(f"Nothing was changed: {error}", "info")
-        return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
+        return _refused(error, vacancy_id)
     db.session.commit()
     flash(f"Rejected: {vacancy.title}. The school has been emailed your reason.", "success")
     return redirect(url_for("moderators.queue"))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/request-changes", methods=["POST"])
+@decide
+def request_changes(vacancy_id: int):
+    vacancy = _vacancy_or_404(vacancy_id)
+    form = RequestChangesForm()
+    if not form.validate_on_submit():
+        return _review_page(vacancy, changes_form=form, status=400)
+    try:
+        services.request_changes(current_user, vacancy, message=form.message.data)
+    except VacancyError as error:
+        return _refused(error, vacancy_id)
+    db.session.commit()
+    flash(
+        f"Returned to the school for changes: {vacancy.title}. They have been emailed your message.",
+        "success",
+    )
+    return redirect(url_for("moderators.queue"))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/remove", methods=["POST"])
+@decide
+def remove(vacancy_id: int):
+    vacancy = _vacancy_or_404(vacancy_id)
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        return _review_page(vacancy, remove_form=form, status=400)
+    try:
+        services.remove(current_user, vacancy, reason=form.reason.data)
+    except VacancyError as error:
+        return _refused(error, vacancy_id)
+    db.session.commit()
+    flash(
+        f"Removed: {vacancy.title}. It is no longer shown to jobseekers and the school has been emailed.",
+        "success",
+    )
+    return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
+
+
+# --- reports -------------------------------------------------------------------------------------------
+
+
+@bp.route("/reports")
+@read_queue
+def reported():
+    return render_template("moderators/reports.html", listings=reports.reported_listings())
+
+
+@bp.route("/vacancies/<int:vacancy_id>/reports", methods=["POST"])
+@decide
+def decide_reports(vacancy_id: int):
+    vacancy = _vacancy_or_404(vacancy_id)
+    form = ReportDecisionForm()
+    if not form.validate_on_submit():
+        return _review_page(vacancy, report_form=form, status=400)
+    try:
+        reports.decide_reports(current_user, vacancy, outcome=form.outcome.data, reason=form.reason.data)
+    except VacancyError as error:
+        return _refused(error, vacancy_id)
+    db.session.commit()
+    flash(f"Reports closed: {reports.REPORT_OUTCOME_TEXT[form.outcome.data]}", "success")
+    return redirect(url_for("moderators.reported"))
+
+
+# --- appeals -------------------------------------------------------------------------------------------
+
+
+@bp.route("/appeals")
+@read_queue
+def appeal_list():
+    return render_template("moderators/appeals.html", appeals=appeals.pending_appeals())
+
+
+def _appeal_or_404(appeal_id: int) -> Appeal:
+    found = db.session.get(Appeal, appeal_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/appeals/<int:appeal_id>", methods=["GET", "POST"])
+@read_queue
+def appeal(appeal_id: int):
+    found = _appeal_or_404(appeal_id)
+    form = AppealDecisionForm()
+    if request.method == "POST":
+        if not current_user.can(Permission.MODERATION_VACANCY_DECIDE):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                appeals.decide_appeal(
+                    current_user, found, overturn=form.outcome.data == "overturn", reason=form.reason.data
+                )
+            except VacancyError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Appeal decided. The school has been emailed your reason.", "success")
+                return redirect(url_for("moderators.appeal_list"))
+    vacancy = db.session.get(services.Vacancy, found.vacancy_id)
+    return render_template(
+        "moderators/appeal.html",
+        appeal=found,
+        vacancy=vacancy,
+        form=form,
+        history=audit.history("vacancy", found.vacancy_id),
+    ), (400 if form.errors or form.form_errors else 200)
+
+
+# --- sanctions -----------------------------------------------------------------------------------------
+
+
+@bp.route("/sanctions")
+@sanction
+def sanction_search():
+    text = request.args.get("q", "")[:200]
+    return render_template(
+        "moderators/sanctions.html",
+        q=text,
+        organisations=sanctions.find_organisations(text),
+        users=sanctions.find_users(text),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+@sanction
+def organisation(organisation_id: int):
+    found = db.session.get(Organisation, organisation_id)
+    if found is None:
+        abort(404)
+    form = SanctionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if found.suspended_at is None:
+                changed = sanctions.suspend_organisation(current_user, found, reason=form.reason.data)
+                message = f"{found.name} is suspended; {len(changed)} listing(s) taken down."
+            else:
+                changed = sanctions.reinstate_organisation(current_user, found, reason=form.reason.data)
+                message = f"{found.name} is reinstated; {len(changed)} listing(s) put back."
+        except VacancyError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("moderators.organisation", organisation_id=organisation_id))
+    return render_template(
+        "moderators/organisation.html",
+        organisation=found,
+        form=form,
+        history=audit.history("organisation", found.id),
+    ), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@sanction
+def user(user_id: int):
+    found = db.session.get(User, user_id)
+    if found is None:
+        abort(404)
+    form = SanctionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if found.disabled:
+                sanctions.reinstate_user(current_user, found, reason=form.reason.data)
+                message = f"{found.email} can sign in again."
+            else:
+                sanctions.suspend_user(current_user, found, reason=form.reason.data)
+                message = f"{found.email} is suspended and can no longer sign in."
+        except VacancyError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("moderators.user", user_id=user_id))
+    return render_template(
+        "moderators/user.html", person=found, form=form, history=audit.history("user", found.id)
+    ), (400 if form.errors or form.form_errors else 200)
+
+
+# --- audit log and metrics -----------------------------------------------------------------------------
+
+
+def _audit_filter() -> audit.AuditFilter:
+    def date(name: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(request.args.get(name, "").strip())
+        except ValueError:
+            return None
+
+    subject_id = request.args.get("subject_id", "").strip()
+    return audit.AuditFilter(
+        action=request.args.get("action", "").strip()[:64],
+        subject_type=request.args.get("subject_type", "").strip()[:32],
+        subject_id=int(subject_id) if subject_id.isdigit() and len(subject_id) < 12 else None,
+        actor_email=request.args.get("actor", "").strip()[:320],
+        since=date("since"),
+        until=date("until"),
+    )
+
+
+@bp.route("/audit-log")
+@read_audit
+def audit_log():
+    audit_filter = _audit_filter()
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+    events, total = audit.search(audit_filter, page=page)
+    return render_template(
+        "moderators/audit_log.html",
+        events=events,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // 100)),
+        audit_filter=audit_filter,
+        query=request.args.to_dict(),
+    )
+
+
+@bp.route("/audit-log/download")
+@read_audit
+def audit_log_download():
+    body = "".join(audit.csv_rows(_audit_filter()))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=audit-log-{utcnow():%Y-%m-%d}.csv"},
+    )
+
+
+@bp.route("/metrics")
+@read_audit
+def metrics_page():
+    return render_template("moderators/metrics.html", metrics=metrics.compute(), rule_names=RULE_NAMES)
+
+
+# --- shown to schools on their vacancy form ------------------------------------------------------------
+
+
+@bp.app_template_global()
+def listing_findings(vacancy) -> list:
+    """'Check your listing': the moderation checks on a school's saved listing, as of now."""
+    if vacancy is None or vacancy.id is None:
+        return []
+    from marketplace.moderation.screening import findings_for
+    from marketplace.vacancies.details import VacancyDetails
+
+    return findings_for(VacancyDetails.from_vacancy(vacancy), vacancy.organisation, vacancy_id=vacancy.id)
+
+
+@bp.app_template_global()
+def listing_conversation(vacancy) -> list:
+    """The messages between moderators and the school about a listing."""
+    if vacancy is None or vacancy.id is None:
+        return []
+    return services.conversation(vacancy.id)
+
+
+@bp.app_template_global()
+def finding_field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())

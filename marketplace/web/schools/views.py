@@ -8,6 +8,8 @@ from flask_login import current_user
 from marketplace.applications import queries as application_queries
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.moderation.screening import ListingBlocked
+from marketplace.moderation.services import reply_from_school
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
 from marketplace.permissions import Permission
 from marketplace.vacancies import queries, services
@@ -60,7 +62,12 @@ def _save(form: VacancyForm, vacancy=None):
         else:
             services.update_draft(current_user, vacancy, form.details())
         if submit:
+            reply_from_school(current_user, vacancy, request.form.get("message_to_moderator", ""))
             services.submit_for_review(current_user, vacancy)
+    except ListingBlocked as error:
+        db.session.commit()  # the draft is kept, with the policy's refusal in the audit trail
+        flash(f"Your draft is saved. {error}", "info")
+        return redirect(url_for("schools.edit_vacancy", vacancy_id=vacancy.id))
     except services.InvalidDetails as error:
         db.session.rollback()
         form.add_problems(error.problems)
@@ -71,13 +78,19 @@ def _save(form: VacancyForm, vacancy=None):
         return None
     db.session.commit()
     if submit:
-        flash(
-            "Your listing has been sent for review. We will email you when a moderator has checked it.",
-            "success",
-        )
+        flash(_submitted_message(vacancy), "success")
     else:
         flash("Your draft has been saved.", "success")
     return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+
+
+def _submitted_message(vacancy) -> str:
+    """What the moderation policy decided, in the school's words."""
+    if vacancy.status is VacancyStatus.PUBLISHED:
+        return "Your listing is live: it passed our checks, so it was published straight away."
+    if vacancy.status is VacancyStatus.SCHEDULED:
+        return f"Your listing passed our checks and will go live on {vacancy.publish_on:%-d %B %Y}."
+    return "Your listing has been sent for review. We will email you when a moderator has checked it."
 
 
 @bp.route("/vacancies/new", methods=["GET", "POST"])
@@ -133,14 +146,16 @@ def submit_vacancy(vacancy_id: int):
     vacancy = _own_vacancy_or_404(vacancy_id)
     try:
         services.submit_for_review(current_user, vacancy)
+    except ListingBlocked as error:
+        db.session.commit()  # keep the policy's refusal in the audit trail
+        flash(str(error), "info")
+        return redirect(url_for("schools.edit_vacancy", vacancy_id=vacancy.id))
     except services.VacancyError as error:
         db.session.rollback()
         flash(f"This listing could not be sent for review: {error}", "info")
         return redirect(url_for("schools.edit_vacancy", vacancy_id=vacancy.id))
     db.session.commit()
-    flash(
-        "Your listing has been sent for review. We will email you when a moderator has checked it.", "success"
-    )
+    flash(_submitted_message(vacancy), "success")
     return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
 
 

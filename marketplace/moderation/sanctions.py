@@ -1,0 +1,217 @@
+"""Sanctions: suspending and reinstating organisations and user accounts.
+
+Suspending an organisation removes its live, scheduled and waiting listings in the same transaction, so
+the search change log drops them from every index replica when it commits. Reinstating puts back the
+listings that the suspension removed and that have not closed since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.moderation import audit
+from marketplace.moderation.models import AuditEvent, DecisionOutcome, ModerationDecision
+from marketplace.moderation.services import guarded_transition
+from marketplace.notifications.outbox import queue_email
+from marketplace.organisations.models import Membership, Organisation
+from marketplace.permissions import Role
+from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
+from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.services import VacancyError
+
+UNPUBLISHED_BY_SUSPENSION = (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED, VacancyStatus.PENDING_REVIEW)
+
+
+def _staff_emails(organisation: Organisation) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == organisation.id, User.disabled.is_(False))
+            .order_by(User.email)
+        )
+    )
+
+
+def suspend_organisation(
+    moderator: User, organisation: Organisation, *, reason: str, now: dt.datetime | None = None
+) -> list[Vacancy]:
+    """Suspend an organisation: it cannot publish, and its listings come down now. Returns those listings."""
+    now = now or utcnow()
+    reason = reason.strip()
+    if not reason:
+        raise VacancyError("Enter the reason for suspending the organisation.")
+    if organisation.suspended_at is not None:
+        raise VacancyError(f"{organisation.name} is already suspended.")
+    organisation.suspended_at = now
+    removed = []
+    listings = db.session.scalars(
+        sa.select(Vacancy).where(
+            Vacancy.organisation_id == organisation.id, Vacancy.status.in_(UNPUBLISHED_BY_SUSPENSION)
+        )
+    ).all()
+    for vacancy in listings:
+        guarded_transition(
+            vacancy,
+            VacancyAction.REMOVE,
+            actor=moderator,
+            reason=f"Organisation suspended: {reason}",
+            now=now,
+        )
+        db.session.add(
+            ModerationDecision(
+                vacancy_id=vacancy.id,
+                moderator_id=moderator.id,
+                outcome=DecisionOutcome.REMOVED,
+                reason=f"Organisation suspended: {reason}",
+            )
+        )
+        removed.append(vacancy)
+    audit.record(
+        "organisation.suspend",
+        subject_type="organisation",
+        subject_id=organisation.id,
+        actor=moderator,
+        reason=reason,
+        removed_vacancy_ids=[v.id for v in removed],
+    )
+    for recipient in _staff_emails(organisation):
+        queue_email(
+            recipient,
+            "organisation_suspended",
+            f"{organisation.name} is suspended from the marketplace",
+            organisation=organisation,
+            reason=reason,
+            removed=removed,
+        )
+    return removed
+
+
+def reinstate_organisation(
+    moderator: User, organisation: Organisation, *, reason: str, now: dt.datetime | None = None
+) -> list[Vacancy]:
+    """Lift a suspension and put back the listings it removed that are still open. Returns them."""
+    now = now or utcnow()
+    if organisation.suspended_at is None:
+        raise VacancyError(f"{organisation.name} is not suspended.")
+    organisation.suspended_at = None
+    suspension = db.session.scalar(
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.action == "organisation.suspend",
+            AuditEvent.subject_type == "organisation",
+            AuditEvent.subject_id == organisation.id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    ids = (suspension.data or {}).get("removed_vacancy_ids", []) if suspension else []
+    restored = []
+    for vacancy in db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(ids))).all():
+        if vacancy.status is VacancyStatus.REMOVED and vacancy.closes_at > now:
+            guarded_transition(
+                vacancy,
+                VacancyAction.REINSTATE,
+                actor=moderator,
+                reason=f"Organisation reinstated: {reason}",
+                now=now,
+            )
+            db.session.add(
+                ModerationDecision(
+                    vacancy_id=vacancy.id,
+                    moderator_id=moderator.id,
+                    outcome=DecisionOutcome.REINSTATED,
+                    reason=f"Organisation reinstated: {reason}",
+                )
+            )
+            restored.append(vacancy)
+    audit.record(
+        "organisation.reinstate",
+        subject_type="organisation",
+        subject_id=organisation.id,
+        actor=moderator,
+        reason=reason.strip(),
+        restored_vacancy_ids=[v.id for v in restored],
+    )
+    for recipient in _staff_emails(organisation):
+        queue_email(
+            recipient,
+            "organisation_reinstated",
+            f"{organisation.name} is reinstated on the marketplace",
+            organisation=organisation,
+            reason=reason.strip(),
+            restored=restored,
+        )
+    return restored
+
+
+def _check_can_sanction(moderator: User, user: User) -> None:
+    if user.id == moderator.id:
+        raise VacancyError("You cannot suspend or reinstate your own account.")
+    if user.role in (Role.MODERATOR, Role.ADMIN):
+        raise VacancyError("Moderators' and administrators' accounts are managed by an administrator.")
+
+
+def suspend_user(moderator: User, user: User, *, reason: str) -> User:
+    """Disable an account: it can no longer sign in."""
+    _check_can_sanction(moderator, user)
+    if not reason.strip():
+        raise VacancyError("Enter the reason for suspending the account.")
+    if user.disabled:
+        raise VacancyError("This account is already suspended.")
+    user.disabled = True
+    audit.record(
+        "user.suspend", subject_type="user", subject_id=user.id, actor=moderator, reason=reason.strip()
+    )
+    return user
+
+
+def reinstate_user(moderator: User, user: User, *, reason: str) -> User:
+    _check_can_sanction(moderator, user)
+    if not user.disabled:
+        raise VacancyError("This account is not suspended.")
+    user.disabled = False
+    audit.record(
+        "user.reinstate", subject_type="user", subject_id=user.id, actor=moderator, reason=reason.strip()
+    )
+    return user
+
+
+def find_organisations(text: str, limit: int = 20) -> list[Organisation]:
+    text = text.strip()
+    if not text:
+        return []
+    like = f"%{text.lower()}%"
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(
+                sa.or_(
+                    sa.func.lower(Organisation.name).like(like),
+                    Organisation.urn == text,
+                    Organisation.uid == text,
+                )
+            )
+            .order_by(Organisation.name)
+            .limit(limit)
+        )
+    )
+
+
+def find_users(text: str, limit: int = 20) -> list[User]:
+    text = text.strip().lower()
+    if not text:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(sa.func.lower(User.email).like(f"%{text}%"))
+            .order_by(User.email)
+            .limit(limit)
+        )
+    )

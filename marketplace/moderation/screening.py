@@ -1,0 +1,165 @@
+"""Screening a listing: the rules, the duplicate checks and the organisation's standing, through the policy.
+
+This is where the pure parts meet the database. `submit_for_review` (vacancies/services.py) calls
+`screen_submission`; the school's form calls `findings_for` to "check your listing"; the moderators'
+queue calls it to show and filter findings; the ATS API calls both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+
+from marketplace.accounts.models import User
+from marketplace.analytics.events import EventName
+from marketplace.analytics.events import record as record_event
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.moderation import audit
+from marketplace.moderation.duplicates import duplicate_findings
+from marketplace.moderation.models import DecisionOutcome, ListingReport, ModerationDecision, ReportStatus
+from marketplace.moderation.policy import Outcome, Standing, Thresholds, Verdict, decide
+from marketplace.moderation.rules import Finding, ListingContext, check, sort_findings
+from marketplace.organisations.models import Organisation
+from marketplace.vacancies.details import VacancyDetails
+from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
+from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.services import VacancyError, transition
+
+RECENT = dt.timedelta(days=90)
+
+
+class ListingBlocked(VacancyError):
+    """The policy refuses the listing until the school fixes what the findings say."""
+
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+        count = len(verdict.blocking)
+        if count:
+            message = (
+                f"Your listing cannot be published until you fix {count} "
+                f"problem{'' if count == 1 else 's'} shown under 'Check your listing'."
+            )
+        else:
+            message = "Your organisation is suspended, so it cannot publish listings. Contact the moderators."
+        super().__init__(message)
+
+
+def context_for(organisation: Organisation, now: dt.datetime) -> ListingContext:
+    websites = [organisation.website]
+    if organisation.trust is not None:
+        websites.append(organisation.trust.website)
+    return ListingContext(
+        now=now,
+        websites=tuple(w for w in websites if w),
+        religious_character=organisation.religious_character,
+    )
+
+
+def findings_for(
+    details: VacancyDetails,
+    organisation: Organisation,
+    *,
+    now: dt.datetime | None = None,
+    vacancy_id: int | None = None,
+) -> list[Finding]:
+    """Every finding for a listing: the pure text rules plus the duplicate checks against the database."""
+    now = now or utcnow()
+    findings = check(details, context_for(organisation, now))
+    findings += duplicate_findings(
+        details,
+        organisation,
+        threshold=current_app.config["MODERATION_DUPLICATE_SIMILARITY"],
+        exclude_vacancy_id=vacancy_id,
+    )
+    return sort_findings(findings)
+
+
+def findings_for_vacancy(vacancy: Vacancy, *, now: dt.datetime | None = None) -> list[Finding]:
+    """Findings for a saved listing, judged as at its submission (so a queue item does not go stale)."""
+    now = now or vacancy.submitted_at or utcnow()
+    return findings_for(
+        VacancyDetails.from_vacancy(vacancy), vacancy.organisation, now=now, vacancy_id=vacancy.id
+    )
+
+
+def standing_of(organisation: Organisation, now: dt.datetime | None = None) -> Standing:
+    """The organisation's record, as the policy sees it."""
+    now = now or utcnow()
+    approved = db.session.scalar(
+        sa.select(sa.func.count(Vacancy.id)).where(
+            Vacancy.organisation_id == organisation.id,
+            sa.or_(Vacancy.published_at.is_not(None), Vacancy.status == VacancyStatus.SCHEDULED),
+        )
+    )
+    rejections = db.session.scalar(
+        sa.select(sa.func.count(ModerationDecision.id))
+        .join(Vacancy, Vacancy.id == ModerationDecision.vacancy_id)
+        .where(
+            Vacancy.organisation_id == organisation.id,
+            ModerationDecision.outcome.in_([DecisionOutcome.REJECTED, DecisionOutcome.REMOVED]),
+            ModerationDecision.created_at >= now - RECENT,
+        )
+    )
+    upheld = db.session.scalar(
+        sa.select(sa.func.count(ListingReport.id))
+        .join(Vacancy, Vacancy.id == ListingReport.vacancy_id)
+        .where(Vacancy.organisation_id == organisation.id, ListingReport.status == ReportStatus.UPHELD)
+    )
+    return Standing(
+        verified=organisation.verified,
+        suspended=organisation.suspended_at is not None,
+        approved_listings=approved or 0,
+        recent_rejections=rejections or 0,
+        upheld_reports=upheld or 0,
+    )
+
+
+def verdict_for(
+    details: VacancyDetails, organisation: Organisation, *, now: dt.datetime, vacancy_id: int | None = None
+) -> Verdict:
+    findings = findings_for(details, organisation, now=now, vacancy_id=vacancy_id)
+    return decide(findings, standing_of(organisation, now), Thresholds.from_config(current_app.config))
+
+
+def _record_verdict(vacancy: Vacancy, verdict: Verdict) -> None:
+    audit.record(
+        f"policy.{verdict.outcome}",
+        subject_type="vacancy",
+        subject_id=vacancy.id,
+        reason=" ".join(verdict.reasons),
+        findings=[f.as_json() for f in verdict.findings],
+    )
+
+
+def screen_submission(user: User, vacancy: Vacancy, *, now: dt.datetime) -> Verdict:
+    """Run the policy on a draft being submitted and act on it, in the caller's transaction.
+
+    block: the listing stays a draft, the refusal is audited and ListingBlocked is raised (the caller
+    commits the audit event and shows the findings). review: the listing waits in the queue.
+    publish: it goes live at once (or is scheduled), with a decision that has no moderator.
+    """
+    verdict = verdict_for(
+        VacancyDetails.from_vacancy(vacancy), vacancy.organisation, now=now, vacancy_id=vacancy.id
+    )
+    if verdict.outcome is Outcome.BLOCK:
+        _record_verdict(vacancy, verdict)
+        raise ListingBlocked(verdict)
+    transition(vacancy, VacancyAction.SUBMIT, actor=user, now=now)
+    vacancy.submitted_at = now
+    _record_verdict(vacancy, verdict)
+    if verdict.outcome is Outcome.PUBLISH:
+        reason = "Published at once by the moderation policy: " + " ".join(verdict.reasons)
+        transition(vacancy, VacancyAction.APPROVE, actor=None, reason=reason, now=now)
+        db.session.add(
+            ModerationDecision(
+                vacancy_id=vacancy.id, moderator_id=None, outcome=DecisionOutcome.APPROVED, reason=reason
+            )
+        )
+        if vacancy.status is VacancyStatus.PUBLISHED:
+            record_event(
+                EventName.VACANCY_PUBLISHED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id
+            )
+    return verdict
