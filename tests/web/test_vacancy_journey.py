@@ -264,3 +264,23 @@ def test_closed_and_unpublished_jobs_cannot_be_applied_for(client):
         assert (
             client.post(f"/jobs/{vacancy.id}/apply", data={"supporting_statement": "Hi"}).status_code == 404
         )
+
+
+def test_a_listing_closing_at_an_unusual_time_can_be_edited_without_changing_it(client):
+    membership = MembershipFactory()
+    vacancy = VacancyFactory(
+        organisation=membership.organisation, closes_at=dt.datetime(2030, 1, 10, 16, 30, tzinfo=dt.UTC)
+    )
+    sign_in_as(client, membership.user)
+
+    form = client.get(f"/school/vacancies/{vacancy.id}/edit").get_data(as_text=True)
+    assert 'value="16:30" checked' in form
+    data = vacancy_form(membership.organisation_id, closing_time="16:30", title="Teacher of Maths")
+    data.update(_date_fields("closing_date", dt.date(2030, 1, 10)))
+    data.update(_date_fields("publish_on", dt.date(2029, 12, 1)))
+    response = client.post(f"/school/vacancies/{vacancy.id}/edit", data=data)
+
+    assert response.status_code == 302
+    db.session.refresh(vacancy)
+    assert vacancy.title == "Teacher of Maths"
+    assert vacancy.closes_at == dt.datetime(2030, 1, 10, 16, 30, tzinfo=dt.UTC)

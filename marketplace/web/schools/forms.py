@@ -140,9 +140,12 @@ class VacancyForm(FlaskForm):
         "Your reference (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=100)]
     )
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), saved_closing_time: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = choices({str(o.id): o.name for o in organisations})
+        if saved_closing_time and saved_closing_time not in vocabulary.CLOSING_TIMES:
+            # A listing imported or posted through the API may close at another time: keep it editable as is.
+            self.closing_time.choices = choices((*vocabulary.CLOSING_TIMES, saved_closing_time))
         if len(organisations) == 1 and not self.organisation_id.data:
             self.organisation_id.data = str(organisations[0].id)
 

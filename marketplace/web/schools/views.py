@@ -114,9 +114,10 @@ def edit_vacancy(vacancy_id: int):
     if vacancy.status not in services.EDITABLE:
         flash("Only drafts and listings returned by a moderator can be edited.", "info")
         return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
-    form = VacancyForm(organisations=organisations_for(current_user))
+    saved = VacancyDetails.from_vacancy(vacancy)
+    form = VacancyForm(organisations=organisations_for(current_user), saved_closing_time=saved.closing_time)
     if request.method == "GET":
-        form.fill_from(VacancyDetails.from_vacancy(vacancy), vacancy.organisation_id)
+        form.fill_from(saved, vacancy.organisation_id)
     if form.validate_on_submit() and (response := _save(form, vacancy)):
         return response
     return render_template("schools/vacancy_form.html", form=form, vacancy=vacancy)
