@@ -6,23 +6,24 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import Field, PasswordField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from marketplace.accounts.passwords import password_problem
 from marketplace.accounts.services import URN_PATTERN
 from marketplace.permissions import Role
-
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+from marketplace.web.account_fields import (
+    EMAIL_FORMAT,
+    email_field,
+    full_name_field,
+    new_password_field,
+    strip,
+)
 
 
 class SignInForm(FlaskForm):
     email = StringField(
         "Email address",
-        filters=[_strip],
+        filters=[strip],
         validators=[InputRequired("Enter your email address"), Length(max=320, message=EMAIL_FORMAT)],
         widget=GovTextInput(),
     )
@@ -47,36 +48,12 @@ class RegistrationForm(FlaskForm):
         "Your school's URN",
         description="The 6-digit unique reference number of your school, as shown on Get Information about "
         "Schools (for example, 100000).",
-        filters=[_strip],
+        filters=[strip],
         widget=GovTextInput(),
     )
-    full_name = StringField(
-        "Full name",
-        filters=[_strip],
-        validators=[
-            InputRequired("Enter your full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-        widget=GovTextInput(),
-    )
-    email = StringField(
-        "Email address",
-        description="We will send a link to this address to confirm it is yours.",
-        filters=[_strip],
-        validators=[
-            InputRequired("Enter your email address"),
-            Length(max=320, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT),
-        ],
-        widget=GovTextInput(),
-    )
-    password = PasswordField(
-        "Create a password",
-        description="Use 10 characters or more. A few random words together are easy to remember and hard "
-        "to guess.",
-        validators=[InputRequired("Enter a password")],
-        widget=GovPasswordInput(),
-    )
+    full_name = full_name_field()
+    email = email_field("We will send a link to this address to confirm it is yours.")
+    password = new_password_field()
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
     def validate_school_urn(self, field: Field) -> None:
@@ -95,28 +72,12 @@ class RegistrationForm(FlaskForm):
 
 
 class RequestPasswordResetForm(FlaskForm):
-    email = StringField(
-        "Email address",
-        description="We will send a link to reset your password to this address, if it has an account.",
-        filters=[_strip],
-        validators=[
-            InputRequired("Enter your email address"),
-            Length(max=320, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT),
-        ],
-        widget=GovTextInput(),
-    )
+    email = email_field("We will send a link to reset your password to this address, if it has an account.")
     submit = SubmitField("Send the link", widget=GovSubmitInput())
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        description="Use 10 characters or more. A few random words together are easy to remember and hard "
-        "to guess.",
-        validators=[InputRequired("Enter a new password")],
-        widget=GovPasswordInput(),
-    )
+    password = new_password_field("New password", "Enter a new password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 

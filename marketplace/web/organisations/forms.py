@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import Field, PasswordField, RadioField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from wtforms import Field, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from marketplace.accounts.passwords import password_problem
 from marketplace.organisations.models import MembershipRole
+from marketplace.web.account_fields import email_field, full_name_field, new_password_field
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 ROLE_MESSAGE = "Select whether they will be an editor or an administrator"
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _role_field(label: str) -> RadioField:
@@ -38,16 +34,9 @@ class JoinForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = StringField(
-        "Email address",
-        description="We will email them a link to join. It works once, for 7 days.",
-        filters=[_strip],
-        validators=[
-            InputRequired("Enter your colleague's email address"),
-            Length(max=320, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT),
-        ],
-        widget=GovTextInput(),
+    email = email_field(
+        "We will email them a link to join. It works once, for 7 days.",
+        "Enter your colleague's email address",
     )
     role = _role_field("What will they do?")
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
@@ -75,22 +64,8 @@ class ConfirmForm(FlaskForm):
 
 
 class InvitationAccountForm(FlaskForm):
-    full_name = StringField(
-        "Full name",
-        filters=[_strip],
-        validators=[
-            InputRequired("Enter your full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-        widget=GovTextInput(),
-    )
-    password = PasswordField(
-        "Create a password",
-        description="Use 10 characters or more. A few random words together are easy to remember and hard "
-        "to guess.",
-        validators=[InputRequired("Enter a password")],
-        widget=GovPasswordInput(),
-    )
+    full_name = full_name_field()
+    password = new_password_field()
     submit = SubmitField("Create account and join", widget=GovSubmitInput())
 
     def __init__(self, email: str, *args, **kwargs) -> None:
