@@ -285,3 +285,22 @@ def test_the_public_and_schools_cannot_reach_moderation(client):
     ):
         assert client.get(url).status_code == 403
     assert client.post(f"/moderation/vacancies/{vacancy.id}/claim").status_code == 403
+
+
+def test_a_moderator_verifies_an_organisation_and_the_decision_is_audited(client):
+    school = MembershipFactory(organisation__verified_at=None).organisation
+    moderator = UserFactory(moderator=True)
+    sign_in_as(client, moderator)
+
+    page = client.get(f"/moderation/organisations/{school.id}").get_data(as_text=True)
+    assert "Verify organisation" in page
+    client.post(f"/moderation/organisations/{school.id}/verify", data={"reason": "Phoned the school office."})
+    again = client.post(f"/moderation/organisations/{school.id}/verify", follow_redirects=True)
+
+    db.session.refresh(school)
+    assert school.verified
+    assert "already verified" in again.get_data(as_text=True)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "organisation.verified"))
+    assert (event.actor_id, event.reason) == (moderator.id, "Phoned the school office.")
+    sign_in_as(client, school.memberships[0].user)
+    assert client.post(f"/moderation/organisations/{school.id}/verify").status_code == 403

@@ -15,6 +15,7 @@ from marketplace.moderation import appeals, audit, metrics, reports, sanctions, 
 from marketplace.moderation.models import Appeal
 from marketplace.moderation.rules import RULE_NAMES, TEXT_FIELDS, Severity
 from marketplace.moderation.screening import findings_for_vacancy
+from marketplace.organisations import services as organisation_services
 from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -401,6 +402,23 @@ def organisation(organisation_id: int):
         form=form,
         history=audit.history("organisation", found.id),
     ), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/organisations/<int:organisation_id>/verify", methods=["POST"])
+@decide
+def verify_organisation(organisation_id: int):
+    found = db.session.get(Organisation, organisation_id)
+    if found is None:
+        abort(404)
+    try:
+        organisation_services.verify_organisation(current_user, found, request.form.get("reason", "").strip())
+    except organisation_services.OrganisationError as error:
+        db.session.rollback()
+        flash(str(error), "info")
+    else:
+        db.session.commit()
+        flash(f"{found.name} is verified: its listings no longer wait for review for that reason.", "success")
+    return redirect(url_for("moderators.organisation", organisation_id=organisation_id))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
