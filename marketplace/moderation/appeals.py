@@ -12,7 +12,7 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.moderation.models import Appeal, AppealStatus, DecisionOutcome, ModerationDecision
-from marketplace.moderation.services import email_school, guarded_transition, latest_decision
+from marketplace.moderation.services import decide, email_school, latest_decision
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -104,16 +104,13 @@ def decide_appeal(
     db.session.refresh(appeal)
     vacancy = db.session.get(Vacancy, appeal.vacancy_id)
     if overturn:
-        guarded_transition(
-            vacancy, VacancyAction.REINSTATE, actor=moderator, reason=f"Appeal upheld: {reason}", now=now
-        )
-        db.session.add(
-            ModerationDecision(
-                vacancy_id=vacancy.id,
-                moderator_id=moderator.id,
-                outcome=DecisionOutcome.REINSTATED,
-                reason=reason,
-            )
+        decide(
+            vacancy,
+            VacancyAction.REINSTATE,
+            DecisionOutcome.REINSTATED,
+            moderator=moderator,
+            reason=f"Appeal upheld: {reason}",
+            now=now,
         )
     audit.record(
         "appeal.overturn" if overturn else "appeal.uphold",

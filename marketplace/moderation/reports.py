@@ -21,11 +21,10 @@ from marketplace.moderation import audit
 from marketplace.moderation.models import (
     DecisionOutcome,
     ListingReport,
-    ModerationDecision,
     ReportCategory,
     ReportStatus,
 )
-from marketplace.moderation.services import email_school, guarded_transition, remove
+from marketplace.moderation.services import decide, email_school, guarded_transition, remove
 from marketplace.notifications.outbox import queue_email
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -182,14 +181,13 @@ def decide_reports(
         db.session.refresh(report)
     if outcome == "dismiss":
         if vacancy.status is VacancyStatus.PENDING_REVIEW and _held_by_reports(vacancy.id):
-            guarded_transition(vacancy, VacancyAction.APPROVE, actor=moderator, reason=reason, now=now)
-            db.session.add(
-                ModerationDecision(
-                    vacancy_id=vacancy.id,
-                    moderator_id=moderator.id,
-                    outcome=DecisionOutcome.APPROVED,
-                    reason=reason,
-                )
+            decide(
+                vacancy,
+                VacancyAction.APPROVE,
+                DecisionOutcome.APPROVED,
+                moderator=moderator,
+                reason=reason,
+                now=now,
             )
     elif outcome == "remove":
         remove(moderator, vacancy, reason=reason, now=now)

@@ -15,8 +15,8 @@ from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
-from marketplace.moderation.models import AuditEvent, DecisionOutcome, ModerationDecision
-from marketplace.moderation.services import guarded_transition
+from marketplace.moderation.models import AuditEvent, DecisionOutcome
+from marketplace.moderation.services import decide
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.models import Membership, Organisation
 from marketplace.permissions import Role
@@ -56,20 +56,13 @@ def suspend_organisation(
         )
     ).all()
     for vacancy in listings:
-        guarded_transition(
+        decide(
             vacancy,
             VacancyAction.REMOVE,
-            actor=moderator,
+            DecisionOutcome.REMOVED,
+            moderator=moderator,
             reason=f"Organisation suspended: {reason}",
             now=now,
-        )
-        db.session.add(
-            ModerationDecision(
-                vacancy_id=vacancy.id,
-                moderator_id=moderator.id,
-                outcome=DecisionOutcome.REMOVED,
-                reason=f"Organisation suspended: {reason}",
-            )
         )
         removed.append(vacancy)
     audit.record(
@@ -114,20 +107,13 @@ def reinstate_organisation(
     restored = []
     for vacancy in db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(ids))).all():
         if vacancy.status is VacancyStatus.REMOVED and vacancy.closes_at > now:
-            guarded_transition(
+            decide(
                 vacancy,
                 VacancyAction.REINSTATE,
-                actor=moderator,
+                DecisionOutcome.REINSTATED,
+                moderator=moderator,
                 reason=f"Organisation reinstated: {reason}",
                 now=now,
-            )
-            db.session.add(
-                ModerationDecision(
-                    vacancy_id=vacancy.id,
-                    moderator_id=moderator.id,
-                    outcome=DecisionOutcome.REINSTATED,
-                    reason=f"Organisation reinstated: {reason}",
-                )
             )
             restored.append(vacancy)
     audit.record(

@@ -199,14 +199,19 @@ def guarded_transition(
     return vacancy
 
 
-def _decide(
-    vacancy: Vacancy, moderator: User | None, outcome: DecisionOutcome, reason: str
+def decide(
+    vacancy: Vacancy,
+    action: VacancyAction,
+    outcome: DecisionOutcome,
+    *,
+    moderator: User,
+    reason: str,
+    now: dt.datetime | None = None,
 ) -> ModerationDecision:
+    """A moderator's decision: move the listing (compare-and-set, audited) and record why."""
+    guarded_transition(vacancy, action, actor=moderator, reason=reason, now=now)
     decision = ModerationDecision(
-        vacancy_id=vacancy.id,
-        moderator_id=moderator.id if moderator else None,
-        outcome=outcome,
-        reason=reason,
+        vacancy_id=vacancy.id, moderator_id=moderator.id, outcome=outcome, reason=reason
     )
     db.session.add(decision)
     return decision
@@ -223,8 +228,9 @@ def compose_reason(codes: Iterable[str] = (), text: str = "") -> str:
 def approve(moderator: User, vacancy: Vacancy, *, note: str = "", now: dt.datetime | None = None) -> Vacancy:
     """Approve a listing: it goes live now, or on its publish date if that is still ahead."""
     now = now or utcnow()
-    guarded_transition(vacancy, VacancyAction.APPROVE, actor=moderator, reason=note, now=now)
-    _decide(vacancy, moderator, DecisionOutcome.APPROVED, note)
+    decide(
+        vacancy, VacancyAction.APPROVE, DecisionOutcome.APPROVED, moderator=moderator, reason=note, now=now
+    )
     if vacancy.status is VacancyStatus.PUBLISHED:
         record(EventName.VACANCY_PUBLISHED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
     email_school(vacancy, "vacancy_approved", f"Your listing is approved: {vacancy.title}")
@@ -236,8 +242,9 @@ def reject(moderator: User, vacancy: Vacancy, *, reason: str, now: dt.datetime |
     reason = reason.strip()
     if not reason:
         raise VacancyError("Enter the reason for rejecting this listing: the school will see it.")
-    guarded_transition(vacancy, VacancyAction.REJECT, actor=moderator, reason=reason, now=now)
-    _decide(vacancy, moderator, DecisionOutcome.REJECTED, reason)
+    decide(
+        vacancy, VacancyAction.REJECT, DecisionOutcome.REJECTED, moderator=moderator, reason=reason, now=now
+    )
     email_school(vacancy, "vacancy_rejected", f"Your listing needs changes: {vacancy.title}", reason=reason)
     return vacancy
 
@@ -250,8 +257,14 @@ def request_changes(
     if not message:
         raise VacancyError("Enter what the school should change: they will see your message.")
     now = now or utcnow()
-    guarded_transition(vacancy, VacancyAction.REQUEST_CHANGES, actor=moderator, reason=message, now=now)
-    _decide(vacancy, moderator, DecisionOutcome.CHANGES_REQUESTED, message)
+    decide(
+        vacancy,
+        VacancyAction.REQUEST_CHANGES,
+        DecisionOutcome.CHANGES_REQUESTED,
+        moderator=moderator,
+        reason=message,
+        now=now,
+    )
     db.session.add(
         ListingMessage(
             vacancy_id=vacancy.id, author_id=moderator.id, from_moderator=True, body=message, created_at=now
@@ -266,8 +279,9 @@ def remove(moderator: User, vacancy: Vacancy, *, reason: str, now: dt.datetime |
     reason = reason.strip()
     if not reason:
         raise VacancyError("Enter the reason for removing this listing: the school will see it.")
-    guarded_transition(vacancy, VacancyAction.REMOVE, actor=moderator, reason=reason, now=now)
-    _decide(vacancy, moderator, DecisionOutcome.REMOVED, reason)
+    decide(
+        vacancy, VacancyAction.REMOVE, DecisionOutcome.REMOVED, moderator=moderator, reason=reason, now=now
+    )
     email_school(vacancy, "vacancy_removed", f"Your listing has been removed: {vacancy.title}", reason=reason)
     return vacancy
 
