@@ -12,7 +12,7 @@ run: export MARKETPLACE_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install assets
 	$(BIN)/marketplace db upgrade
 	$(BIN)/marketplace demo --if-empty
-	$(BIN)/marketplace search sync
+	$(BIN)/marketplace search sync || $(BIN)/marketplace search rebuild  # rebuilt when the schema changed
 	$(BIN)/marketplace run --host 127.0.0.1 --port $(PORT)
 
 test: install assets

@@ -9,7 +9,10 @@ reports: the full rebuild time of the index (`marketplace search rebuild`'s code
 latency (ranked ids + total + facet counts, no snippets) over a fixed mix of 200 queries, p50 and p95,
 first pass (cold caches for this index generation) and second pass (warm); and the same mix against
 PostgreSQL (a weighted tsvector column with a GIN index, ranked by ts_rank, plus a count and one facet),
-as a ratio. Results go to benchmarks/results/search.json.
+as a ratio; and the search page's throughput under wrk against gunicorn with 2 workers (the query mix
+in turn) beside /robots.txt, a trivial endpoint of the same app. Throughput needs wrk (on Debian:
+apt-get install -y wrk) and is skipped with a message without it. The machine's load average is
+recorded with each size. Results go to benchmarks/results/search.json.
 """
 
 from __future__ import annotations
@@ -17,12 +20,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
+import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import urlopen
 
 import sqlalchemy as sa
 
@@ -272,6 +282,90 @@ def postgres_pass(app, searches) -> list[float]:
     return timings
 
 
+WRK_MISSING = "wrk is not installed (on Debian: apt-get install -y wrk)"
+
+
+def query_string(options: dict) -> str:
+    """A search of the mix as the search page's query string (the API's parameter names)."""
+    pairs = []
+    for name, value in options.items():
+        name = "keyword" if name == "keywords" else name
+        if isinstance(value, tuple):
+            pairs.extend((name, item) for item in value)
+        else:
+            pairs.append((name, "true" if value is True else str(value)))
+    return urlencode(pairs)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wrk(url: str, seconds: int, script: Path | None = None) -> float:
+    """Requests per second that wrk measured (2 threads, 8 connections)."""
+    command = ["wrk", "-t2", "-c8", "--timeout", "10s", f"-d{seconds}s", url]
+    if script is not None:
+        command[1:1] = ["-s", str(script)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    return float(re.search(r"Requests/sec:\s*([\d.]+)", output).group(1))
+
+
+def throughput(database_url: str, index_path: Path, workdir: Path, seconds: int) -> dict:
+    """The search page under load (gunicorn, 2 workers, the query mix in turn) beside /robots.txt."""
+    if shutil.which("wrk") is None:
+        print(f"Throughput skipped: {WRK_MISSING}.", flush=True)
+        return {"skipped": WRK_MISSING}
+    port = free_port()
+    environment = dict(
+        os.environ,
+        MARKETPLACE_ENV="development",
+        MARKETPLACE_INSTANCE_PATH=str(workdir),
+        MARKETPLACE_DATABASE_URL=database_url,
+        MARKETPLACE_SEARCH_INDEX_PATH=str(index_path),
+        MARKETPLACE_SECRET_KEY="benchmark",  # noqa: S106 (a throwaway local server)
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(  # noqa: S603 (our own command line)
+        [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "marketplace:create_app()"],
+        cwd=ROOT, env=environment,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urlopen(f"{base}/robots.txt", timeout=5):  # noqa: S310 (our own local server)
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        paths = [f"/jobs?{query_string(options)}" for options in QUERY_MIX]
+        script = workdir / "search-mix.lua"
+        script.write_text(
+            "local paths = {" + ", ".join(json.dumps(path) for path in paths) + "}\n"
+            "local i = 0\n"
+            "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
+        )
+        # Warm-up, long enough for each worker to open the index and meet every search of the mix once.
+        wrk(f"{base}/jobs", max(seconds, 20), script)
+        search = wrk(f"{base}/jobs", seconds, script)
+        trivial = wrk(f"{base}/robots.txt", seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "search_page_requests_per_second": round(search, 1),
+        "robots_txt_requests_per_second": round(trivial, 1),
+        "search_to_trivial_ratio": round(search / trivial, 3),
+        "seconds": seconds,
+        "tool": "wrk -t2 -c8, gunicorn --workers 2",
+    }
+
+
 def summary(timings: list[float]) -> dict:
     return {
         "p50_ms": round(statistics.median(timings), 2),
@@ -280,7 +374,7 @@ def summary(timings: list[float]) -> dict:
     }
 
 
-def run_size(database_url: str, size: int, queries: int) -> dict:
+def run_size(database_url: str, size: int, queries: int, throughput_seconds: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="search-bench-"))
     app = create_app(
         {
@@ -297,10 +391,12 @@ def run_size(database_url: str, size: int, queries: int) -> dict:
     load(app, schools, vacancies)
     load_seconds = time.perf_counter() - started
     index = SearchIndex(workdir / "search-index", 60)
+    load_before = os.getloadavg()
     with app.app_context():
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = rebuild(index, db.session)
         rebuild_seconds = time.perf_counter() - started
+        rebuild_cpu_seconds = time.process_time() - cpu_started
         searches = []
         for number in range(queries):
             options = QUERY_MIX[number % len(QUERY_MIX)]
@@ -321,6 +417,8 @@ def run_size(database_url: str, size: int, queries: int) -> dict:
         "indexed": report.vacancies,
         "load_seconds": round(load_seconds, 1),
         "rebuild_seconds": round(rebuild_seconds, 1),
+        # CPU time of this process: on a shared machine the wall time also counts waiting for a core.
+        "rebuild_cpu_seconds": round(rebuild_cpu_seconds, 1),
         "snapshot_seconds": round(snapshot_seconds, 2),
         "engine_first_pass": summary(cold),
         "engine_warm": summary(warm),
@@ -332,11 +430,18 @@ def run_size(database_url: str, size: int, queries: int) -> dict:
             statistics.median(baseline) / statistics.median(cold), 2
         ),
         "queries": queries,
+        "cpu_cores": os.cpu_count(),
+        # 1, 5 and 15 minute load averages before the rebuild and after the last query.
+        "load_average_before": [round(value, 2) for value in load_before],
+        "load_average_after": [round(value, 2) for value in os.getloadavg()],
     }
     forget_snapshots()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    if throughput_seconds:
+        result["throughput"] = throughput(database_url, index.path, workdir, throughput_seconds)
+    shutil.rmtree(workdir, ignore_errors=True)  # the index alone takes over 100 MB at 100,000
     return result
 
 
@@ -347,10 +452,13 @@ def main() -> None:
     parser.add_argument("--database-url", required=True, help="a PostgreSQL database the benchmark may empty")
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--throughput-seconds", type=int, default=10, help="length of each wrk run (0 skips throughput)"
+    )
     arguments = parser.parse_args()
     results = []
     for size in arguments.sizes:
-        result = run_size(arguments.database_url, size, arguments.queries)
+        result = run_size(arguments.database_url, size, arguments.queries, arguments.throughput_seconds)
         print(json.dumps(result, indent=2), flush=True)
         results.append(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

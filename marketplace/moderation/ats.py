@@ -149,9 +149,11 @@ def parse(payload: object, *, today: dt.date) -> Submission:
         errors["closes_at"] = "Required: an ISO 8601 date and time, like 2026-12-10T12:00:00+00:00"
     else:
         try:
-            closes_at = dt.datetime.fromisoformat(closes_raw)
-            if closes_at.tzinfo is None:
-                closes_at = closes_at.replace(tzinfo=UK)
+            parsed = dt.datetime.fromisoformat(closes_raw)
+            # A moment at the edges of the calendar (year 1, year 9999) has no UK date and time.
+            if not 2000 <= parsed.year <= 9000:
+                raise ValueError(closes_raw)
+            closes_at = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UK)
         except ValueError:
             errors["closes_at"] = "Must be an ISO 8601 date and time, like 2026-12-10T12:00:00+00:00"
     quick_apply = _bool(payload, "quick_apply", errors, default=True)

@@ -51,10 +51,11 @@ FACET_FIELDS = (
 COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "latitude", "longitude")
 _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
+_RANKING_CACHE_SIZE = 32
 
 
 def _int_column(reader: IndexReader, name: str) -> list[int]:
-    """Every document's value of a NUMERIC sortable field, read in one go (not value by value)."""
+    """Every document's value of an integer column, read in one go (not value by value)."""
     fieldobj = reader.schema[name]
     column = reader.column_reader(name, translate=False)
     size = reader.doc_count_all()
@@ -68,8 +69,9 @@ def _int_column(reader: IndexReader, name: str) -> list[int]:
         sortable = list(values) + [column._default] * (size - count)
     else:  # a segment without this column, or another column type
         sortable = [column[docnum] for docnum in range(size)]
-    offset = 1 << (fieldobj.bits - 1) if fieldobj.signed else 0
-    return [value - offset for value in sortable]
+    # A NUMERIC field's column holds values shifted to sort unsigned; a plain column holds them as is.
+    offset = 1 << (fieldobj.bits - 1) if getattr(fieldobj, "signed", False) else 0
+    return [value - offset for value in sortable] if offset else sortable
 
 
 @dataclass
@@ -200,7 +202,8 @@ class Snapshot:
 
     def cache(self, name: str) -> _Cache:
         if name not in self.caches:
-            self.caches[name] = _Cache()
+            # A ranking of a common word takes about a megabyte at 100,000 listings: keep fewer.
+            self.caches[name] = _Cache(_RANKING_CACHE_SIZE if name == "rankings" else _RESULT_CACHE_SIZE)
         return self.caches[name]
 
     # --- Sets of documents ---------------------------------------------------------------------
@@ -224,10 +227,16 @@ class Snapshot:
                     found.extend(offset + d for d in leaf.postings(field_name, term).all_ids())
         return bitsets.from_docnums(found, self.size) & self.vacancies
 
-    def query_bits(self, key: Any, query) -> int:
-        """Documents a (keyword) query matches, cached for this generation."""
+    def query_bits(self, key: Any, query, *, ranked: bool = False) -> int:
+        """Documents a (keyword) query matches, cached for this generation.
+
+        With `ranked` (the query is about to be ranked on its own) they come from its ranking, which
+        finds them anyway, rather than from a second pass over the same postings.
+        """
 
         def compute() -> int:
+            if ranked:
+                return bitsets.from_docnums(self.ranking((key,), query), self.size)
             return bitsets.from_docnums(self.searcher.docs_for_query(query), self.size) & self.vacancies
 
         return self.cache("queries").get(key, compute)
@@ -306,12 +315,36 @@ class Snapshot:
             :wanted
         ]
 
-    def ranked(self, query, bits: int, wanted: int) -> list[int]:
-        """The `wanted` best-scoring documents of the set for a keyword query (BM25F, ties by docnum)."""
+    def ranked(self, query, bits: int, wanted: int, *, key: Any) -> list[int]:
+        """The `wanted` best-scoring documents of the set for a keyword query (BM25F, ties by docnum).
+
+        The query's whole ranking (every live vacancy it matches, scored by Whoosh, best first) is
+        computed once for this generation and shared by every search for those words ("teacher"
+        alone, or with any filters, on any page), so a common word costs one walk down a list. A
+        collector would instead score every matching document on every search, only for the
+        filter to drop most of them.
+        """
         if not bits or not wanted:
             return []
-        results = self.searcher.search(query, filter=bitsets.Members(bits), limit=wanted)
-        return [hit.docnum for hit in results]
+        return self.ordered(bits, self.ranking(key, query), wanted)
+
+    def ranking(self, key: Any, query) -> list[int]:
+        """The query's whole ranking, computed on first use in this generation (`key` names the query)."""
+        return self.cache("rankings").get(key, lambda: self._ranking(query))
+
+    def _ranking(self, query) -> list[int]:
+        """Every live vacancy the query matches, best first (ties by docnum)."""
+        context = self.searcher.context()
+        members = bitsets.Members(self.vacancies)
+        scores: dict[int, float] = {}
+        for leaf, offset in self.searcher.leaf_searchers():
+            matcher = query.matcher(leaf, context)
+            while matcher.is_active():
+                docnum = offset + matcher.id()
+                if docnum in members:
+                    scores[docnum] = matcher.score()
+                matcher.next()
+        return sorted(scores, key=lambda d: (-scores[d], d))
 
     def keyword_query(self, units) -> Any:
         return And([unit.query() for unit in units])

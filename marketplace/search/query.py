@@ -351,7 +351,8 @@ class _Plan:
 
     def unit(self, unit: KeywordUnit) -> int:
         key = (unit.terms, unit.alternatives, unit.narrow)
-        return self.snapshot.query_bits(key, unit.query())
+        alone = len(self.search.units) == 1 and self.search.effective_sort == "relevance"
+        return self.snapshot.query_bits(key, unit.query(), ranked=alone)
 
     def value_bits(self, name: str, values: Iterable[str]) -> int:
         if name in FLAGS:
@@ -416,7 +417,8 @@ def run_search(
     wanted = offset + search.per_page
     if sort == "relevance":
         query = snapshot.keyword_query(search.units)
-        docnums = snapshot.ranked(query, matching, wanted)
+        key = tuple((unit.terms, unit.alternatives, unit.narrow) for unit in search.units)
+        docnums = snapshot.ranked(query, matching, wanted, key=key)
     elif sort == "distance":
         docnums = snapshot.by_distance(matching, plan.distances, wanted)
     elif sort == "newest":

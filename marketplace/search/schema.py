@@ -1,6 +1,6 @@
 """The shape of the search index: its fields, and how a vacancy becomes a document.
 
-Times and dates are stored as integers (a sortable float column crashes Whoosh, and integers compare
+Times and dates are stored as integer columns (a sortable float column crashes Whoosh, and integers compare
 exactly): `closes_at` and `published_at` in microseconds since the Unix epoch, `publish_on` as YYYYMMDD.
 Besides one document per published vacancy the index holds one bookmark document, which records the
 last change from the log that the index has applied; it is written by the same commit as the documents.
@@ -15,16 +15,18 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from marketplace.search.analysis import vacancy_text_analyzer
+from marketplace.vacancies.richtext import plain_text
 
 if TYPE_CHECKING:
     from marketplace.organisations.models import Organisation
     from marketplace.vacancies.models import Vacancy
 
 # Raise whenever a field or its analysis changes: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 VACANCY_KIND = "vacancy"
 BOOKMARK_KIND = "bookmark"
@@ -68,6 +70,11 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
+def _integer_column() -> COLUMN:
+    """A signed 64-bit integer per document, stored as a column and nothing else."""
+    return COLUMN(NumericColumn("q", default=0))
+
+
 def build_schema() -> Schema:
     text = vacancy_text_analyzer()
     return Schema(
@@ -93,13 +100,15 @@ def build_schema() -> Schema:
         school_type=KEYWORD(),
         organisation_slug=KEYWORD(),  # the school's slug, and its trust's
         # Per-document values read as columns (engine.py builds its arrays from them); 0 means none.
-        vacancy_id=NUMERIC(int, bits=64, sortable=True),
-        publish_on=NUMERIC(int, bits=32, sortable=True),
-        closes_at=NUMERIC(int, bits=64, sortable=True),
-        published_at=NUMERIC(int, bits=64, sortable=True),
-        salary=NUMERIC(int, bits=32, sortable=True),
-        latitude=NUMERIC(int, bits=32, sortable=True),
-        longitude=NUMERIC(int, bits=32, sortable=True),
+        # Columns only, not indexed: nothing searches them by range, and a NUMERIC field would index
+        # up to 16 terms per value, most of a rebuild's postings.
+        vacancy_id=_integer_column(),
+        publish_on=_integer_column(),
+        closes_at=_integer_column(),
+        published_at=_integer_column(),
+        salary=_integer_column(),
+        latitude=_integer_column(),
+        longitude=_integer_column(),
         # A digest of the fields above, so `verify` can tell a stale document from a current one.
         fingerprint=STORED(),
         # The bookmark document only.
@@ -138,7 +147,10 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
         "title": vacancy.title,
         "subjects": "\n".join(vacancy.subjects),
         "organisation": vacancy.organisation.name,
-        "body": "\n\n".join(part for part in (vacancy.about_role, vacancy.what_school_offers) if part),
+        # The role description may be rich text: index its words, never its markup.
+        "body": "\n\n".join(
+            part for part in (plain_text(vacancy.about_role), vacancy.what_school_offers) if part
+        ),
         "job_role": " ".join(vacancy.job_roles),
         "phase": " ".join(vacancy.phases),
         "key_stage": " ".join(vacancy.key_stages),

@@ -34,6 +34,12 @@ PARAMETERS = (
 )
 
 
+def search_parameters(args: MultiDict) -> MultiDict:
+    """Only the parameters the search understands: links built from a query string carry nothing else
+    (and names such as `_anchor` or `_external`, which `url_for` treats specially, never reach it)."""
+    return MultiDict([(name, value) for name, value in args.items(multi=True) if name in PARAMETERS])
+
+
 class BadSearch(ValueError):
     """A query-string value that cannot be understood (the API answers 400; the page falls back)."""
 

@@ -140,6 +140,20 @@ class TestTypos:
             "applied": True,
         }
 
+    def test_every_misspelt_word_of_a_longer_search_is_corrected(self, app):
+        wanted = job("Teacher of Chemistry and Mathematics")
+        job("Teacher of Chemistry")
+        job("Teacher of Mathematics")
+
+        result = find_vacancies(VacancySearch(keywords="chemestry and mathamatics teacher"))
+
+        assert result.ids == [wanted.id]
+        assert result.suggestions["spelling"] == {
+            "original": "chemestry and mathamatics teacher",
+            "keyword": "chemistry and mathematics teacher",
+            "applied": True,
+        }
+
     def test_a_word_that_matches_is_left_alone(self, app):
         job("Teacher of Chemistry")
         assert "spelling" not in find_vacancies(VacancySearch(keywords="chemistry")).suggestions

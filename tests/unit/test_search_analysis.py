@@ -46,3 +46,27 @@ def test_no_stem_turns_one_subject_into_another():
         for word, other in itertools.product(words, other_words):
             if word != other and not _is_plural(word, other):
                 assert stem_word(word) != stem_word(other), f"{subject!r} would match {other_subject!r}"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"mode": "query"}, {"positions": True, "chars": True}, {"positions": True, "removestops": False}],
+)
+def test_the_one_pass_word_filter_analyses_exactly_as_whooshs_own_filters(options):
+    from marketplace.search.analysis import reference_analyzer, vacancy_text_analyzer
+
+    texts = [
+        *vocabulary.SUBJECTS,
+        "Café ÉCOLE naïve: it IT the a Key Stage 2, year 3 \u2013 teachers teaching physics",
+        "physical education, SENCo/SENDCo (0.6 FTE) o'clock e.g. 3.5 days; Head of Year 7 \u2013 MFL & EAL",
+        "",
+    ]
+
+    def tokens(analyzer, text):
+        return [
+            (token.text, getattr(token, "pos", None), getattr(token, "startchar", None), token.stopped)
+            for token in analyzer(text, **options)
+        ]
+
+    for text in texts:
+        assert tokens(vacancy_text_analyzer(), text) == tokens(reference_analyzer(), text), text

@@ -46,6 +46,15 @@ def test_did_you_mean_shows_the_corrected_results(client):
     assert "Teacher of Chemistry" in page
 
 
+def test_did_you_mean_shows_the_whole_corrected_search(client):
+    job("Teacher of Geography and Chemistry")
+
+    page = client.get("/jobs?keyword=geograpy+chemestry").get_data(as_text=True)
+
+    assert "Showing results for <strong>geography chemistry</strong>" in page
+    assert "Teacher of Geography and Chemistry" in page
+
+
 def test_location_shows_distance_and_unknown_places_get_a_message(client):
     job("Leeds job", organisation=OrganisationFactory(**LEEDS))
     job("London job", organisation=OrganisationFactory(**LONDON))
@@ -132,3 +141,12 @@ class TestApi:
         response = client.get("/api/v1/vacancies?phases=middle&sort=sideways&radius=abc")
         assert response.status_code == 200
         assert response.get_json()["meta"]["total"] == 1
+
+
+@pytest.mark.parametrize("name", ["_anchor", "_external", "_scheme", "_method", "unknown"])
+def test_parameters_the_search_does_not_know_are_left_out_of_its_links(client, name):
+    response = client.get(f"/jobs?keyword=maths&{name}=x")
+
+    assert response.status_code == 200
+    assert f"{name}=" not in response.get_data(as_text=True)
+    assert "keyword=maths" in response.get_data(as_text=True)

@@ -92,7 +92,8 @@ def vacancies():
 @bp.route("/vacancies/<int:vacancy_id>")
 @public
 def vacancy(vacancy_id: int):
-    found = live_vacancy(vacancy_id)
+    # Ids are 32-bit integers in the database: a larger number names no vacancy (and would overflow).
+    found = live_vacancy(vacancy_id) if 0 < vacancy_id < 2**31 else None
     if found is None:
         abort(404, description="No live vacancy has that id.")
     return jsonify(data=vacancy_json(found))

@@ -19,7 +19,7 @@ from marketplace.vacancies import queries, vocabulary
 from marketplace.vacancies.jobposting import structured_data
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.access import public
-from marketplace.web.search_args import search_from_args
+from marketplace.web.search_args import search_from_args, search_parameters
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
@@ -91,9 +91,8 @@ def search():
     vacancy_search = search_from_args(request.args)
     results = search_vacancies(vacancy_search)
     record(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
-    db.session.commit()
-    args = request.args
-    return render_template(
+    args = search_parameters(request.args)
+    page = render_template(
         "public/search.html",
         search=results.search,
         results=results,
@@ -105,8 +104,14 @@ def search():
         filter_tags=_filter_tags(results.search, args),
         search_url=lambda **changes: _search_url(args, **changes),
         labels=LABELS,
+        search_args=args,
+        feed_url=url_for("feeds.jobs", **args.to_dict(flat=False)),
     )
 
+    # Committed once the page is rendered: a commit expires the listings it shows, and rendering
+    # them afterwards would load each one again, a query per result.
+    db.session.commit()
+    return page
 
 @bp.route("/jobs/<int:vacancy_id>")
 @public
