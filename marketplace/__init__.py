@@ -36,9 +36,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from marketplace.notifications import delivery
     from marketplace.search import replica
+    from marketplace.vacancies import documents
 
     replica.init_app(app)
     delivery.init_app(app)
+    documents.init_app(app)
 
     from marketplace.web import register_web
 

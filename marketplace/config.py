@@ -72,6 +72,12 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "APPLICATION_ACCESS_DAYS",
+        "180",
+        "days after a listing closes that the school can still see its applications",
+        int,
+    ),
+    Setting(
         "RETENTION_INACTIVE_ACCOUNT_DAYS", "1095", "days without signing in before an account is warned", int
     ),
     Setting(

@@ -2,18 +2,24 @@
 
 from marketplace.accounts.models import User
 from marketplace.analytics.models import Event
-from marketplace.applications.models import Application
+from marketplace.applications.models import Application, ApplicationNote
+from marketplace.applications.profile_models import JobseekerProfile
 from marketplace.moderation.models import AuditEvent, ModerationDecision
 from marketplace.notifications.models import OutboxMessage
 from marketplace.organisations import slugs  # noqa: F401  (gives new organisations their slug)
 from marketplace.organisations.models import Membership, Organisation
 from marketplace.search.models import SearchChange
+from marketplace.vacancies.documents import VacancyDocument
+from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
 from marketplace.vacancies.models import Vacancy
 
 __all__ = [
     "Application",
+    "ApplicationNote",
     "AuditEvent",
+    "ClosingDateExtension",
     "Event",
+    "JobseekerProfile",
     "Membership",
     "ModerationDecision",
     "Organisation",
@@ -21,4 +27,6 @@ __all__ = [
     "SearchChange",
     "User",
     "Vacancy",
+    "VacancyDocument",
+    "VacancyEnding",
 ]

@@ -30,9 +30,11 @@ class Permission(enum.StrEnum):
     # Jobseekers.
     APPLICATION_CREATE = "jobseeker:application:create"
     APPLICATION_READ_OWN = "jobseeker:application:read"
+    PROFILE_MANAGE = "jobseeker:profile:manage"
     # Hiring staff, always within the organisations they belong to.
     VACANCY_MANAGE = "organisation:vacancy:manage"
     APPLICATION_READ_RECEIVED = "organisation:application:read"
+    APPLICATION_MANAGE_RECEIVED = "organisation:application:manage"
     # Moderators.
     MODERATION_QUEUE_READ = "moderation:queue:read"
     MODERATION_VACANCY_DECIDE = "moderation:vacancy:decide"
@@ -54,10 +56,20 @@ _MODERATOR = {
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.JOBSEEKER: frozenset(
-        {Permission.ACCOUNT_MANAGE, Permission.APPLICATION_CREATE, Permission.APPLICATION_READ_OWN}
+        {
+            Permission.ACCOUNT_MANAGE,
+            Permission.APPLICATION_CREATE,
+            Permission.APPLICATION_READ_OWN,
+            Permission.PROFILE_MANAGE,
+        }
     ),
     Role.HIRING_STAFF: frozenset(
-        {Permission.ACCOUNT_MANAGE, Permission.VACANCY_MANAGE, Permission.APPLICATION_READ_RECEIVED}
+        {
+            Permission.ACCOUNT_MANAGE,
+            Permission.VACANCY_MANAGE,
+            Permission.APPLICATION_READ_RECEIVED,
+            Permission.APPLICATION_MANAGE_RECEIVED,
+        }
     ),
     Role.MODERATOR: frozenset(_MODERATOR),
     Role.ADMIN: frozenset(

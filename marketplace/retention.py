@@ -13,6 +13,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
+from marketplace.accounts import privacy
 from marketplace.accounts.models import User
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
@@ -70,7 +71,9 @@ def anonymise(application: Application) -> None:
     application.full_name = ANONYMISED_NAME
     application.email = ""
     application.supporting_statement = ""
+    application.answers = {}  # every section of the form is personal: details, history, referees
     application.jobseeker_id = None
+    application.notes.clear()  # staff notes are about the person: they go with the name
 
 
 def anonymise_old_applications(now: dt.datetime) -> int:
@@ -120,10 +123,9 @@ def warn_and_delete_inactive_accounts(now: dt.datetime) -> tuple[int, int]:
             )
             warned += 1
         elif user.inactivity_warned_at <= now - notice:
-            for application in db.session.scalars(
-                sa.select(Application).where(Application.jobseeker_id == user.id)
-            ):
-                anonymise(application)
+            # The same erasure as when people delete their own account: drafts go, sent applications are
+            # anonymised, saved jobs and alerts go (SQLite does not enforce the cascades).
+            privacy.erase_personal_data(user)
             audit.record(
                 "account.delete_inactive", subject_type="user", subject_id=user.id, role=str(user.role)
             )

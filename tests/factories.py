@@ -121,3 +121,18 @@ class ApplicationFactory(BaseFactory):
     supporting_statement = "I have taught mathematics for six years and led our KS3 curriculum."
     status = ApplicationStatus.SUBMITTED
     submitted_at = factory.LazyFunction(utcnow)
+
+    class Params:
+        shortlisted = factory.Trait(
+            status=ApplicationStatus.SHORTLISTED, shortlisted_at=factory.LazyFunction(utcnow)
+        )
+        interviewing = factory.Trait(
+            status=ApplicationStatus.INTERVIEWING,
+            shortlisted_at=factory.LazyFunction(utcnow),
+            interview_at=factory.LazyFunction(lambda: _in_days(7)),
+        )
+        offered = factory.Trait(
+            status=ApplicationStatus.OFFERED,
+            shortlisted_at=factory.LazyFunction(utcnow),
+            interview_at=factory.LazyFunction(lambda: _in_days(-1)),
+        )

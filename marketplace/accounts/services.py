@@ -67,7 +67,7 @@ def find_user_by_email(email: str) -> User | None:
 def register_user(
     email: str, password: str, full_name: str, role: Role, school_urn: str | None = None
 ) -> User | None:
-    """Register a jobseeker, or a member of school staff joining the school with `school_urn`.
+    """Register a jobseeker, or a member of school staff joining the school with `school_urn` if given.
 
     The school's first member becomes its administrator; anyone after that asks its administrators to
     join (organisations.services.join_organisation) and has no access to the school until approved.
@@ -83,7 +83,9 @@ def register_user(
     if role not in SELF_SERVICE_ROLES:
         raise AccountError("Choose whether you are looking for a job or work at a school or trust")
     _check_password(password, email)
-    organisation = _school_for(school_urn) if role is Role.HIRING_STAFF else None
+    # Staff who do not know their URN leave it out and find their school by name or postcode later.
+    wants_school = role is Role.HIRING_STAFF and bool((school_urn or "").strip())
+    organisation = _school_for(school_urn) if wants_school else None
 
     existing = find_user_by_email(email)
     if existing is not None:

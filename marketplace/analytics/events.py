@@ -1,4 +1,4 @@
-"""Recording funnel events: views, searches, applications started and submitted."""
+"""Recording funnel events: searches, views, saves, applications and their outcomes, alerts."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ class EventName(enum.StrEnum):
     APPLICATION_STARTED = "application_started"
     APPLICATION_SUBMITTED = "application_submitted"
     VACANCY_PUBLISHED = "vacancy_published"
+    VACANCY_SAVED = "vacancy_saved"
+    APPLICATION_STATUS_CHANGED = "application_status_changed"
+    ALERT_SENT = "alert_sent"
+    ALERT_CLICKED = "alert_clicked"
 
 
 def record(

@@ -73,10 +73,28 @@ def submit_application(
         )
         db.session.add(application)
     application.supporting_statement = statement
-    application.status = next_status(application.status, ApplicationAction.SUBMIT)
-    application.status_changed_at = now
-    application.submitted_at = now
-    db.session.flush()
+    if application.id is not None:
+        # Compare-and-set: of two requests sending the same draft at once, only one moves it.
+        db.session.flush()
+        moved = db.session.execute(
+            sa.update(Application)
+            .where(Application.id == application.id, Application.status == ApplicationStatus.DRAFT)
+            .values(
+                status=next_status(ApplicationStatus.DRAFT, ApplicationAction.SUBMIT),
+                status_changed_at=now,
+                submitted_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:
+            db.session.refresh(application)
+            raise AlreadyApplied(application)
+        db.session.refresh(application)
+    else:
+        application.status = next_status(application.status, ApplicationAction.SUBMIT)
+        application.status_changed_at = now
+        application.submitted_at = now
+        db.session.flush()
 
     record(EventName.APPLICATION_SUBMITTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
     queue_email(
@@ -103,6 +121,12 @@ def withdraw(jobseeker: User, application: Application, *, now: dt.datetime | No
     application.status = next_status(application.status, ApplicationAction.WITHDRAW)
     application.status_changed_at = now or utcnow()
     vacancy = application.vacancy
+    record(
+        EventName.APPLICATION_STATUS_CHANGED,
+        vacancy_id=vacancy.id,
+        organisation_id=vacancy.organisation_id,
+        status=str(application.status),
+    )
     queue_email(
         vacancy.contact_email,
         "application_withdrawn",

@@ -18,6 +18,7 @@ from marketplace.organisations.models import Organisation
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.richtext import plain_text
 
 SHINGLE_WORDS = 5
 # Listings another one may duplicate: those live, on their way to being live, or waiting for review.
@@ -46,7 +47,7 @@ def similarity(first: str, second: str) -> float:
 
 
 def listing_text(title: str, about_role: str) -> str:
-    return f"{title}\n{about_role}"
+    return f"{title}\n{plain_text(about_role)}"
 
 
 def duplicate_findings(

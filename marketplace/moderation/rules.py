@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.details import MAX_LISTING_DAYS, VacancyDetails
+from marketplace.vacancies.richtext import plain_text
 
 
 class Severity(enum.StrEnum):
@@ -81,9 +82,16 @@ class ListingContext:
 TEXT_FIELDS = ("title", "about_role", "what_school_offers", "salary", "fixed_term_length")
 
 
+def field_text(listing: object, name: str) -> str:
+    """A field's text as the rules read it (and spans count): the role description may be rich text, so
+    its words and where its links go, never its markup (formatting must not split a phrase)."""
+    value = getattr(listing, name, None) or ""
+    return plain_text(value, links=True) if name == "about_role" else value
+
+
 def texts(details: VacancyDetails) -> Iterator[tuple[str, str]]:
     for name in TEXT_FIELDS:
-        value = getattr(details, name, None)
+        value = field_text(details, name)
         if value:
             yield name, value
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.analytics.events import EventName, record
-from marketplace.db import uk_today, utcnow
+from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.moderation.models import (
@@ -30,9 +30,9 @@ from marketplace.moderation.models import (
 )
 from marketplace.moderation.rules import Finding, Severity
 from marketplace.notifications.outbox import queue_email
-from marketplace.vacancies.lifecycle import IllegalTransition, VacancyAction, VacancyStatus, next_status
+from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
-from marketplace.vacancies.services import VacancyError, transition
+from marketplace.vacancies.services import ChangedElsewhere, VacancyError, transition
 
 # A claim older than this no longer stops another moderator taking the item.
 CLAIM_LIFETIME = dt.timedelta(minutes=30)
@@ -176,25 +176,15 @@ def guarded_transition(
     reason: str = "",
     now: dt.datetime | None = None,
 ) -> Vacancy:
-    """Change the status only if nobody changed it since it was read (compare-and-set), then audit it."""
-    now = now or utcnow()
-    expected = vacancy.status
+    """Change the status only if nobody changed it since it was read (transition's compare-and-set),
+    audit it, and release any moderator's claim on it."""
     try:
-        target = next_status(expected, action, publish_date_reached=vacancy.publish_on <= uk_today(now))
-    except IllegalTransition as error:
-        raise VacancyError(str(error)) from error
-    changed = db.session.execute(
-        sa.update(Vacancy)
-        .where(Vacancy.id == vacancy.id, Vacancy.status == expected)
-        .values(status=target, status_changed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
+        transition(vacancy, action, actor=actor, reason=reason, now=now)
+    except ChangedElsewhere as error:
         raise DecidedElsewhere(
             "Another moderator decided this listing a moment ago, so your decision was not recorded. "
             "Check the listing's history before doing anything else."
-        )
-    transition(vacancy, action, actor=actor, reason=reason, now=now)
+        ) from error
     db.session.execute(sa.delete(ReviewClaim).where(ReviewClaim.vacancy_id == vacancy.id))
     return vacancy
 

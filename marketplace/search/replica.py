@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import logging
+import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +61,9 @@ _PENDING = "marketplace.search.pending"  # Session.info key: this transaction lo
 # How long a transaction may sit between taking a change id and committing before we stop waiting for it.
 IN_FLIGHT_GRACE = dt.timedelta(minutes=5)
 _LOAD_BATCH = 500
+REBUILD_MEMORY_MB = 256
+# An unlocked rebuild staging folder at least this old was left by a rebuild that died.
+STAGING_MIN_AGE = dt.timedelta(minutes=1)
 
 
 def init_app(app: Flask) -> None:
@@ -342,9 +348,14 @@ def rebuild(index: SearchIndex, session: Session, *, now: dt.datetime | None = N
     now = now or utcnow()
     bookmark = settled_change_id(session, now)
     index.path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{index.path.name}-rebuild-", dir=index.path.parent))
+    remove_stale_staging(index.path)
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(index.path), dir=index.path.parent))
+    # Held until this function returns, and released by the system should the process die: a locked
+    # staging folder belongs to a rebuild still running.
+    staging_lock = _lock_folder(staging)
     try:
-        writer = whoosh_index.create_in(staging, SCHEMA, INDEX_NAME).writer()
+        # One writer, one segment: its postings pool spills to disk only beyond REBUILD_MEMORY_MB.
+        writer = whoosh_index.create_in(staging, SCHEMA, INDEX_NAME).writer(limitmb=REBUILD_MEMORY_MB)
         try:
             count = _add_all_published(writer, session)
             writer.add_document(**Bookmark(bookmark, SCHEMA_VERSION).document())
@@ -355,10 +366,57 @@ def rebuild(index: SearchIndex, session: Session, *, now: dt.datetime | None = N
         index.swap_in(staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(staging_lock)
     # The rebuilt index is live; should another writer hold it, later changes wait for the next sync.
     with contextlib.suppress(LockError):
         bookmark = sync(index, session, now=now).last_change_id
     return RebuildReport(vacancies=count, last_change_id=bookmark)
+
+
+def _staging_prefix(index_path: Path) -> str:
+    return f".{index_path.name}-rebuild-"
+
+
+def _lock_folder(folder: Path, *, wait: bool = True) -> int | None:
+    """An exclusive lock on the folder itself, as an open descriptor to close to release it; None when
+    another process (or another rebuild in this one) holds it and `wait` is false."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def remove_stale_staging(index_path: Path, *, now: float | None = None) -> list[Path]:
+    """Delete the staging folders of rebuilds that died (a kill -9 runs no cleanup); returns them.
+
+    A running rebuild holds its folder's lock, and the system releases it when the process dies, so an
+    unlocked folder is stale. A folder younger than STAGING_MIN_AGE is spared even unlocked: its rebuild
+    may have created it and not yet taken the lock.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for folder in index_path.parent.glob(_staging_prefix(index_path) + "*"):
+        try:
+            if not folder.is_dir() or now - folder.stat().st_mtime < STAGING_MIN_AGE.total_seconds():
+                continue
+            descriptor = _lock_folder(folder, wait=False)
+        except OSError:  # gone meanwhile (another rebuild cleaned it up) or unreadable: not ours to judge
+            continue
+        if descriptor is None:
+            continue
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(descriptor)
+        logger.info("Removed %s, left behind by an interrupted rebuild", folder)
+        removed.append(folder)
+    return removed
 
 
 @dataclass(frozen=True)

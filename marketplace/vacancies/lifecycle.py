@@ -49,6 +49,8 @@ class VacancyAction(enum.StrEnum):
     REQUEST_CHANGES = "request_changes"
     HOLD = "hold"
     REINSTATE = "reinstate"
+    # The school moved the closing date of a listing that had expired: live again, as it was approved.
+    REOPEN = "reopen"
 
 
 S = VacancyStatus
@@ -69,6 +71,8 @@ TRANSITIONS: dict[VacancyAction, tuple[frozenset[VacancyStatus], VacancyStatus]]
     A.HOLD: (frozenset({S.PUBLISHED, S.SCHEDULED}), S.PENDING_REVIEW),
     # An appeal upheld, or an organisation reinstated: back to live (or scheduled, like APPROVE).
     A.REINSTATE: (frozenset({S.REJECTED, S.REMOVED}), S.PUBLISHED),
+    # Only an expired listing: one the school ended early stays closed (it may be relisted as a new one).
+    A.REOPEN: (frozenset({S.EXPIRED}), S.PUBLISHED),
 }
 
 # Statuses whose listing may be shown to jobseekers (subject to its dates).
@@ -88,6 +92,7 @@ ACTION_PHRASES = {
     A.REQUEST_CHANGES: "returned for changes",
     A.HOLD: "held for review",
     A.REINSTATE: "reinstated",
+    A.REOPEN: "reopened",
 }
 
 

@@ -13,6 +13,7 @@ from marketplace.vacancies.lifecycle import PUBLIC_STATUSES, VacancyStatus
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
     from marketplace.organisations.models import Organisation
+    from marketplace.vacancies.documents import VacancyDocument
 
 
 class Vacancy(TimestampMixin, Base):
@@ -51,6 +52,8 @@ class Vacancy(TimestampMixin, Base):
     application_email: Mapped[str | None] = mapped_column(sa.String(320))
     contact_email: Mapped[str] = mapped_column(sa.String(320))
     external_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    # Anonymised shortlisting: the school sees no names or contact details until it shortlists.
+    anonymise_applications: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     status: Mapped[VacancyStatus] = mapped_column(
         str_enum(VacancyStatus), default=VacancyStatus.DRAFT, index=True
@@ -58,9 +61,14 @@ class Vacancy(TimestampMixin, Base):
     status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[dt.datetime | None]
     published_at: Mapped[dt.datetime | None]
+    # The listing wizard's sections not answered yet (empty once every section is: see vacancies/steps.py).
+    unanswered_steps: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()
+    documents: Mapped[list[VacancyDocument]] = relationship(
+        order_by="VacancyDocument.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def is_live(self, now: dt.datetime | None = None) -> bool:
         """Listed for jobseekers: published, publish date reached, closing time still ahead."""

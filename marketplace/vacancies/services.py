@@ -23,6 +23,10 @@ class VacancyError(Exception):
     """A use-case refused: the message is written for the person who asked."""
 
 
+class ChangedElsewhere(VacancyError):
+    """The listing's status changed after it was read (another person, or the worker): nothing was done."""
+
+
 class InvalidDetails(VacancyError):
     def __init__(self, problems: dict[str, str]):
         self.problems = problems
@@ -37,15 +41,33 @@ def transition(
     reason: str = "",
     now: dt.datetime | None = None,
 ) -> Vacancy:
-    """Move a vacancy through its lifecycle table and write the audit event that explains it."""
+    """Move a vacancy through its lifecycle table and write the audit event that explains it.
+
+    Compare-and-set: the status changes only if the row still holds the status this vacancy was read
+    with, so two people (or a person and the worker) acting at once cannot both move it from the same
+    state; the one who comes second gets ChangedElsewhere and the caller rolls back.
+    """
     now = now or utcnow()
     previous = vacancy.status
     try:
-        vacancy.status = next_status(
-            previous, action, publish_date_reached=vacancy.publish_on <= uk_today(now)
-        )
+        target = next_status(previous, action, publish_date_reached=vacancy.publish_on <= uk_today(now))
     except IllegalTransition as error:
         raise VacancyError(str(error)) from error
+    if vacancy.id is None:
+        db.session.flush()
+    changed = db.session.execute(
+        sa.update(Vacancy)
+        .where(Vacancy.id == vacancy.id, Vacancy.status == previous)
+        .values(status=target, status_changed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise ChangedElsewhere(
+            "This listing was changed a moment ago by someone else, so nothing was changed. "
+            "Check the listing as it is now before doing anything else."
+        )
+    # The object follows the row (the statement above bypassed the session).
+    vacancy.status = target
     vacancy.status_changed_at = now
     if vacancy.status is VacancyStatus.PUBLISHED and vacancy.published_at is None:
         vacancy.published_at = now
@@ -112,6 +134,8 @@ def submit_for_review(user: User, vacancy: Vacancy, *, now: dt.datetime | None =
 
     now = now or utcnow()
     _check_member(user, vacancy.organisation_id)
+    if vacancy.unanswered_steps:
+        raise VacancyError("Finish every section of the listing before you submit it.")
     found = problems(VacancyDetails.from_vacancy(vacancy), now)
     if found:
         raise InvalidDetails(found)

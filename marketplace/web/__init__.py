@@ -58,6 +58,7 @@ def register_web(app: Flask) -> None:
     from marketplace.web.moderators.views import bp as moderators_bp
     from marketplace.web.platform.views import bp as platform_bp
     from marketplace.web.public.views import bp as public_bp
+    from marketplace.web.schools import manage as _schools_manage  # noqa: F401  (adds routes to schools_bp)
     from marketplace.web.schools.views import bp as schools_bp
 
     init_api(app, api_bp)

@@ -41,6 +41,16 @@ def csv_response(funnel: funnels.Funnel, filename: str) -> Response:
     writer.writerow(
         ["agency fees saved (pounds)", funnel.agency_fees_saved, f"at {funnel.typical_agency_fee} a listing"]
     )
+    fill = funnel.time_to_fill
+    writer.writerow([])
+    writer.writerow(["time to fill", "days"])
+    writer.writerow(["posts filled", fill.posts_filled])
+    for label, days in (
+        ("median days from going live to filled", fill.median_days),
+        ("shortest", fill.shortest_days),
+        ("longest", fill.longest_days),
+    ):
+        writer.writerow([label, "" if days is None else f"{days:.1f}"])
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",

@@ -1,4 +1,6 @@
 // Progressive enhancement only: every page works without JavaScript.
 import { initAll } from "./govuk-frontend.min.js";
+import { initListingChecks } from "./listing-checks.mjs";
 
 initAll();
+initListingChecks();

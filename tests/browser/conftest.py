@@ -49,10 +49,29 @@ def browser():
         chromium.close()
 
 
+def buffered(app):
+    """Each response read in full (and its file closed) before the server writes it.
+
+    When the browser drops a connection mid-request (a favicon request cut short by a page change),
+    the development server can fail before it closes the response, leaving a file handle to the
+    garbage collector and a ResourceWarning that filterwarnings=error turns into a failure elsewhere.
+    """
+
+    def application(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return application
+
+
 @pytest.fixture
 def live_server(app):
     """Serve the test app on a free loopback port for the length of one test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
+from tests.browser.applying import fill_application
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -47,21 +48,39 @@ def test_a_vacancy_goes_from_school_to_moderator_to_jobseeker_and_back(page, liv
     page.get_by_label("Job title").fill("Teacher of Geography")
     page.get_by_label("Teacher or lecturer").check()
     page.get_by_label("Secondary school").check()
+    save = page.get_by_role("button", name="Save and continue")
+    save.click()
+    expect(page.get_by_label("Key stage 1 (ages 5 to 7)")).to_have_count(0)  # not a secondary key stage
+    page.get_by_label("Key stage 3 (ages 11 to 14)").check()
     page.get_by_label("Geography").check()
+    save.click()
     page.get_by_label("Full time").check()
+    page.get_by_label("Fixed term").check()
+    expect(page.get_by_label("Length of fixed-term contract")).to_be_visible()
     page.get_by_label("Permanent").check()
+    expect(page.get_by_label("Length of fixed-term contract")).to_be_hidden()
+    save.click()
     page.get_by_label("Salary", exact=True).fill("Main pay range")
-    fill_date(page, "publish_on", today)
+    save.click()
     fill_date(page, "closing_date", today + dt.timedelta(days=14))
+    save.click()
     page.get_by_label("Suitable for early career teachers", exact=True).check()
-    page.get_by_role("button", name="Submit for review").click()
+    save.click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     expect(page.get_by_role("link", name="Describe the role")).to_be_visible()
-    assert page.get_by_label("Job title").input_value() == "Teacher of Geography"
     page.get_by_label("About the role").fill(
-        "Teach geography to key stages 3 and 4, with fieldwork in the Dales."
+        "Teach geography to **key stages 3 and 4**, with fieldwork in the Dales."
     )
-    page.get_by_role("button", name="Submit for review").click()
+    save.click()
+    expect(page.get_by_role("heading", name="Supporting documents")).to_be_visible()
+    save.click()
+    expect(page.get_by_label("Contact email for questions about the job")).to_have_value(school_user.email)
+    save.click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    page.get_by_role("link", name="Preview the listing as jobseekers will see it").click()
+    expect(page.locator("#about-the-role strong")).to_have_text("key stages 3 and 4")
+    page.get_by_role("link", name="Back to check your answers").click()
+    page.get_by_role("button", name="Submit listing").click()
     expect(page.get_by_text("sent for review")).to_be_visible()
     sign_out(page)
 
@@ -85,7 +104,8 @@ def test_a_vacancy_goes_from_school_to_moderator_to_jobseeker_and_back(page, liv
     expect(page.locator("#results-count")).to_have_text("1 job found")
     page.get_by_role("link", name="Teacher of Geography").click()
     page.get_by_role("button", name="Apply for this job").click()
-    page.get_by_label("Supporting statement").fill("I have led fieldwork trips for eight years.")
+    fill_application(page)
+    page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Send application").click()
     expect(page.get_by_text("Your application has been sent")).to_be_visible()
     sign_out(page)

@@ -54,9 +54,11 @@ def test_a_flagged_listing_goes_back_for_changes_and_is_published_once_fixed(pag
     sign_in(page, live_server, membership.user.email)
     page.goto(f"{live_server}/school/vacancies/{flagged.id}/edit")
     expect(page.get_by_text("Describe the skills you need, not an age.")).to_be_visible()
+    page.get_by_role("link", name="Change about the role").first.click()
     page.get_by_label("About the role").fill("We want an enthusiastic chemist to join us.")
+    page.get_by_role("button", name="Save and continue").click()
     page.get_by_label("Your answer to the moderator (optional)").fill("Reworded, thank you.")
-    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_role("button", name="Submit listing").click()
     expect(page.get_by_text("Teacher of Chemistry").first).to_be_visible()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
 

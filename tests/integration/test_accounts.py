@@ -95,7 +95,6 @@ def test_joining_a_school_that_already_has_staff_asks_its_administrators(app):
 @pytest.mark.parametrize(
     ("urn", "message"),
     [
-        (None, "Enter your school's URN"),
         ("12345", "Enter a URN of 6 digits, like 100000"),
         ("999999", "We cannot find a school with that URN"),
     ],

@@ -77,3 +77,14 @@ def test_every_action_appears_in_the_table_and_reads_as_a_sentence():
 )
 def test_moderation_moves_listings_back_and_forth(status, action, reached, expected):
     assert next_status(status, action, publish_date_reached=reached) is expected
+
+
+def test_an_expired_listing_given_a_later_closing_date_goes_live_again():
+    assert next_status(S.EXPIRED, A.REOPEN) is S.PUBLISHED
+
+
+@pytest.mark.parametrize("status", [S.CLOSED, S.PUBLISHED, S.DRAFT, S.REMOVED, S.PENDING_REVIEW])
+def test_only_an_expired_listing_can_be_reopened(status):
+    # A listing its school ended early stays closed: advertising the job again is a relist.
+    with pytest.raises(IllegalTransition, match="so it cannot be reopened"):
+        next_status(status, A.REOPEN)

@@ -190,7 +190,6 @@ def test_an_unknown_urn_is_explained_and_what_was_typed_is_kept_except_the_passw
             "account_type",
             "Select whether you are looking for a job or work at a school or trust",
         ),
-        ({"account_type": "hiring_staff", "school_urn": ""}, "school_urn", "Enter your school's URN"),
         (
             {"account_type": "hiring_staff", "school_urn": "12-34"},
             "school_urn",
@@ -289,7 +288,7 @@ def test_registering_a_taken_address_looks_the_same_and_emails_its_owner_instead
 @pytest.mark.parametrize(
     ("traits", "home"),
     [
-        ({}, "/jobs"),
+        ({}, "/your-account"),
         ({"hiring_staff": True}, "/school"),
         ({"moderator": True}, "/moderation"),
         ({"role": Role.ADMIN}, "/moderation"),
@@ -389,7 +388,7 @@ def test_signing_in_never_goes_on_to_another_site(client, next_url):
     response = sign_in(client, user.email, next_url=next_url)
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/jobs"
+    assert response.headers["Location"] == "/your-account"
 
 
 def test_a_protected_page_sends_a_visitor_to_sign_in_and_back_again(client):
@@ -543,7 +542,7 @@ def test_the_confirm_your_email_page_moves_on_once_the_address_is_confirmed(clie
     response = client.get("/confirm-your-email")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/jobs"
+    assert response.headers["Location"] == "/your-account"
 
 
 # Resetting a password
@@ -593,7 +592,7 @@ def test_the_emailed_reset_link_lets_the_person_choose_a_new_password_once(clien
     assert response.headers["Location"] == "/sign-in"
     assert "Your password has been changed" in text(client.get("/sign-in"))
     assert SIGN_IN_FAILED in text(sign_in(client, "ada@example.org", PASSWORD))
-    assert sign_in(client, "ada@example.org", NEW_PASSWORD).headers["Location"] == "/jobs"
+    assert sign_in(client, "ada@example.org", NEW_PASSWORD).headers["Location"] == "/your-account"
 
     client.post("/sign-out")
     reused = client.get(path)

@@ -1,12 +1,18 @@
 """The funnel: the service team's view of the whole service, and each school's view of its own."""
 
 import csv
+import datetime as dt
 import io
 
+from marketplace.analytics.events import EventName, record
 from marketplace.applications.lifecycle import ApplicationStatus
+from marketplace.db import utcnow
+from marketplace.extensions import db
 from marketplace.permissions import Role
+from marketplace.vacancies import management
 from tests.conftest import sign_in_as
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
+from tests.web.applying import apply
 
 
 def _journeys(app, vacancy, jobseekers):
@@ -18,12 +24,15 @@ def _journeys(app, vacancy, jobseekers):
         client.get(f"/jobs/{vacancy.id}/apply")
         client.get(f"/jobs/{vacancy.id}/apply")  # coming back to the form is not a second start
         if index % 2 == 0:
-            client.post(f"/jobs/{vacancy.id}/apply", data={"supporting_statement": "I would love this job."})
+            apply(client, vacancy.id, "I would love this job.")
 
 
 def test_the_service_team_sees_each_step_and_the_drop_off_between_them(app, client):
     vacancy = VacancyFactory(published=True)
     _journeys(app, vacancy, [UserFactory() for _ in range(4)])
+    for _ in range(2):  # two of them saved the job (as the saved jobs page records it)
+        record(EventName.VACANCY_SAVED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
+    db.session.commit()
     ApplicationFactory(vacancy=vacancy, status=ApplicationStatus.OFFERED)
     sign_in_as(client, UserFactory(role=Role.ADMIN))
 
@@ -32,9 +41,10 @@ def test_the_service_team_sees_each_step_and_the_drop_off_between_them(app, clie
 
     assert "<svg" in page
     assert 'role="img"' in page
-    assert rows[1:7] == [
+    assert rows[1:8] == [
         ["Listing views", "4", ""],
-        ["Applications started", "4", "1.000"],
+        ["Saved by jobseekers", "2", "0.500"],
+        ["Applications started", "4", "1.000"],  # compared with views: saving is optional
         ["Applications submitted", "3", "0.750"],
         ["Shortlisted", "1", "0.333"],
         ["Offered the job", "1", "1.000"],
@@ -55,7 +65,7 @@ def test_a_school_sees_only_its_own_funnel(app, client):
     rows = list(csv.reader(io.StringIO(client.get("/school/statistics/download").get_data(as_text=True))))
 
     assert rows[1] == ["Listing views", "1", ""]
-    assert rows[3][:2] == ["Applications submitted", "1"]
+    assert rows[4][:2] == ["Applications submitted", "1"]
     assert client.get("/school/statistics?days=banana").status_code == 200
 
 
@@ -63,3 +73,57 @@ def test_only_the_service_team_sees_the_whole_funnel(client):
     for user in (UserFactory(moderator=True), MembershipFactory().user, UserFactory()):
         sign_in_as(client, user)
         assert client.get("/admin/funnel").status_code == 403
+
+
+def _filled(days_live: float, **values):
+    """A listing that went live `days_live` days before its post was filled, a moment ago."""
+    return VacancyFactory(published=True, published_at=utcnow() - dt.timedelta(days=days_live), **values)
+
+
+def test_time_to_fill_is_the_median_over_ended_listings_and_accepted_offers(client):
+    school = MembershipFactory()
+    # Ended early by the school, saying the post was filled, 10 days after going live.
+    ended = _filled(10, organisation=school.organisation)
+    management.end_early(school.user, ended, filled=True, through_marketplace=False)
+    # Ended early but not filled: no fill to time.
+    management.end_early(school.user, _filled(3, organisation=school.organisation), filled=False)
+    # An offer accepted 20 days after going live.
+    accepted = _filled(20, organisation=school.organisation)
+    ApplicationFactory(vacancy=accepted, status=ApplicationStatus.ACCEPTED, status_changed_at=utcnow())
+    # Filled both ways: counted once, at the earlier moment (4 days), not twice.
+    both = _filled(30, organisation=school.organisation)
+    ApplicationFactory(
+        vacancy=both,
+        status=ApplicationStatus.ACCEPTED,
+        status_changed_at=utcnow() - dt.timedelta(days=26),
+    )
+    management.end_early(school.user, both, filled=True, through_marketplace=True)
+    # Another school's fill, outside this school's figures.
+    ApplicationFactory(vacancy=_filled(2), status=ApplicationStatus.ACCEPTED, status_changed_at=utcnow())
+    db.session.commit()
+
+    sign_in_as(client, school.user)
+    page = client.get("/school/statistics").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(client.get("/school/statistics/download").get_data(as_text=True))))
+    sign_in_as(client, UserFactory(role=Role.ADMIN))
+    everyone = list(csv.reader(io.StringIO(client.get("/admin/funnel/download").get_data(as_text=True))))
+
+    assert "Time to fill" in page
+    assert "10.0 days" in page  # the median of 4, 10 and 20
+    fill = rows[rows.index(["time to fill", "days"]) + 1 :]
+    assert fill[:4] == [
+        ["posts filled", "3"],
+        ["median days from going live to filled", "10.0"],
+        ["shortest", "4.0"],
+        ["longest", "20.0"],
+    ]
+    everyone_fill = everyone[everyone.index(["time to fill", "days"]) + 1 :]
+    assert everyone_fill[:2] == [["posts filled", "4"], ["median days from going live to filled", "7.0"]]
+
+
+def test_time_to_fill_says_so_when_nothing_was_filled(client):
+    sign_in_as(client, MembershipFactory().user)
+
+    page = client.get("/school/statistics").get_data(as_text=True)
+
+    assert "No posts were recorded as filled in this period." in page

@@ -13,6 +13,7 @@ from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory
+from tests.web.listing_wizard import post_listing
 from tests.web.test_vacancy_journey import vacancy_form
 
 
@@ -28,7 +29,7 @@ def test_a_trusted_school_publishes_a_clean_listing_at_once(client):
     membership = _school_with_history()
     sign_in_as(client, membership.user)
 
-    response = client.post("/school/vacancies/new", data=vacancy_form(membership.organisation_id, submit="1"))
+    response = post_listing(client, vacancy_form(membership.organisation_id), submit=True)
 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Your listing is live" in page
@@ -44,9 +45,9 @@ def test_a_blocked_listing_is_saved_as_a_draft_and_the_school_sees_what_to_fix(c
         membership.organisation_id, submit="1", about_role="Candidates must pay a £40 DBS fee."
     )
 
-    response = client.post("/school/vacancies/new", data=form, follow_redirects=True)
+    response = post_listing(client, form, submit=True)
 
-    page = response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "cannot be published until you fix 2 problems" in page
     assert "Check your listing" in page
     assert "Must fix" in page
@@ -62,7 +63,7 @@ def test_flagged_listing_request_changes_resubmit_and_approve(client, outbox):
     flagged = vacancy_form(
         membership.organisation_id, submit="1", about_role="We want a young and dynamic chemist."
     )
-    client.post("/school/vacancies/new", data=flagged)
+    post_listing(client, flagged, submit=True)
     vacancy = db.session.scalar(sa.select(Vacancy).where(Vacancy.title == "Teacher of Chemistry"))
     assert vacancy.status is VacancyStatus.PENDING_REVIEW
 
@@ -85,7 +86,7 @@ def test_flagged_listing_request_changes_resubmit_and_approve(client, outbox):
     assert "describe the skills" in email.text_body
 
     sign_in_as(client, membership.user)
-    edit = client.get(f"/school/vacancies/{vacancy.id}/edit").get_data(as_text=True)
+    edit = client.get(f"/school/vacancies/{vacancy.id}/edit", follow_redirects=True).get_data(as_text=True)
     assert "Please describe the skills rather than age." in edit
     assert "Needs a moderator" in edit
     fixed = vacancy_form(
@@ -94,7 +95,7 @@ def test_flagged_listing_request_changes_resubmit_and_approve(client, outbox):
         about_role="We want an enthusiastic chemist.",
         message_to_moderator="Done, thank you.",
     )
-    client.post(f"/school/vacancies/{vacancy.id}/edit", data=fixed)
+    post_listing(client, fixed, vacancy_id=vacancy.id, submit=True)
     db.session.refresh(vacancy)
     # A school with a record and now a clean listing: the policy publishes it without a second look.
     assert vacancy.status is VacancyStatus.PUBLISHED
@@ -106,8 +107,11 @@ def test_flagged_listing_request_changes_resubmit_and_approve(client, outbox):
     actions = db.session.scalars(
         sa.select(AuditEvent.action).where(AuditEvent.subject_id == vacancy.id).order_by(AuditEvent.id)
     ).all()
+    # The wizard records one edit per section saved: one entry per run of them is enough here.
+    actions = [a for i, a in enumerate(actions) if not (a == "vacancy.edit" and actions[i - 1] == a)]
     assert actions == [
         "vacancy.create",
+        "vacancy.edit",
         "vacancy.submit",
         "policy.review",
         "vacancy.claim",

@@ -9,9 +9,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from marketplace.applications.models import Application
 from marketplace.extensions import db
 from marketplace.organisations import services
 from marketplace.organisations.models import Invitation, JoinRequest, Membership, MembershipRole
+from marketplace.vacancies.documents import VacancyDocument
 from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
@@ -44,6 +46,15 @@ def world(app):
     services.join_organisation(
         UserFactory(hiring_staff=True, email="asking-b@school-b.example.org"), school_b
     )
+    document = VacancyDocument(
+        vacancy_id=draft.id,
+        filename="secret-b.pdf",
+        stored_name="0" * 32,
+        content_type="application/pdf",
+        size=5,
+        sha256="0" * 64,
+    )
+    db.session.add(document)
     db.session.commit()
     return {
         "attacker": ours.user,
@@ -55,6 +66,8 @@ def world(app):
             "membership_id": theirs.id,
             "invitation_id": invitation.id,
             "request_id": db.session.scalar(sa.select(JoinRequest.id)),
+            "document_id": document.id,
+            "step": "pay",
         },
         "live_vacancy_id": live.id,
     }
@@ -125,4 +138,157 @@ def test_the_walk_covers_the_team_and_vacancy_pages(app):
         "schools.application",
         "organisations.team",
         "organisations.member",
+        *LISTING_MANAGEMENT,
     } <= endpoints
+
+
+# Managing a listing acts on live, closed and expired listings too, not only drafts: try each of B's.
+LISTING_MANAGEMENT = (
+    "schools.vacancy",
+    "schools.extend_vacancy",
+    "schools.end_vacancy_early",
+    "schools.copy_vacancy",
+    "schools.relist_vacancy",
+    "schools.confirm_delete_vacancy",
+)
+
+
+def test_no_school_manages_another_schools_listing_in_any_state(app, client, world):
+    from marketplace.vacancies.lifecycle import VacancyStatus
+
+    school_b = db.session.get(Vacancy, world["live_vacancy_id"]).organisation
+    theirs = [
+        world["live_vacancy_id"],
+        VacancyFactory(organisation=school_b, status=VacancyStatus.CLOSED).id,
+        VacancyFactory(organisation=school_b, status=VacancyStatus.EXPIRED).id,
+    ]
+    before = {v.id: (v.status, v.closes_at) for v in db.session.scalars(sa.select(Vacancy))}
+    sign_in_as(client, world["attacker"])
+    data = {
+        "closing_date": ["1", "1", "2030"],
+        "publish_on": ["1", "12", "2029"],
+        "closing_time": "12:00",
+        "reason": "Taking over",
+        "filled": "yes",
+        "through_marketplace": "yes",
+        "title": "Taken over",
+    }
+    answers = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in LISTING_MANAGEMENT:
+            continue
+        for vacancy_id in theirs:
+            url = rule.rule.replace("<int:vacancy_id>", str(vacancy_id))
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                response = client.get(url) if method == "GET" else client.post(url, data=data)
+                answers.append((method, url, response.status_code))
+
+    assert {status for _, _, status in answers} == {404}, answers
+    db.session.expire_all()
+    assert {v.id: (v.status, v.closes_at) for v in db.session.scalars(sa.select(Vacancy))} == before
+
+
+def test_the_walk_covers_the_applications_inbox(app):
+    endpoints = {rule.endpoint for rule in school_endpoints(app)}
+    assert {
+        "schools.applications",
+        "schools.vacancy_applications",
+        "schools.application",
+        "schools.print_application",
+        "schools.change_application_status",
+        "schools.add_application_note",
+        "schools.reschedule_interview",
+        "schools.bulk_change_status",
+        "schools.anonymise_applications",
+        "schools.download_applications",
+        "schools.download_all_applications",
+    } <= endpoints
+
+
+def test_the_inbox_never_moves_shows_or_downloads_another_schools_applications(app, client, world):
+    """The inbox endpoints without an id in the address take ids and filters from the request instead."""
+    sign_in_as(client, world["attacker"])
+    application_id = world["ids"]["application_id"]
+    live_id = world["live_vacancy_id"]
+
+    responses = [
+        client.post(
+            "/school/applications/change-status",
+            data={"application_id": str(application_id), "action": "reject"},
+            follow_redirects=True,
+        ),
+        client.get(f"/school/applications?vacancy={live_id}"),
+        client.get(f"/school/applications/download?vacancy={live_id}"),
+        client.get(f"/school/vacancies/{live_id}/applications"),
+        client.get(f"/school/vacancies/{live_id}/applications/download"),
+        client.post(f"/school/vacancies/{live_id}/applications/anonymise", data={"anonymise": "yes"}),
+    ]
+
+    for response in responses:
+        body = response.get_data(as_text=True)
+        assert "Applicant B" not in body
+        assert "applicant-b@example.org" not in body
+    assert [r.status_code for r in responses[-3:]] == [404, 404, 404]
+    db.session.expire_all()
+    assert db.session.get(Application, application_id).status == "submitted"
+    assert db.session.get(Vacancy, live_id).anonymise_applications is False
+
+
+# The listing wizard changes drafts, returned, live and scheduled listings, and their documents.
+WIZARD = (
+    "schools.edit_vacancy",
+    "schools.wizard_step",
+    "schools.check_answers",
+    "schools.preview",
+    "schools.upload_document",
+    "schools.download_document",
+    "schools.delete_document",
+)
+
+
+def test_no_school_uses_the_wizard_on_another_schools_listing_or_documents(app, client, world):
+    from marketplace.vacancies.steps import STEPS
+
+    school_b = db.session.get(Vacancy, world["live_vacancy_id"]).organisation
+    live_document = VacancyDocument(
+        vacancy_id=world["live_vacancy_id"],
+        filename="live-b.pdf",
+        stored_name="1" * 32,
+        content_type="application/pdf",
+        size=5,
+        sha256="1" * 64,
+    )
+    db.session.add(live_document)
+    db.session.commit()
+    theirs = {
+        world["ids"]["vacancy_id"]: world["ids"]["document_id"],
+        world["live_vacancy_id"]: live_document.id,
+        VacancyFactory(organisation=school_b, status="scheduled").id: live_document.id,
+    }
+    before = {v.id: (v.status, v.title, v.salary) for v in db.session.scalars(sa.select(Vacancy))}
+    sign_in_as(client, world["attacker"])
+    data = {"title": "Taken over", "salary": "Taken over", "organisation_id": world["own_organisation_id"]}
+    answers = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in WIZARD:
+            continue
+        for vacancy_id, document_id in theirs.items():
+            for step in STEPS if "<step>" in rule.rule else STEPS[:1]:
+                url = (
+                    rule.rule.replace("<int:vacancy_id>", str(vacancy_id))
+                    .replace("<int:document_id>", str(document_id))
+                    .replace("<step>", step.slug)
+                )
+                for method in sorted(rule.methods & {"GET", "POST"}):
+                    response = client.get(url) if method == "GET" else client.post(url, data=data)
+                    answers.append((method, url, response.status_code))
+                    assert "secret-b.pdf" not in response.get_data(as_text=True)
+
+    assert {status for _, _, status in answers} == {404}, answers
+    assert {rule.endpoint for rule in app.url_map.iter_rules()} >= set(WIZARD)
+    db.session.expire_all()
+    assert {v.id: (v.status, v.title, v.salary) for v in db.session.scalars(sa.select(Vacancy))} == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(VacancyDocument)) == 2
+    # The public address serves no document of a listing that is not live.
+    draft_id, draft_document = world["ids"]["vacancy_id"], world["ids"]["document_id"]
+    assert client.get(f"/jobs/{draft_id}/documents/{draft_document}").status_code == 404

@@ -13,6 +13,8 @@ from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory
+from tests.web.applying import apply
+from tests.web.listing_wizard import post_listing
 
 
 def _date_fields(name: str, day: dt.date) -> dict:
@@ -50,7 +52,7 @@ def test_a_school_creates_a_vacancy_and_submits_it_for_review(client):
     membership = MembershipFactory()
     sign_in_as(client, membership.user)
 
-    response = client.post("/school/vacancies/new", data=vacancy_form(membership.organisation_id, submit="1"))
+    response = post_listing(client, vacancy_form(membership.organisation_id), submit=True)
 
     assert response.status_code == 302
     vacancy = db.session.scalar(sa.select(Vacancy))
@@ -74,17 +76,27 @@ def test_bad_input_re_renders_with_an_error_summary_and_keeps_what_was_typed(cli
         closing_date=["31", "2", "2027"],
     )
 
-    response = client.post("/school/vacancies/new", data=form)
+    response = post_listing(client, form)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" in page
     assert "Enter a job title" in page
-    assert "Enter an amount in pounds" in page
-    assert "Closing date must be a real date" in page
-    assert "Our own words, kept." in page
-    assert 'value="lots"' in page
     assert db.session.scalar(sa.select(sa.func.count(Vacancy.id))) == 0
+    # Each later section keeps what was typed too.
+    page = post_listing(client, {**form, "title": "Teacher of Chemistry"}).get_data(as_text=True)
+    assert "Enter how long the fixed-term contract lasts" in page
+    vacancy_id = db.session.scalar(sa.select(Vacancy.id))
+    page = client.post(f"/school/vacancies/{vacancy_id}/edit/pay", data=form).get_data(as_text=True)
+    assert "Enter an amount in pounds" in page
+    assert 'value="lots"' in page
+    dates = client.post(f"/school/vacancies/{vacancy_id}/edit/important-dates", data=form)
+    page = dates.get_data(as_text=True)
+    assert "Closing date must be a real date" in page
+    page = client.post(
+        f"/school/vacancies/{vacancy_id}/edit/about-the-role", data={**form, "ect_status": ""}
+    ).get_data(as_text=True)
+    assert "Our own words, kept." in page
 
 
 def test_cross_field_rules_are_shown_next_to_their_fields(client):
@@ -92,9 +104,11 @@ def test_cross_field_rules_are_shown_next_to_their_fields(client):
     sign_in_as(client, membership.user)
     form = vacancy_form(membership.organisation_id, contract_type="fixed_term", how_to_apply="website")
 
-    page = client.post("/school/vacancies/new", data=form).get_data(as_text=True)
-
+    page = post_listing(client, form).get_data(as_text=True)
     assert "Enter how long the fixed-term contract lasts" in page
+    form["contract_type"] = "permanent"
+    vacancy_id = db.session.scalar(sa.select(Vacancy.id))
+    page = post_listing(client, form, vacancy_id=vacancy_id).get_data(as_text=True)
     assert "Enter the web address where candidates apply" in page
 
 
@@ -193,8 +207,8 @@ def test_a_jobseeker_applies_once_and_the_school_sees_it(client, outbox):
     sign_in_as(client, jobseeker)
 
     statement = "I have taught chemistry for five years <b>and</b> love it."
-    first = client.post(f"/jobs/{vacancy.id}/apply", data={"supporting_statement": statement})
-    second = client.post(f"/jobs/{vacancy.id}/apply", data={"supporting_statement": statement})
+    first = apply(client, vacancy.id, statement)
+    second = client.post(f"/jobs/{vacancy.id}/apply/check-your-answers")
 
     assert first.status_code == second.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 1
@@ -217,19 +231,19 @@ def test_a_statement_over_the_word_limit_is_refused_and_kept(client):
     sign_in_as(client, UserFactory())
     statement = "word " * 1501
 
-    response = client.post(f"/jobs/{vacancy.id}/apply", data={"supporting_statement": statement})
+    response = client.post(f"/jobs/{vacancy.id}/apply/personal-statement", data={"text": statement})
 
     page = response.get_data(as_text=True)
     assert "must be 1,500 words or fewer" in page
     assert page.count("word ") >= 1501
-    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 0
+    assert db.session.scalar(sa.select(Application.supporting_statement)) == ""
 
 
 def test_another_school_never_sees_an_application(client):
     application_vacancy = VacancyFactory(published=True)
     jobseeker = UserFactory()
     sign_in_as(client, jobseeker)
-    client.post(f"/jobs/{application_vacancy.id}/apply", data={"supporting_statement": "Hello"})
+    apply(client, application_vacancy.id, "Hello")
     application_id = db.session.scalar(sa.select(Application.id))
 
     sign_in_as(client, MembershipFactory().user)
@@ -242,7 +256,7 @@ def test_a_jobseeker_withdraws_and_the_school_is_told(client, outbox):
     vacancy = VacancyFactory(published=True)
     jobseeker = UserFactory()
     sign_in_as(client, jobseeker)
-    response = client.post(f"/jobs/{vacancy.id}/apply", data={"supporting_statement": "Hello"})
+    response = apply(client, vacancy.id, "Hello")
     application_url = response.headers["Location"]
     application_id = int(re.search(r"(\d+)$", application_url).group(1))
 
@@ -261,9 +275,8 @@ def test_closed_and_unpublished_jobs_cannot_be_applied_for(client):
     assert "This job closed" in client.get(f"/jobs/{past.id}").get_data(as_text=True)
     assert client.get(f"/jobs/{draft.id}").status_code == 404
     for vacancy in (past, draft):
-        assert (
-            client.post(f"/jobs/{vacancy.id}/apply", data={"supporting_statement": "Hi"}).status_code == 404
-        )
+        assert client.get(f"/jobs/{vacancy.id}/apply").status_code == 404
+        assert client.post(f"/jobs/{vacancy.id}/apply/check-your-answers").status_code == 404
 
 
 def test_a_listing_closing_at_an_unusual_time_can_be_edited_without_changing_it(client):
@@ -273,12 +286,12 @@ def test_a_listing_closing_at_an_unusual_time_can_be_edited_without_changing_it(
     )
     sign_in_as(client, membership.user)
 
-    form = client.get(f"/school/vacancies/{vacancy.id}/edit").get_data(as_text=True)
+    form = client.get(f"/school/vacancies/{vacancy.id}/edit/important-dates").get_data(as_text=True)
     assert 'value="16:30" checked' in form
     data = vacancy_form(membership.organisation_id, closing_time="16:30", title="Teacher of Maths")
     data.update(_date_fields("closing_date", dt.date(2030, 1, 10)))
     data.update(_date_fields("publish_on", dt.date(2029, 12, 1)))
-    response = client.post(f"/school/vacancies/{vacancy.id}/edit", data=data)
+    response = post_listing(client, data, vacancy_id=vacancy.id)
 
     assert response.status_code == 302
     db.session.refresh(vacancy)

@@ -45,9 +45,10 @@ class RegistrationForm(FlaskForm):
         widget=GovRadioInput(),
     )
     school_urn = StringField(
-        "Your school's URN",
+        "Your school's URN (optional)",
         description="The 6-digit unique reference number of your school, as shown on Get Information about "
-        "Schools (for example, 100000).",
+        "Schools (for example, 100000). If you do not know it, leave this blank: once you have confirmed "
+        "your email address you can find your school by its name or postcode.",
         filters=[strip],
         widget=GovTextInput(),
     )
@@ -61,7 +62,7 @@ class RegistrationForm(FlaskForm):
             field.data = ""
             return
         if not field.data:
-            raise ValidationError("Enter your school's URN")
+            return  # they find their school by name or postcode after confirming their address
         if not URN_PATTERN.match(field.data):
             raise ValidationError("Enter a URN of 6 digits, like 100000")
 

@@ -38,7 +38,7 @@ def home_for(user: User) -> str:
         return url_for("schools.dashboard")
     if user.role in (Role.MODERATOR, Role.ADMIN):
         return url_for("moderators.queue")
-    return url_for("public.search")
+    return url_for("jobseekers.dashboard")
 
 
 def safe_next(target: str | None) -> str | None:

@@ -1,26 +1,44 @@
-"""Jobseekers: applying for a job and following their applications."""
+"""Jobseekers: their profile, applying for a job section by section, following their applications, and
+their rights over their data."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
-from flask_login import current_user
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.analytics.events import EventName, record
-from marketplace.applications import queries, services
-from marketplace.applications.lifecycle import IllegalTransition
+from marketplace.accounts import privacy
+from marketplace.applications import profiles, queries, services
+from marketplace.applications.lifecycle import ApplicationStatus, IllegalTransition
+from marketplace.applications.models import Application
+from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.permissions import Permission
+from marketplace.search.query import VacancySearch
+from marketplace.search.service import search_vacancies
+from marketplace.vacancies import vocabulary
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import requires
-from marketplace.web.jobseekers.forms import ApplicationForm
+from marketplace.web.jobseekers.forms import (
+    SECTION_FORMS,
+    DeleteAccountForm,
+    EmploymentForm,
+    ListSection,
+    VisibilityForm,
+    refresh_list_errors,
+)
 
 bp = Blueprint("jobseekers", __name__, template_folder="templates")
 
 apply_for_jobs = requires(Permission.APPLICATION_CREATE, verified_email=True)
 read_own = requires(Permission.APPLICATION_READ_OWN)
+manage_profile = requires(Permission.PROFILE_MANAGE)
+manage_account = requires(Permission.ACCOUNT_MANAGE)
 
-# What each status means for the jobseeker, and what to do next.
+# What each status means for the jobseeker: what happens next, and what to do now.
 NEXT_STEPS = {
     "draft": "You have not sent this application yet.",
     "submitted": "The school has your application. Schools usually reply after the closing date.",
@@ -32,53 +50,333 @@ NEXT_STEPS = {
     "unsuccessful": "The school did not take your application further this time.",
     "withdrawn": "You withdrew this application.",
 }
+TO_DO_NOW = {
+    "draft": "Finish the sections and send it before the closing date.",
+    "submitted": "Nothing for now. You can withdraw the application if you change your mind.",
+    "shortlisted": "Keep an eye on your email and make sure your referees know they may be contacted.",
+    "interviewing": "Prepare for the interview and tell the school if you need any support.",
+    "offered": "Reply to the school. Ask them if you have questions about the offer.",
+    "accepted": "Nothing: the school will be in touch about your start.",
+    "declined": "Nothing. Keep looking: new jobs are listed every day.",
+    "unsuccessful": "Ask the school for feedback if you would like it, and keep looking.",
+    "withdrawn": "Nothing. You cannot apply for this job again.",
+}
+
+# URL words for each section (kebab-case) and the section they stand for.
+SECTION_SLUGS = {
+    "personal-details": "personal",
+    "professional-status": "professional",
+    "qualifications": "qualifications",
+    "employment-history": "employment",
+    "training": "training",
+    "referees": "referees",
+    "personal-statement": "statement",
+    "interview-support": "support",
+    "declarations": "declarations",
+    "job-preferences": "preferences",
+}
+SLUG_OF = {section: slug for slug, section in SECTION_SLUGS.items()}
+SECTION_HINTS = {
+    "qualifications": "Add your degrees, teaching qualifications and school qualifications. "
+    "Leave a row blank to skip it; clear a row to remove it.",
+    "employment": "Start with your current or most recent job. A gap of more than three months between "
+    "jobs needs a short explanation: it is usual for schools to ask.",
+    "training": "Courses and professional development. Clear a row to remove it.",
+    "referees": "Give at least two referees for an application, one of them your current or most recent "
+    "employer. Schools may contact them before interview.",
+    "statement": f"At most {services.MAX_STATEMENT_WORDS:,} words.",
+}
+MATCHES_SHOWN = 5
 
 
-@bp.route("/jobs/<int:vacancy_id>/apply", methods=["GET", "POST"])
-@apply_for_jobs
-def apply(vacancy_id: int):
+def _section_or_404(slug: str, allowed: dict[str, str]) -> str:
+    section = SECTION_SLUGS.get(slug)
+    if section not in allowed:
+        abort(404)
+    return section
+
+
+def _bind_section_form(section: str, data: dict) -> FlaskForm:
+    """The section's form: what was posted, or else the stored answers."""
+    form_class = SECTION_FORMS[section]
+    if form_class is EmploymentForm:
+        # Stored as {gap: explanation}; the form shows one box per gap.
+        gaps = data.get("gaps") or {}
+        data = {**data, "gaps": [{"key": key, "explanation": text} for key, text in gaps.items()]}
+    form = form_class() if request.method == "POST" else form_class(data=data)
+    if isinstance(form, ListSection):
+        if request.method == "POST" and "add_row" in request.form:
+            form.items.append_entry()
+        elif request.method == "GET":
+            form.add_blank_rows(2 if section == "referees" and len(data.get("items", [])) < 2 else 1)
+    if isinstance(form, EmploymentForm):
+        form.show_gaps(uk_today())
+    return form
+
+
+def _wants_to_save(form: FlaskForm) -> bool:
+    return request.method == "POST" and "add_row" not in request.form and form.validate_on_submit()
+
+
+def _show_problems(form: FlaskForm, problems: list[profiles.Problem]) -> None:
+    """Put the domain's objections next to the fields they concern, so the error summary links to them."""
+    for problem in problems:
+        field = form._fields.get(problem.field)
+        if problem.field == "items" and isinstance(form, ListSection):
+            entries = form.items.entries
+            blank = [entry for entry in entries if entry.form.is_blank()] or entries[-1:]
+            first_field = next(iter(blank[0].form))
+            first_field.errors = [*first_field.errors, problem.message]
+            refresh_list_errors(form.items)
+            continue
+        if field is None or isinstance(field.errors, tuple):
+            field = next(f for f in form if f.name != "csrf_token")
+        field.errors = [*field.errors, problem.message]
+
+
+# ---------------------------------------------------------------------------- dashboard
+
+
+@bp.route("/your-account")
+@read_own
+def dashboard():
+    profile = profiles.profile_of(current_user)
+    applications = queries.applications_of(current_user)
+    return render_template(
+        "jobseekers/dashboard.html",
+        profile=profile,
+        profile_states=profiles.profile_states(profile),
+        applications=applications[:5],
+        application_count=len(applications),
+        matches=_matching_jobs(profile, {a.vacancy_id for a in applications}),
+        next_steps=NEXT_STEPS,
+    )
+
+
+def _matching_jobs(profile, applied_for: set[int]) -> list:
+    """Live jobs that fit the profile's preferences, best first, leaving out those already applied for."""
+    preferences = profiles.profile_section(profile, "preferences")
+    if not any(
+        preferences.get(name) for name in ("job_roles", "phases", "subjects", "working_patterns", "location")
+    ):
+        return []
+    search = VacancySearch(
+        job_roles=tuple(preferences.get("job_roles", ())),
+        phases=tuple(preferences.get("phases", ())),
+        subjects=tuple(preferences.get("subjects", ())),
+        working_patterns=tuple(preferences.get("working_patterns", ())),
+        location=preferences.get("location", ""),
+        radius=preferences.get("radius", 15),
+        per_page=MATCHES_SHOWN + len(applied_for),
+    )
+    page = search_vacancies(search, snippets=False)
+    return [vacancy for vacancy in page.vacancies if vacancy.id not in applied_for][:MATCHES_SHOWN]
+
+
+# ---------------------------------------------------------------------------- profile
+
+
+@bp.route("/your-profile")
+@manage_profile
+def profile():
+    found = profiles.profile_of(current_user)
+    return render_template(
+        "jobseekers/profile.html",
+        profile=found,
+        sections={name: profiles.profile_section(found, name) for name in profiles.PROFILE_SECTIONS},
+        titles=profiles.PROFILE_SECTIONS,
+        slug_of=SLUG_OF,
+        labels=_labels(),
+    )
+
+
+@bp.route("/your-profile/<slug>", methods=["GET", "POST"])
+@manage_profile
+def profile_section(slug: str):
+    section = _section_or_404(slug, profiles.PROFILE_SECTIONS)
+    form = _bind_section_form(section, profiles.profile_section(profiles.profile_of(current_user), section))
+    if _wants_to_save(form):
+        try:
+            profiles.save_profile_section(current_user, section, form.to_data())
+        except profiles.SectionInvalid as invalid:
+            db.session.rollback()
+            _show_problems(form, invalid.problems)
+        else:
+            db.session.commit()
+            flash(f"{profiles.PROFILE_SECTIONS[section]} saved to your profile.", "success")
+            return redirect(url_for("jobseekers.profile"))
+    return render_template(
+        "jobseekers/section.html",
+        form=form,
+        section=section,
+        title=profiles.PROFILE_SECTIONS[section],
+        caption="Your profile",
+        hint=SECTION_HINTS.get(section),
+        back=url_for("jobseekers.profile"),
+        submit_text="Save to your profile",
+        max_words=services.MAX_STATEMENT_WORDS,
+    )
+
+
+@bp.route("/your-profile/visibility", methods=["GET", "POST"])
+@manage_profile
+def profile_visibility():
+    found = profiles.profile_of(current_user)
+    form = VisibilityForm(data={"discoverable": bool(found and found.discoverable)})
+    if form.validate_on_submit():
+        profiles.set_discoverable(current_user, bool(form.discoverable.data))
+        db.session.commit()
+        flash(
+            "Schools can now find your profile."
+            if form.discoverable.data
+            else "Schools cannot find your profile.",
+            "success",
+        )
+        return redirect(url_for("jobseekers.profile"))
+    return render_template("jobseekers/visibility.html", form=form)
+
+
+def _labels() -> dict:
+    return {
+        "qts": profiles.QTS_STATUSES,
+        "job_roles": vocabulary.JOB_ROLES,
+        "phases": vocabulary.PHASES,
+        "working_patterns": vocabulary.WORKING_PATTERNS,
+        "declarations": profiles.DECLARATIONS,
+    }
+
+
+# ---------------------------------------------------------------------------- applying
+
+
+def _vacancy_or_404(vacancy_id: int):
     vacancy = live_vacancy(vacancy_id)
     if vacancy is None or not vacancy.applies_through_marketplace:
         abort(404)
-    existing = services.existing_application(current_user, vacancy.id)
-    if existing is not None and existing.status != "draft":
+    return vacancy
+
+
+def _draft_or_redirect(vacancy) -> Application | Response:
+    """The person's draft for this listing, started (and prefilled) if need be; a sent one redirects."""
+    try:
+        application = profiles.start_application(current_user, vacancy)
+        db.session.commit()
+    except IntegrityError:
+        # Two tabs started the same draft at once: one row exists, as intended. Use it.
+        db.session.rollback()
+        application = services.existing_application(current_user, vacancy.id)
+    if application.status is not ApplicationStatus.DRAFT:
         flash("You have already applied for this job.", "info")
-        return redirect(url_for("jobseekers.application", application_id=existing.id))
-    form = ApplicationForm()
-    _record_start_once(vacancy)
+        return redirect(url_for("jobseekers.application", application_id=application.id))
+    return application
+
+
+@bp.route("/jobs/<int:vacancy_id>/apply")
+@apply_for_jobs
+def apply(vacancy_id: int):
+    vacancy = _vacancy_or_404(vacancy_id)
+    application = _draft_or_redirect(vacancy)
+    if isinstance(application, Response):
+        return application
+    states = profiles.section_states(application)
+    return render_template(
+        "jobseekers/apply.html",
+        vacancy=vacancy,
+        application=application,
+        states=states,
+        completed=sum(1 for state in states if state.status == "completed"),
+        slug_of=SLUG_OF,
+    )
+
+
+@bp.route("/jobs/<int:vacancy_id>/apply/<slug>", methods=["GET", "POST"])
+@apply_for_jobs
+def apply_section(vacancy_id: int, slug: str):
+    section = _section_or_404(slug, profiles.APPLICATION_SECTIONS)
+    vacancy = _vacancy_or_404(vacancy_id)
+    application = _draft_or_redirect(vacancy)
+    if isinstance(application, Response):
+        return application
+    form = _bind_section_form(section, profiles.answer(application, section))
+    if _wants_to_save(form):
+        try:
+            profiles.save_application_section(application, section, form.to_data())
+        except profiles.SectionInvalid as invalid:
+            db.session.rollback()
+            _show_problems(form, invalid.problems)
+        else:
+            db.session.commit()
+            return redirect(url_for("jobseekers.apply", vacancy_id=vacancy.id))
+    source = (application.answers or {}).get(section, {})
+    return render_template(
+        "jobseekers/section.html",
+        form=form,
+        section=section,
+        title=profiles.APPLICATION_SECTIONS[section],
+        caption=f"Apply for {vacancy.title}",
+        hint=SECTION_HINTS.get(section),
+        back=url_for("jobseekers.apply", vacancy_id=vacancy.id),
+        submit_text="Save and continue",
+        prefilled_from=None if source.get("saved_at") else source.get("source"),
+        max_words=services.MAX_STATEMENT_WORDS,
+        declarations=profiles.DECLARATIONS,
+    )
+
+
+@bp.route("/jobs/<int:vacancy_id>/apply/check-your-answers", methods=["GET", "POST"])
+@apply_for_jobs
+def check_answers(vacancy_id: int):
+    vacancy = _vacancy_or_404(vacancy_id)
+    application = _draft_or_redirect(vacancy)
+    if isinstance(application, Response):
+        return application
+    form = FlaskForm()
+    problem = None
     if form.validate_on_submit():
         try:
-            application = services.submit_application(
-                current_user, vacancy, supporting_statement=form.supporting_statement.data
-            )
+            sent = profiles.submit(current_user, application)
             db.session.commit()
         except services.AlreadyApplied as error:
             db.session.rollback()
             return redirect(url_for("jobseekers.application", application_id=error.application.id))
-        except IntegrityError:
-            # A second submission raced this one and won: the application exists once, as intended.
-            db.session.rollback()
-            existing = services.existing_application(current_user, vacancy.id)
-            return redirect(url_for("jobseekers.application", application_id=existing.id))
         except services.ApplicationError as error:
             db.session.rollback()
-            form.supporting_statement.errors.append(str(error))
+            problem = str(error)
         else:
             flash("Your application has been sent. We have emailed you a copy.", "success")
-            return redirect(url_for("jobseekers.application", application_id=application.id))
+            return redirect(url_for("jobseekers.application", application_id=sent.id))
+    states = profiles.section_states(application)
     return render_template(
-        "jobseekers/apply.html", vacancy=vacancy, form=form, max_words=services.MAX_STATEMENT_WORDS
-    )
+        "jobseekers/check_answers.html",
+        vacancy=vacancy,
+        application=application,
+        states=states,
+        ready=all(state.status == "completed" for state in states),
+        problem=problem,
+        slug_of=SLUG_OF,
+        labels=_labels(),
+    ), (400 if problem else 200)
 
 
-def _record_start_once(vacancy) -> None:
-    """Count a started application once per person and listing; the session remembers, the event does not."""
-    started = session.get("applications_started", [])
-    if vacancy.id in started:
-        return
-    record(EventName.APPLICATION_STARTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
+@bp.route("/your-applications/<int:application_id>/save-to-profile", methods=["POST"])
+@manage_profile
+def save_to_profile(application_id: int):
+    found = queries.application_of(current_user, application_id)
+    if found is None:
+        abort(404)
+    copied = profiles.copy_answers_to_profile(current_user, found)
     db.session.commit()
-    session["applications_started"] = [*started[-49:], vacancy.id]
+    if copied:
+        titles = ", ".join(profiles.PROFILE_SECTIONS[section].lower() for section in copied)
+        flash(f"Saved to your profile: {titles}.", "success")
+    else:
+        flash("There were no finished sections to save to your profile yet.", "info")
+    if found.status is ApplicationStatus.DRAFT:
+        return redirect(url_for("jobseekers.check_answers", vacancy_id=found.vacancy_id))
+    return redirect(url_for("jobseekers.application", application_id=found.id))
+
+
+# ---------------------------------------------------------------------------- your applications
 
 
 @bp.route("/your-applications")
@@ -88,6 +386,7 @@ def applications():
         "jobseekers/applications.html",
         applications=queries.applications_of(current_user),
         next_steps=NEXT_STEPS,
+        to_do=TO_DO_NOW,
     )
 
 
@@ -98,7 +397,10 @@ def application(application_id: int):
     if found is None:
         abort(404)
     return render_template(
-        "jobseekers/application.html", application=found, next_step=NEXT_STEPS[found.status]
+        "jobseekers/application.html",
+        application=found,
+        next_step=NEXT_STEPS[found.status],
+        to_do=TO_DO_NOW[found.status],
     )
 
 
@@ -117,3 +419,38 @@ def withdraw(application_id: int):
         db.session.commit()
         flash("Your application has been withdrawn. The school has been told.", "success")
     return redirect(url_for("jobseekers.application", application_id=found.id))
+
+
+# ---------------------------------------------------------------------------- privacy
+
+
+@bp.route("/your-account/download-your-data")
+@manage_account
+def download_data():
+    data = privacy.export_personal_data(current_user)
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="your-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/your-account/delete-account", methods=["GET", "POST"])
+@manage_account
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user._get_current_object(), form.password.data)
+        except privacy.PrivacyError as error:
+            db.session.rollback()
+            form.password.errors = [*form.password.errors, str(error)]
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your account has been deleted. We have emailed you to confirm.", "success")
+            return redirect(url_for("public.home"))
+    return render_template("jobseekers/delete_account.html", form=form), (400 if form.errors else 200)

@@ -13,7 +13,7 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import appeals, audit, metrics, reports, sanctions, services
 from marketplace.moderation.models import Appeal
-from marketplace.moderation.rules import RULE_NAMES, TEXT_FIELDS, Severity
+from marketplace.moderation.rules import RULE_NAMES, TEXT_FIELDS, Severity, field_text
 from marketplace.moderation.screening import findings_for_vacancy
 from marketplace.organisations import services as organisation_services
 from marketplace.organisations.models import Organisation
@@ -31,6 +31,7 @@ from marketplace.web.moderators.forms import (
     RequestChangesForm,
     SanctionForm,
 )
+from marketplace.web.public.documents import send_document
 
 bp = Blueprint("moderators", __name__, url_prefix="/moderation", template_folder="templates")
 
@@ -74,7 +75,7 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> Markup:
 def highlighted_fields(vacancy, findings) -> list[tuple[str, Markup]]:
     rows = []
     for name in TEXT_FIELDS:
-        text = getattr(vacancy, name, None) or ""
+        text = field_text(vacancy, name)  # the text the rules' spans count in
         spans = [f.span for f in findings if f.field == name and f.span]
         if text and (spans or name in ("title", "about_role")):
             rows.append((FIELD_LABELS.get(name, name), highlight(text, spans)))
@@ -197,6 +198,13 @@ def _vacancy_or_404(vacancy_id: int):
 @read_queue
 def review(vacancy_id: int):
     return _review_page(_vacancy_or_404(vacancy_id))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/documents/<int:document_id>")
+@read_queue
+def vacancy_document(vacancy_id: int, document_id: int):
+    """A listing's supporting document in any state: a moderator reviews what the school attached."""
+    return send_document(_vacancy_or_404(vacancy_id), document_id)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/claim", methods=["POST"])

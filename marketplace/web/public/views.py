@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from marketplace.analytics.events import EventName, record
+from marketplace.analytics.sources import classify as view_source
 from marketplace.applications.services import existing_application
 from marketplace.extensions import db
 from marketplace.organisations.models import Organisation
@@ -103,15 +104,15 @@ def search():
         radius_choices=[r for r in RADIUS_CHOICES if r],
         filter_tags=_filter_tags(results.search, args),
         search_url=lambda **changes: _search_url(args, **changes),
-        labels=LABELS,
         search_args=args,
         feed_url=url_for("feeds.jobs", **args.to_dict(flat=False)),
+        labels=LABELS,
     )
-
     # Committed once the page is rendered: a commit expires the listings it shows, and rendering
     # them afterwards would load each one again, a query per result.
     db.session.commit()
     return page
+
 
 @bp.route("/jobs/<int:vacancy_id>")
 @public
@@ -124,7 +125,11 @@ def vacancy(vacancy_id: int):
     if not found.is_live():
         # A closed job keeps its page (people follow old links) but is no longer offered to search engines.
         return render_template("public/vacancy.html", vacancy=found, closed=True)
-    record(EventName.VACANCY_VIEWED, vacancy_id=found.id, organisation_id=found.organisation_id)
+    # Only a bucket (search, alert email, search engine…) is kept: never the referring address itself.
+    source = view_source(request.referrer, request.args.get("src"), request.host)
+    record(
+        EventName.VACANCY_VIEWED, vacancy_id=found.id, organisation_id=found.organisation_id, source=source
+    )
     db.session.commit()
     application = None
     if current_user.is_authenticated and current_user.can(Permission.APPLICATION_CREATE):
@@ -149,3 +154,7 @@ def organisation(slug: str):
     return render_template(
         "public/organisation.html", organisation=found, vacancies=queries.live_vacancies_of(found.id)
     )
+
+
+# A live listing's supporting documents (the routes join this blueprint).
+from marketplace.web.public import documents  # noqa: E402, F401

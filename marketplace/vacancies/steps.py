@@ -1,0 +1,264 @@
+"""The listing wizard's sections and the use-cases that save a listing one section at a time.
+
+Each section saves the draft. A listing started in the wizard is a real draft from its first section:
+the questions not answered yet hold neutral placeholders, and `Vacancy.unanswered_steps` says which
+sections are still to do, so a school resuming a draft lands on the first of them and cannot submit
+before all are answered. The rules of `details.problems()` stay the one source of truth; a section
+only reports the problems of its own questions.
+
+Editing a live (or scheduled) listing goes through the same sections. Every saved change is screened
+by the moderation policy, as the ATS API does (see moderation/ats.py): changes that pass stay live;
+changes that need a moderator take the listing down (held for review) until approved, so the previous
+version does not stay live meanwhile; blocked changes are not saved and the live listing is unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+
+from marketplace.accounts.models import User
+from marketplace.db import uk_today, utcnow
+from marketplace.extensions import db
+from marketplace.moderation import audit
+from marketplace.organisations.queries import organisation_ids_for
+from marketplace.vacancies import vocabulary
+from marketplace.vacancies.details import VacancyDetails, problems
+from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
+from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.services import InvalidDetails, VacancyError, transition
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    fields: tuple[str, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("job-details", "Job details", ("title", "job_roles", "phases")),
+    Step("key-stages-and-subjects", "Key stages and subjects", ("key_stages", "subjects")),
+    Step(
+        "working-pattern",
+        "Working pattern and contract",
+        ("working_patterns", "job_share", "contract_type", "fixed_term_length", "parental_leave_cover"),
+    ),
+    Step("pay", "Pay", ("salary", "salary_minimum", "salary_maximum")),
+    Step("important-dates", "Important dates", ("publish_on", "closing_date", "closing_time", "starts_on")),
+    Step(
+        "about-the-role",
+        "About the role",
+        ("about_role", "what_school_offers", "ect_status", "visa_sponsorship"),
+    ),
+    Step("documents", "Supporting documents", ()),
+    Step(
+        "how-to-apply",
+        "How to apply",
+        ("how_to_apply", "application_url", "application_email", "contact_email", "external_reference"),
+    ),
+)
+BY_SLUG = {step.slug: step for step in STEPS}
+
+# Which key stages each phase covers: a school is only offered the key stages of the phases it chose.
+PHASE_KEY_STAGES = {
+    "nursery": ("early_years",),
+    "primary": ("early_years", "ks1", "ks2"),
+    "secondary": ("ks3", "ks4", "ks5"),
+    "sixth_form_or_college": ("ks5",),
+    "through": ("early_years", "ks1", "ks2", "ks3", "ks4", "ks5"),
+}
+# Subjects are asked only where teaching is by subject: secondary and post-16 (an all-through school
+# includes a secondary phase).
+SUBJECT_PHASES = frozenset({"secondary", "sixth_form_or_college", "through"})
+
+# Statuses the wizard may change, and those among them that are public (or about to be).
+WIZARD_EDITABLE = frozenset(
+    {VacancyStatus.DRAFT, VacancyStatus.REJECTED, VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED}
+)
+ON_SALE = frozenset({VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED})
+
+
+def key_stages_for(phases: list[str]) -> list[str]:
+    """The key stages that match the phases, in the vocabulary's order."""
+    offered = {stage for phase in phases for stage in PHASE_KEY_STAGES.get(phase, ())}
+    return [stage for stage in vocabulary.KEY_STAGES if stage in offered]
+
+
+def asks_subjects(phases: list[str]) -> bool:
+    return bool(SUBJECT_PHASES.intersection(phases))
+
+
+def fitted(details: VacancyDetails) -> VacancyDetails:
+    """The details with answers that no longer fit dropped: key stages of other phases, unasked subjects."""
+    allowed = set(key_stages_for(details.phases))
+    return dataclasses.replace(
+        details,
+        key_stages=[stage for stage in details.key_stages if stage in allowed],
+        subjects=list(details.subjects) if asks_subjects(details.phases) else [],
+    )
+
+
+def step_fields(step: Step, vacancy: Vacancy | None) -> tuple[str, ...]:
+    """The questions a section asks: a listing already on sale keeps its publish date."""
+    if step.slug == "important-dates" and vacancy is not None and vacancy.status in ON_SALE:
+        return tuple(name for name in step.fields if name != "publish_on")
+    return step.fields
+
+
+def first_unanswered(vacancy: Vacancy) -> Step | None:
+    for step in STEPS:
+        if step.slug in vacancy.unanswered_steps:
+            return step
+    return None
+
+
+def next_step(step: Step) -> Step | None:
+    index = STEPS.index(step)
+    return STEPS[index + 1] if index + 1 < len(STEPS) else None
+
+
+def previous_step(step: Step) -> Step | None:
+    index = STEPS.index(step)
+    return STEPS[index - 1] if index else None
+
+
+def placeholders(user: User, now: dt.datetime) -> VacancyDetails:
+    """Neutral answers for the questions a new draft has not reached yet (never shown as answers)."""
+    today = uk_today(now)
+    return VacancyDetails(
+        title="",
+        job_roles=[],
+        phases=[],
+        key_stages=[],
+        subjects=[],
+        working_patterns=[],
+        job_share=False,
+        contract_type="permanent",
+        fixed_term_length=None,
+        parental_leave_cover=False,
+        salary="",
+        salary_minimum=None,
+        salary_maximum=None,
+        starts_on=None,
+        publish_on=today,
+        closing_date=today + dt.timedelta(days=28),
+        closing_time="12:00",
+        ect_status="ect_suitable",
+        visa_sponsorship=False,
+        about_role="",
+        what_school_offers="",
+        how_to_apply="marketplace",
+        application_url=None,
+        application_email=None,
+        contact_email=user.email,
+        external_reference=None,
+    )
+
+
+def _problems_of(details: VacancyDetails, fields: tuple[str, ...], now: dt.datetime) -> dict[str, str]:
+    return {name: message for name, message in problems(details, now).items() if name in fields}
+
+
+def _check_member(user: User, organisation_id: int) -> None:
+    if organisation_id not in organisation_ids_for(user):
+        raise VacancyError("You can only post vacancies for a school or trust you belong to.")
+
+
+def start(user: User, organisation_id: int, values: dict, *, now: dt.datetime | None = None) -> Vacancy:
+    """Save the first section of a new listing as a draft of one of the user's organisations."""
+    now = now or utcnow()
+    _check_member(user, organisation_id)
+    first = STEPS[0]
+    details = fitted(dataclasses.replace(placeholders(user, now), **values))
+    found = _problems_of(details, first.fields, now)
+    if found:
+        raise InvalidDetails(found)
+    vacancy = Vacancy(
+        organisation_id=organisation_id,
+        created_by_id=user.id,
+        status=VacancyStatus.DRAFT,
+        unanswered_steps=[step.slug for step in STEPS if step is not first],
+        **details.model_fields(),
+    )
+    db.session.add(vacancy)
+    db.session.flush()
+    audit.record("vacancy.create", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    return vacancy
+
+
+class Saved(enum.StrEnum):
+    """What saving a section did to the listing, so the school can be told exactly."""
+
+    DRAFT = "draft"  # a draft (or a returned listing, now a draft again) was saved
+    STILL_LIVE = "still_live"  # a listing on sale changed in place and stays on sale
+    HELD = "held"  # a listing on sale changed and was taken down until a moderator approves it
+    UNCHANGED = "unchanged"  # a listing on sale saved without any change: nothing to check again
+
+
+def save_step(
+    user: User,
+    vacancy: Vacancy,
+    step: Step,
+    values: dict,
+    *,
+    organisation_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Saved:
+    """Save one section's answers (the caller commits). Raises InvalidDetails for answers that break the
+    rules, VacancyError when the listing cannot be changed, and ListingBlocked (nothing changed) when a
+    listing on sale would become one the policy refuses."""
+    from marketplace.moderation.policy import Outcome  # moderation builds on this package
+    from marketplace.moderation.screening import ListingBlocked, verdict_for
+
+    now = now or utcnow()
+    _check_member(user, vacancy.organisation_id)
+    if vacancy.status not in WIZARD_EDITABLE:
+        raise VacancyError(
+            f"This listing is {vacancy.status.label.lower()}, so it cannot be changed at the moment."
+        )
+    if organisation_id is not None and organisation_id != vacancy.organisation_id:
+        if vacancy.status is not VacancyStatus.DRAFT:
+            raise VacancyError("Only a draft can be moved to another school or trust.")
+        _check_member(user, organisation_id)
+        vacancy.organisation_id = organisation_id
+    fields = step_fields(step, vacancy)
+    values = {name: value for name, value in values.items() if name in fields}
+    details = fitted(dataclasses.replace(VacancyDetails.from_vacancy(vacancy), **values))
+    found = _problems_of(details, fields, now)
+    if found:
+        raise InvalidDetails(found)
+
+    if vacancy.status in ON_SALE and details == VacancyDetails.from_vacancy(vacancy):
+        vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
+        return Saved.UNCHANGED
+
+    outcome = Saved.DRAFT
+    if vacancy.status in ON_SALE:
+        verdict = verdict_for(details, vacancy.organisation, now=now, vacancy_id=vacancy.id)
+        audit_verdict = {
+            "subject_type": "vacancy",
+            "subject_id": vacancy.id,
+            "reason": " ".join(verdict.reasons),
+            "findings": [f.as_json() for f in verdict.findings],
+        }
+        if verdict.outcome is Outcome.BLOCK:
+            audit.record("policy.block", **audit_verdict)
+            raise ListingBlocked(verdict)
+        outcome = Saved.HELD if verdict.outcome is Outcome.REVIEW else Saved.STILL_LIVE
+
+    for name, value in details.model_fields().items():
+        setattr(vacancy, name, value)
+    vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
+    audit.record("vacancy.edit", subject_type="vacancy", subject_id=vacancy.id, actor=user, section=step.slug)
+    if vacancy.status is VacancyStatus.REJECTED:
+        transition(vacancy, VacancyAction.REVISE, actor=user, now=now)
+    elif outcome is not Saved.DRAFT:  # on sale: the policy's verdict on the change, acted on
+        if outcome is Saved.HELD:
+            transition(
+                vacancy, VacancyAction.HOLD, actor=user, reason="Changed by the school: needs review", now=now
+            )
+            vacancy.submitted_at = now
+        audit.record(f"policy.{verdict.outcome}", **audit_verdict)
+    return outcome

@@ -1,0 +1,328 @@
+"""Hiring staff: the applications inbox (lists, one application, status changes, notes, downloads).
+
+Routes join the `schools` blueprint. Applications are only ever looked up through the queries scoped to
+the user's organisations, so another school's application is a 404 whatever its id.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from marketplace.applications import inbox as use_cases
+from marketplace.applications.lifecycle import (
+    SCHOOL_ACTIONS,
+    ApplicationAction,
+    ApplicationStatus,
+    IllegalTransition,
+    allowed_actions,
+)
+from marketplace.applications.models import Application
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.permissions import Permission
+from marketplace.vacancies import queries as vacancy_queries
+from marketplace.vacancies.models import Vacancy
+from marketplace.web.access import requires
+from marketplace.web.schools.inbox_forms import (
+    AnonymiseForm,
+    BulkStatusForm,
+    NoteForm,
+    RescheduleForm,
+    StatusForm,
+)
+from marketplace.web.schools.views import bp
+
+read_applications = requires(Permission.APPLICATION_READ_RECEIVED)
+manage_applications = requires(Permission.APPLICATION_MANAGE_RECEIVED)
+
+
+@bp.app_template_global()
+def applications_available(vacancy: Vacancy) -> bool:
+    """For the listing page: whether its applications can still be shown (see APPLICATION_ACCESS_DAYS)."""
+    return use_cases.data_available(vacancy)
+
+
+def _filters() -> dict:
+    """The list's filters from the query string; anything unexpected falls back to 'all' or 'newest'."""
+    status = request.values.get("status", "")
+    sort = request.values.get("sort", "newest")
+    vacancy = request.values.get("vacancy", "")
+    return {
+        "status": ApplicationStatus(status) if status in use_cases.INBOX_STATUSES else None,
+        "sort": sort if sort in use_cases.SORTS else "newest",
+        "vacancy_id": int(vacancy) if vacancy.isdigit() and len(vacancy) < 10 else None,
+    }
+
+
+def _own_vacancy_or_404(vacancy_id: int) -> Vacancy:
+    vacancy = vacancy_queries.vacancy_for_staff(current_user, vacancy_id)
+    if vacancy is None:
+        abort(404)
+    return vacancy
+
+
+def _render_list(vacancy: Vacancy | None = None, *, bulk_form: BulkStatusForm | None = None, status_code=200):
+    filters = _filters()
+    if vacancy is not None:
+        filters["vacancy_id"] = vacancy.id
+    found = use_cases.inbox(
+        current_user, vacancy_id=filters["vacancy_id"], status=filters["status"], sort=filters["sort"]
+    )
+    expired = vacancy is not None and not use_cases.data_available(vacancy)
+    anonymise_form = None
+    if vacancy is not None:
+        anonymise_form = AnonymiseForm(
+            formdata=None, anonymise="yes" if vacancy.anonymise_applications else "no"
+        )
+    bulk_form = bulk_form or BulkStatusForm(formdata=None)
+    selected = {int(i) for i in request.form.getlist("application_id") if i.isdigit() and len(i) < 10}
+    listings = {a.vacancy for a in use_cases.inbox(current_user).applications}
+    if vacancy is not None:
+        list_endpoint, list_args = "schools.vacancy_applications", {"vacancy_id": vacancy.id}
+    else:
+        list_endpoint = "schools.applications"
+        list_args = {"vacancy": filters["vacancy_id"]} if filters["vacancy_id"] else {}
+    return (
+        render_template(
+            "schools/applications.html",
+            inbox=found,
+            filters=filters,
+            sorts=use_cases.SORTS,
+            statuses=use_cases.INBOX_STATUSES,
+            vacancy=vacancy,
+            listings=sorted(listings, key=lambda v: (v.title.casefold(), v.id)),
+            expired=expired,
+            access_days=use_cases.access_days(),
+            form=bulk_form,
+            anonymise_form=anonymise_form,
+            selected=selected,
+            list_url=lambda **extra: url_for(list_endpoint, **list_args, **extra),
+            download_url=url_for(
+                "schools.download_all_applications",
+                **list_args,
+                **({"status": filters["status"].value} if filters["status"] else {}),
+            ),
+            can_manage=current_user.can(Permission.APPLICATION_MANAGE_RECEIVED),
+        ),
+        status_code,
+    )
+
+
+@bp.route("/applications")
+@read_applications
+def applications():
+    return _render_list()
+
+
+@bp.route("/vacancies/<int:vacancy_id>/applications")
+@read_applications
+def vacancy_applications(vacancy_id: int):
+    return _render_list(_own_vacancy_or_404(vacancy_id))
+
+
+def _back_to_list():
+    """Back to the list the bulk form was sent from, keeping its filters."""
+    vacancy_id = request.form.get("vacancy", "")
+    args = {key: request.form.get(key) for key in ("status", "sort") if request.form.get(key)}
+    if vacancy_id.isdigit() and len(vacancy_id) < 10:
+        return redirect(url_for("schools.vacancy_applications", vacancy_id=int(vacancy_id), **args))
+    return redirect(url_for("schools.applications", **args))
+
+
+@bp.route("/applications/change-status", methods=["POST"])
+@manage_applications
+def bulk_change_status():
+    form = BulkStatusForm()
+    if form.validate_on_submit():
+        result = use_cases.bulk_change_status(
+            current_user,
+            form.selected_ids(),
+            ApplicationAction(form.action.data),
+            interview_at=form.interview_at(),
+        )
+        db.session.commit()
+        action = ApplicationAction(form.action.data)
+        if result.moved:
+            names = ", ".join(a.display_name for a in result.moved)
+            count = len(result.moved)
+            plural = "" if count == 1 else "s"
+            flash(f"{count} application{plural} moved with “{action.label.lower()}”: {names}.", "success")
+        for application, reason in result.refused:
+            flash(f"{application.display_name} was not moved: {reason}", "info")
+        if result.not_found:
+            flash(
+                f"{result.not_found} selected application(s) could not be found and were not moved.", "info"
+            )
+        return _back_to_list()
+    vacancy_id = request.form.get("vacancy", "")
+    vacancy = None
+    if vacancy_id.isdigit() and len(vacancy_id) < 10:
+        vacancy = _own_vacancy_or_404(int(vacancy_id))
+    return _render_list(vacancy, bulk_form=form)
+
+
+def _application_or_404(application_id: int) -> Application | Response:
+    """The organisation's application; 404 for anyone else's; a 'no longer available' page once expired."""
+    try:
+        found = use_cases.readable_application(current_user, application_id)
+    except use_cases.DataNoLongerAvailable as error:
+        return Response(
+            render_template("schools/application_unavailable.html", message=str(error)), status=410
+        )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _render_application(
+    application: Application, *, status_form=None, note_form=None, reschedule_form=None, failed=None
+):
+    actions = allowed_actions(application.status, SCHOOL_ACTIONS)
+    status_form = status_form or StatusForm(formdata=None, actions=actions)
+    note_form = note_form or NoteForm(formdata=None)
+    reschedule_form = reschedule_form or RescheduleForm(formdata=None, prefix="new")
+    return render_template(
+        "schools/application.html",
+        application=application,
+        status_form=status_form,
+        note_form=note_form,
+        reschedule_form=reschedule_form,
+        form=failed,
+        can_manage=current_user.can(Permission.APPLICATION_MANAGE_RECEIVED),
+        now=utcnow(),
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+@read_applications
+def application(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    return _render_application(found)
+
+
+@bp.route("/applications/<int:application_id>/print")
+@read_applications
+def print_application(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    return render_template("schools/application_print.html", application=found)
+
+
+@bp.route("/applications/<int:application_id>/status", methods=["POST"])
+@manage_applications
+def change_application_status(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    form = StatusForm(actions=allowed_actions(found.status, SCHOOL_ACTIONS))
+    if form.validate_on_submit():
+        action = ApplicationAction(form.action.data)
+        try:
+            use_cases.change_status(current_user, found, action, interview_at=form.interview_at())
+        except use_cases.InboxError as error:
+            db.session.rollback()
+            form.action.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(
+                f"{found.display_name}: the application is now {found.status.label.lower()}. "
+                "We have emailed the candidate.",
+                "success",
+            )
+            return redirect(url_for("schools.application", application_id=found.id))
+    elif form.action.errors and form.action.data in {a.value for a in SCHOOL_ACTIONS}:
+        # A move offered on an older copy of the page (a colleague got there first): say what is possible now.
+        form.action.errors = [str(IllegalTransition(found.status, ApplicationAction(form.action.data)))]
+    return _render_application(found, status_form=form, failed=form)
+
+
+@bp.route("/applications/<int:application_id>/interview", methods=["POST"])
+@manage_applications
+def reschedule_interview(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    form = RescheduleForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            use_cases.reschedule_interview(current_user, found, form.interview_at())
+        except use_cases.InboxError as error:
+            db.session.rollback()
+            form.interview_date.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"{found.display_name}: the interview has moved. We have emailed the candidate.", "success")
+            return redirect(url_for("schools.application", application_id=found.id))
+    return _render_application(found, reschedule_form=form, failed=form)
+
+
+@bp.route("/applications/<int:application_id>/notes", methods=["POST"])
+@manage_applications
+def add_application_note(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            use_cases.add_note(current_user, found, form.body.data)
+        except use_cases.InboxError as error:
+            db.session.rollback()
+            form.body.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash("Your note has been added.", "success")
+            return redirect(url_for("schools.application", application_id=found.id, _anchor="notes"))
+    return _render_application(found, note_form=form, failed=form)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/applications/anonymise", methods=["POST"])
+@manage_applications
+def anonymise_applications(vacancy_id: int):
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    form = AnonymiseForm()
+    if not form.validate_on_submit():
+        flash("Choose whether to hide candidates' names until you shortlist them.", "info")
+        return redirect(url_for("schools.vacancy_applications", vacancy_id=vacancy.id))
+    use_cases.set_anonymised(current_user, vacancy, form.anonymise.data == "yes")
+    db.session.commit()
+    if vacancy.anonymise_applications:
+        flash("Names and contact details are now hidden until you shortlist a candidate.", "success")
+    else:
+        flash("Names and contact details are now shown for every application.", "success")
+    return redirect(url_for("schools.vacancy_applications", vacancy_id=vacancy.id))
+
+
+def _csv(applications: list[Application], filename: str) -> Response:
+    return Response(
+        use_cases.applications_csv(applications),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/vacancies/<int:vacancy_id>/applications/download")
+@read_applications
+def download_applications(vacancy_id: int):
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    if not use_cases.data_available(vacancy):
+        return Response(
+            render_template(
+                "schools/application_unavailable.html", message=str(use_cases.DataNoLongerAvailable(vacancy))
+            ),
+            status=410,
+        )
+    found = use_cases.inbox(current_user, vacancy_id=vacancy.id, sort="oldest")
+    return _csv(found.applications, f"applications-{vacancy.id}.csv")
+
+
+@bp.route("/applications/download")
+@read_applications
+def download_all_applications():
+    filters = _filters()
+    found = use_cases.inbox(current_user, **filters)
+    return _csv(found.applications, "applications.csv")

@@ -1,0 +1,404 @@
+"""The listing wizard: a listing written one section at a time, checked, previewed and submitted.
+
+Each section is a page that saves the draft ("Save and continue"); "Check your answers" lists every
+answer with a change link that comes back to it; the preview is the public job page itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from marketplace.extensions import db
+from marketplace.moderation.screening import ListingBlocked, findings_for
+from marketplace.moderation.services import reply_from_school
+from marketplace.organisations.queries import organisation_ids_for, organisations_for
+from marketplace.permissions import Permission
+from marketplace.vacancies import documents, richtext, services, steps
+from marketplace.vacancies.details import VacancyDetails
+from marketplace.vacancies.lifecycle import VacancyStatus
+from marketplace.web.public.documents import send_document
+from marketplace.web.schools.views import _own_vacancy_or_404, _submitted_message, bp, manage
+from marketplace.web.schools.wizard_forms import FORMS, CheckAnswersForm, DocumentForm
+
+SEVERITY_TAGS = {"block": "govuk-tag--red", "review": "govuk-tag--orange", "advise": "govuk-tag--blue"}
+# Findings are reported against these fields besides a section's own questions.
+EXTRA_FINDING_FIELDS = {"pay": ("salary_minimum", "salary_maximum")}
+
+
+def _step_or_404(slug: str) -> steps.Step:
+    step = steps.BY_SLUG.get(slug)
+    if step is None:
+        abort(404)
+    return step
+
+
+def _editable_or_redirect(vacancy):
+    if vacancy.status not in steps.WIZARD_EDITABLE:
+        message = f"This listing is {vacancy.status.label.lower()}, so it cannot be changed."
+        if vacancy.status is VacancyStatus.PENDING_REVIEW:
+            message += " You can change it once a moderator has checked it."
+        flash(message, "info")
+        return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+    return None
+
+
+def _step_findings(vacancy, step: steps.Step) -> list:
+    """'Check your listing' for one section: what the moderation rules say about its questions."""
+    if vacancy is None or step.slug in vacancy.unanswered_steps:
+        return []
+    fields = {*step.fields, *EXTRA_FINDING_FIELDS.get(step.slug, ())}
+    found = findings_for(VacancyDetails.from_vacancy(vacancy), vacancy.organisation, vacancy_id=vacancy.id)
+    return [finding for finding in found if finding.field in fields]
+
+
+def _form_for(step: steps.Step, vacancy, *, formdata=None):
+    form_class = FORMS[step.slug]
+    kwargs = {}
+    if step.slug == "job-details":
+        kwargs["organisations"] = organisations_for(current_user)
+    elif step.slug == "key-stages-and-subjects":
+        kwargs["phases"] = vacancy.phases
+    elif step.slug == "important-dates":
+        kwargs["on_sale"] = vacancy.status in steps.ON_SALE
+        kwargs["saved_closing_time"] = VacancyDetails.from_vacancy(vacancy).closing_time
+    form = form_class(formdata=formdata, **kwargs) if formdata is not None else form_class(**kwargs)
+    if request.method == "GET" and step.slug not in vacancy.unanswered_steps:
+        form.fill(VacancyDetails.from_vacancy(vacancy))
+        if step.slug == "job-details":
+            form.organisation_id.data = str(vacancy.organisation_id)
+    elif request.method == "GET" and step.slug == "how-to-apply":
+        form.contact_email.data = current_user.email  # a likely answer, for the school to change
+    return form
+
+
+def _render_step(step: steps.Step, form, vacancy, *, findings=(), status: int = 200):
+    back = steps.previous_step(step)
+    if request.args.get("check"):
+        back_href = url_for("schools.check_answers", vacancy_id=vacancy.id)
+    elif back is not None:
+        back_href = url_for("schools.wizard_step", vacancy_id=vacancy.id, step=back.slug)
+    elif vacancy is not None:
+        back_href = url_for("schools.vacancy", vacancy_id=vacancy.id)
+    else:
+        back_href = url_for("schools.dashboard")
+    return (
+        render_template(
+            f"schools/wizard/{step.slug.replace('-', '_')}.html",
+            step=step,
+            steps=steps.STEPS,
+            form=form,
+            vacancy=vacancy,
+            findings=findings,
+            severity_tags=SEVERITY_TAGS,
+            back_href=back_href,
+            number=steps.STEPS.index(step) + 1,
+        ),
+        status,
+    )
+
+
+def _after_save(vacancy, step: steps.Step, saved: steps.Saved):
+    """Say what happened, then go on: back to the section when the checks found something, to check your
+    answers when the school came from there, otherwise to the next section."""
+    if saved is steps.Saved.HELD:
+        flash(
+            "Your changes are saved. They need a moderator to check them, so the listing has been taken "
+            "down until it is approved. We will email you when a moderator has checked it.",
+            "info",
+        )
+    elif saved is steps.Saved.STILL_LIVE:
+        state = "live" if vacancy.status is VacancyStatus.PUBLISHED else "scheduled"
+        flash(f"Your changes passed our checks and are saved. The listing is still {state}.", "success")
+    elif saved is steps.Saved.UNCHANGED:
+        flash("Nothing was changed, so the listing is as it was.", "info")
+    findings = _step_findings(vacancy, step)
+    if findings and saved is steps.Saved.DRAFT and not request.form.get("seen_checks"):
+        flash("Your answers are saved. Look at what our checks found before you continue.", "info")
+        return redirect(
+            url_for("schools.wizard_step", vacancy_id=vacancy.id, step=step.slug, **_keep_check())
+        )
+    following = steps.first_unanswered(vacancy)
+    if request.args.get("check") or following is None:
+        return redirect(url_for("schools.check_answers", vacancy_id=vacancy.id))
+    return redirect(url_for("schools.wizard_step", vacancy_id=vacancy.id, step=following.slug))
+
+
+def _keep_check() -> dict:
+    return {"check": "1"} if request.args.get("check") else {}
+
+
+def _blocked_on_sale(form) -> None:
+    form.form_errors.append(
+        "Your changes were not saved, so the listing jobseekers see is unchanged. "
+        "Change what our checks marked “Must fix” and save again."
+    )
+
+
+@bp.route("/vacancies/new", methods=["GET", "POST"])
+@manage
+def new_vacancy():
+    organisations = organisations_for(current_user)
+    if not organisations:
+        return render_template("schools/no_organisation.html")
+    step = steps.STEPS[0]
+    form = FORMS[step.slug](organisations=organisations)
+    if form.validate_on_submit():
+        try:
+            vacancy = steps.start(current_user, int(form.organisation_id.data), form.values())
+        except services.InvalidDetails as error:
+            db.session.rollback()
+            form.add_problems(error.problems)
+        except services.VacancyError as error:
+            db.session.rollback()
+            form.organisation_id.errors = [*form.organisation_id.errors, str(error)]
+        else:
+            db.session.commit()
+            return _after_save(vacancy, step, steps.Saved.DRAFT)
+    return _render_step(step, form, None)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/edit")
+@manage
+def edit_vacancy(vacancy_id: int):
+    """Resume a listing: at its first unanswered section, or at check your answers when all are done."""
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    if response := _editable_or_redirect(vacancy):
+        return response
+    step = steps.first_unanswered(vacancy)
+    if step is None:
+        return redirect(url_for("schools.check_answers", vacancy_id=vacancy.id))
+    return redirect(url_for("schools.wizard_step", vacancy_id=vacancy.id, step=step.slug))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/edit/<step>", methods=["GET", "POST"])
+@manage
+def wizard_step(vacancy_id: int, step: str):
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    section = _step_or_404(step)
+    if response := _editable_or_redirect(vacancy):
+        return response
+    if section.slug == "documents":
+        return _documents_step(vacancy, section)
+    form = _form_for(section, vacancy)
+    if form.validate_on_submit():
+        organisation_id = None
+        if section.slug == "job-details":
+            organisation_id = int(form.organisation_id.data)
+        try:
+            saved = steps.save_step(
+                current_user, vacancy, section, form.values(), organisation_id=organisation_id
+            )
+        except ListingBlocked as error:
+            db.session.commit()  # the policy's refusal stays in the audit trail; the listing is unchanged
+            db.session.refresh(vacancy)
+            _blocked_on_sale(form)
+            return _render_step(section, form, vacancy, findings=error.verdict.blocking)
+        except services.InvalidDetails as error:
+            db.session.rollback()
+            form.add_problems(error.problems)
+        except services.VacancyError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            return _after_save(vacancy, section, saved)
+    return _render_step(section, form, vacancy, findings=_step_findings(vacancy, section))
+
+
+def _documents_step(vacancy, section: steps.Step):
+    if request.method == "POST":
+        form = CheckAnswersForm()  # only the CSRF token matters here
+        if form.validate_on_submit():
+            try:
+                saved = steps.save_step(current_user, vacancy, section, {})
+            except ListingBlocked:
+                db.session.commit()
+                flash(
+                    "Your listing has problems our checks marked “Must fix”: see check your answers.", "info"
+                )
+                return redirect(url_for("schools.check_answers", vacancy_id=vacancy.id))
+            except services.VacancyError as error:
+                db.session.rollback()
+                flash(str(error), "info")
+                return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+            db.session.commit()
+            return _after_save(vacancy, section, saved)
+    return _render_step(section, DocumentForm(), vacancy)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/documents", methods=["POST"])
+@manage
+def upload_document(vacancy_id: int):
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    if response := _editable_or_redirect(vacancy):
+        return response
+    section = steps.BY_SLUG["documents"]
+    form = DocumentForm()
+    if form.validate_on_submit():
+        upload = form.document.data
+        if upload is None or not getattr(upload, "filename", ""):
+            form.document.errors = ["Select a file to upload"]
+        else:
+            try:
+                checked = documents.check_upload(upload.filename, upload.read(documents.MAX_BYTES + 1))
+                document = documents.attach(
+                    current_user, vacancy, checked, upload_path=current_app.config["UPLOAD_PATH"]
+                )
+            except services.VacancyError as error:
+                db.session.rollback()
+                form.document.errors = [str(error)]
+            else:
+                db.session.commit()
+                flash(f"{document.filename} has been uploaded.", "success")
+                return redirect(url_for("schools.wizard_step", vacancy_id=vacancy.id, step=section.slug))
+    return _render_step(section, form, vacancy, status=400 if request.method == "POST" else 200)
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """A file over the size limit: say so plainly, on the page the school came from where possible."""
+    if request.endpoint == "schools.upload_document" and request.view_args:
+        flash("The selected file must be smaller than 10 MB", "info")
+        return redirect(
+            url_for("schools.wizard_step", vacancy_id=request.view_args["vacancy_id"], step="documents")
+        )
+    if request.path.startswith("/api/"):
+        return {"error": "The request is too large."}, 413
+    return render_template("schools/wizard/too_large.html"), 413
+
+
+@bp.route("/vacancies/<int:vacancy_id>/documents/<int:document_id>")
+@manage
+def download_document(vacancy_id: int, document_id: int):
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    return send_document(vacancy, document_id)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/documents/<int:document_id>/delete", methods=["POST"])
+@manage
+def delete_document(vacancy_id: int, document_id: int):
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    document = next((d for d in vacancy.documents if d.id == document_id), None)
+    if document is None:
+        abort(404)
+    if response := _editable_or_redirect(vacancy):
+        return response
+    form = CheckAnswersForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        filename = document.filename
+        documents.remove(current_user, vacancy, document)
+    except services.VacancyError as error:
+        db.session.rollback()
+        flash(str(error), "info")
+    else:
+        db.session.commit()  # the file goes after the commit (see vacancies.documents)
+        flash(f"{filename} has been deleted.", "success")
+    return redirect(url_for("schools.wizard_step", vacancy_id=vacancy.id, step="documents"))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/check-your-answers", methods=["GET", "POST"])
+@manage
+def check_answers(vacancy_id: int):
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    if response := _editable_or_redirect(vacancy):
+        return response
+    form = CheckAnswersForm()
+    if request.method == "POST" and vacancy.status in (VacancyStatus.DRAFT, VacancyStatus.REJECTED):
+        if not current_user.email_verified:
+            flash("Confirm your email address before sending a listing for review.", "info")
+        elif form.validate_on_submit():
+            try:
+                reply_from_school(current_user, vacancy, form.message_to_moderator.data or "")
+                services.submit_for_review(current_user, vacancy)
+            except ListingBlocked as error:
+                db.session.commit()  # the draft is kept, with the policy's refusal in the audit trail
+                flash(f"Your draft is saved. {error}", "info")
+                return redirect(url_for("schools.check_answers", vacancy_id=vacancy.id))
+            except services.VacancyError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_submitted_message(vacancy), "success")
+                return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+    findings = findings_for(VacancyDetails.from_vacancy(vacancy), vacancy.organisation, vacancy_id=vacancy.id)
+    return render_template(
+        "schools/wizard/check_answers.html",
+        vacancy=vacancy,
+        form=form,
+        steps=steps.STEPS,
+        findings=findings if not vacancy.unanswered_steps else [],
+        severity_tags=SEVERITY_TAGS,
+        on_sale=vacancy.status in steps.ON_SALE,
+        asks_subjects=steps.asks_subjects(vacancy.phases),
+    )
+
+
+@bp.route("/vacancies/<int:vacancy_id>/preview")
+@manage
+def preview(vacancy_id: int):
+    """The listing exactly as jobseekers will see it: the public job page, with a banner saying so."""
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    return render_template("public/vacancy.html", vacancy=vacancy, preview=True)
+
+
+@bp.app_template_filter("rich_text")
+def rich_text(value) -> Markup:
+    """A role description as safe HTML (stored rich text sanitised again; plain text with its paragraphs)."""
+    return richtext.render(value)
+
+
+@bp.app_template_global()
+def document_href(vacancy, document) -> str | None:
+    """Where a listing's document downloads from: the public address while live, the school's address for
+    its own staff or the moderators' address for moderators otherwise, and nowhere for anyone else (the
+    page then shows the name only)."""
+    if vacancy.is_live():
+        return url_for("public.vacancy_document", vacancy_id=vacancy.id, document_id=document.id)
+    if current_user.is_authenticated and vacancy.organisation_id in organisation_ids_for(current_user):
+        return url_for("schools.download_document", vacancy_id=vacancy.id, document_id=document.id)
+    if current_user.is_authenticated and current_user.can(Permission.MODERATION_QUEUE_READ):
+        return url_for("moderators.vacancy_document", vacancy_id=vacancy.id, document_id=document.id)
+    return None
+
+
+# The questions whose words the rules read, by section: checked as the school types.
+CHECKED_TEXT = {"title", "salary", "about_role", "what_school_offers", "fixed_term_length"}
+
+
+@bp.route("/vacancies/<int:vacancy_id>/edit/<step>/checks", methods=["POST"])
+@manage
+def live_checks(vacancy_id: int, step: str):
+    """What the moderation rules say about a section's words as typed, before saving (for the page's script).
+
+    Nothing is saved: the typed words replace the saved ones in a copy of the listing's details.
+    """
+    vacancy = _own_vacancy_or_404(vacancy_id)
+    section = _step_or_404(step)
+    typed = {}
+    for name in CHECKED_TEXT.intersection(section.fields):
+        value = request.form.get(name, "").replace("\x00", "")[:20_000]
+        typed[name] = richtext.from_editor(value) if name == "about_role" else value.strip()
+    details = dataclasses.replace(VacancyDetails.from_vacancy(vacancy), **typed)
+    fields = {*section.fields, *EXTRA_FINDING_FIELDS.get(section.slug, ())}
+    found = findings_for(details, vacancy.organisation, vacancy_id=vacancy.id)
+    return {
+        "findings": [
+            {
+                "severity": str(finding.severity),
+                "label": finding.severity.label,
+                "field": finding.field,
+                "text": finding.text,
+                "message": finding.message,
+            }
+            for finding in found
+            if finding.field in fields
+        ]
+    }

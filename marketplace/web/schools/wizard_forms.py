@@ -1,0 +1,214 @@
+"""One form per section of the listing wizard. The questions themselves are those of VacancyForm."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovTextArea
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from marketplace.db import uk_today
+from marketplace.vacancies import richtext, vocabulary
+from marketplace.vacancies.details import VacancyDetails
+from marketplace.vacancies.steps import asks_subjects, key_stages_for
+from marketplace.web.forms import RadiosField, choices
+from marketplace.web.schools.forms import VacancyForm
+
+F = VacancyForm  # the questions, defined once
+
+# Optional text answers stored as NULL when left empty.
+NULLABLE = frozenset({"fixed_term_length", "application_url", "application_email", "external_reference"})
+# Text answers stored as an empty string when left out.
+REQUIRED_TEXT = frozenset({"title", "salary", "about_role", "what_school_offers", "contact_email"})
+
+
+class StepForm(FlaskForm):
+    """A section: its answers as values for VacancyDetails, and a saved listing's answers shown back."""
+
+    def values(self) -> dict:
+        found = {}
+        for name, field in self._fields.items():
+            if name not in VacancyDetails.__dataclass_fields__:
+                continue
+            value = field.data
+            if value is None and name in REQUIRED_TEXT:
+                value = ""
+            if isinstance(value, str):
+                value = value.strip()
+                if name in NULLABLE:
+                    value = value or None
+                if name in ("application_email", "contact_email") and value:
+                    value = value.lower()
+            if name == "visa_sponsorship":
+                value = value == "yes"
+            if name in ("job_share", "parental_leave_cover"):
+                value = bool(value)
+            if name in ("job_roles", "phases", "key_stages", "subjects", "working_patterns"):
+                value = list(value or [])
+            found[name] = value
+        return found
+
+    def fill(self, details: VacancyDetails) -> None:
+        for name, field in self._fields.items():
+            if name in VacancyDetails.__dataclass_fields__:
+                field.data = getattr(details, name)
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """Show the domain's rules next to the questions they concern."""
+        for name, message in problems.items():
+            field = self._fields.get(name)
+            if field is not None:
+                field.errors = [*field.errors, message]
+
+
+class JobDetailsForm(StepForm):
+    organisation_id = F.organisation_id
+    title = F.title
+    job_roles = F.job_roles
+    phases = F.phases
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = choices({str(o.id): o.name for o in organisations})
+        if len(organisations) == 1 and not self.organisation_id.data:
+            self.organisation_id.data = str(organisations[0].id)
+
+
+class KeyStagesForm(StepForm):
+    key_stages = F.key_stages
+    subjects = F.subjects
+
+    def __init__(self, *args, phases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_stages.choices = choices({k: vocabulary.KEY_STAGES[k] for k in key_stages_for(list(phases))})
+        if not asks_subjects(list(phases)):
+            del self.subjects
+
+
+class WorkingPatternForm(StepForm):
+    working_patterns = F.working_patterns
+    job_share = F.job_share
+    contract_type = F.contract_type
+    fixed_term_length = F.fixed_term_length
+    parental_leave_cover = F.parental_leave_cover
+
+
+class PayForm(StepForm):
+    salary = F.salary
+    salary_minimum = F.salary_minimum
+    salary_maximum = F.salary_maximum
+
+
+PUBLISH_WHEN = {"now": "Publish as soon as it passes our checks", "date": "Publish on a date"}
+
+
+class DatesForm(StepForm):
+    publish_when = RadiosField(
+        "When should the listing go live?",
+        choices=choices(PUBLISH_WHEN),
+        validators=[InputRequired("Select when the listing should go live")],
+        default="now",
+    )
+    publish_on = F.publish_on
+    closing_date = F.closing_date
+    closing_time = F.closing_time
+    starts_on = F.starts_on
+
+    def __init__(self, *args, saved_closing_time: str | None = None, on_sale: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if saved_closing_time and saved_closing_time not in vocabulary.CLOSING_TIMES:
+            # A listing imported or posted through the API may close at another time: keep it editable as is.
+            self.closing_time.choices = choices((*vocabulary.CLOSING_TIMES, saved_closing_time))
+        if on_sale:
+            # Already live or scheduled: the date it went live is history, not a question.
+            del self.publish_when
+            del self.publish_on
+        else:
+            # The date question only applies when publishing on a date.
+            self.publish_on.validators = [Optional()]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if (
+            "publish_when" in self._fields
+            and self.publish_when.data == "date"
+            and self.publish_on.data is None
+        ):
+            if not self.publish_on.errors:
+                self.publish_on.errors = [*self.publish_on.errors, "Enter the date the listing goes live"]
+            valid = False
+        return valid
+
+    def values(self) -> dict:
+        found = super().values()
+        if "publish_when" in self._fields:
+            found["publish_on"] = uk_today() if self.publish_when.data == "now" else self.publish_on.data
+        return found
+
+    def fill(self, details: VacancyDetails) -> None:
+        super().fill(details)
+        if "publish_when" in self._fields:
+            self.publish_when.data = "date" if details.publish_on > uk_today() else "now"
+
+
+class AboutForm(StepForm):
+    about_role = TextAreaField(
+        "About the role",
+        widget=GovTextArea(),
+        description=(
+            "Describe the job, the school and the person you are looking for. Leave a blank line between "
+            "paragraphs. You can use **bold**, *italic*, lists (lines starting with - or 1.) and links "
+            "written as [words](https://…)."
+        ),
+        validators=[DataRequired("Describe the role"), Length(max=20_000)],
+    )
+    what_school_offers = F.what_school_offers
+    ect_status = F.ect_status
+    visa_sponsorship = F.visa_sponsorship
+
+    def values(self) -> dict:
+        found = super().values()
+        found["about_role"] = richtext.from_editor(found["about_role"])
+        return found
+
+    def fill(self, details: VacancyDetails) -> None:
+        super().fill(details)
+        self.about_role.data = richtext.to_editor(details.about_role)
+        self.visa_sponsorship.data = "yes" if details.visa_sponsorship else "no"
+
+
+class HowToApplyForm(StepForm):
+    how_to_apply = F.how_to_apply
+    application_url = F.application_url
+    application_email = F.application_email
+    contact_email = F.contact_email
+    external_reference = F.external_reference
+
+
+class DocumentForm(FlaskForm):
+    document = FileField(
+        "Upload a file",
+        widget=GovFileInput(),
+        description="PDF, DOC or DOCX, up to 10 MB. For example, a job description or an application pack.",
+    )
+
+
+class CheckAnswersForm(FlaskForm):
+    message_to_moderator = TextAreaField(
+        "Your answer to the moderator (optional)",
+        widget=GovTextArea(),
+        description="Sent with the listing when you submit it again.",
+        validators=[Optional(), Length(max=5000)],
+    )
+
+
+FORMS = {
+    "job-details": JobDetailsForm,
+    "key-stages-and-subjects": KeyStagesForm,
+    "working-pattern": WorkingPatternForm,
+    "pay": PayForm,
+    "important-dates": DatesForm,
+    "about-the-role": AboutForm,
+    "how-to-apply": HowToApplyForm,
+}

@@ -1,0 +1,214 @@
+"""Profiles, prefilled applications, sending once, and a person's rights over their data (services + db)."""
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.accounts import privacy
+from marketplace.accounts.models import User
+from marketplace.applications import profiles, services
+from marketplace.applications.lifecycle import ApplicationStatus
+from marketplace.applications.models import Application
+from marketplace.applications.profile_models import JobseekerProfile
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.retention import ANONYMISED_NAME
+from tests.factories import PASSWORD, ApplicationFactory, UserFactory, VacancyFactory
+from tests.web.applying import SECTION_ANSWERS
+
+pytestmark = pytest.mark.usefixtures("app")
+
+T0 = utcnow() - dt.timedelta(days=30)
+REFEREES = [
+    {
+        "name": n,
+        "job_title": "Head",
+        "organisation": "Hillside",
+        "email": "h@example.org",
+        "relationship": "Boss",
+    }
+    for n in ("Sam Jones", "Alex Brown")
+]
+
+
+def complete(application: Application, *, now=None) -> None:
+    answers = {
+        "personal": {"full_name": "Priya Shah", "phone": "", "town": "York", "postcode": ""},
+        "professional": {"qts_status": "awarded", "trn": "1234567", "qts_year": ""},
+        "qualifications": {"items": []},
+        "employment": {"items": [], "gaps": {}},
+        "referees": {"items": REFEREES},
+        "statement": {"text": "I love teaching geography."},
+        "support": {"needed": "no", "details": ""},
+        "declarations": {"right_to_work": "yes", "safeguarding": "no", "close_relationships": "no"},
+    }
+    for section, data in answers.items():
+        profiles.save_application_section(application, section, data, now=now)
+
+
+def test_a_new_application_is_prefilled_from_the_profile():
+    person = UserFactory()
+    profiles.save_profile_section(person, "referees", {"items": REFEREES}, now=T0)
+    profiles.save_profile_section(person, "statement", {"text": "From my profile."}, now=T0)
+
+    application = profiles.start_application(person, VacancyFactory(published=True))
+
+    assert profiles.answer(application, "referees") == {"items": REFEREES}
+    assert application.supporting_statement == "From my profile."
+    states = {state.key: state.status for state in profiles.section_states(application)}
+    # Prefilled sections wait for the person to check them; declarations are always asked afresh.
+    assert states["referees"] == "review"
+    assert states["declarations"] == "not_started"
+    assert profiles.answer(application, "personal") == {"full_name": person.full_name}
+
+
+def test_each_section_comes_from_whichever_of_profile_and_last_application_is_newer():
+    person = UserFactory()
+    profiles.save_profile_section(person, "statement", {"text": "Old profile statement."}, now=T0)
+    profiles.save_profile_section(
+        person, "professional", {"qts_status": "awarded", "trn": "7654321"}, now=T0 + dt.timedelta(days=20)
+    )
+    earlier = profiles.start_application(person, VacancyFactory(published=True))
+    profiles.save_application_section(
+        earlier, "statement", {"text": "Newer, from my last application."}, now=T0 + dt.timedelta(days=10)
+    )
+    profiles.save_application_section(
+        earlier, "professional", {"qts_status": "working_towards", "trn": ""}, now=T0 + dt.timedelta(days=10)
+    )
+
+    later = profiles.start_application(person, VacancyFactory(published=True))
+
+    assert profiles.answer(later, "statement") == {"text": "Newer, from my last application."}
+    assert later.answers["statement"]["source"] == "application"
+    assert profiles.answer(later, "professional")["trn"] == "7654321"
+    assert later.answers["professional"]["source"] == "profile"
+
+
+def test_sending_twice_makes_one_application_and_a_racing_second_send_is_refused():
+    person = UserFactory()
+    vacancy = VacancyFactory(published=True)
+    application = profiles.start_application(person, vacancy)
+    complete(application)
+    db.session.commit()
+
+    profiles.submit(person, application)
+    db.session.commit()
+    with pytest.raises(services.ApplicationError):
+        profiles.submit(person, application)
+    db.session.rollback()
+
+    # A second request that loaded the draft before the first one sent it.
+    other = UserFactory()
+    draft = profiles.start_application(other, vacancy)
+    complete(draft)
+    db.session.commit()
+    with db.engine.begin() as connection:  # the first request wins meanwhile
+        connection.execute(
+            sa.update(Application)
+            .where(Application.id == draft.id)
+            .values(status=ApplicationStatus.SUBMITTED)
+        )
+    with pytest.raises(services.AlreadyApplied):
+        services.submit_application(other, vacancy, supporting_statement="Racing")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 2
+
+
+def test_an_incomplete_draft_cannot_be_sent():
+    person = UserFactory()
+    application = profiles.start_application(person, VacancyFactory(published=True))
+
+    with pytest.raises(services.ApplicationError, match="Complete the section 'Personal details'"):
+        profiles.submit(person, application)
+
+
+def test_the_school_keeps_what_was_sent_when_the_profile_changes_later():
+    person = UserFactory()
+    application = profiles.start_application(person, VacancyFactory(published=True))
+    complete(application)
+    profiles.submit(person, application)
+    db.session.commit()
+
+    profiles.save_profile_section(person, "statement", {"text": "Rewritten later."})
+    db.session.commit()
+
+    db.session.refresh(application)
+    assert profiles.answer(application, "statement") == {"text": "I love teaching geography."}
+
+
+def test_answers_are_copied_back_to_the_profile_on_request():
+    person = UserFactory()
+    application = profiles.start_application(person, VacancyFactory(published=True))
+    complete(application)
+
+    copied = profiles.copy_answers_to_profile(person, application)
+
+    assert "referees" in copied
+    assert "support" not in copied
+    assert profiles.profile_section(profiles.profile_of(person), "referees") == {"items": REFEREES}
+
+
+def test_the_data_download_holds_the_account_profile_and_applications():
+    person = UserFactory(full_name="Priya Shah")
+    profiles.save_profile_section(person, "statement", {"text": "My statement."})
+    ApplicationFactory(jobseeker=person, vacancy__title="Teacher of Geography")
+
+    data = privacy.export_personal_data(person)
+
+    assert data["account"]["full_name"] == "Priya Shah"
+    assert data["profile"]["sections"]["statement"] == {"text": "My statement."}
+    assert data["profile"]["let_schools_find_my_profile"] is False
+    assert [a["job"] for a in data["applications"]] == ["Teacher of Geography"]
+
+
+def test_deleting_an_account_erases_it_and_anonymises_sent_applications(outbox):
+    person = UserFactory(email="priya@example.org")
+    profiles.save_profile_section(person, "statement", {"text": "My statement."})
+    sent = profiles.start_application(person, VacancyFactory(published=True))
+    complete(sent)
+    profiles.submit(person, sent)
+    draft = profiles.start_application(person, VacancyFactory(published=True))
+    db.session.commit()
+    sent_id, draft_id, person_id = sent.id, draft.id, person.id
+
+    with pytest.raises(privacy.PrivacyError):
+        privacy.delete_account(person, "not my password")
+    privacy.delete_account(person, PASSWORD)
+    db.session.commit()
+
+    assert db.session.get(User, person_id) is None
+    assert db.session.scalar(sa.select(sa.func.count(JobseekerProfile.id))) == 0
+    assert db.session.get(Application, draft_id) is None
+    kept = db.session.get(Application, sent_id)
+    assert (kept.full_name, kept.email, kept.supporting_statement, kept.answers, kept.jobseeker_id) == (
+        ANONYMISED_NAME,
+        "",
+        "",
+        {},
+        None,
+    )
+    assert kept.status is ApplicationStatus.SUBMITTED
+    [email] = outbox(template="account_deleted")
+    assert email.recipient == "priya@example.org"
+
+
+def test_moderators_cannot_delete_their_own_account():
+    with pytest.raises(privacy.PrivacyError):
+        privacy.delete_account(UserFactory(moderator=True), PASSWORD)
+
+
+def test_the_web_helper_answers_match_the_forms():
+    # The shared web answers stay valid for the domain rules (two referees, a statement).
+    assert "items-1-email" in SECTION_ANSWERS["referees"]
+
+
+def test_the_retention_policy_deleting_an_inactive_account_deletes_its_profile_too():
+    person = UserFactory()
+    profiles.save_profile_section(person, "statement", {"text": "My statement."})
+    db.session.commit()
+
+    db.session.delete(person)
+    db.session.commit()
+
+    assert db.session.scalar(sa.select(sa.func.count(JobseekerProfile.id))) == 0

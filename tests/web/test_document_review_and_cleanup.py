@@ -1,0 +1,101 @@
+"""Supporting documents beyond the school's own pages: moderators download them while reviewing, and a
+file on disk goes when its record is deleted, only once that deletion has committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from marketplace import retention
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.vacancies import documents, services
+from marketplace.vacancies.documents import VacancyDocument
+from marketplace.vacancies.models import Vacancy
+from tests.conftest import sign_in_as
+from tests.document_samples import pdf_bytes
+from tests.factories import MembershipFactory, UserFactory, VacancyFactory
+
+
+def _attach(app, member, vacancy, name: str = "Job description.pdf") -> tuple[int, Path]:
+    document = documents.attach(
+        member.user,
+        vacancy,
+        documents.check_upload(name, pdf_bytes()),
+        upload_path=app.config["UPLOAD_PATH"],
+    )
+    db.session.commit()
+    return document.id, documents.path_of(document, app.config["UPLOAD_PATH"])
+
+
+def _document_count() -> int:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(VacancyDocument))
+
+
+def test_a_moderator_downloads_the_documents_of_a_listing_in_review(client, app):
+    member = MembershipFactory()
+    vacancy = VacancyFactory(organisation=member.organisation, pending=True)
+    document_id, path = _attach(app, member, vacancy)
+    address = f"/moderation/vacancies/{vacancy.id}/documents/{document_id}"
+
+    assert client.get(f"/jobs/{vacancy.id}/documents/{document_id}").status_code == 404  # not public
+    sign_in_as(client, UserFactory())  # a jobseeker
+    assert client.get(address).status_code == 403
+    sign_in_as(client, UserFactory(moderator=True))
+
+    review = client.get(f"/moderation/vacancies/{vacancy.id}").get_data(as_text=True)
+    with client.get(address) as download:
+        assert download.status_code == 200
+        assert download.data == path.read_bytes()
+        assert download.headers["Content-Disposition"].startswith("attachment")
+
+    assert f'href="{address}"' in review
+    assert client.get(f"/moderation/vacancies/{vacancy.id}/documents/{document_id + 1}").status_code == 404
+
+
+def test_a_school_deleting_a_draft_deletes_its_files(client, app):
+    member = MembershipFactory()
+    draft = VacancyFactory(organisation=member.organisation)
+    draft_id = draft.id
+    _, path = _attach(app, member, draft)
+    sign_in_as(client, member.user)
+
+    response = client.post(f"/school/vacancies/{draft_id}/delete")
+
+    assert response.status_code == 302
+    assert _document_count() == 0
+    assert db.session.get(Vacancy, draft_id) is None
+    assert not path.exists()
+
+
+def test_retention_deleting_a_stale_draft_deletes_its_files(app):
+    member = MembershipFactory()
+    stale = VacancyFactory(organisation=member.organisation)
+    _, path = _attach(app, member, stale)
+    stale.updated_at = utcnow() - dt.timedelta(days=400)
+    db.session.commit()
+
+    assert retention.run().deleted_drafts == 1
+    assert path.exists()  # nothing goes before the commit
+    db.session.commit()
+
+    assert _document_count() == 0
+    assert not path.exists()
+
+
+def test_a_rolled_back_deletion_keeps_the_files(app):
+    member = MembershipFactory()
+    draft = VacancyFactory(organisation=member.organisation)
+    _, path = _attach(app, member, draft)
+
+    services.delete_draft(member.user, draft)
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+
+    assert db.session.get(Vacancy, draft.id) is not None
+    assert _document_count() == 1
+    assert path.exists()
