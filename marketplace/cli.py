@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup
 
 def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import users
+    from marketplace.alerts.cli import alerts
     from marketplace.demo import demo
     from marketplace.notifications.cli import worker
     from marketplace.organisations import cli as organisations_cli
@@ -17,7 +18,7 @@ def register_commands(app: Flask) -> None:
     from marketplace.vacancies import tasks  # noqa: F401  (registers the worker's vacancy tasks)
     from marketplace.vacancies.cli import vacancies
 
-    for command in (users, demo, search, worker, retention, vacancies):
+    for command in (users, demo, search, worker, retention, vacancies, alerts):
         app.cli.add_command(command)
     app.cli.add_command(organisations_cli.schools)
     app.cli.add_command(organisations_cli.trusts)

@@ -83,6 +83,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RETENTION_WARNING_DAYS", "30", "days between the inactivity warning and the account's deletion", int
     ),
+    Setting(
+        "SAVED_JOB_REMINDER_DAYS", "3", "days before a saved job closes that its reminder is emailed", int
+    ),
+    Setting(
+        "ALERT_CONFIRMATION_DAYS", "7", "lifetime of the link that confirms an email-only job alert", int
+    ),
+    Setting(
+        "ALERT_RATE_LIMIT", "10 per hour;50 per day", "job alerts that can be set up per network address"
+    ),
     Setting("API_RATE_LIMIT", "300 per minute", "public API requests allowed per network address"),
     Setting(
         "TYPICAL_AGENCY_FEE", "1000", "pounds an agency typically charges per advert, for 'fees saved'", int

@@ -1,9 +1,11 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
 from marketplace.accounts.models import User
+from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.applications.models import Application, ApplicationNote
 from marketplace.applications.profile_models import JobseekerProfile
+from marketplace.applications.saved_jobs import SavedJob
 from marketplace.moderation.models import AuditEvent, ModerationDecision
 from marketplace.notifications.models import OutboxMessage
 from marketplace.organisations import slugs  # noqa: F401  (gives new organisations their slug)
@@ -14,16 +16,19 @@ from marketplace.vacancies.management_models import ClosingDateExtension, Vacanc
 from marketplace.vacancies.models import Vacancy
 
 __all__ = [
+    "AlertDelivery",
     "Application",
     "ApplicationNote",
     "AuditEvent",
     "ClosingDateExtension",
     "Event",
+    "JobAlert",
     "JobseekerProfile",
     "Membership",
     "ModerationDecision",
     "Organisation",
     "OutboxMessage",
+    "SavedJob",
     "SearchChange",
     "User",
     "Vacancy",

@@ -31,6 +31,8 @@ class Permission(enum.StrEnum):
     APPLICATION_CREATE = "jobseeker:application:create"
     APPLICATION_READ_OWN = "jobseeker:application:read"
     PROFILE_MANAGE = "jobseeker:profile:manage"
+    SAVED_JOBS_MANAGE = "jobseeker:saved_job:manage"
+    JOB_ALERTS_MANAGE = "jobseeker:job_alert:manage"
     # Hiring staff, always within the organisations they belong to.
     VACANCY_MANAGE = "organisation:vacancy:manage"
     APPLICATION_READ_RECEIVED = "organisation:application:read"
@@ -61,6 +63,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.APPLICATION_CREATE,
             Permission.APPLICATION_READ_OWN,
             Permission.PROFILE_MANAGE,
+            Permission.SAVED_JOBS_MANAGE,
+            Permission.JOB_ALERTS_MANAGE,
         }
     ),
     Role.HIRING_STAFF: frozenset(

@@ -83,6 +83,11 @@ def register_web(app: Flask) -> None:
     from marketplace.web.organisations.views import bp as organisations_bp
 
     app.register_blueprint(organisations_bp)
+    from marketplace.web.alerts.views import bp as alerts_bp
+    from marketplace.web.saved_jobs.views import bp as saved_jobs_bp
+
+    for blueprint in (saved_jobs_bp, alerts_bp):  # jobseekers: saved jobs, job alerts
+        app.register_blueprint(blueprint)
 
     _register_error_pages(app)
 

@@ -1,0 +1,1 @@
+"""Job alerts: saved searches, matching new listings to them, and the digests that tell people."""

@@ -1,0 +1,48 @@
+"""`marketplace alerts send --frequency daily|weekly` (run it from cron once a day, and once a week),
+`marketplace alerts remind-saved-jobs`, and the worker task that reminds people of saved jobs closing."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from marketplace.alerts import personal_data  # noqa: F401  (saved jobs and alerts in the privacy tools)
+from marketplace.alerts.digest import send_digests
+from marketplace.alerts.models import AlertFrequency
+from marketplace.applications.saved_jobs import send_closing_reminders
+from marketplace.extensions import db
+from marketplace.worker import register_task
+
+alerts = AppGroup("alerts", help="Job alert digests and saved-job reminders.")
+
+
+@alerts.command("send")
+@click.option(
+    "--frequency", type=click.Choice([f.value for f in AlertFrequency]), required=True, help="Which alerts."
+)
+def send_command(frequency: str) -> None:
+    """Queue a digest for every confirmed alert of FREQUENCY with new matching listings.
+
+    Safe to re-run, and to run again after a crash: nothing is ever sent twice.
+    """
+    report = send_digests(AlertFrequency(frequency))
+    click.echo(
+        f"{report.alerts} {frequency} alerts, {report.new_listings} new listings: "
+        f"{report.digests} digests queued with {report.listings} listings"
+        + (f", {report.skipped} already done by another run" if report.skipped else "")
+    )
+
+
+@alerts.command("remind-saved-jobs")
+def remind_command() -> None:
+    """Email people whose saved jobs close soon (SAVED_JOB_REMINDER_DAYS) and who have not applied."""
+    click.echo(f"{remind_saved_jobs()} reminders queued")
+
+
+@register_task("remind saved jobs closing soon")
+def remind_saved_jobs() -> int:
+    """Each saved job closing within SAVED_JOB_REMINDER_DAYS gets one reminder, unless applied for."""
+    queued = send_closing_reminders(days=current_app.config["SAVED_JOB_REMINDER_DAYS"])
+    db.session.commit()
+    return queued
