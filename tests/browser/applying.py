@@ -37,7 +37,8 @@ def fill_application(page) -> None:
     save()
     section("Personal statement")
     page.get_by_label("Personal statement").fill("I have led fieldwork trips for eight years.")
-    expect(page.get_by_text("You have 1,492 words remaining")).to_be_visible()
+    # The visible count (a screen reader's copy of it follows a moment later, hidden).
+    expect(page.locator(".govuk-character-count__status")).to_have_text("You have 1,492 words remaining")
     save()
     section("Support needed at interview")
     page.get_by_label("No").check()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.applying import fill_application
-from tests.browser.test_journey import sign_in
+from tests.browser.pages import sign_in
 from tests.factories import UserFactory, VacancyFactory
 
 pytestmark = pytest.mark.browser

@@ -9,17 +9,10 @@ from playwright.sync_api import expect
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from tests.factories import PASSWORD, ApplicationFactory, MembershipFactory, VacancyFactory
+from tests.browser.pages import sign_in
+from tests.factories import ApplicationFactory, MembershipFactory, VacancyFactory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_a_school_takes_an_applicant_from_anonymised_sift_to_an_offer(page, live_server, outbox):

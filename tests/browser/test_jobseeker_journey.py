@@ -18,7 +18,7 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.vacancies.models import Vacancy
 from tests.alerts_support import ago, listing
-from tests.browser.test_journey import sign_in, sign_out
+from tests.browser.pages import sign_in, sign_out
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.browser

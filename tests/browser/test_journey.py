@@ -11,28 +11,10 @@ from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
 from tests.browser.applying import fill_application
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.browser.pages import fill_date, sign_in, sign_out
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-
-
-def fill_date(page, field: str, day: dt.date) -> None:
-    page.locator(f"#{field}-day").fill(str(day.day))
-    page.locator(f"#{field}-month").fill(str(day.month))
-    page.locator(f"#{field}-year").fill(str(day.year))
 
 
 def test_a_vacancy_goes_from_school_to_moderator_to_jobseeker_and_back(page, live_server):

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_journey import sign_in
+from tests.browser.pages import sign_in
 from tests.document_samples import pdf_bytes
 from tests.factories import MembershipFactory, VacancyFactory
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
-from tests.browser.test_journey import sign_in, sign_out
+from tests.browser.pages import sign_in, sign_out
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from marketplace.db import uk_today
 from marketplace.extensions import db
 from tests.browser.applying import fill_application
-from tests.browser.test_journey import fill_date, sign_in, sign_out
+from tests.browser.pages import fill_date, sign_in, sign_out
 from tests.document_samples import pdf_bytes
 from tests.factories import OrganisationFactory, UserFactory
 
