@@ -84,9 +84,9 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "jobseeker@demo.example.org",
         "Priya Shah",
         Role.JOBSEEKER,
-        "public.home",
-        "/",
-        "search for jobs; two applications to Kirkstall Valley Academy are under Your applications",
+        "jobseekers.dashboard",
+        "/your-account",
+        "their account: profile, jobs that match it, and two applications to Kirkstall Valley Academy",
     ),
 )
 SCHOOL_ACCOUNT, MODERATOR_ACCOUNT, JOBSEEKER_ACCOUNT = ACCOUNTS
