@@ -82,6 +82,8 @@ class SegmentData:
     columns: dict[str, list[int]]
     terms: dict[str, dict[str, int]]
     vacancies: int
+    # Listings at several schools: docnum -> the other schools' (latitude, longitude) columns.
+    other_points: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, reader: IndexReader) -> SegmentData:
@@ -94,7 +96,16 @@ class SegmentData:
                 for term in reader.field_terms(name)
             }
         kind = reader.postings("kind", VACANCY_KIND).all_ids() if ("kind", VACANCY_KIND) in reader else ()
-        return cls(size, columns, terms, bitsets.from_docnums(kind, size))
+        several = (
+            reader.postings("several_places", "yes").all_ids() if ("several_places", "yes") in reader else ()
+        )
+        other_points = {
+            docnum: [
+                (int(lat), int(lon)) for lat, lon in reader.stored_fields(docnum).get("other_points", ())
+            ]
+            for docnum in several
+        }
+        return cls(size, columns, terms, bitsets.from_docnums(kind, size), other_points)
 
 
 _segments: OrderedDict[tuple[str, str], SegmentData] = OrderedDict()
@@ -153,7 +164,9 @@ class Snapshot:
     published_ascending: list[int]
     salary_order: list[int]
     salaries: list[int]
-    by_latitude: list[tuple[int, int]]  # (latitude in microdegrees, docnum) of located vacancies
+    # (latitude, docnum, longitude) in microdegrees of every place of located vacancies: a listing at
+    # several schools has one entry per school, and its distance is to the nearest.
+    by_latitude: list[tuple[int, int, int]]
     caches: dict[str, _Cache] = field(default_factory=dict)
 
     @classmethod
@@ -163,6 +176,7 @@ class Snapshot:
         columns: dict[str, list[int]] = {name: [] for name in COLUMNS}
         terms: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
         vacancies = 0
+        other_points: dict[int, list[tuple[int, int]]] = {}
         for leaf, offset in reader.leaf_readers():
             if not hasattr(leaf, "segment") or leaf.segment() is None:  # an empty index has no segment
                 continue
@@ -177,6 +191,7 @@ class Snapshot:
             if leaf.has_deletions():
                 live &= ~bitsets.from_docnums(leaf.segment().deleted_docs(), data.size)
             vacancies |= live << offset
+            other_points.update({offset + docnum: points for docnum, points in data.other_points.items()})
         docs = list(bitsets.docnums(vacancies))
         closes, published = columns["closes_at"], columns["published_at"]
         closing_order = sorted(docs, key=lambda d: (closes[d], -published[d], d))
@@ -197,7 +212,12 @@ class Snapshot:
             published_times=[published[d] for d in reversed(newest_order)],
             salary_order=salary_order,
             salaries=[columns["salary"][d] for d in salary_order],
-            by_latitude=sorted((latitude[d], d) for d in docs if latitude[d] or longitude[d]),
+            by_latitude=sorted(
+                [
+                    *((latitude[d], d, longitude[d]) for d in docs if latitude[d] or longitude[d]),
+                    *((lat, d, lon) for d in docs if d in other_points for lat, lon in other_points[d]),
+                ]
+            ),
         )
 
     def cache(self, name: str) -> _Cache:
@@ -281,14 +301,11 @@ class Snapshot:
         centre = point.latitude * COORDINATE_SCALE
         low = bisect.bisect_left(self.by_latitude, (int(centre - band), -1))
         high = bisect.bisect_right(self.by_latitude, (int(centre + band), self.size))
-        longitude = self.columns["longitude"]
         distances: dict[int, float] = {}
-        for latitude, docnum in self.by_latitude[low:high]:
-            metres = distance_metres(
-                point, Point(latitude / COORDINATE_SCALE, longitude[docnum] / COORDINATE_SCALE)
-            )
-            if metres <= radius:
-                distances[docnum] = metres
+        for latitude, docnum, longitude in self.by_latitude[low:high]:
+            metres = distance_metres(point, Point(latitude / COORDINATE_SCALE, longitude / COORDINATE_SCALE))
+            if metres <= radius and metres < distances.get(docnum, math.inf):
+                distances[docnum] = metres  # the nearest of the listing's schools
         return bitsets.from_docnums(distances, self.size), distances
 
     # --- Ordering ------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ from marketplace.search.schema import (
     vacancy_document,
 )
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import Vacancy, vacancy_schools
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,11 @@ def _flushed_vacancy_ids(session: Session) -> set[int]:
     if changed_organisations:
         their_vacancies = sa.select(Vacancy.id).where(Vacancy.organisation_id.in_(changed_organisations))
         ids.update(session.connection().scalars(their_vacancies))
+        # Listings of a trust that cover one of these schools show its name and place too.
+        covering = sa.select(vacancy_schools.c.vacancy_id).where(
+            vacancy_schools.c.organisation_id.in_(changed_organisations)
+        )
+        ids.update(session.connection().scalars(covering))
     return ids
 
 
@@ -304,7 +309,10 @@ def _published_query() -> sa.Select:
     return (
         sa.select(Vacancy)
         .where(Vacancy.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Vacancy.organisation).selectinload(Organisation.trust))
+        .options(
+            selectinload(Vacancy.organisation).selectinload(Organisation.trust),
+            selectinload(Vacancy.additional_schools),
+        )
         .execution_options(populate_existing=True)
     )
 

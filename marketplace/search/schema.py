@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from marketplace.vacancies.models import Vacancy
 
 # Raise whenever a field or its analysis changes: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 VACANCY_KIND = "vacancy"
 BOOKMARK_KIND = "bookmark"
@@ -98,7 +98,7 @@ def build_schema() -> Schema:
         quick_apply=KEYWORD(),
         organisation_type=KEYWORD(),
         school_type=KEYWORD(),
-        organisation_slug=KEYWORD(),  # the school's slug, and its trust's
+        organisation_slug=KEYWORD(),  # the school's slug, its trust's, and those of the schools it covers
         # Per-document values read as columns (engine.py builds its arrays from them); 0 means none.
         # Columns only, not indexed: nothing searches them by range, and a NUMERIC field would index
         # up to 16 terms per value, most of a rebuild's postings.
@@ -109,6 +109,11 @@ def build_schema() -> Schema:
         salary=_integer_column(),
         latitude=_integer_column(),
         longitude=_integer_column(),
+        # A listing at several schools of a trust: the first school's coordinates are the columns above,
+        # the others' are stored here as [latitude, longitude] pairs (scaled like them); `several_places`
+        # marks these documents so the engine reads only theirs.
+        several_places=ID(),
+        other_points=STORED(),
         # A digest of the fields above, so `verify` can tell a stale document from a current one.
         fingerprint=STORED(),
         # The bookmark document only.
@@ -141,6 +146,8 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
     # Job share is a flag on the vacancy; the filter offers it as one more working pattern.
     working_patterns = [*vacancy.working_patterns, *(["job_share"] if vacancy.job_share else [])]
     organisation = vacancy.organisation
+    points = located_points(vacancy)
+    latitude, longitude = points[0] if points else (0, 0)
     document: dict[str, Any] = {
         "id": str(vacancy.id),
         "kind": VACANCY_KIND,
@@ -162,22 +169,42 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
         "quick_apply": _yes_no(vacancy.applies_through_marketplace),
         "organisation_type": " ".join(organisation_types(organisation)),
         "school_type": " ".join(school_types(organisation)),
-        "organisation_slug": " ".join(organisation_slugs(organisation)),
+        "organisation_slug": " ".join(
+            dict.fromkeys(
+                [
+                    *organisation_slugs(organisation),
+                    *(school.slug for school in vacancy.additional_schools if school.slug),
+                ]
+            )
+        ),
         "vacancy_id": vacancy.id,
         "publish_on": day_number(vacancy.publish_on),
         "closes_at": epoch_microseconds(vacancy.closes_at),
         "published_at": epoch_microseconds(published_at),
         # The most the job pays, so "at least £X" keeps a range that reaches X.
         "salary": vacancy.salary_maximum or vacancy.salary_minimum or 0,
-        "latitude": _scaled(organisation.latitude),
-        "longitude": _scaled(organisation.longitude),
+        "latitude": latitude,
+        "longitude": longitude,
     }
+    if len(points) > 1:
+        document["several_places"] = "yes"
+        document["other_points"] = [list(point) for point in points[1:]]
     document["fingerprint"] = fingerprint(document)
     return document
 
 
 def _yes_no(flag: bool) -> str:
     return "true" if flag else "false"
+
+
+def located_points(vacancy: Vacancy) -> list[tuple[int, int]]:
+    """The scaled coordinates of every place the job is at that has them, without repeats."""
+    points = (
+        (_scaled(place.latitude), _scaled(place.longitude))
+        for place in vacancy.places
+        if place.latitude is not None and place.longitude is not None
+    )
+    return list(dict.fromkeys(points))
 
 
 def _scaled(coordinate: float | None) -> int:

@@ -21,7 +21,7 @@ from marketplace.moderation.policy import Outcome
 from marketplace.moderation.screening import verdict_for
 from marketplace.organisations.models import Organisation, OrganisationKind
 from marketplace.search.schema import ORGANISATION_TYPE_GROUPS
-from marketplace.vacancies import vocabulary
+from marketplace.vacancies import listing_schools, vocabulary
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -125,6 +125,7 @@ def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportR
         raise BadLine("status must be 'published' or 'draft'")
     values = _vacancy_values(record, now)
     organisation = _organisation(record.get("school"), verified=verified, now=now, report=report)
+    schools = _additional_schools(record.get("additional_schools"), organisation)
     existing = db.session.scalar(sa.select(Vacancy).where(Vacancy.external_reference == reference))
     if existing is not None:
         if existing.organisation_id != organisation.id:
@@ -132,6 +133,8 @@ def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportR
         changed = {name: value for name, value in values.items() if getattr(existing, name) != value}
         for name, value in changed.items():
             setattr(existing, name, value)
+        if listing_schools.set_schools(existing, schools):
+            changed["additional_schools"] = True
         if status == "published" and existing.status is VacancyStatus.DRAFT:
             _publish(existing, organisation, now, report)
             changed["status"] = True
@@ -140,6 +143,7 @@ def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportR
         organisation_id=organisation.id, external_reference=reference, status=VacancyStatus.DRAFT, **values
     )
     vacancy.organisation = organisation
+    listing_schools.set_schools(vacancy, schools)
     db.session.add(vacancy)
     db.session.flush()
     if status == "published":
@@ -226,6 +230,36 @@ def _vacancy_values(record: dict, now: dt.datetime) -> dict[str, Any]:
     if values["closes_at"].date() < values["publish_on"]:
         raise BadLine("closes_at is before publish_on")
     return values
+
+
+def _additional_schools(urns: Any, organisation: Organisation) -> list[Organisation]:
+    """The other schools of the school's trust that the job is also at, by URN."""
+    if urns is None:
+        return []
+    if not isinstance(urns, list) or not all(isinstance(urn, str | int) for urn in urns):
+        raise BadLine("additional_schools must be a list of URNs")
+    schools = []
+    for urn in dict.fromkeys(str(urn).strip() for urn in urns):
+        found = db.session.scalar(sa.select(Organisation).where(Organisation.urn == urn))
+        if found is None or found.kind != OrganisationKind.SCHOOL:
+            raise BadLine(f"additional_schools: no school with URN {urn!r} in the register")
+        schools.append(found)
+    if not schools:
+        return []
+    if organisation.trust is None:
+        raise BadLine(
+            f"additional_schools: {organisation.name} is not part of a trust, so the listing cannot "
+            "cover other schools"
+        )
+    try:
+        return listing_schools.checked_schools(organisation, [school.id for school in schools])
+    except listing_schools.SchoolsProblem:
+        strangers = [school for school in schools if school.trust_id != organisation.trust_id]
+        raise BadLine(
+            "additional_schools: "
+            + ", ".join(f"URN {school.urn} ({school.name})" for school in strangers)
+            + f" is not a school of {organisation.trust.name}"
+        ) from None
 
 
 def _organisation(school: Any, *, verified: bool, now: dt.datetime, report: ImportReport) -> Organisation:

@@ -3,10 +3,13 @@ engines read, plus the marketplace's own `id` and `external_reference`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.models import Vacancy
+
+if TYPE_CHECKING:
+    from marketplace.organisations.models import Organisation
 
 # schema.org employmentType values for our working patterns and contracts.
 _EMPLOYMENT_TYPES = {
@@ -55,26 +58,7 @@ def job_posting(vacancy: Vacancy, *, url: str, organisation_url: str | None = No
             "sameAs": organisation.website,
             "url": organisation_url,
         },
-        "jobLocation": {
-            "@type": "Place",
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": organisation.street,
-                "addressLocality": organisation.town,
-                "addressRegion": organisation.county,
-                "postalCode": organisation.postcode,
-                "addressCountry": "GB",
-            },
-            "geo": (
-                {
-                    "@type": "GeoCoordinates",
-                    "latitude": organisation.latitude,
-                    "longitude": organisation.longitude,
-                }
-                if organisation.latitude is not None and organisation.longitude is not None
-                else None
-            ),
-        },
+        "jobLocation": _job_location(vacancy),
         "baseSalary": _salary(vacancy),
         "salary": vacancy.salary,
         # The marketplace's own vocabulary, for filters and alerts in other systems.
@@ -92,6 +76,37 @@ def job_posting(vacancy: Vacancy, *, url: str, organisation_url: str | None = No
         "application_url": vacancy.application_url,
     }
     return posting
+
+
+def _place(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "@type": "Place",
+        "name": organisation.name,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": organisation.street,
+            "addressLocality": organisation.town,
+            "addressRegion": organisation.county,
+            "postalCode": organisation.postcode,
+            "addressCountry": "GB",
+        },
+        "geo": (
+            {
+                "@type": "GeoCoordinates",
+                "latitude": organisation.latitude,
+                "longitude": organisation.longitude,
+            }
+            if organisation.latitude is not None and organisation.longitude is not None
+            else None
+        ),
+    }
+
+
+def _job_location(vacancy: Vacancy) -> dict[str, Any] | list[dict[str, Any]]:
+    """Where the job is: one Place, or a list of Places when a trust's listing covers several schools
+    (schema.org and Google for Jobs accept either)."""
+    places = [_place(organisation) for organisation in vacancy.places]
+    return places[0] if len(places) == 1 else places
 
 
 def _salary(vacancy: Vacancy) -> dict[str, Any] | None:
@@ -151,10 +166,15 @@ def structured_data(vacancy: Vacancy, *, url: str, organisation_url: str | None 
         }
     )
     location = posting["jobLocation"]
-    data["jobLocation"] = _without_empty(
-        {**location, "address": _without_empty(location["address"]), "geo": location["geo"]}
-    )
+    if isinstance(location, list):
+        data["jobLocation"] = [_place_without_empty(place) for place in location]
+    else:
+        data["jobLocation"] = _place_without_empty(location)
     return data
+
+
+def _place_without_empty(place: dict[str, Any]) -> dict[str, Any]:
+    return _without_empty({**place, "address": _without_empty(place["address"])})
 
 
 def _without_empty(values: dict[str, Any]) -> dict[str, Any]:

@@ -181,6 +181,7 @@ def _copy(
     for column in Vacancy.__table__.columns:
         if column.key not in handled:
             setattr(copy, column.key, getattr(vacancy, column.key))
+    copy.additional_schools = list(vacancy.additional_schools)  # the job is at the same schools
     db.session.flush()
     if upload_path is not None:
         _copy_documents(user, vacancy, copy, upload_path)

@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     from marketplace.organisations.models import Organisation
     from marketplace.vacancies.documents import VacancyDocument
 
+# The schools of a trust that one listing covers besides its own organisation (a trust listing names
+# the schools the job is at; see vacancies/listing_schools.py).
+vacancy_schools = sa.Table(
+    "vacancy_schools",
+    Base.metadata,
+    sa.Column("vacancy_id", sa.ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
 
 class Vacancy(TimestampMixin, Base):
     """A job advertised by a school or trust."""
@@ -69,11 +80,23 @@ class Vacancy(TimestampMixin, Base):
     documents: Mapped[list[VacancyDocument]] = relationship(
         order_by="VacancyDocument.id", cascade="all, delete-orphan", passive_deletes=True
     )
+    additional_schools: Mapped[list[Organisation]] = relationship(
+        secondary=vacancy_schools, order_by="Organisation.name"
+    )
 
     def is_live(self, now: dt.datetime | None = None) -> bool:
         """Listed for jobseekers: published, publish date reached, closing time still ahead."""
         now = now or utcnow()
         return self.status in PUBLIC_STATUSES and self.publish_on <= uk_today(now) and self.closes_at > now
+
+    @property
+    def places(self) -> list[Organisation]:
+        """Every school the job is at: the posting organisation when it is a school, then the schools of
+        the trust the listing covers. A trust listing without schools has only the trust to show."""
+        is_school = self.organisation.kind == "school"
+        found = [self.organisation] if is_school or not self.additional_schools else []
+        found += [school for school in self.additional_schools if school.id != self.organisation_id]
+        return found
 
     @property
     def applies_through_marketplace(self) -> bool:

@@ -12,7 +12,7 @@ from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies.lifecycle import VacancyStatus
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import Vacancy, vacancy_schools
 
 # The dashboard's tabs, in the order a school works through them.
 DASHBOARD_TABS: dict[str, tuple[str, frozenset[VacancyStatus]]] = {
@@ -57,10 +57,17 @@ def once_public_vacancy(vacancy_id: int) -> Vacancy | None:
 
 
 def live_vacancies_of(organisation_id: int, now: dt.datetime | None = None) -> list[Vacancy]:
+    """The organisation's live listings, and those of its trust that are also at this school."""
+    covering = sa.select(vacancy_schools.c.vacancy_id).where(
+        vacancy_schools.c.organisation_id == organisation_id
+    )
     return list(
         db.session.scalars(
             sa.select(Vacancy)
-            .where(Vacancy.organisation_id == organisation_id, live_condition(now or utcnow()))
+            .where(
+                sa.or_(Vacancy.organisation_id == organisation_id, Vacancy.id.in_(covering)),
+                live_condition(now or utcnow()),
+            )
             .order_by(Vacancy.closes_at)
         )
     )

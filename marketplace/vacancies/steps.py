@@ -22,8 +22,9 @@ from marketplace.accounts.models import User
 from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
+from marketplace.organisations.models import Organisation
 from marketplace.organisations.queries import organisation_ids_for
-from marketplace.vacancies import vocabulary
+from marketplace.vacancies import listing_schools, vocabulary
 from marketplace.vacancies.details import VacancyDetails, problems
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -166,13 +167,36 @@ def _check_member(user: User, organisation_id: int) -> None:
         raise VacancyError("You can only post vacancies for a school or trust you belong to.")
 
 
-def start(user: User, organisation_id: int, values: dict, *, now: dt.datetime | None = None) -> Vacancy:
-    """Save the first section of a new listing as a draft of one of the user's organisations."""
+def _schools_for(organisation_id: int, school_ids: list[int] | None) -> list[Organisation] | None:
+    """The schools a listing of the organisation covers, checked (None: the question was not asked).
+    Reported as a problem of the `school_ids` question."""
+    if school_ids is None:
+        return None
+    try:
+        return listing_schools.checked_schools(db.session.get(Organisation, organisation_id), school_ids)
+    except listing_schools.SchoolsProblem as problem:
+        raise InvalidDetails({"school_ids": str(problem)}) from None
+
+
+def start(
+    user: User,
+    organisation_id: int,
+    values: dict,
+    *,
+    school_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> Vacancy:
+    """Save the first section of a new listing as a draft of one of the user's organisations; a trust's
+    listing names the schools of the trust the job is at (`school_ids`)."""
     now = now or utcnow()
     _check_member(user, organisation_id)
     first = STEPS[0]
     details = fitted(dataclasses.replace(placeholders(user, now), **values))
     found = _problems_of(details, first.fields, now)
+    try:
+        schools = _schools_for(organisation_id, school_ids)
+    except InvalidDetails as error:
+        found.update(error.problems)
     if found:
         raise InvalidDetails(found)
     vacancy = Vacancy(
@@ -182,6 +206,8 @@ def start(user: User, organisation_id: int, values: dict, *, now: dt.datetime | 
         unanswered_steps=[step.slug for step in STEPS if step is not first],
         **details.model_fields(),
     )
+    if schools:
+        listing_schools.set_schools(vacancy, schools)
     db.session.add(vacancy)
     db.session.flush()
     audit.record("vacancy.create", subject_type="vacancy", subject_id=vacancy.id, actor=user)
@@ -204,11 +230,13 @@ def save_step(
     values: dict,
     *,
     organisation_id: int | None = None,
+    school_ids: list[int] | None = None,
     now: dt.datetime | None = None,
 ) -> Saved:
     """Save one section's answers (the caller commits). Raises InvalidDetails for answers that break the
     rules, VacancyError when the listing cannot be changed, and ListingBlocked (nothing changed) when a
-    listing on sale would become one the policy refuses."""
+    listing on sale would become one the policy refuses. `school_ids` (job details) are the schools of
+    the trust the job is at; left out, the listing keeps those that still fit its organisation."""
     from marketplace.moderation.policy import Outcome  # moderation builds on this package
     from marketplace.moderation.screening import ListingBlocked, verdict_for
 
@@ -223,14 +251,27 @@ def save_step(
             raise VacancyError("Only a draft can be moved to another school or trust.")
         _check_member(user, organisation_id)
         vacancy.organisation_id = organisation_id
+        vacancy.organisation = db.session.get(Organisation, organisation_id)
     fields = step_fields(step, vacancy)
     values = {name: value for name, value in values.items() if name in fields}
     details = fitted(dataclasses.replace(VacancyDetails.from_vacancy(vacancy), **values))
     found = _problems_of(details, fields, now)
+    schools = None
+    if step.slug == "job-details":
+        try:
+            schools = _schools_for(vacancy.organisation_id, school_ids)
+        except InvalidDetails as error:
+            found.update(error.problems)
+        if schools is None:
+            schools = listing_schools.still_fitting(vacancy, vacancy.organisation)
     if found:
         raise InvalidDetails(found)
+    # Applied only once the policy has let the change through (a blocked change leaves all as it was).
+    schools_changed = schools is not None and {school.id for school in schools} != {
+        school.id for school in vacancy.additional_schools
+    }
 
-    if vacancy.status in ON_SALE and details == VacancyDetails.from_vacancy(vacancy):
+    if vacancy.status in ON_SALE and not schools_changed and details == VacancyDetails.from_vacancy(vacancy):
         vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
         return Saved.UNCHANGED
 
@@ -250,6 +291,8 @@ def save_step(
 
     for name, value in details.model_fields().items():
         setattr(vacancy, name, value)
+    if schools_changed:
+        listing_schools.set_schools(vacancy, schools)
     vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
     audit.record("vacancy.edit", subject_type="vacancy", subject_id=vacancy.id, actor=user, section=step.slug)
     if vacancy.status is VacancyStatus.REJECTED:

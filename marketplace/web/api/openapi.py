@@ -87,7 +87,10 @@ _JOB_POSTING = {
         "validThrough": {"type": "string", "format": "date-time"},
         "employmentType": {"type": "array", "items": {"type": "string"}},
         "hiringOrganization": {"type": "object"},
-        "jobLocation": {"type": "object"},
+        "jobLocation": {
+            "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}],
+            "description": "One Place, or a list of Places when the job is at several schools of a trust.",
+        },
         "baseSalary": {"type": ["object", "null"]},
         "distance_miles": {
             "type": ["number", "null"],

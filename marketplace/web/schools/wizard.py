@@ -16,9 +16,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from marketplace.extensions import db
 from marketplace.moderation.screening import ListingBlocked, findings_for
 from marketplace.moderation.services import reply_from_school
+from marketplace.organisations.models import OrganisationKind
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
 from marketplace.permissions import Permission
-from marketplace.vacancies import documents, richtext, services, steps
+from marketplace.vacancies import documents, listing_schools, richtext, services, steps
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.public.documents import send_document
@@ -56,11 +57,22 @@ def _step_findings(vacancy, step: steps.Step) -> list:
     return [finding for finding in found if finding.field in fields]
 
 
+def _job_details_choices(organisations) -> dict:
+    """What the job details section offers: the user's organisations and the schools of their trusts."""
+    trust_schools = [
+        school
+        for organisation in organisations
+        if organisation.kind == OrganisationKind.TRUST
+        for school in listing_schools.schools_of_trust(organisation)
+    ]
+    return {"organisations": organisations, "trust_schools": trust_schools}
+
+
 def _form_for(step: steps.Step, vacancy, *, formdata=None):
     form_class = FORMS[step.slug]
     kwargs = {}
     if step.slug == "job-details":
-        kwargs["organisations"] = organisations_for(current_user)
+        kwargs.update(_job_details_choices(organisations_for(current_user)))
     elif step.slug == "key-stages-and-subjects":
         kwargs["phases"] = vacancy.phases
     elif step.slug == "important-dates":
@@ -71,6 +83,7 @@ def _form_for(step: steps.Step, vacancy, *, formdata=None):
         form.fill(VacancyDetails.from_vacancy(vacancy))
         if step.slug == "job-details":
             form.organisation_id.data = str(vacancy.organisation_id)
+            form.school_ids.data = [str(school.id) for school in vacancy.additional_schools]
     elif request.method == "GET" and step.slug == "how-to-apply":
         form.contact_email.data = current_user.email  # a likely answer, for the school to change
     return form
@@ -146,10 +159,15 @@ def new_vacancy():
     if not organisations:
         return render_template("schools/no_organisation.html")
     step = steps.STEPS[0]
-    form = FORMS[step.slug](organisations=organisations)
+    form = FORMS[step.slug](**_job_details_choices(organisations))
     if form.validate_on_submit():
         try:
-            vacancy = steps.start(current_user, int(form.organisation_id.data), form.values())
+            vacancy = steps.start(
+                current_user,
+                int(form.organisation_id.data),
+                form.values(),
+                school_ids=form.chosen_school_ids(),
+            )
         except services.InvalidDetails as error:
             db.session.rollback()
             form.add_problems(error.problems)
@@ -186,12 +204,18 @@ def wizard_step(vacancy_id: int, step: str):
         return _documents_step(vacancy, section)
     form = _form_for(section, vacancy)
     if form.validate_on_submit():
-        organisation_id = None
+        organisation_id = school_ids = None
         if section.slug == "job-details":
             organisation_id = int(form.organisation_id.data)
+            school_ids = form.chosen_school_ids()
         try:
             saved = steps.save_step(
-                current_user, vacancy, section, form.values(), organisation_id=organisation_id
+                current_user,
+                vacancy,
+                section,
+                form.values(),
+                organisation_id=organisation_id,
+                school_ids=school_ids,
             )
         except ListingBlocked as error:
             db.session.commit()  # the policy's refusal stays in the audit trail; the listing is unchanged

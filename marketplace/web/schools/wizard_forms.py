@@ -9,10 +9,11 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.db import uk_today
+from marketplace.organisations.models import OrganisationKind
 from marketplace.vacancies import richtext, vocabulary
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.steps import asks_subjects, key_stages_for
-from marketplace.web.forms import RadiosField, choices
+from marketplace.web.forms import CheckboxesField, RadiosField, choices
 from marketplace.web.schools.forms import VacancyForm
 
 F = VacancyForm  # the questions, defined once
@@ -67,12 +68,29 @@ class JobDetailsForm(StepForm):
     title = F.title
     job_roles = F.job_roles
     phases = F.phases
+    # Asked when the trust posts: its schools the job is at (checked again by vacancies/listing_schools.py).
+    school_ids = CheckboxesField(
+        "Which of the trust's schools is the job at?",
+        description="Select every school the job is at. Jobseekers can find it near any of them.",
+    )
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), trust_schools=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = choices({str(o.id): o.name for o in organisations})
         if len(organisations) == 1 and not self.organisation_id.data:
             self.organisation_id.data = str(organisations[0].id)
+        self.trust_ids = {o.id for o in organisations if o.kind == OrganisationKind.TRUST}
+        self.school_ids.choices = choices({str(s.id): _school_label(s) for s in trust_schools})
+
+    def chosen_school_ids(self) -> list[int] | None:
+        """The schools chosen, when the listing is the trust's own (None: a school's listing)."""
+        if not self.organisation_id.data or int(self.organisation_id.data) not in self.trust_ids:
+            return None
+        return [int(value) for value in self.school_ids.data or []]
+
+
+def _school_label(school) -> str:
+    return f"{school.name}, {school.town}" if school.town else school.name
 
 
 class KeyStagesForm(StepForm):
