@@ -48,3 +48,15 @@ def test_the_api_is_rate_limited_with_a_json_answer(client):
     statuses = [client.get("/api/v1/vacancies").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert client.get("/api/v1/vacancies").get_json()["error"] == "too_many_requests"
+
+
+def test_one_vacancy_is_the_same_job_posting_as_in_the_list(client):
+    vacancy = VacancyFactory(published=True, title="Teacher of Music")
+
+    listed = client.get("/api/v1/vacancies?keyword=music").get_json()["data"]
+    one = client.get(f"/api/v1/vacancies/{vacancy.id}").get_json()["data"]
+
+    assert one == listed[0]
+    assert one["@type"] == "JobPosting"
+    assert one["id"] == vacancy.id
+    assert one["title"] == "Teacher of Music"

@@ -10,54 +10,6 @@ _ERROR = {
     "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
 }
 
-_ORGANISATION = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "slug": {"type": "string"},
-        "urn": {"type": ["string", "null"]},
-        "town": {"type": ["string", "null"]},
-        "postcode": {"type": ["string", "null"]},
-        "latitude": {"type": ["number", "null"]},
-        "longitude": {"type": ["number", "null"]},
-    },
-}
-
-_VACANCY = {
-    "type": "object",
-    "required": ["id", "url", "title", "organisation", "closes_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "url": {"type": "string", "format": "uri"},
-        "title": {"type": "string"},
-        "organisation": _ORGANISATION,
-        "job_roles": {"type": "array", "items": {"type": "string", "enum": list(vocabulary.JOB_ROLES)}},
-        "phases": {"type": "array", "items": {"type": "string", "enum": list(vocabulary.PHASES)}},
-        "key_stages": {"type": "array", "items": {"type": "string", "enum": list(vocabulary.KEY_STAGES)}},
-        "subjects": {"type": "array", "items": {"type": "string"}},
-        "working_patterns": {
-            "type": "array",
-            "items": {"type": "string", "enum": list(vocabulary.WORKING_PATTERNS)},
-        },
-        "job_share": {"type": "boolean"},
-        "contract_type": {"type": "string", "enum": list(vocabulary.CONTRACT_TYPES)},
-        "fixed_term_length": {"type": ["string", "null"]},
-        "salary": {"type": "string"},
-        "salary_minimum": {"type": ["integer", "null"]},
-        "salary_maximum": {"type": ["integer", "null"]},
-        "starts_on": {"type": ["string", "null"], "format": "date"},
-        "publish_on": {"type": "string", "format": "date"},
-        "closes_at": {"type": "string", "format": "date-time"},
-        "ect_suitable": {"type": "boolean"},
-        "visa_sponsorship": {"type": "boolean"},
-        "how_to_apply": {"type": "string", "enum": list(vocabulary.HOW_TO_APPLY)},
-        "application_url": {"type": ["string", "null"]},
-        "about_role": {"type": "string"},
-        "what_school_offers": {"type": "string"},
-    },
-}
-
 
 def _list_parameter(name: str, values) -> dict:
     return {
@@ -306,7 +258,7 @@ def document() -> dict:
                                     "schema": {
                                         "type": "object",
                                         "required": ["data"],
-                                        "properties": {"data": {"$ref": "#/components/schemas/Vacancy"}},
+                                        "properties": {"data": {"$ref": "#/components/schemas/JobPosting"}},
                                     }
                                 }
                             },
@@ -323,7 +275,6 @@ def document() -> dict:
         },
         "components": {
             "schemas": {
-                "Vacancy": _VACANCY,
                 "JobPosting": _JOB_POSTING,
                 "Error": _ERROR,
                 "ImportedVacancy": _IMPORTED_VACANCY,

@@ -15,43 +15,13 @@ from marketplace.web.search_args import BadSearch, search_from_args
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def vacancy_json(vacancy: Vacancy) -> dict:
-    organisation = vacancy.organisation
-    return {
-        "id": vacancy.id,
-        "url": url_for("public.vacancy", vacancy_id=vacancy.id, _external=True),
-        "title": vacancy.title,
-        "organisation": {
-            "id": organisation.id,
-            "name": organisation.name,
-            "slug": organisation.slug,
-            "urn": organisation.urn,
-            "town": organisation.town,
-            "postcode": organisation.postcode,
-            "latitude": organisation.latitude,
-            "longitude": organisation.longitude,
-        },
-        "job_roles": vacancy.job_roles,
-        "phases": vacancy.phases,
-        "key_stages": vacancy.key_stages,
-        "subjects": vacancy.subjects,
-        "working_patterns": vacancy.working_patterns,
-        "job_share": vacancy.job_share,
-        "contract_type": vacancy.contract_type,
-        "fixed_term_length": vacancy.fixed_term_length,
-        "salary": vacancy.salary,
-        "salary_minimum": vacancy.salary_minimum,
-        "salary_maximum": vacancy.salary_maximum,
-        "starts_on": vacancy.starts_on.isoformat() if vacancy.starts_on else None,
-        "publish_on": vacancy.publish_on.isoformat(),
-        "closes_at": vacancy.closes_at.isoformat(),
-        "ect_suitable": vacancy.ect_status == "ect_suitable",
-        "visa_sponsorship": vacancy.visa_sponsorship,
-        "how_to_apply": vacancy.how_to_apply,
-        "application_url": vacancy.application_url,
-        "about_role": vacancy.about_role,
-        "what_school_offers": vacancy.what_school_offers,
-    }
+def _posting(vacancy: Vacancy) -> dict:
+    """A vacancy as the API gives it everywhere: a schema.org JobPosting plus the marketplace's fields."""
+    return job_posting(
+        vacancy,
+        url=url_for("public.vacancy", vacancy_id=vacancy.id, _external=True),
+        organisation_url=url_for("public.organisation", slug=vacancy.organisation.slug, _external=True),
+    )
 
 
 @bp.route("/vacancies")
@@ -66,11 +36,7 @@ def vacancies():
         return jsonify(error="bad_request", parameter="location", message=results.location_problem), 400
     data = []
     for found in results.vacancies:
-        posting = job_posting(
-            found,
-            url=url_for("public.vacancy", vacancy_id=found.id, _external=True),
-            organisation_url=url_for("public.organisation", slug=found.organisation.slug, _external=True),
-        )
+        posting = _posting(found)
         if results.location is not None and results.location.point is not None:
             posting["distance_miles"] = results.distances.get(found.id)
         data.append(posting)
@@ -96,7 +62,7 @@ def vacancy(vacancy_id: int):
     found = live_vacancy(vacancy_id) if 0 < vacancy_id < 2**31 else None
     if found is None:
         abort(404, description="No live vacancy has that id.")
-    return jsonify(data=vacancy_json(found))
+    return jsonify(data=_posting(found))
 
 
 @bp.route("/openapi.json")
