@@ -179,10 +179,7 @@ def copy_vacancy(vacancy_id: int):
                 current_user,
                 vacancy,
                 title=form.title.data,
-                publish_on=form.publish_on.data,
-                closing_date=form.closing_date.data,
-                closing_time=form.closing_time.data,
-                starts_on=form.starts_on.data,
+                **form.dates(),
                 upload_path=current_app.config["UPLOAD_PATH"],
             )
         except services.InvalidDetails as error:
@@ -208,13 +205,7 @@ def relist_vacancy(vacancy_id: int):
     if form.validate_on_submit():
         try:
             relisted = management.relist(
-                current_user,
-                vacancy,
-                publish_on=form.publish_on.data,
-                closing_date=form.closing_date.data,
-                closing_time=form.closing_time.data,
-                starts_on=form.starts_on.data,
-                upload_path=current_app.config["UPLOAD_PATH"],
+                current_user, vacancy, **form.dates(), upload_path=current_app.config["UPLOAD_PATH"]
             )
         except ListingBlocked as error:
             db.session.commit()  # the new draft is kept, with the policy's refusal in the audit trail

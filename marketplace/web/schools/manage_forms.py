@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
-from wtforms import StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.management import MAX_REASON_LENGTH
 from marketplace.web.forms import GovDateField, RadiosField, choices
+from marketplace.web.schools.forms import VacancyForm
 
 FILLED_CHOICES = {
     "yes": "Yes",
@@ -94,31 +95,16 @@ class EndEarlyForm(FlaskForm):
 
 
 class RelistForm(_ClosingFields, FlaskForm):
-    publish_on = GovDateField(
-        "Date the listing goes live",
-        validators=[InputRequired("Enter the date the listing goes live")],
-        description="For example, 27 3 2027",
-    )
-    closing_date = GovDateField("Closing date", validators=[InputRequired("Enter the closing date")])
-    closing_time = RadiosField(
-        "Closing time",
-        choices=choices(vocabulary.CLOSING_TIMES),
-        validators=[InputRequired("Select a closing time")],
-        default="12:00",
-    )
-    starts_on = GovDateField(
-        "Start date (optional)",
-        validators=[Optional()],
-        description="Leave blank if the job starts as soon as possible.",
-    )
+    # The listing form's own date questions, defined once there.
+    publish_on = VacancyForm.publish_on
+    closing_date = VacancyForm.closing_date
+    closing_time = VacancyForm.closing_time
+    starts_on = VacancyForm.starts_on
+
+    def dates(self) -> dict:
+        """The new listing's dates, as the copy and relist use-cases take them."""
+        return {name: self[name].data for name in ("publish_on", "closing_date", "closing_time", "starts_on")}
 
 
 class CopyForm(RelistForm):
-    title = StringField(
-        "Job title",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter a job title"),
-            Length(max=200, message="Job title must be 200 characters or fewer"),
-        ],
-    )
+    title = VacancyForm.title
