@@ -25,8 +25,7 @@ from marketplace.search import bitsets
 from marketplace.search.engine import Snapshot
 from marketplace.search.geo import Location, UnknownLocation, tidy
 from marketplace.search.index import INDEX_NAME
-from marketplace.search.query import FILTERS, FLAGS, VacancySearch
-from marketplace.search.query import _Plan as SearchPlan  # the search page's own plan, reused as is
+from marketplace.search.query import FILTERS, FLAGS, SearchPlan, VacancySearch
 from marketplace.search.schema import SCHEMA, vacancy_document
 from marketplace.vacancies.models import Vacancy
 

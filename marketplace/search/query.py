@@ -312,8 +312,8 @@ def snippet(text: str, terms: set[str]) -> Markup:
 # --- Running a search on a snapshot --------------------------------------------------------------
 
 
-class _Plan:
-    """The sets of documents each part of a search allows, combined on demand."""
+class SearchPlan:
+    """The sets of documents each part of a search allows, combined on demand (alert matching uses it too)."""
 
     def __init__(
         self, snapshot: Snapshot, search: VacancySearch, location: Location | None, now: dt.datetime
@@ -395,7 +395,7 @@ def run_search(
 
     Without `snippets` (the JSON API, alert matching) the highlighting work is skipped.
     """
-    plan = _Plan(snapshot, search, location, now)
+    plan = SearchPlan(snapshot, search, location, now)
     matching = plan.combined()
     total = matching.bit_count()
     if total == 0 and correct_spelling and search.units:
@@ -471,7 +471,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def suggestions_for(plan: _Plan, matching: int, total: int) -> dict[str, Any]:
+def suggestions_for(plan: SearchPlan, matching: int, total: int) -> dict[str, Any]:
     """Filters the keywords imply (with counts), and for an empty page, every way on."""
     search = plan.search
     suggestions: dict[str, Any] = {}
@@ -533,7 +533,7 @@ def _vocabulary_words() -> dict[str, str]:
 _SURFACE_WORDS = _vocabulary_words()
 
 
-def spelling_correction(snapshot: Snapshot, search: VacancySearch, plan: _Plan) -> VacancySearch | None:
+def spelling_correction(snapshot: Snapshot, search: VacancySearch, plan: SearchPlan) -> VacancySearch | None:
     """The search with each keyword that matches no live listing replaced by the nearest indexed word."""
     keywords = search.keywords
     changed = False
