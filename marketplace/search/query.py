@@ -540,7 +540,7 @@ def spelling_correction(snapshot: Snapshot, search: VacancySearch, plan: SearchP
     for unit in search.units:
         if plan.unit_bits[unit.typed] & plan.live or len(unit.terms) != 1 or unit.is_vocabulary:
             continue
-        word = _nearest_word(snapshot, unit.terms[0])
+        word = _nearest_word(snapshot, unit.typed.lower(), unit.terms[0])
         if word is None:
             return None
         pattern = re.compile(rf"\b{re.escape(unit.typed)}\b", re.IGNORECASE)
@@ -549,24 +549,43 @@ def spelling_correction(snapshot: Snapshot, search: VacancySearch, plan: SearchP
     return replace(search, keywords=keywords, page=1) if changed else None
 
 
-def _nearest_word(snapshot: Snapshot, term: str) -> str | None:
+def _nearest_word(snapshot: Snapshot, typed: str, term: str) -> str | None:
+    """The indexed word nearest to a typed one (`term` is its stem), or None.
+
+    One edit away first (a letter added, dropped or changed, or two neighbours swapped: "histroy"),
+    then, for longer words, two; the word in most listings wins a tie. A swap is looked for in the
+    typed word, because stemming the misspelling ("histroy") and the word ("history" -> "histori")
+    can put them further apart than one edit.
+    """
     reader = snapshot.searcher.reader()
-    best: tuple[int, int, str] | None = None  # (distance, -frequency, term)
+    swapped = {stem_word(word): word for word in _transpositions(typed)}
     for maxdist in (1, 2) if len(term) > 4 else (1,):
-        for leaf, _ in reader.leaf_readers():
-            for field_name in _SPELLING_FIELDS:
-                for candidate in leaf.terms_within(field_name, term, maxdist, prefix=1):
-                    if candidate == term:
-                        continue
-                    frequency = reader.doc_frequency(field_name, candidate)
-                    key = (maxdist, -frequency, candidate)
-                    if best is None or key < best:
-                        best = key
-        if best is not None:
-            break
-    if best is None:
-        return None
-    return _SURFACE_WORDS.get(best[2]) or _word_in_a_title(snapshot, best[2])
+        candidates: dict[str, str | None] = dict.fromkeys(
+            candidate
+            for leaf, _ in reader.leaf_readers()
+            for field_name in _SPELLING_FIELDS
+            for candidate in leaf.terms_within(field_name, term, maxdist, prefix=1)
+        )
+        if maxdist == 1:
+            candidates.update(swapped)
+        candidates.pop(term, None)
+        frequencies = {
+            candidate: sum(reader.doc_frequency(field_name, candidate) for field_name in _SPELLING_FIELDS)
+            for candidate in candidates
+        }
+        found = [(-frequency, candidate) for candidate, frequency in frequencies.items() if frequency]
+        if found:
+            _, best = min(found)
+            return candidates[best] or _SURFACE_WORDS.get(best) or _word_in_a_title(snapshot, best)
+    return None
+
+
+def _transpositions(word: str) -> set[str]:
+    """The word with each pair of neighbouring letters swapped."""
+    if not word.isalpha():
+        return set()
+    pairs = range(len(word) - 1)
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in pairs if word[i] != word[i + 1]}
 
 
 def _word_in_a_title(snapshot: Snapshot, term: str) -> str:

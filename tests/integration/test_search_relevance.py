@@ -123,6 +123,9 @@ class TestTypos:
             ("chemestry", "Teacher of Chemistry", "chemistry"),
             ("geograpy", "Teacher of Geography", "geography"),
             ("mathamatics", "Teacher of Mathematics", "mathematics"),
+            # Two letters swapped: one edit, although the stems ("histroy", "histori") are further apart.
+            ("histroy", "Teacher of History", "history"),
+            ("biolgoy", "Teacher of Biology", "biology"),
         ],
     )
     def test_a_misspelt_keyword_gives_did_you_mean_and_the_corrected_results(
