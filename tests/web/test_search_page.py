@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from tests.factories import OrganisationFactory, VacancyFactory
@@ -44,6 +48,18 @@ def test_did_you_mean_shows_the_corrected_results(client):
 
     assert "Showing results for <strong>chemistry</strong>" in page
     assert "Teacher of Chemistry" in page
+
+
+def test_an_alert_for_a_corrected_search_is_for_the_corrected_keywords(client):
+    job("Teacher of Chemistry")
+
+    page = client.get("/jobs?keyword=chemestry+teacher&phases=secondary").get_data(as_text=True)
+
+    alert_link = re.search(r'id="job-alert-link" href="([^"]+)"', page).group(1)
+    assert parse_qs(urlsplit(html.unescape(alert_link)).query) == {
+        "keyword": ["chemistry teacher"],
+        "phases": ["secondary"],
+    }
 
 
 def test_did_you_mean_shows_the_whole_corrected_search(client):

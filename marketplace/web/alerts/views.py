@@ -40,9 +40,12 @@ def similar_jobs_for(vacancy: Vacancy) -> list[Vacancy]:
 
 
 @bp.app_template_global()
-def job_alert_url(args) -> str:
-    """The "Get job alerts for this search" address for the search page's query string."""
+def job_alert_url(args, keyword: str | None = None) -> str:
+    """The "Get job alerts for this search" address for the search page's query string, with `keyword`
+    in place of the typed keywords when given."""
     kept = {name: args.getlist(name) for name in PARAMETERS if name in args and name not in _NOT_KEPT}
+    if keyword is not None:
+        kept["keyword"] = [keyword]
     return url_for("alerts.new", **kept)
 
 
