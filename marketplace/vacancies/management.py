@@ -13,6 +13,9 @@ Product decisions, so they are not rediscovered:
 - Relisting makes a new listing (a copy with new dates) and sends it through moderation like any new
   one. The old listing keeps its applications, statistics and address; search engines see a new
   posting with its own date, rather than an old one changing under them.
+- People with an application started and not sent are emailed when the listing ends early (their draft
+  can no longer be sent) and when its closing date moves later (they have longer to finish). People
+  who sent theirs hear from the school through the inbox instead.
 - A copy keeps the title as it was (the school may change it on the copy form): jobseekers read the
   title, and "Copy of …" would leak into adverts. The copy is a draft and its dates start blank.
 """
@@ -21,10 +24,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
 from marketplace.accounts.models import User
+from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
+from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies import documents, services
 from marketplace.vacancies.details import MAX_LISTING_DAYS, VacancyDetails, problems
@@ -119,6 +127,7 @@ def extend_closing_date(
     )
     if vacancy.status is S.EXPIRED:
         services.transition(vacancy, VacancyAction.REOPEN, actor=user, reason=reason, now=now)
+    _email_unsent_applications(vacancy, "draft_application_more_time", f"More time to apply: {vacancy.title}")
     return extension
 
 
@@ -151,7 +160,26 @@ def end_early(
         through_marketplace=through_marketplace if filled else None,
     )
     db.session.add(ending)
+    _email_unsent_applications(vacancy, "draft_application_job_closed", f"Job closed early: {vacancy.title}")
     return ending
+
+
+def _email_unsent_applications(vacancy: Vacancy, template: str, subject: str) -> None:
+    """Queue `template` to everyone with an application for the listing started and not sent."""
+    drafts = db.session.scalars(
+        sa.select(Application)
+        .join(User, User.id == Application.jobseeker_id)
+        .where(
+            Application.vacancy_id == vacancy.id,
+            Application.status == ApplicationStatus.DRAFT,
+            User.disabled.is_(False),
+        )
+        .options(selectinload(Application.jobseeker))
+        .order_by(Application.id)
+    )
+    for draft in drafts:
+        jobseeker = draft.jobseeker
+        queue_email(jobseeker.email, template, subject, full_name=jobseeker.full_name, vacancy=vacancy)
 
 
 def _copy(

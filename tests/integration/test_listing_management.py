@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from marketplace.applications.models import ApplicationStatus
 from marketplace.db import UK, uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.moderation.models import AuditEvent
+from marketplace.notifications.models import OutboxMessage
 from marketplace.search.query import VacancySearch
 from marketplace.search.service import find_vacancies
 from marketplace.vacancies import management
@@ -15,7 +17,8 @@ from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import InvalidDetails, VacancyError
-from tests.factories import MembershipFactory, VacancyFactory
+from marketplace.web.filters import uk_datetime
+from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -164,6 +167,51 @@ def test_ending_early_closes_the_listing_now_and_keeps_the_answers(member):
     assert (ending.vacancy_id, ending.filled, ending.through_marketplace) == (vacancy.id, True, True)
     assert "vacancy.close" in audit_actions(vacancy.id)
     assert found_ids("physics") == []
+
+
+def emails(template: str) -> list[tuple[str, str]]:
+    return [
+        (message.recipient, message.subject)
+        for message in db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.template == template).order_by(OutboxMessage.id)
+        )
+    ]
+
+
+def people_applying(vacancy: Vacancy) -> dict[str, str]:
+    """One jobseeker with an application started and not sent, one who sent theirs, one disabled."""
+    started = ApplicationFactory(vacancy=vacancy, status=ApplicationStatus.DRAFT)
+    ApplicationFactory(vacancy=vacancy, status=ApplicationStatus.SUBMITTED)
+    ApplicationFactory(vacancy=vacancy, status=ApplicationStatus.DRAFT, jobseeker=UserFactory(disabled=True))
+    return {"started": started.email}
+
+
+def test_ending_early_tells_only_the_people_whose_application_can_no_longer_be_sent(member):
+    vacancy = listing(member, title="Teacher of Music")
+    started = people_applying(vacancy)["started"]
+
+    management.end_early(member.user, vacancy, filled=False)
+    db.session.commit()
+
+    assert emails("draft_application_job_closed") == [(started, "Job closed early: Teacher of Music")]
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == started))
+    assert "has stopped taking applications for" in message.text_body
+
+
+def test_extending_tells_the_people_still_writing_their_application_the_new_closing_date(member):
+    vacancy = listing(member, title="Teacher of Drama")
+    started = people_applying(vacancy)["started"]
+
+    management.extend_closing_date(
+        member.user, vacancy, closing_date=in_days(40), closing_time="09:00", reason="Half term"
+    )
+    db.session.commit()
+
+    assert emails("draft_application_more_time") == [(started, "More time to apply: Teacher of Drama")]
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == started))
+    assert f"to {uk_datetime(db.session.get(Vacancy, vacancy.id).closes_at)}." in message.text_body
+    assert "9am" in message.text_body
+    assert f"/jobs/{vacancy.id}/apply" in message.text_body
 
 
 @pytest.mark.parametrize(("filled", "through", "kept"), [(False, True, None), (None, False, None)])
