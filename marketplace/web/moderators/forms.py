@@ -14,6 +14,21 @@ def without_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+MAX_TEXT_LENGTH = 2000
+
+
+def written_field(label: str, *, required: str | None = None, description: str = "", noun: str = "reason"):
+    """A reason or message the moderator writes (and, mostly, the school reads), up to 2,000 characters.
+
+    `required` is the error shown when it is left empty; without it the field may stay empty.
+    """
+    validators = [DataRequired(required)] if required else []
+    validators.append(Length(max=MAX_TEXT_LENGTH, message=f"The {noun} must be 2,000 characters or fewer"))
+    return TextAreaField(
+        label, filters=[without_nul], widget=GovTextArea(), description=description, validators=validators
+    )
+
+
 CANNED_LABELS = {
     "discriminatory": "Discriminatory wording",
     "fees": "Fees or bank details asked of candidates",
@@ -37,12 +52,9 @@ class ApproveForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     reasons = CheckboxesField("Common reasons", choices=choices(CANNED_LABELS), validators=[Optional()])
-    reason = TextAreaField(
+    reason = written_field(
         "Reason for rejecting",
-        filters=[without_nul],
-        widget=GovTextArea(),
         description="The school sees this. Say what must change for the listing to be approved.",
-        validators=[Length(max=2000, message="The reason must be 2,000 characters or fewer")],
     )
 
     def validate_reason(self, field):
@@ -51,28 +63,19 @@ class RejectForm(FlaskForm):
 
 
 class RequestChangesForm(FlaskForm):
-    message = TextAreaField(
+    message = written_field(
         "What should the school change?",
-        filters=[without_nul],
-        widget=GovTextArea(),
+        required="Enter what the school should change",
         description="The listing goes back to the school as a draft with your message; they can answer you.",
-        validators=[
-            DataRequired("Enter what the school should change"),
-            Length(max=2000, message="The message must be 2,000 characters or fewer"),
-        ],
+        noun="message",
     )
 
 
 class RemoveForm(FlaskForm):
-    reason = TextAreaField(
+    reason = written_field(
         "Reason for removing",
-        filters=[without_nul],
-        widget=GovTextArea(),
+        required="Enter the reason for removing this listing",
         description="The school sees this, and may appeal once.",
-        validators=[
-            DataRequired("Enter the reason for removing this listing"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
-        ],
     )
 
 
@@ -83,12 +86,7 @@ class BulkForm(FlaskForm):
         choices=choices({"approve": "Approve all selected", "reject": "Reject all selected"}),
         validators=[DataRequired("Select approve or reject")],
     )
-    reason = TextAreaField(
-        "Reason (needed to reject; the schools see it)",
-        filters=[without_nul],
-        widget=GovTextArea(),
-        validators=[Length(max=2000, message="The reason must be 2,000 characters or fewer")],
-    )
+    reason = written_field("Reason (needed to reject; the schools see it)")
 
     def validate_reason(self, field):
         if self.decision.data == "reject" and not (field.data or "").strip():
@@ -106,15 +104,10 @@ class ReportDecisionForm(FlaskForm):
     outcome = RadiosField(
         "Outcome", choices=choices(REPORT_OUTCOMES), validators=[DataRequired("Select an outcome")]
     )
-    reason = TextAreaField(
+    reason = written_field(
         "Reason",
-        filters=[without_nul],
-        widget=GovTextArea(),
+        required="Enter the reason for your decision",
         description="The school sees this, and so do reporters who gave an email address.",
-        validators=[
-            DataRequired("Enter the reason for your decision"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
-        ],
     )
 
 
@@ -126,26 +119,14 @@ class AppealDecisionForm(FlaskForm):
         ),
         validators=[DataRequired("Select a decision")],
     )
-    reason = TextAreaField(
-        "Reason",
-        filters=[without_nul],
-        widget=GovTextArea(),
-        description="The school sees this.",
-        validators=[
-            DataRequired("Enter the reason for your decision"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
-        ],
+    reason = written_field(
+        "Reason", required="Enter the reason for your decision", description="The school sees this."
     )
 
 
 class SanctionForm(FlaskForm):
-    reason = TextAreaField(
+    reason = written_field(
         "Reason",
-        filters=[without_nul],
-        widget=GovTextArea(),
+        required="Enter the reason",
         description="Recorded in the audit log; an organisation's staff are told.",
-        validators=[
-            DataRequired("Enter the reason"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
-        ],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,6 +20,7 @@ from marketplace.organisations import services as organisation_services
 from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
 from marketplace.vacancies.lifecycle import VacancyStatus
+from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import requires
 from marketplace.web.moderators.forms import (
@@ -224,76 +226,88 @@ def claim(vacancy_id: int):
     return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
 
 
-@bp.route("/vacancies/<int:vacancy_id>/approve", methods=["POST"])
-@decide
-def approve(vacancy_id: int):
+def _decision(vacancy_id: int, form_name: str, form, decide_with, done: Callable[[Vacancy], str], then: str):
+    """Apply a moderator's decision posted with `form` (shown again as `form_name` when it has errors):
+    `decide_with(vacancy)` in one transaction, then `done(vacancy)` as the confirmation."""
     vacancy = _vacancy_or_404(vacancy_id)
-    form = ApproveForm()
     if not form.validate_on_submit():
-        return _review_page(vacancy, approve_form=form, status=400)
+        return _review_page(vacancy, status=400, **{form_name: form})
     try:
-        services.approve(current_user, vacancy, note=form.note.data or "")
+        decide_with(vacancy)
     except VacancyError as error:
         return _refused(error, vacancy_id)
     db.session.commit()
-    outcome = "is live" if vacancy.status is VacancyStatus.PUBLISHED else "will go live on its publish date"
-    flash(f"Approved: {vacancy.title} {outcome}. The school has been emailed.", "success")
-    return redirect(url_for("moderators.queue"))
+    flash(done(vacancy), "success")
+    return redirect(then)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/approve", methods=["POST"])
+@decide
+def approve(vacancy_id: int):
+    form = ApproveForm()
+
+    def approved(vacancy: Vacancy) -> str:
+        when = "is live" if vacancy.status is VacancyStatus.PUBLISHED else "will go live on its publish date"
+        return f"Approved: {vacancy.title} {when}. The school has been emailed."
+
+    return _decision(
+        vacancy_id,
+        "approve_form",
+        form,
+        lambda vacancy: services.approve(current_user, vacancy, note=form.note.data or ""),
+        approved,
+        url_for("moderators.queue"),
+    )
 
 
 @bp.route("/vacancies/<int:vacancy_id>/reject", methods=["POST"])
 @decide
 def reject(vacancy_id: int):
-    vacancy = _vacancy_or_404(vacancy_id)
     form = RejectForm()
-    if not form.validate_on_submit():
-        return _review_page(vacancy, reject_form=form, status=400)
-    try:
-        reason = services.compose_reason(form.reasons.data or [], form.reason.data or "")
-        services.reject(current_user, vacancy, reason=reason)
-    except VacancyError as error:
-        return _refused(error, vacancy_id)
-    db.session.commit()
-    flash(f"Rejected: {vacancy.title}. The school has been emailed your reason.", "success")
-    return redirect(url_for("moderators.queue"))
+    return _decision(
+        vacancy_id,
+        "reject_form",
+        form,
+        lambda vacancy: services.reject(
+            current_user,
+            vacancy,
+            reason=services.compose_reason(form.reasons.data or [], form.reason.data or ""),
+        ),
+        lambda vacancy: f"Rejected: {vacancy.title}. The school has been emailed your reason.",
+        url_for("moderators.queue"),
+    )
 
 
 @bp.route("/vacancies/<int:vacancy_id>/request-changes", methods=["POST"])
 @decide
 def request_changes(vacancy_id: int):
-    vacancy = _vacancy_or_404(vacancy_id)
     form = RequestChangesForm()
-    if not form.validate_on_submit():
-        return _review_page(vacancy, changes_form=form, status=400)
-    try:
-        services.request_changes(current_user, vacancy, message=form.message.data)
-    except VacancyError as error:
-        return _refused(error, vacancy_id)
-    db.session.commit()
-    flash(
-        f"Returned to the school for changes: {vacancy.title}. They have been emailed your message.",
-        "success",
+    return _decision(
+        vacancy_id,
+        "changes_form",
+        form,
+        lambda vacancy: services.request_changes(current_user, vacancy, message=form.message.data),
+        lambda vacancy: (
+            f"Returned to the school for changes: {vacancy.title}. They have been emailed your message."
+        ),
+        url_for("moderators.queue"),
     )
-    return redirect(url_for("moderators.queue"))
 
 
 @bp.route("/vacancies/<int:vacancy_id>/remove", methods=["POST"])
 @decide
 def remove(vacancy_id: int):
-    vacancy = _vacancy_or_404(vacancy_id)
     form = RemoveForm()
-    if not form.validate_on_submit():
-        return _review_page(vacancy, remove_form=form, status=400)
-    try:
-        services.remove(current_user, vacancy, reason=form.reason.data)
-    except VacancyError as error:
-        return _refused(error, vacancy_id)
-    db.session.commit()
-    flash(
-        f"Removed: {vacancy.title}. It is no longer shown to jobseekers and the school has been emailed.",
-        "success",
+    return _decision(
+        vacancy_id,
+        "remove_form",
+        form,
+        lambda vacancy: services.remove(current_user, vacancy, reason=form.reason.data),
+        lambda vacancy: (
+            f"Removed: {vacancy.title}. It is no longer shown to jobseekers and the school has been emailed."
+        ),
+        url_for("moderators.review", vacancy_id=vacancy_id),
     )
-    return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
 
 
 # --- reports -------------------------------------------------------------------------------------------
