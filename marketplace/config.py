@@ -38,6 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", None, "SQLAlchemy URL (default: sqlite:///INSTANCE_PATH/marketplace.db)"),
     Setting("SEARCH_INDEX_PATH", None, "Whoosh index folder (default: INSTANCE_PATH/search-index)"),
     Setting("SEARCH_WRITE_TIMEOUT", "10", "seconds to wait for the index write lock", float),
+    Setting(
+        "SEARCH_REBUILD_PROCESSES",
+        "0",
+        "processes that build a large index at once (0: one per CPU core this process may use)",
+        int,
+    ),
     Setting("BASE_URL", "http://127.0.0.1:5000", "public address used in emails and feeds"),
     Setting("MAIL_BACKEND", "file", "file (INSTANCE_PATH/outbox), console or smtp"),
     Setting(
@@ -167,6 +173,7 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         INSTANCE_PATH=str(instance.resolve()),
         DATABASE_URL=config["DATABASE_URL"] or f"sqlite:///{instance.resolve() / 'marketplace.db'}",
         SEARCH_INDEX_PATH=config["SEARCH_INDEX_PATH"] or str(instance.resolve() / "search-index"),
+        SEARCH_REBUILD_PROCESSES=config["SEARCH_REBUILD_PROCESSES"] or len(os.sched_getaffinity(0)),
         MAIL_DELIVER_ON_COMMIT=_bool(raw["MAIL_DELIVER_ON_COMMIT"], env != "production"),
         SESSION_COOKIE_SECURE=_bool(raw["SESSION_COOKIE_SECURE"], env == "production"),
         LOG_FORMAT=config["LOG_FORMAT"] or ("json" if env == "production" else "text"),

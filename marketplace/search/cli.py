@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from whoosh.index import LockError
 
 from marketplace.extensions import db
+from marketplace.search.build import BuildFailed
 from marketplace.search.index import IndexOutdated, IndexUnreadable, SearchIndex
 from marketplace.search.replica import VerifyReport, rebuild, sync, verify
 
@@ -55,9 +56,11 @@ def rebuild_command() -> None:
     """Recreate the index from the database, beside the live one, then swap it in."""
     index = _index()
     try:
-        report = rebuild(index, db.session)
+        report = rebuild(index, db.session, processes=current_app.config["SEARCH_REBUILD_PROCESSES"])
     except LockError as error:
         raise click.ClickException(f"{error}; try again shortly.") from error
+    except BuildFailed as error:
+        raise click.ClickException(f"{error} The live index is unchanged.") from error
     click.echo(
         f"Rebuilt the search index at {index.path} with {_vacancies(report.vacancies)} "
         f"(up to change {report.last_change_id})."

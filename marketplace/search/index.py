@@ -121,26 +121,28 @@ class SearchIndex:
         with self.searcher() as searcher:
             return read_bookmark(searcher)
 
-    def swap_in(self, built: Path) -> None:
-        """Make the complete index in folder `built` the live index, atomically for readers.
+    def swap_in(self, *built: Path) -> None:
+        """Make the complete index formed by the folders `built` the live index, atomically for readers.
 
-        Its segment files move into the live folder and its table of contents is written there as the
-        live index's next generation, under the live write lock. Readers switch over at the TOC's atomic
-        rename, so searches never meet a half-built or empty index, and whatever the live folder held
-        before (even a corrupt or outdated index) is replaced, then cleaned up.
+        The segment files of each folder's index move into the live folder, and one table of contents
+        listing all their segments is written there as the live index's next generation, under the live
+        write lock. Readers switch over at the TOC's atomic rename, so searches never meet a half-built
+        or empty index, and whatever the live folder held before (even a corrupt or outdated index) is
+        replaced, then cleaned up.
         """
-        built_storage = FileStorage(str(built))
-        toc = TOC.read(built_storage, INDEX_NAME)
+        tocs = [(folder, TOC.read(FileStorage(str(folder)), INDEX_NAME)) for folder in built]
         self.path.mkdir(parents=True, exist_ok=True)
         live_storage = FileStorage(str(self.path))
-        segment_files = tuple(f"{segment.segment_id()}." for segment in toc.segments)
         with self._locked():
-            toc.generation = TOC._latest_generation(live_storage, INDEX_NAME) + 1
-            for filename in built_storage.list():
-                if filename.startswith(segment_files):
-                    os.replace(built / filename, self.path / filename)
-            toc.write(live_storage, INDEX_NAME)
-            clean_files(live_storage, INDEX_NAME, toc.generation, toc.segments)
+            for folder, toc in tocs:
+                segment_files = tuple(f"{segment.segment_id()}." for segment in toc.segments)
+                for filename in os.listdir(folder):
+                    if filename.startswith(segment_files):
+                        os.replace(folder / filename, self.path / filename)
+            generation = TOC._latest_generation(live_storage, INDEX_NAME) + 1
+            segments = [segment for _, toc in tocs for segment in toc.segments]
+            TOC(tocs[0][1].schema, segments, generation).write(live_storage, INDEX_NAME)
+            clean_files(live_storage, INDEX_NAME, generation, segments)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

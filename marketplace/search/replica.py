@@ -33,24 +33,28 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session, selectinload
-from whoosh import index as whoosh_index
+from sqlalchemy.orm import ORMExecuteState, Session
 from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from marketplace.db import utcnow
 from marketplace.organisations.models import Organisation
-from marketplace.search.index import INDEX_NAME, IndexOutdated, SearchIndex, is_current, read_bookmark
+from marketplace.search.build import (
+    LOAD_BATCH,
+    add_published,
+    all_published_vacancies,
+    build_index,
+    published_query,
+)
+from marketplace.search.index import IndexOutdated, SearchIndex, is_current, read_bookmark
 from marketplace.search.models import SearchChange
 from marketplace.search.schema import (
     INDEXED_ORGANISATION_ATTRIBUTES,
-    SCHEMA,
     SCHEMA_VERSION,
     VACANCY_KIND,
     Bookmark,
     vacancy_document,
 )
-from marketplace.vacancies.lifecycle import PUBLIC_STATUSES
 from marketplace.vacancies.models import Vacancy, vacancy_schools
 
 logger = logging.getLogger(__name__)
@@ -60,8 +64,6 @@ _PENDING = "marketplace.search.pending"  # Session.info key: this transaction lo
 
 # How long a transaction may sit between taking a change id and committing before we stop waiting for it.
 IN_FLIGHT_GRACE = dt.timedelta(minutes=5)
-_LOAD_BATCH = 500
-REBUILD_MEMORY_MB = 256
 # An unlocked rebuild staging folder at least this old was left by a rebuild that died.
 STAGING_MIN_AGE = dt.timedelta(minutes=1)
 
@@ -264,7 +266,7 @@ def _reload(writer: IndexWriter, session: Session, now: dt.datetime) -> SyncRepo
     # The bookmark is read before the vacancies: changes committed meanwhile are applied (again) next time.
     bookmark = settled_change_id(session, now)
     writer.delete_by_term("kind", VACANCY_KIND)
-    count = _add_all_published(writer, session)
+    count = add_published(writer, session)
     writer.update_document(**Bookmark(bookmark, SCHEMA_VERSION).document())
     return SyncReport(applied=0, vacancies=count, last_change_id=bookmark, reloaded=True)
 
@@ -305,37 +307,12 @@ def pending_change_count(session: Session, bookmark: Bookmark | None) -> int:
     return session.scalar(sa.select(sa.func.count()).where(SearchChange.id > after)) or 0
 
 
-def _published_query() -> sa.Select:
-    return (
-        sa.select(Vacancy)
-        .where(Vacancy.status.in_(PUBLIC_STATUSES))
-        .options(
-            selectinload(Vacancy.organisation).selectinload(Organisation.trust),
-            selectinload(Vacancy.additional_schools),
-        )
-        .execution_options(populate_existing=True)
-    )
-
-
 def _published_vacancies(session: Session, vacancy_ids: Sequence[int]) -> list[Vacancy]:
     vacancies: list[Vacancy] = []
-    for start in range(0, len(vacancy_ids), _LOAD_BATCH):
-        batch = vacancy_ids[start : start + _LOAD_BATCH]
-        vacancies.extend(session.scalars(_published_query().where(Vacancy.id.in_(batch))))
+    for start in range(0, len(vacancy_ids), LOAD_BATCH):
+        batch = vacancy_ids[start : start + LOAD_BATCH]
+        vacancies.extend(session.scalars(published_query().where(Vacancy.id.in_(batch))))
     return vacancies
-
-
-def all_published_vacancies(session: Session) -> Iterable[Vacancy]:
-    """Every vacancy the index should hold, streamed in batches."""
-    return session.scalars(_published_query().order_by(Vacancy.id).execution_options(yield_per=_LOAD_BATCH))
-
-
-def _add_all_published(writer: IndexWriter, session: Session) -> int:
-    count = 0
-    for vacancy in all_published_vacancies(session):
-        writer.add_document(**vacancy_document(vacancy))
-        count += 1
-    return count
 
 
 # --- Rebuilding and verifying -----------------------------------------------------------------------
@@ -347,11 +324,14 @@ class RebuildReport:
     last_change_id: int
 
 
-def rebuild(index: SearchIndex, session: Session, *, now: dt.datetime | None = None) -> RebuildReport:
+def rebuild(
+    index: SearchIndex, session: Session, *, now: dt.datetime | None = None, processes: int = 1
+) -> RebuildReport:
     """Recreate the index from the database in a new folder, then swap it in whole.
 
     Searches keep using the old index until the swap, which is atomic; changes committed during the
     build are applied straight after it. Also the cure for a corrupt index or a new schema version.
+    A large index is built by up to `processes` processes at once (see build.py).
     """
     now = now or utcnow()
     bookmark = settled_change_id(session, now)
@@ -362,16 +342,13 @@ def rebuild(index: SearchIndex, session: Session, *, now: dt.datetime | None = N
     # staging folder belongs to a rebuild still running.
     staging_lock = _lock_folder(staging)
     try:
-        # One writer, one segment: its postings pool spills to disk only beyond REBUILD_MEMORY_MB.
-        writer = whoosh_index.create_in(staging, SCHEMA, INDEX_NAME).writer(limitmb=REBUILD_MEMORY_MB)
-        try:
-            count = _add_all_published(writer, session)
-            writer.add_document(**Bookmark(bookmark, SCHEMA_VERSION).document())
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(optimize=True)
-        index.swap_in(staging)
+        parts, count = build_index(
+            staging,
+            session,
+            extra_documents=[Bookmark(bookmark, SCHEMA_VERSION).document()],
+            processes=processes,
+        )
+        index.swap_in(*parts)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         os.close(staging_lock)
