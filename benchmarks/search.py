@@ -5,14 +5,17 @@
 
 The database named in --database-url is emptied and filled with a synthetic corpus of live vacancies at
 each size (schools across England, realistic titles, roles, phases, subjects, salaries). For each size it
-reports: the full rebuild time of the index (`marketplace search rebuild`'s code path); the engine call's
-latency (ranked ids + total + facet counts, no snippets) over a fixed mix of 200 queries, p50 and p95,
-first pass (cold caches for this index generation) and second pass (warm); and the same mix against
-PostgreSQL (a weighted tsvector column with a GIN index, ranked by ts_rank, plus a count and one facet),
-as a ratio; and the search page's throughput under wrk against gunicorn with 2 workers (the query mix
-in turn) beside /robots.txt, a trivial endpoint of the same app. Throughput needs wrk (on Debian:
-apt-get install -y wrk) and is skipped with a message without it. The machine's load average is
-recorded with each size. Results go to benchmarks/results/search.json.
+reports:
+- the full rebuild time of the index (`marketplace search rebuild`'s code path) with
+  SEARCH_REBUILD_PROCESSES processes (one per core by default), and in one process as a baseline;
+- the engine call's latency (ranked ids + total + facet counts, no snippets) over a fixed mix of 200
+  queries, p50 and p95, first pass (cold caches for this index generation) and second pass (warm);
+- the same mix against PostgreSQL (a weighted tsvector column with a GIN index, ranked by ts_rank, plus
+  a count and one facet), as a ratio;
+- the search page's throughput under wrk against gunicorn with 2 workers (the query mix in turn) beside
+  /robots.txt, a trivial endpoint of the same app. Throughput needs wrk (on Debian: apt-get install -y
+  wrk) and is skipped with a message without it.
+The machine's load average is recorded with each size. Results go to benchmarks/results/search.json.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -183,6 +187,22 @@ def build_corpus(size: int, seed: int = 7) -> tuple[list[dict], list[dict]]:
             }
         )
     return schools, vacancies
+
+
+def timed_rebuild(index: SearchIndex, *, processes: int) -> tuple:
+    """The rebuild's report, its wall time and the CPU time of its processes (workers included)."""
+    started = time.perf_counter()
+    cpu_started = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    report = rebuild(index, db.session, processes=processes)
+    seconds = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seconds = (
+        time.process_time()
+        - cpu_started[0]
+        + (children.ru_utime - cpu_started[1].ru_utime)
+        + (children.ru_stime - cpu_started[1].ru_stime)
+    )
+    return report, seconds, cpu_seconds
 
 
 def load(app, schools, vacancies) -> None:
@@ -392,11 +412,10 @@ def run_size(database_url: str, size: int, queries: int, throughput_seconds: int
     load_seconds = time.perf_counter() - started
     index = SearchIndex(workdir / "search-index", 60)
     load_before = os.getloadavg()
+    processes = app.config["SEARCH_REBUILD_PROCESSES"]
     with app.app_context():
-        started, cpu_started = time.perf_counter(), time.process_time()
-        report = rebuild(index, db.session)
-        rebuild_seconds = time.perf_counter() - started
-        rebuild_cpu_seconds = time.process_time() - cpu_started
+        one_process = timed_rebuild(index, processes=1)
+        report, rebuild_seconds, rebuild_cpu_seconds = timed_rebuild(index, processes=processes)
         searches = []
         for number in range(queries):
             options = QUERY_MIX[number % len(QUERY_MIX)]
@@ -416,9 +435,15 @@ def run_size(database_url: str, size: int, queries: int, throughput_seconds: int
         "vacancies": size,
         "indexed": report.vacancies,
         "load_seconds": round(load_seconds, 1),
+        # `marketplace search rebuild`, with SEARCH_REBUILD_PROCESSES (one per core by default).
+        "rebuild_processes": processes,
         "rebuild_seconds": round(rebuild_seconds, 1),
-        # CPU time of this process: on a shared machine the wall time also counts waiting for a core.
+        # CPU time of the rebuild's processes: on a shared machine the wall time also counts waiting
+        # for a core.
         "rebuild_cpu_seconds": round(rebuild_cpu_seconds, 1),
+        # The same rebuild in one process, as the baseline of the split.
+        "rebuild_seconds_one_process": round(one_process[1], 1),
+        "rebuild_cpu_seconds_one_process": round(one_process[2], 1),
         "snapshot_seconds": round(snapshot_seconds, 2),
         "engine_first_pass": summary(cold),
         "engine_warm": summary(warm),
