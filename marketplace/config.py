@@ -173,7 +173,7 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         INSTANCE_PATH=str(instance.resolve()),
         DATABASE_URL=config["DATABASE_URL"] or f"sqlite:///{instance.resolve() / 'marketplace.db'}",
         SEARCH_INDEX_PATH=config["SEARCH_INDEX_PATH"] or str(instance.resolve() / "search-index"),
-        SEARCH_REBUILD_PROCESSES=config["SEARCH_REBUILD_PROCESSES"] or len(os.sched_getaffinity(0)),
+        SEARCH_REBUILD_PROCESSES=config["SEARCH_REBUILD_PROCESSES"] or _usable_cores(),
         MAIL_DELIVER_ON_COMMIT=_bool(raw["MAIL_DELIVER_ON_COMMIT"], env != "production"),
         SESSION_COOKIE_SECURE=_bool(raw["SESSION_COOKIE_SECURE"], env == "production"),
         LOG_FORMAT=config["LOG_FORMAT"] or ("json" if env == "production" else "text"),
@@ -195,6 +195,13 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
     config["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session instead: a slow form-filler loses nothing
     config["MAX_CONTENT_LENGTH"] = 12 * 1024 * 1024
     return config
+
+
+def _usable_cores() -> int:
+    """The CPU cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):  # not on macOS
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def ensure_secret_key(config: dict) -> None:

@@ -1,3 +1,4 @@
+import os
 import stat
 
 import pytest
@@ -20,6 +21,14 @@ def test_environment_variables_override_defaults(tmp_path):
     )
     assert values["SMTP_PORT"] == 2525
     assert values["MAIL_BACKEND"] == "smtp"
+
+
+def test_a_rebuild_uses_every_core_it_may_unless_told_otherwise(tmp_path):
+    overrides = {"INSTANCE_PATH": str(tmp_path)}
+    usable = len(os.sched_getaffinity(0))
+    assert config.load(overrides, environ={})["SEARCH_REBUILD_PROCESSES"] == usable
+    told = config.load(overrides, environ={"MARKETPLACE_SEARCH_REBUILD_PROCESSES": "1"})
+    assert told["SEARCH_REBUILD_PROCESSES"] == 1
 
 
 def test_a_secret_key_is_generated_once_and_kept_private(tmp_path):
