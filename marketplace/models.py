@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
 from marketplace.accounts.models import User
+from marketplace.alerts import personal_data  # noqa: F401  (saved jobs and alerts in the privacy tools)
 from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.applications.models import Application, ApplicationNote

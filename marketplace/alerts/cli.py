@@ -7,7 +7,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from marketplace.alerts import personal_data  # noqa: F401  (saved jobs and alerts in the privacy tools)
 from marketplace.alerts.digest import send_digests
 from marketplace.alerts.models import AlertFrequency
 from marketplace.applications.saved_jobs import send_closing_reminders

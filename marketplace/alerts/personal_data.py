@@ -1,6 +1,6 @@
 """Saved jobs and job alerts in "download my data", and gone with the account.
 
-Registered with the privacy module's hooks (imported at start-up by marketplace.alerts.cli). The
+Registered with the privacy module's hooks (imported with every model by marketplace.models). The
 foreign keys cascade on PostgreSQL; the deletion hook does the same where cascades are not enforced
 (SQLite).
 """
