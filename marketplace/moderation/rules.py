@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from marketplace.vacancies import vocabulary
@@ -910,8 +910,59 @@ RULES: tuple[Rule, ...] = (
     foreign_links,
 )
 
+# The wording families also read in supporting documents. The rules that judge a listing's facts (pay,
+# dates, links, contacts, a faith school's requirements) read only the listing's own fields.
+DOCUMENT_WORDINGS: tuple[Wording, ...] = (
+    *AGE,
+    *SEX,
+    *RACE,
+    *DISABILITY,
+    *PREGNANCY,
+    *MARITAL,
+    FEES,
+    BANK_DETAILS,
+    NO_INTERVIEW,
+    MESSAGING_APPS,
+    *AGENCY,
+    PROFANITY,
+)
+DOCUMENTS_FIELD = "documents"
+
+
+def document_findings(filename: str, text: str) -> list[Finding]:
+    """The wording rules' findings in the text of one supporting document, named in each message.
+
+    Text read out of a PDF can run the words of neighbouring columns together, so what would block a
+    listing asks for a moderator instead.
+    """
+    found = [
+        replace(
+            finding,
+            severity=Severity.REVIEW if finding.severity is Severity.BLOCK else finding.severity,
+            message=f"In {filename}: {finding.message}",
+        )
+        for family in DOCUMENT_WORDINGS
+        for finding in family.findings(DOCUMENTS_FIELD, text)
+    ]
+    return _without_overlaps(found)
+
+
+def unread_document_finding(filename: str) -> Finding:
+    """A document whose words could not be read: nothing was checked, which a moderator should know."""
+    return Finding(
+        rule="document.not_read",
+        severity=Severity.ADVISE,
+        field=DOCUMENTS_FIELD,
+        message=(
+            f"{filename} could not be read automatically (a Word 97-2003 file, or a scanned or protected "
+            "PDF), so our checks did not cover it. A PDF with selectable text or a DOCX can be checked."
+        ),
+    )
+
+
 # Every rule id, with what it looks for, for filters and metrics.
 RULE_NAMES = {
+    "document.not_read": "Document not read automatically",
     "equality.age": "Age",
     "equality.sex": "Sex",
     "equality.race": "Race and nationality",

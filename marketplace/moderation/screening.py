@@ -8,6 +8,7 @@ queue calls it to show and filter findings; the ATS API calls both.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,9 +22,17 @@ from marketplace.moderation import audit
 from marketplace.moderation.duplicates import duplicate_findings
 from marketplace.moderation.models import DecisionOutcome, ListingReport, ModerationDecision, ReportStatus
 from marketplace.moderation.policy import Outcome, Standing, Thresholds, Verdict, decide
-from marketplace.moderation.rules import Finding, ListingContext, check, sort_findings
+from marketplace.moderation.rules import (
+    Finding,
+    ListingContext,
+    check,
+    document_findings,
+    sort_findings,
+    unread_document_finding,
+)
 from marketplace.organisations.models import Organisation
 from marketplace.vacancies.details import VacancyDetails
+from marketplace.vacancies.documents import VacancyDocument
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError, transition
@@ -65,7 +74,8 @@ def findings_for(
     now: dt.datetime | None = None,
     vacancy_id: int | None = None,
 ) -> list[Finding]:
-    """Every finding for a listing: the pure text rules plus the duplicate checks against the database."""
+    """Every finding for a listing: the pure text rules, the duplicate checks against the database and,
+    for a saved listing, the wording rules on its supporting documents."""
     now = now or utcnow()
     findings = check(details, context_for(organisation, now))
     findings += duplicate_findings(
@@ -74,7 +84,26 @@ def findings_for(
         threshold=current_app.config["MODERATION_DUPLICATE_SIMILARITY"],
         exclude_vacancy_id=vacancy_id,
     )
+    if vacancy_id is not None:
+        findings += documents_findings(vacancy_id)
     return sort_findings(findings)
+
+
+def documents_findings(vacancy_id: int) -> list[Finding]:
+    """What the rules find in a listing's supporting documents (their text was read at upload)."""
+    found: list[Finding] = []
+    rows = db.session.execute(
+        sa.select(VacancyDocument.filename, VacancyDocument.text)
+        .where(VacancyDocument.vacancy_id == vacancy_id)
+        .order_by(VacancyDocument.id)
+    )
+    for filename, text in rows:
+        found += _document_findings(filename, text) if text else [unread_document_finding(filename)]
+    return found
+
+
+# The form checks a listing as the school types: a document's text is judged once, not at every keystroke.
+_document_findings = functools.lru_cache(maxsize=256)(document_findings)
 
 
 def findings_for_vacancy(vacancy: Vacancy, *, now: dt.datetime | None = None) -> list[Finding]:

@@ -31,8 +31,11 @@ from marketplace.db import Base, utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.organisations.queries import organisation_ids_for
+from marketplace.vacancies import document_text
+from marketplace.vacancies.details import VacancyDetails
+from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
-from marketplace.vacancies.services import VacancyError
+from marketplace.vacancies.services import VacancyError, transition
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -63,6 +66,8 @@ class VacancyDocument(Base):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Its words, read at upload so moderation checks them (see document_text); None when not readable.
+    text: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
 
     @property
     def kind(self) -> str:
@@ -121,6 +126,11 @@ class Upload:
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
+    def text(self) -> str | None:
+        """The file's words, or None when they cannot be read (see document_text)."""
+        read = {PDF: document_text.pdf_text, DOCX: document_text.docx_text}.get(self.content_type)
+        return read(self.data) if read else None
+
 
 def check_upload(filename: str, data: bytes) -> Upload:
     """The file as an Upload, or DocumentRejected saying what is wrong with it."""
@@ -177,6 +187,7 @@ def attach(user: User, vacancy: Vacancy, upload: Upload, *, upload_path: str) ->
         size=len(upload.data),
         sha256=upload.sha256,
         uploaded_by_id=user.id,
+        text=upload.text(),
     )
     db.session.add(document)
     db.session.flush()
@@ -188,7 +199,39 @@ def attach(user: User, vacancy: Vacancy, upload: Upload, *, upload_path: str) ->
         filename=document.filename,
         sha256=document.sha256,
     )
+    if vacancy.status in (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED):
+        _screen_again(user, vacancy)
     return document
+
+
+def _screen_again(user: User, vacancy: Vacancy) -> None:
+    """A new document on a listing on sale is screened with the listing, as an edit is (steps.save_step):
+    what needs a moderator takes the listing down until approved; what the policy refuses raises
+    ListingBlocked, and the caller rolls the document back."""
+    from marketplace.moderation.policy import Outcome  # moderation builds on this package
+    from marketplace.moderation.screening import ListingBlocked, verdict_for
+
+    now = utcnow()
+    details = VacancyDetails.from_vacancy(vacancy)
+    verdict = verdict_for(details, vacancy.organisation, now=now, vacancy_id=vacancy.id)
+    if verdict.outcome is Outcome.BLOCK:
+        raise ListingBlocked(verdict)
+    if verdict.outcome is Outcome.REVIEW:
+        transition(
+            vacancy,
+            VacancyAction.HOLD,
+            actor=user,
+            reason="Document added by the school: needs review",
+            now=now,
+        )
+        vacancy.submitted_at = now
+    audit.record(
+        f"policy.{verdict.outcome}",
+        subject_type="vacancy",
+        subject_id=vacancy.id,
+        reason=" ".join(verdict.reasons),
+        findings=[finding.as_json() for finding in verdict.findings],
+    )
 
 
 def remove(user: User, vacancy: Vacancy, document: VacancyDocument) -> str:

@@ -204,3 +204,23 @@ def test_a_closed_listing_names_its_documents_without_offering_them_to_the_publi
     assert "pack.pdf" in page
     assert f"/documents/{document.id}" not in page
     assert client.get(f"/jobs/{vacancy.id}/documents/{document.id}").status_code == 404
+
+
+def test_a_document_a_moderator_must_see_takes_a_live_listing_off_and_says_so(client):
+    membership = MembershipFactory()
+    vacancy = VacancyFactory(organisation=membership.organisation, published=True)
+    sign_in_as(client, membership.user)
+
+    response = _upload(client, vacancy.id, pdf_bytes("Applicants must pay a registration fee."), "pack.pdf")
+
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "pack.pdf has been uploaded. Our checks found something a moderator needs to look at" in page
+    db.session.expire_all()
+    assert db.session.get(type(vacancy), vacancy.id).status == "pending_review"
+
+    # The moderator reviewing it sees what the document says, and where.
+    sign_in_as(client, UserFactory(moderator=True))
+    review = client.get(f"/moderation/vacancies/{vacancy.id}").get_data(as_text=True)
+    assert "Supporting documents" in review
+    assert "In pack.pdf: Never ask candidates to pay" in review

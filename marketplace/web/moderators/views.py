@@ -14,7 +14,7 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import appeals, audit, metrics, reports, sanctions, services
 from marketplace.moderation.models import Appeal
-from marketplace.moderation.rules import RULE_NAMES, TEXT_FIELDS, Severity, field_text
+from marketplace.moderation.rules import DOCUMENTS_FIELD, RULE_NAMES, TEXT_FIELDS, Severity, field_text
 from marketplace.moderation.screening import findings_for_vacancy
 from marketplace.organisations import services as organisation_services
 from marketplace.organisations.models import Organisation
@@ -54,6 +54,7 @@ FIELD_LABELS = {
     "contact_email": "Contact email",
     "application_email": "Application email",
     "application_url": "Application website",
+    DOCUMENTS_FIELD: "Supporting documents",
 }
 
 

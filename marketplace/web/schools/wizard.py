@@ -14,6 +14,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.extensions import db
+from marketplace.moderation.rules import DOCUMENTS_FIELD
 from marketplace.moderation.screening import ListingBlocked, findings_for
 from marketplace.moderation.services import reply_from_school
 from marketplace.organisations.models import OrganisationKind
@@ -28,7 +29,7 @@ from marketplace.web.schools.wizard_forms import FORMS, CheckAnswersForm, Docume
 
 SEVERITY_TAGS = {"block": "govuk-tag--red", "review": "govuk-tag--orange", "advise": "govuk-tag--blue"}
 # Findings are reported against these fields besides a section's own questions.
-EXTRA_FINDING_FIELDS = {"pay": ("salary_minimum", "salary_maximum")}
+EXTRA_FINDING_FIELDS = {"pay": ("salary_minimum", "salary_maximum"), "documents": (DOCUMENTS_FIELD,)}
 
 
 def _step_or_404(slug: str) -> steps.Step:
@@ -265,6 +266,7 @@ def upload_document(vacancy_id: int):
     form = DocumentForm()
     if form.validate_on_submit():
         upload = form.document.data
+        was_on_sale = vacancy.status in steps.ON_SALE
         if upload is None or not getattr(upload, "filename", ""):
             form.document.errors = ["Select a file to upload"]
         else:
@@ -278,6 +280,13 @@ def upload_document(vacancy_id: int):
                 form.document.errors = [str(error)]
             else:
                 db.session.commit()
+                if vacancy.status is VacancyStatus.PENDING_REVIEW and was_on_sale:
+                    flash(
+                        f"{document.filename} has been uploaded. Our checks found something a moderator "
+                        "needs to look at, so the listing is off the service until they approve it.",
+                        "info",
+                    )
+                    return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
                 flash(f"{document.filename} has been uploaded.", "success")
                 return redirect(url_for("schools.wizard_step", vacancy_id=vacancy.id, step=section.slug))
     return _render_step(section, form, vacancy, status=400 if request.method == "POST" else 200)

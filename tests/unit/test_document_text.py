@@ -1,0 +1,43 @@
+"""Reading the words of uploaded documents, so moderation can check them, and failing safely."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from marketplace.vacancies.document_text import docx_text, pdf_text
+from marketplace.vacancies.documents import check_upload
+from tests.document_samples import doc_bytes, docx_bytes, pdf_bytes
+
+
+def test_the_words_of_a_pdf_and_a_docx_are_read():
+    assert pdf_text(pdf_bytes("Teacher of Music, full time")) == "Teacher of Music, full time"
+    assert docx_text(docx_bytes("Teacher of Music, full time")) == "Teacher of Music, full time"
+    assert check_upload("pack.pdf", pdf_bytes("Head of Year 9")).text() == "Head of Year 9"
+
+
+def test_an_old_word_file_is_not_read():
+    assert check_upload("pack.doc", doc_bytes()).text() is None
+
+
+def test_a_damaged_pdf_or_docx_reads_as_nothing_rather_than_failing():
+    assert pdf_text(b"%PDF-1.4\nnot really a pdf") is None
+    assert docx_text(b"PK\x03\x04 not a zip") is None
+
+
+def test_a_pdf_without_words_reads_as_nothing():
+    assert pdf_text(pdf_bytes("")) is None
+
+
+def test_a_docx_declaring_entities_is_refused_unread():
+    """A billion-laughs document: expanding its entities would take all the memory there is."""
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", laughs)
+    assert docx_text(out.getvalue()) is None
