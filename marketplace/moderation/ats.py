@@ -24,7 +24,7 @@ from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.moderation.models import AtsClient
 from marketplace.moderation.policy import Outcome, Verdict
-from marketplace.moderation.screening import ListingBlocked, screen_submission, verdict_for
+from marketplace.moderation.screening import ListingBlocked, record_verdict, screen_submission, verdict_for
 from marketplace.moderation.services import guarded_transition
 from marketplace.organisations.models import Organisation
 from marketplace.vacancies import vocabulary
@@ -310,13 +310,7 @@ def upsert(
                 vacancy, VacancyAction.HOLD, actor=None, reason="Changed by the ATS: needs review", now=now
             )
             vacancy.submitted_at = now
-        audit.record(
-            f"policy.{verdict.outcome}",
-            subject_type="vacancy",
-            subject_id=vacancy.id,
-            reason=" ".join(verdict.reasons),
-            findings=[f.as_json() for f in verdict.findings],
-        )
+        record_verdict(vacancy, verdict)
         return vacancy, verdict, created
     if vacancy.status is VacancyStatus.DRAFT and submission.publish:
         try:

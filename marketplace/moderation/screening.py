@@ -153,7 +153,8 @@ def verdict_for(
     return decide(findings, standing_of(organisation, now), Thresholds.from_config(current_app.config))
 
 
-def _record_verdict(vacancy: Vacancy, verdict: Verdict) -> None:
+def record_verdict(vacancy: Vacancy, verdict: Verdict) -> None:
+    """The policy's verdict on a listing, with its reasons and findings, in the audit trail."""
     audit.record(
         f"policy.{verdict.outcome}",
         subject_type="vacancy",
@@ -174,11 +175,11 @@ def screen_submission(user: User, vacancy: Vacancy, *, now: dt.datetime) -> Verd
         VacancyDetails.from_vacancy(vacancy), vacancy.organisation, now=now, vacancy_id=vacancy.id
     )
     if verdict.outcome is Outcome.BLOCK:
-        _record_verdict(vacancy, verdict)
+        record_verdict(vacancy, verdict)
         raise ListingBlocked(verdict)
     transition(vacancy, VacancyAction.SUBMIT, actor=user, now=now)
     vacancy.submitted_at = now
-    _record_verdict(vacancy, verdict)
+    record_verdict(vacancy, verdict)
     if verdict.outcome is Outcome.PUBLISH:
         reason = "Published at once by the moderation policy: " + " ".join(verdict.reasons)
         transition(vacancy, VacancyAction.APPROVE, actor=None, reason=reason, now=now)

@@ -209,7 +209,7 @@ def _screen_again(user: User, vacancy: Vacancy) -> None:
     what needs a moderator takes the listing down until approved; what the policy refuses raises
     ListingBlocked, and the caller rolls the document back."""
     from marketplace.moderation.policy import Outcome  # moderation builds on this package
-    from marketplace.moderation.screening import ListingBlocked, verdict_for
+    from marketplace.moderation.screening import ListingBlocked, record_verdict, verdict_for
 
     now = utcnow()
     details = VacancyDetails.from_vacancy(vacancy)
@@ -225,13 +225,7 @@ def _screen_again(user: User, vacancy: Vacancy) -> None:
             now=now,
         )
         vacancy.submitted_at = now
-    audit.record(
-        f"policy.{verdict.outcome}",
-        subject_type="vacancy",
-        subject_id=vacancy.id,
-        reason=" ".join(verdict.reasons),
-        findings=[finding.as_json() for finding in verdict.findings],
-    )
+    record_verdict(vacancy, verdict)
 
 
 def remove(user: User, vacancy: Vacancy, document: VacancyDocument) -> str:
