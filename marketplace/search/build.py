@@ -6,9 +6,9 @@ each into a folder of its own, and the index is the union of their segments (see
 Scores do not depend on how documents are split into segments: Whoosh takes term statistics and field
 lengths across the whole index.
 
-A worker is a plain Python process running main() that reads its task from stdin, so
-nothing is shared with the process that started it. Should that process die (kill -9 included), each
-worker notices that its parent changed and stops at its next listing: none is left running or waiting.
+A worker is a plain Python process running main(), which reads its task from stdin: nothing is shared
+with the process that started it. Should that process die (kill -9 included), each worker notices that
+its parent changed and stops at its next listing: none is left running or waiting.
 """
 
 from __future__ import annotations
@@ -197,9 +197,10 @@ def _result_of(worker: subprocess.Popen, part: Part) -> int:
     assert worker.stdout is not None
     output = worker.stdout.read()
     if worker.wait() != 0:
+        first, last = part.id_range
+        ids = f"{first} onwards" if last is None else f"{first} to {last}"
         raise BuildFailed(
-            f"Indexing vacancies {part.id_range[0]} onwards failed (exit status {worker.returncode}); "
-            "its error is above."
+            f"Indexing vacancies {ids} failed (exit status {worker.returncode}); its error is above."
         )
     return int(output)
 
