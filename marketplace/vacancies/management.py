@@ -23,6 +23,7 @@ Product decisions, so they are not rediscovered:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -65,6 +66,16 @@ _NOT_COPIED = frozenset(
         "updated_at",
     }
 )
+
+
+@dataclass(frozen=True)
+class NewDates:
+    """The dates a copied or relisted job is advertised with (the closing time as "HH:MM", UK time)."""
+
+    publish_on: dt.date
+    closing_date: dt.date
+    closing_time: str
+    starts_on: dt.date | None = None
 
 
 def _check_member(user: User, vacancy: Vacancy) -> None:
@@ -183,21 +194,12 @@ def _email_unsent_applications(vacancy: Vacancy, template: str, subject: str) ->
 
 
 def _copy(
-    user: User,
-    vacancy: Vacancy,
-    *,
-    title: str,
-    publish_on: dt.date,
-    closing_date: dt.date,
-    closing_time: str,
-    starts_on: dt.date | None,
-    upload_path: str | None,
-    now: dt.datetime,
+    user: User, vacancy: Vacancy, title: str, dates: NewDates, upload_path: str | None, now: dt.datetime
 ) -> Vacancy:
     details = VacancyDetails.from_vacancy(vacancy)
     details.title = title.strip()
-    details.publish_on, details.closing_date, details.closing_time = publish_on, closing_date, closing_time
-    details.starts_on = starts_on
+    details.publish_on, details.closing_date = dates.publish_on, dates.closing_date
+    details.closing_time, details.starts_on = dates.closing_time, dates.starts_on
     found = problems(details, now)
     if not details.title:
         found["title"] = "Enter a job title"
@@ -233,10 +235,7 @@ def copy_listing(
     vacancy: Vacancy,
     *,
     title: str,
-    publish_on: dt.date,
-    closing_date: dt.date,
-    closing_time: str,
-    starts_on: dt.date | None = None,
+    dates: NewDates,
     upload_path: str | None = None,
     now: dt.datetime | None = None,
 ) -> Vacancy:
@@ -248,17 +247,7 @@ def copy_listing(
     _check_member(user, vacancy)
     if vacancy.status not in COPYABLE:
         raise VacancyError("This listing was removed by a moderator, so it cannot be copied.")
-    copy = _copy(
-        user,
-        vacancy,
-        title=title,
-        publish_on=publish_on,
-        closing_date=closing_date,
-        closing_time=closing_time,
-        starts_on=starts_on,
-        upload_path=upload_path,
-        now=now,
-    )
+    copy = _copy(user, vacancy, title, dates, upload_path, now)
     audit.record(
         "vacancy.copy", subject_type="vacancy", subject_id=copy.id, actor=user, copied_from=vacancy.id
     )
@@ -269,10 +258,7 @@ def relist(
     user: User,
     vacancy: Vacancy,
     *,
-    publish_on: dt.date,
-    closing_date: dt.date,
-    closing_time: str,
-    starts_on: dt.date | None = None,
+    dates: NewDates,
     upload_path: str | None = None,
     now: dt.datetime | None = None,
 ) -> Vacancy:
@@ -286,17 +272,7 @@ def relist(
     _check_member(user, vacancy)
     if vacancy.status not in RELISTABLE:
         raise VacancyError("Only closed or expired listings can be relisted.")
-    copy = _copy(
-        user,
-        vacancy,
-        title=vacancy.title,
-        publish_on=publish_on,
-        closing_date=closing_date,
-        closing_time=closing_time,
-        starts_on=starts_on,
-        upload_path=upload_path,
-        now=now,
-    )
+    copy = _copy(user, vacancy, vacancy.title, dates, upload_path, now)
     audit.record(
         "vacancy.relist", subject_type="vacancy", subject_id=copy.id, actor=user, relisted_from=vacancy.id
     )

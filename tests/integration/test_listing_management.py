@@ -14,6 +14,7 @@ from marketplace.search.query import VacancySearch
 from marketplace.search.service import find_vacancies
 from marketplace.vacancies import management
 from marketplace.vacancies.lifecycle import VacancyStatus
+from marketplace.vacancies.management import NewDates
 from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import InvalidDetails, VacancyError
@@ -246,9 +247,7 @@ def test_a_copy_is_a_new_draft_with_the_same_details_and_its_own_dates(member):
         member.user,
         original,
         title="Teacher of History",
-        publish_on=in_days(2),
-        closing_date=in_days(20),
-        closing_time="23:59",
+        dates=NewDates(in_days(2), in_days(20), "23:59"),
     )
     db.session.commit()
 
@@ -273,9 +272,7 @@ def test_a_copy_with_dates_that_break_the_rules_is_refused(member):
             member.user,
             listing(member),
             title="  ",
-            publish_on=in_days(-1),
-            closing_date=in_days(5),
-            closing_time="12:00",
+            dates=NewDates(in_days(-1), in_days(5), "12:00"),
         )
 
     assert {"title", "publish_on"} <= set(refused.value.problems)
@@ -287,9 +284,7 @@ def test_a_listing_removed_by_a_moderator_cannot_be_copied(member):
             member.user,
             listing(member, status=S.REMOVED),
             title="Teacher",
-            publish_on=in_days(0),
-            closing_date=in_days(10),
-            closing_time="12:00",
+            dates=NewDates(in_days(0), in_days(10), "12:00"),
         )
 
 
@@ -300,7 +295,9 @@ def test_relisting_a_closed_job_makes_a_new_listing_that_goes_through_the_policy
     original = listing(member, title="Teacher of Music", status=S.CLOSED)
 
     relisted = management.relist(
-        member.user, original, publish_on=in_days(0), closing_date=in_days(21), closing_time="12:00"
+        member.user,
+        original,
+        dates=NewDates(in_days(0), in_days(21), "12:00"),
     )
     db.session.commit()
 
@@ -317,9 +314,7 @@ def test_only_closed_or_expired_listings_can_be_relisted(member, status):
         management.relist(
             member.user,
             listing(member, status=status),
-            publish_on=in_days(0),
-            closing_date=in_days(21),
-            closing_time="12:00",
+            dates=NewDates(in_days(0), in_days(21), "12:00"),
         )
 
 
@@ -334,10 +329,15 @@ def test_only_closed_or_expired_listings_can_be_relisted(member, status):
         ),
         lambda user, v: management.end_early(user, v, filled=False),
         lambda user, v: management.copy_listing(
-            user, v, title="Stolen", publish_on=in_days(0), closing_date=in_days(9), closing_time="12:00"
+            user,
+            v,
+            title="Stolen",
+            dates=NewDates(in_days(0), in_days(9), "12:00"),
         ),
         lambda user, v: management.relist(
-            user, v, publish_on=in_days(0), closing_date=in_days(9), closing_time="12:00"
+            user,
+            v,
+            dates=NewDates(in_days(0), in_days(9), "12:00"),
         ),
     ],
     ids=["extend", "end early", "copy", "relist"],
@@ -371,9 +371,7 @@ def test_a_copy_takes_the_supporting_documents_as_files_of_its_own(app, member, 
         member.user,
         original,
         title=original.title,
-        publish_on=in_days(1),
-        closing_date=in_days(20),
-        closing_time="12:00",
+        dates=NewDates(in_days(1), in_days(20), "12:00"),
         upload_path=upload_path,
     )
     db.session.commit()

@@ -179,7 +179,7 @@ def copy_vacancy(vacancy_id: int):
                 current_user,
                 vacancy,
                 title=form.title.data,
-                **form.dates(),
+                dates=form.dates(),
                 upload_path=current_app.config["UPLOAD_PATH"],
             )
         except services.InvalidDetails as error:
@@ -205,7 +205,7 @@ def relist_vacancy(vacancy_id: int):
     if form.validate_on_submit():
         try:
             relisted = management.relist(
-                current_user, vacancy, **form.dates(), upload_path=current_app.config["UPLOAD_PATH"]
+                current_user, vacancy, dates=form.dates(), upload_path=current_app.config["UPLOAD_PATH"]
             )
         except ListingBlocked as error:
             db.session.commit()  # the new draft is kept, with the policy's refusal in the audit trail

@@ -8,7 +8,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.vacancies import vocabulary
-from marketplace.vacancies.management import MAX_REASON_LENGTH
+from marketplace.vacancies.management import MAX_REASON_LENGTH, NewDates
 from marketplace.web.forms import GovDateField, RadiosField, choices
 from marketplace.web.schools.forms import VacancyForm
 
@@ -101,9 +101,11 @@ class RelistForm(_ClosingFields, FlaskForm):
     closing_time = VacancyForm.closing_time
     starts_on = VacancyForm.starts_on
 
-    def dates(self) -> dict:
+    def dates(self) -> NewDates:
         """The new listing's dates, as the copy and relist use-cases take them."""
-        return {name: self[name].data for name in ("publish_on", "closing_date", "closing_time", "starts_on")}
+        return NewDates(
+            self.publish_on.data, self.closing_date.data, self.closing_time.data, self.starts_on.data
+        )
 
 
 class CopyForm(RelistForm):
