@@ -121,15 +121,17 @@ class Upload:
     filename: str
     content_type: str
     data: bytes
+    text: str | None = None  # its words, None when they cannot be read (see document_text)
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
-    def text(self) -> str | None:
-        """The file's words, or None when they cannot be read (see document_text)."""
-        read = {PDF: document_text.pdf_text, DOCX: document_text.docx_text}.get(self.content_type)
-        return read(self.data) if read else None
+
+def read_text(content_type: str, data: bytes) -> str | None:
+    """A checked file's words, or None when they cannot be read (see document_text)."""
+    read = {PDF: document_text.pdf_text, DOCX: document_text.docx_text}.get(content_type)
+    return read(data) if read else None
 
 
 def check_upload(filename: str, data: bytes) -> Upload:
@@ -141,7 +143,12 @@ def check_upload(filename: str, data: bytes) -> Upload:
     content_type = sniff(data)
     if content_type is None:
         raise DocumentRejected("The selected file must be a PDF, DOC or DOCX")
-    return Upload(filename=safe_filename(filename, content_type), content_type=content_type, data=data)
+    return Upload(
+        filename=safe_filename(filename, content_type),
+        content_type=content_type,
+        data=data,
+        text=read_text(content_type, data),
+    )
 
 
 def folder(upload_path: str) -> Path:
@@ -187,7 +194,7 @@ def attach(user: User, vacancy: Vacancy, upload: Upload, *, upload_path: str) ->
         size=len(upload.data),
         sha256=upload.sha256,
         uploaded_by_id=user.id,
-        text=upload.text(),
+        text=upload.text,
     )
     db.session.add(document)
     db.session.flush()

@@ -225,7 +225,10 @@ def _copy_documents(user: User, vacancy: Vacancy, copy: Vacancy, upload_path: st
         if not path.is_file():  # a file lost from the store is not worth failing the copy over
             continue
         upload = documents.Upload(
-            filename=document.filename, content_type=document.content_type, data=path.read_bytes()
+            filename=document.filename,
+            content_type=document.content_type,
+            data=path.read_bytes(),
+            text=document.text,  # read when the original was uploaded
         )
         documents.attach(user, copy, upload, upload_path=upload_path)
 

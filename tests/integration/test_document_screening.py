@@ -3,15 +3,17 @@ listing's own findings, and a document added to a listing on sale is screened as
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from marketplace.db import utcnow
+from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.moderation.rules import Severity
 from marketplace.moderation.screening import findings_for_vacancy
 from marketplace.search.query import VacancySearch
 from marketplace.search.service import find_vacancies
-from marketplace.vacancies import documents
+from marketplace.vacancies import documents, management
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.document_samples import doc_bytes, docx_bytes, pdf_bytes
@@ -91,3 +93,21 @@ def test_a_clean_document_leaves_a_verified_schools_listing_live(app):
 
     assert db.session.get(Vacancy, vacancy.id).status is VacancyStatus.PUBLISHED
     assert find_vacancies(VacancySearch(keywords="music")).ids == [vacancy.id]
+
+
+def test_a_copy_of_a_listing_keeps_what_its_documents_say(app):
+    member = MembershipFactory()
+    original = VacancyFactory(organisation=member.organisation)
+    attach(app, member, original, docx_bytes(ASKS_A_FEE), "pack.docx")
+
+    copy = management.copy_listing(
+        member.user,
+        original,
+        title=original.title,
+        dates=management.NewDates(uk_today(), uk_today() + dt.timedelta(days=20), "12:00"),
+        upload_path=app.config["UPLOAD_PATH"],
+    )
+    db.session.commit()
+
+    assert [f.text for f in document_findings(copy)] == [f.text for f in document_findings(original)]
+    assert [f.text for f in document_findings(copy)] == ["candidates must pay", "DBS fee"]

@@ -13,11 +13,11 @@ from tests.document_samples import doc_bytes, docx_bytes, pdf_bytes
 def test_the_words_of_a_pdf_and_a_docx_are_read():
     assert pdf_text(pdf_bytes("Teacher of Music, full time")) == "Teacher of Music, full time"
     assert docx_text(docx_bytes("Teacher of Music, full time")) == "Teacher of Music, full time"
-    assert check_upload("pack.pdf", pdf_bytes("Head of Year 9")).text() == "Head of Year 9"
+    assert check_upload("pack.pdf", pdf_bytes("Head of Year 9")).text == "Head of Year 9"
 
 
 def test_an_old_word_file_is_not_read():
-    assert check_upload("pack.doc", doc_bytes()).text() is None
+    assert check_upload("pack.doc", doc_bytes()).text is None
 
 
 def test_a_damaged_pdf_or_docx_reads_as_nothing_rather_than_failing():
