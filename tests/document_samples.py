@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zipfile
 
@@ -76,3 +77,13 @@ def doc_bytes() -> bytes:
     struct.pack_into("<I", header, 68, 0xFFFFFFFE)
     header[76:512] = b"\xff" * 436
     return bytes(header) + b"\x00" * 1024
+
+
+def damaged_pdf_bytes(seed: int) -> bytes:
+    """pdf_bytes() with a few bytes overwritten at random (the same ones for the same seed); it still
+    starts %PDF-, so it passes the content check, and its parser may trip over it in any way."""
+    rnd = random.Random(seed)
+    data = bytearray(pdf_bytes("Teacher of music wanted"))
+    for _ in range(rnd.randint(1, 8)):
+        data[rnd.randrange(5, len(data))] = rnd.randrange(256)
+    return bytes(data)

@@ -7,7 +7,7 @@ import zipfile
 
 from marketplace.vacancies.document_text import docx_text, pdf_text
 from marketplace.vacancies.documents import check_upload
-from tests.document_samples import doc_bytes, docx_bytes, pdf_bytes
+from tests.document_samples import damaged_pdf_bytes, doc_bytes, docx_bytes, pdf_bytes
 
 
 def test_the_words_of_a_pdf_and_a_docx_are_read():
@@ -23,6 +23,14 @@ def test_an_old_word_file_is_not_read():
 def test_a_damaged_pdf_or_docx_reads_as_nothing_rather_than_failing():
     assert pdf_text(b"%PDF-1.4\nnot really a pdf") is None
     assert docx_text(b"PK\x03\x04 not a zip") is None
+
+
+def test_no_damaged_pdf_makes_reading_fail():
+    """pypdf trips over damaged files with errors of every kind (AttributeError, TypeError…): an upload
+    must never fail because of it."""
+    for seed in range(3000):
+        text = pdf_text(damaged_pdf_bytes(seed))
+        assert text is None or isinstance(text, str)
 
 
 def test_a_pdf_without_words_reads_as_nothing():

@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 from marketplace.extensions import db
 from marketplace.vacancies.documents import VacancyDocument
 from tests.conftest import sign_in_as
-from tests.document_samples import doc_bytes, docx_bytes, pdf_bytes
+from tests.document_samples import damaged_pdf_bytes, doc_bytes, docx_bytes, pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory
 
 
@@ -224,3 +224,16 @@ def test_a_document_a_moderator_must_see_takes_a_live_listing_off_and_says_so(cl
     review = client.get(f"/moderation/vacancies/{vacancy.id}").get_data(as_text=True)
     assert "Supporting documents" in review
     assert "In pack.pdf: Never ask candidates to pay" in review
+
+
+def test_a_pdf_its_reader_trips_over_is_still_uploaded_and_flagged_as_unchecked(client):
+    membership = MembershipFactory()
+    vacancy = VacancyFactory(organisation=membership.organisation)
+    sign_in_as(client, membership.user)
+
+    response = _upload(client, vacancy.id, damaged_pdf_bytes(11), "pack.pdf")  # AttributeError in pypdf
+
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "pack.pdf has been uploaded" in page
+    assert "pack.pdf could not be read automatically" in page

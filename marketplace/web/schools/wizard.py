@@ -253,7 +253,7 @@ def _documents_step(vacancy, section: steps.Step):
                 return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
             db.session.commit()
             return _after_save(vacancy, section, saved)
-    return _render_step(section, DocumentForm(), vacancy)
+    return _render_step(section, DocumentForm(), vacancy, findings=_step_findings(vacancy, section))
 
 
 @bp.route("/vacancies/<int:vacancy_id>/documents", methods=["POST"])
