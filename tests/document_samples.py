@@ -79,11 +79,12 @@ def doc_bytes() -> bytes:
     return bytes(header) + b"\x00" * 1024
 
 
-def damaged_pdf_bytes(seed: int) -> bytes:
-    """pdf_bytes() with a few bytes overwritten at random (the same ones for the same seed); it still
-    starts %PDF-, so it passes the content check, and its parser may trip over it in any way."""
+def damaged(data: bytes, seed: int) -> bytes:
+    """`data` with a few bytes after its first four overwritten at random (the same ones for the same
+    seed): it still starts like a PDF or a zip, so it passes the first look, and whatever parses it may
+    trip over it in any way."""
     rnd = random.Random(seed)
-    data = bytearray(pdf_bytes("Teacher of music wanted"))
+    copy = bytearray(data)
     for _ in range(rnd.randint(1, 8)):
-        data[rnd.randrange(5, len(data))] = rnd.randrange(256)
-    return bytes(data)
+        copy[rnd.randrange(5, len(copy))] = rnd.randrange(256)
+    return bytes(copy)

@@ -97,7 +97,8 @@ def sniff(data: bytes) -> str | None:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
+        # A damaged archive can also claim a compression method or feature zipfile does not have.
+        except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError, OSError):
             return None
         if "word/document.xml" in names:
             return DOCX

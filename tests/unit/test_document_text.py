@@ -6,8 +6,8 @@ import io
 import zipfile
 
 from marketplace.vacancies.document_text import docx_text, pdf_text
-from marketplace.vacancies.documents import check_upload
-from tests.document_samples import damaged_pdf_bytes, doc_bytes, docx_bytes, pdf_bytes
+from marketplace.vacancies.documents import DocumentRejected, check_upload
+from tests.document_samples import damaged, doc_bytes, docx_bytes, pdf_bytes
 
 
 def test_the_words_of_a_pdf_and_a_docx_are_read():
@@ -29,8 +29,18 @@ def test_no_damaged_pdf_makes_reading_fail():
     """pypdf trips over damaged files with errors of every kind (AttributeError, TypeError…): an upload
     must never fail because of it."""
     for seed in range(3000):
-        text = pdf_text(damaged_pdf_bytes(seed))
+        text = pdf_text(damaged(pdf_bytes("Teacher of music wanted"), seed))
         assert text is None or isinstance(text, str)
+
+
+def test_a_damaged_docx_is_refused_or_read_never_an_error():
+    original = docx_bytes("Teacher of music wanted")
+    for seed in range(3000):
+        try:
+            upload = check_upload("pack.docx", damaged(original, seed))
+        except DocumentRejected:
+            continue
+        assert upload.text is None or isinstance(upload.text, str)
 
 
 def test_a_pdf_without_words_reads_as_nothing():

@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 from marketplace.extensions import db
 from marketplace.vacancies.documents import VacancyDocument
 from tests.conftest import sign_in_as
-from tests.document_samples import damaged_pdf_bytes, doc_bytes, docx_bytes, pdf_bytes
+from tests.document_samples import damaged, doc_bytes, docx_bytes, pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory
 
 
@@ -231,7 +231,9 @@ def test_a_pdf_its_reader_trips_over_is_still_uploaded_and_flagged_as_unchecked(
     vacancy = VacancyFactory(organisation=membership.organisation)
     sign_in_as(client, membership.user)
 
-    response = _upload(client, vacancy.id, damaged_pdf_bytes(11), "pack.pdf")  # AttributeError in pypdf
+    response = _upload(
+        client, vacancy.id, damaged(pdf_bytes("Teacher of music wanted"), 11), "pack.pdf"
+    )  # AttributeError in pypdf
 
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
