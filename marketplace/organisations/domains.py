@@ -145,7 +145,7 @@ def normalise_domain(value: str) -> str:
         raise DomainRefused("Enter the email domain, like school.org.uk")
     if _is_webmail(domain):
         raise DomainRefused(f"{domain} is a webmail provider: anyone can have an address there")
-    if domain in SHARED_HOSTS:
+    if not _website_vouches(domain):
         raise DomainRefused(f"{domain} is shared by many organisations: enter the school's own domain")
     return domain
 
