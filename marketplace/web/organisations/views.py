@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.tokens import TokenError, TokenExpired
@@ -95,14 +96,19 @@ def join(organisation_id: int):
     if form.validate_on_submit():
         try:
             outcome = services.join_organisation(current_user, organisation, form.statement.data)
+            db.session.commit()
         except services.StatementMissing as error:
             db.session.rollback()
             form.statement.errors.append(str(error))
         except services.OrganisationError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
+        except IntegrityError:
+            # The same form sent twice at once: the first one's claim or membership stands.
+            db.session.rollback()
+            flash(f"You have already asked to join {organisation.name}.", "info")
+            return redirect(url_for("organisations.find"))
         else:
-            db.session.commit()
             if outcome.membership is not None:
                 if outcome.membership.role is MembershipRole.ADMINISTRATOR:
                     # Only the first to earn membership administers, so there is no other administrator.
