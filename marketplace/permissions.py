@@ -42,6 +42,8 @@ class Permission(enum.StrEnum):
     MODERATION_VACANCY_DECIDE = "moderation:vacancy:decide"
     MODERATION_SANCTION = "moderation:sanction:manage"
     MODERATION_AUDIT_READ = "moderation:audit:read"
+    # Approve or decline a claim to join a school or trust; record the email domains it owns.
+    MODERATION_CLAIM_DECIDE = "moderation:claim:decide"
     # Administrators.
     ADMIN_USERS_MANAGE = "admin:user:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -54,6 +56,7 @@ _MODERATOR = {
     Permission.MODERATION_VACANCY_DECIDE,
     Permission.MODERATION_SANCTION,
     Permission.MODERATION_AUDIT_READ,
+    Permission.MODERATION_CLAIM_DECIDE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

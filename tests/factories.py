@@ -13,7 +13,13 @@ from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
+from marketplace.organisations.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationEmailDomain,
+    OrganisationKind,
+)
 from marketplace.permissions import Role
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -73,6 +79,16 @@ class MembershipFactory(BaseFactory):
     user = factory.SubFactory(UserFactory, hiring_staff=True)
     organisation = factory.SubFactory(OrganisationFactory)
     role = MembershipRole.ADMINISTRATOR
+
+
+class EmailDomainFactory(BaseFactory):
+    """A domain a moderator recorded for the organisation: confirmed addresses on it join at once."""
+
+    class Meta:
+        model = OrganisationEmailDomain
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    domain = "riverside.example.org"
 
 
 def _in_days(days: int) -> dt.datetime:

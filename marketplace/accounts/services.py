@@ -26,6 +26,7 @@ from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.models import Organisation, OrganisationKind
 from marketplace.organisations.services import (
     OrganisationError,
+    join_by_confirmed_email,
     join_organisation,
     verify_memberships_by_email_domain,
 )
@@ -69,8 +70,9 @@ def register_user(
 ) -> User | None:
     """Register a jobseeker, or a member of school staff joining the school with `school_urn` if given.
 
-    The school's first member becomes its administrator; anyone after that asks its administrators to
-    join (organisations.services.join_organisation) and has no access to the school until approved.
+    Giving the URN claims the school (organisations.services.join_organisation): the claim gives no access
+    until it is approved by the school's administrators or a moderator, or, when the address is on a
+    domain the school owns, until the address is confirmed.
 
     Queues an email asking the person to confirm their address and returns the new, unconfirmed user.
     If the address already has an account, nothing is created: its owner is emailed a reminder to sign in
@@ -98,9 +100,9 @@ def register_user(
     db.session.add(user)
     db.session.flush()  # the confirmation token and the membership need the user's id
     if organisation is not None:
-        # The first member of staff administers the school; later ones ask its administrators to join.
+        # A claim, never membership: knowing a school's public URN proves nothing.
         try:
-            join_organisation(user, organisation)
+            join_organisation(user, organisation, at_registration=True)
         except OrganisationError as error:
             raise SchoolNotFound(str(error)) from error
     send_email_confirmation(user)
@@ -170,6 +172,7 @@ def confirm_email(token: str) -> User:
     """
     user = read_token(Purpose.CONFIRM_EMAIL, token)
     user.email_verified_at = utcnow()
+    join_by_confirmed_email(user)  # claims on a domain the school owns waited only for this
     verify_memberships_by_email_domain(user)
     return user
 
@@ -212,6 +215,7 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_hash = passwords.hash_password(new_password)
     if not user.email_verified:
         user.email_verified_at = utcnow()
+        join_by_confirmed_email(user)
         verify_memberships_by_email_domain(user)
     return user
 

@@ -24,6 +24,7 @@ from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.demo.adverts import Opening, parse_opening, write_advert
+from marketplace.demo.claims import load_pending_claim
 from marketplace.demo.organisations import DEMO_SCHOOL_URN, ORGANISATIONS, DemoOrganisation
 from marketplace.extensions import db
 from marketplace.organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
@@ -439,6 +440,7 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
     school_user = users[SCHOOL_ACCOUNT.email]
     demo_school = organisations.get(DEMO_SCHOOL_URN)
     _load_membership(school_user, demo_school, report)
+    load_pending_claim(organisations, school_user.password_hash, now, report.created)
     db.session.flush()  # ids for the organisations, so existing listings can be matched
 
     existing = {

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from marketplace.organisations.domains import WEBMAIL_DOMAINS
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.details import MAX_LISTING_DAYS, VacancyDetails
 from marketplace.vacancies.richtext import plain_text
@@ -407,37 +408,6 @@ MESSAGING_APPS = Wording(
     ),
     "Ask candidates to contact the school through its own email address or phone number, not a messaging "
     "app: candidates are taught to treat messaging-app-only contact as a scam.",
-)
-
-WEBMAIL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "hotmail.com",
-        "hotmail.co.uk",
-        "outlook.com",
-        "live.com",
-        "live.co.uk",
-        "msn.com",
-        "yahoo.com",
-        "yahoo.co.uk",
-        "ymail.com",
-        "aol.com",
-        "aol.co.uk",
-        "icloud.com",
-        "me.com",
-        "protonmail.com",
-        "proton.me",
-        "gmx.com",
-        "gmx.co.uk",
-        "mail.com",
-        "yandex.com",
-        "zoho.com",
-        "btinternet.com",
-        "sky.com",
-        "talktalk.net",
-        "virginmedia.com",
-    }
 )
 
 

@@ -101,7 +101,11 @@ class JoinRequestStatus(enum.StrEnum):
 
 
 class JoinRequest(Base):
-    """Someone asking to join an organisation that already has members; its administrators decide."""
+    """Someone asking to join an organisation (a claim): its administrators or a moderator decide.
+
+    One row per person and organisation: asking again after an answer reopens it. A claim on a domain
+    the organisation owns waits only for the person to confirm their address, then approves itself.
+    """
 
     __tablename__ = "join_requests"
     __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id"),)
@@ -117,10 +121,32 @@ class JoinRequest(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # What the person says their role is; empty only for a claim made by giving a URN when registering.
+    statement: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")
+    # Why it was declined (or a note on an approval), as the person is told it.
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(2000))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     organisation: Mapped[Organisation] = relationship()
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class OrganisationEmailDomain(Base):
+    """An email domain a moderator has found the organisation owns: confirmed addresses on it join at once."""
+
+    __tablename__ = "organisation_email_domains"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "domain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    domain: Mapped[str] = mapped_column(sa.String(253))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
 class Invitation(Base):

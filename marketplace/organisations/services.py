@@ -4,8 +4,10 @@ Every function takes plain arguments, works in the current session and never com
 command that called it commits, and the emails queued here are sent only after that commit.
 
 Who may do what:
-* any member of school or trust staff may find an organisation and join it: the first person becomes its
-  administrator; after that, joining is a request that its administrators approve or decline;
+* membership is earned, never taken: a member of school or trust staff joins through an invitation from
+  an administrator, at once from a confirmed address on a domain the organisation owns (its website's,
+  or one a moderator recorded), or by a claim that its administrators (or, when it has none, a moderator)
+  approve; a pending claim gives no access; the first person to earn membership becomes administrator;
 * administrators (of the organisation, or of the trust it belongs to) manage the team: invite colleagues,
   decide join requests, change roles and remove members; editors post listings but cannot manage the team;
 * a moderator verifies an organisation; joining from an address on the school's website domain verifies
@@ -27,7 +29,14 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.notifications.outbox import queue_email
-from marketplace.organisations.domains import email_domain, email_matches_website
+from marketplace.organisations.domains import (
+    DomainCheck,
+    DomainRefused,
+    check_email_domain,
+    email_domain,
+    email_matches_website,
+    normalise_domain,
+)
 from marketplace.organisations.invitations import LIFETIME, make_invitation_token, read_invitation_token
 from marketplace.organisations.models import (
     Invitation,
@@ -36,6 +45,7 @@ from marketplace.organisations.models import (
     Membership,
     MembershipRole,
     Organisation,
+    OrganisationEmailDomain,
     OrganisationKind,
 )
 from marketplace.organisations.register import normalise_postcode
@@ -171,6 +181,11 @@ def members_of(organisation: Organisation) -> list[Membership]:
     )
 
 
+def administrators_of(organisation: Organisation) -> list[User]:
+    """The organisation's own administrators whose accounts are active."""
+    return _administrators(organisation)
+
+
 def _administrators(organisation: Organisation) -> list[User]:
     return list(
         db.session.scalars(
@@ -186,12 +201,39 @@ def _administrators(organisation: Organisation) -> list[User]:
     )
 
 
-def _add_member(user: User, organisation: Organisation, role: MembershipRole) -> Membership:
+def _add_member(
+    user: User,
+    organisation: Organisation,
+    role: MembershipRole,
+    *,
+    route: str,
+    actor: User | None,
+    reason: str = "",
+    **data,
+) -> Membership:
+    """Make the user a member, with an audit event saying by which route (invitation, domain, approval)."""
     membership = Membership(user=user, organisation=organisation, role=role)
     db.session.add(membership)
     db.session.flush()
+    audit.record(
+        "organisation.member_joined",
+        subject_type="organisation",
+        subject_id=organisation.id,
+        actor=actor,
+        reason=reason,
+        user_id=user.id,
+        email=user.email,
+        role=role.value,
+        route=route,
+        **data,
+    )
     verify_by_email_domain(user, organisation)
     return membership
+
+
+def _role_for_newcomer(organisation: Organisation) -> MembershipRole:
+    """Someone must administer the team: the first to earn membership does; later ones edit."""
+    return MembershipRole.EDITOR if _administrators(organisation) else MembershipRole.ADMINISTRATOR
 
 
 def change_role(manager: User, membership: Membership, role: MembershipRole) -> Membership:
@@ -200,6 +242,16 @@ def change_role(manager: User, membership: Membership, role: MembershipRole) -> 
     role = MembershipRole(role)
     if membership.role is MembershipRole.ADMINISTRATOR and role is not MembershipRole.ADMINISTRATOR:
         _keep_an_administrator(membership)
+    if membership.role is not role:
+        audit.record(
+            "organisation.member_role_changed",
+            subject_type="organisation",
+            subject_id=membership.organisation_id,
+            actor=manager,
+            user_id=membership.user_id,
+            previous_role=membership.role.value,
+            role=role.value,
+        )
     membership.role = role
     return membership
 
@@ -214,7 +266,9 @@ def remove_member(manager: User, membership: Membership) -> None:
         subject_type="organisation",
         subject_id=membership.organisation_id,
         actor=manager,
+        reason="Left the team" if manager.id == membership.user_id else "Removed by an administrator",
         user_id=membership.user_id,
+        role=membership.role.value,
     )
     db.session.delete(membership)
 
@@ -233,22 +287,80 @@ def _keep_an_administrator(membership: Membership) -> None:
         raise OrganisationError("Make someone else an administrator first: a team needs at least one")
 
 
-# Joining
+# Joining: membership is earned by an invitation, a confirmed address on a domain the organisation owns,
+# or a claim that its administrators or a moderator approve. A claim gives no access until then.
+
+STATEMENT_LENGTH = 1000
+REASON_LENGTH = 2000
+
+
+class StatementMissing(OrganisationError):
+    """A claim that needs the person to say what their role is (a field error on the claim form)."""
+
+
+class AlreadyAsked(OrganisationError):
+    """The person already has a claim to this organisation waiting for an answer."""
+
+
+class ReasonMissing(OrganisationError):
+    """A decline without the reason the person is to be told (a field error on the decision form)."""
+
+
+class AlreadyDecided(OrganisationError):
+    """Someone else answered the claim first; str(error) says who and how."""
 
 
 @dataclass(frozen=True)
 class JoinOutcome:
-    """What joining did: made the person a member (the first, so its administrator) or asked to join."""
+    """What joining did: made the person a member at once, or left a claim waiting for an answer."""
 
     membership: Membership | None = None
     request: JoinRequest | None = None
 
 
-def join_organisation(user: User, organisation: Organisation) -> JoinOutcome:
-    """The first member of staff to join an organisation becomes its administrator; later ones ask to join.
+def known_email_domains(organisation: Organisation) -> list[OrganisationEmailDomain]:
+    """The email domains moderators have recorded for the organisation, by domain."""
+    return list(
+        db.session.scalars(
+            sa.select(OrganisationEmailDomain)
+            .where(OrganisationEmailDomain.organisation_id == organisation.id)
+            .order_by(OrganisationEmailDomain.domain)
+        )
+    )
 
-    A request is emailed to the organisation's administrators, who approve or decline it. Raises
-    OrganisationError for someone who is already a member or who is not school or trust staff.
+
+def email_domain_check(email: str, organisation: Organisation) -> DomainCheck:
+    """Is the address on a domain the organisation owns (its website's, or one a moderator recorded)?"""
+    recorded = [row.domain for row in known_email_domains(organisation)]
+    return check_email_domain(email, organisation.website, recorded)
+
+
+def _clean_text(value: str | None, limit: int, what: str) -> str:
+    text = (value or "").replace("\x00", "").strip()
+    if len(text) > limit:
+        raise OrganisationError(f"{what} must be {limit:,} characters or fewer")
+    return text
+
+
+def _request_of(user: User, organisation: Organisation) -> JoinRequest | None:
+    return db.session.scalar(
+        sa.select(JoinRequest).where(
+            JoinRequest.user_id == user.id, JoinRequest.organisation_id == organisation.id
+        )
+    )
+
+
+def join_organisation(
+    user: User, organisation: Organisation, statement: str = "", *, at_registration: bool = False
+) -> JoinOutcome:
+    """Join an organisation at once from a confirmed address on its domain; otherwise claim it.
+
+    The first person to earn membership becomes its administrator, later ones editors. A claim waits for
+    the organisation's administrators (who are emailed) or, when it has none, for a moderator; a claim on
+    the organisation's domain from an unconfirmed address is approved when the address is confirmed.
+    A claim needs `statement` (what the person says their role is) unless it is on the organisation's
+    domain or made by giving the school's URN when registering. Raises OrganisationError (StatementMissing,
+    AlreadyAsked) for a request we refuse. Every claim and join is audited.
     """
     if user.role is not Role.HIRING_STAFF:
         raise OrganisationError("Only school and trust staff can join a school or trust")
@@ -256,30 +368,56 @@ def join_organisation(user: User, organisation: Organisation) -> JoinOutcome:
         raise OrganisationError("This school or trust cannot take new members at the moment")
     if membership_of(user, organisation) is not None:
         raise OrganisationError(f"You are already a member of {organisation.name}")
-    has_members = db.session.scalar(
-        sa.select(sa.exists().where(Membership.organisation_id == organisation.id))
-    )
-    if not has_members:
-        return JoinOutcome(membership=_add_member(user, organisation, MembershipRole.ADMINISTRATOR))
-    return JoinOutcome(request=_ask_to_join(user, organisation))
-
-
-def _ask_to_join(user: User, organisation: Organisation) -> JoinRequest:
-    request = db.session.scalar(
-        sa.select(JoinRequest).where(
-            JoinRequest.user_id == user.id, JoinRequest.organisation_id == organisation.id
-        )
-    )
+    request = _request_of(user, organisation)
     if request is not None and request.status is JoinRequestStatus.PENDING:
-        return request  # asking twice is one request, and one email to the administrators
+        raise AlreadyAsked(
+            f"You already asked to join {organisation.name} on {request.created_at:%-d %B %Y}. "
+            + claim_status(request)
+        )
+    check = email_domain_check(user.email, organisation)
+    if check.owned and user.email_verified:
+        membership = _add_member(
+            user,
+            organisation,
+            _role_for_newcomer(organisation),
+            route="email_domain",
+            actor=user,
+            reason=f"Confirmed email address {check.outcome}",
+        )
+        return JoinOutcome(membership=membership)
+    statement = _clean_text(statement, STATEMENT_LENGTH, "What you do at the school")
+    if not statement and not check.owned and not at_registration:
+        raise StatementMissing(f"Tell us what your role is at {organisation.name}")
+    return JoinOutcome(request=_claim(user, organisation, statement, check))
+
+
+def _claim(user: User, organisation: Organisation, statement: str, check: DomainCheck) -> JoinRequest:
+    request = _request_of(user, organisation)
     if request is None:
         request = JoinRequest(user=user, organisation=organisation)
         db.session.add(request)
     request.status = JoinRequestStatus.PENDING
     request.created_at = utcnow()
-    request.decided_at = request.decided_by_id = None
+    request.decided_at = request.decided_by_id = request.decision_reason = None
+    request.statement = statement
     db.session.flush()
-    for administrator in _administrators(organisation):
+    administrators = _administrators(organisation)
+    audit.record(
+        "organisation.claim_made",
+        subject_type="organisation",
+        subject_id=organisation.id,
+        actor=user,
+        reason=statement,
+        user_id=user.id,
+        email=user.email,
+        request_id=request.id,
+        domain_check=check.outcome,
+        email_confirmed=user.email_verified,
+        decided_by="administrators" if administrators else "moderators",
+    )
+    if check.owned:
+        return request  # it is approved when the address is confirmed: nobody needs asking
+    for administrator in administrators:
         queue_email(
             administrator.email,
             "join_request_received",
@@ -291,6 +429,28 @@ def _ask_to_join(user: User, organisation: Organisation) -> JoinRequest:
             link=_external_url("organisations.team", organisation_id=organisation.id),
         )
     return request
+
+
+def waits_for_confirmation(request: JoinRequest) -> bool:
+    """A pending claim that is on the organisation's domain: it needs only the address confirmed."""
+    return (
+        request.status is JoinRequestStatus.PENDING
+        and not request.user.email_verified
+        and email_domain_check(request.user.email, request.organisation).owned
+    )
+
+
+def claim_status(request: JoinRequest) -> str:
+    """What a pending claim waits for, in the claimant's words."""
+    name = request.organisation.name
+    if waits_for_confirmation(request):
+        return (
+            f"Your claim to {name} is waiting for you to confirm your email address: "
+            "you join as soon as you do."
+        )
+    if _administrators(request.organisation):
+        return f"Your request to join {name} is waiting for its administrators."
+    return f"Your claim to {name} is waiting for a moderator."
 
 
 def pending_requests_by(user: User) -> list[JoinRequest]:
@@ -318,20 +478,88 @@ def pending_requests_for(organisation: Organisation) -> list[JoinRequest]:
     )
 
 
+def pending_claims() -> list[JoinRequest]:
+    """Every claim and join request waiting for an answer, oldest first (the moderators' claims queue)."""
+    return list(
+        db.session.scalars(
+            sa.select(JoinRequest)
+            .join(User, User.id == JoinRequest.user_id)
+            .where(JoinRequest.status == JoinRequestStatus.PENDING, User.disabled.is_(False))
+            .order_by(JoinRequest.created_at, JoinRequest.id)
+        )
+    )
+
+
+def _settle(request: JoinRequest, *, approve: bool, decider: User | None, reason: str) -> bool:
+    """Answer a pending request exactly once: a compare-and-set on its status; False if already answered.
+
+    Two people answering at once both run this UPDATE; the database lets only one of them change a row
+    that is still pending, so the other sees no row changed and is told who answered first.
+    """
+    result = db.session.execute(
+        sa.update(JoinRequest)
+        .where(JoinRequest.id == request.id, JoinRequest.status == JoinRequestStatus.PENDING)
+        .values(
+            status=JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED,
+            decided_at=utcnow(),
+            decided_by_id=decider.id if decider else None,
+            decision_reason=reason or None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(request)
+    return result.rowcount == 1
+
+
+def _already_decided(request: JoinRequest) -> AlreadyDecided:
+    who = request.decided_by.full_name if request.decided_by else "the marketplace"
+    when = f" on {request.decided_at:%-d %B %Y at %H:%M}" if request.decided_at else ""
+    return AlreadyDecided(f"This request has already been answered: {who} {request.status.value} it{when}")
+
+
+def _record_decision(request: JoinRequest, decider: User | None, *, reason: str, decided_as: str) -> None:
+    audit.record(
+        f"organisation.claim_{request.status.value}",
+        subject_type="organisation",
+        subject_id=request.organisation_id,
+        actor=decider,
+        reason=reason,
+        user_id=request.user_id,
+        email=request.user.email,
+        request_id=request.id,
+        decided_as=decided_as,
+    )
+
+
 def decide_join_request(
-    manager: User, request: JoinRequest, *, approve: bool, role: MembershipRole = MembershipRole.EDITOR
+    manager: User,
+    request: JoinRequest,
+    *,
+    approve: bool,
+    role: MembershipRole = MembershipRole.EDITOR,
+    reason: str = "",
 ) -> JoinRequest:
-    """Approve (adding the requester with `role`) or decline a pending request, and email the requester."""
+    """An administrator approves (adding the requester with `role`) or declines a pending request.
+
+    The requester is emailed. Raises AlreadyDecided when someone answered it first.
+    """
     organisation = request.organisation
     _require_manager(manager, organisation)
-    if request.status is not JoinRequestStatus.PENDING:
-        raise OrganisationError("This request has already been answered")
-    request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
-    request.decided_at = utcnow()
-    request.decided_by_id = manager.id
+    reason = _clean_text(reason, REASON_LENGTH, "The reason")
+    if not _settle(request, approve=approve, decider=manager, reason=reason):
+        raise _already_decided(request)
+    _record_decision(request, manager, reason=reason, decided_as="administrator")
     requester = request.user
     if approve and membership_of(requester, organisation) is None:
-        _add_member(requester, organisation, MembershipRole(role))
+        _add_member(
+            requester,
+            organisation,
+            MembershipRole(role),
+            route="join_request_approved",
+            actor=manager,
+            reason=reason,
+            request_id=request.id,
+        )
     queue_email(
         requester.email,
         "join_request_approved" if approve else "join_request_declined",
@@ -343,6 +571,154 @@ def decide_join_request(
         link=_external_url("schools.dashboard" if approve else "organisations.find"),
     )
     return request
+
+
+def decide_claim(moderator: User, request: JoinRequest, *, approve: bool, reason: str = "") -> JoinRequest:
+    """A moderator approves or declines a claim (or steps in on a join request); the claimant is emailed.
+
+    Approving makes the claimant a member: its administrator if the organisation has none, otherwise an
+    editor. Declining needs a reason, which the claimant is told. Raises NotAllowed without the
+    permission, ReasonMissing, and AlreadyDecided when someone answered first (one decision, never two).
+    """
+    if not moderator.can(Permission.MODERATION_CLAIM_DECIDE):
+        raise NotAllowed("Only a moderator can decide a claim")
+    reason = _clean_text(reason, REASON_LENGTH, "The reason")
+    if not approve and not reason:
+        raise ReasonMissing("Enter the reason for declining: we email it to the person")
+    requester, organisation = request.user, request.organisation
+    if approve and request.status is JoinRequestStatus.PENDING and requester.role is not Role.HIRING_STAFF:
+        raise OrganisationError(f"{requester.email} is no longer a school or trust staff account")
+    if not _settle(request, approve=approve, decider=moderator, reason=reason):
+        raise _already_decided(request)
+    _record_decision(request, moderator, reason=reason, decided_as="moderator")
+    if approve and membership_of(requester, organisation) is None:
+        _add_member(
+            requester,
+            organisation,
+            _role_for_newcomer(organisation),
+            route="claim_approved",
+            actor=moderator,
+            reason=reason or "Claim approved by a moderator",
+            request_id=request.id,
+        )
+    _email_claim_decision(request, reason)
+    return request
+
+
+def _email_claim_decision(request: JoinRequest, reason: str) -> None:
+    requester, organisation = request.user, request.organisation
+    approved = request.status is JoinRequestStatus.APPROVED
+    queue_email(
+        requester.email,
+        "claim_approved" if approved else "claim_declined",
+        f"You can now post jobs for {organisation.name}"
+        if approved
+        else f"Your claim to {organisation.name} was declined",
+        full_name=requester.full_name,
+        organisation_name=organisation.name,
+        reason=reason,
+        link=_external_url("schools.dashboard" if approved else "organisations.find"),
+    )
+
+
+def join_by_confirmed_email(user: User) -> list[Membership]:
+    """After a person confirms their address: approve their pending claims on domains the organisations own.
+
+    Called wherever an address becomes confirmed. Each join is audited and the person emailed.
+    """
+    if not user.email_verified or user.role is not Role.HIRING_STAFF:
+        return []
+    joined = []
+    for request in pending_requests_by(user):
+        membership = _join_on_owned_domain(request)
+        if membership is not None:
+            joined.append(membership)
+    return joined
+
+
+def _join_on_owned_domain(request: JoinRequest) -> Membership | None:
+    user, organisation = request.user, request.organisation
+    if organisation.suspended_at is not None or membership_of(user, organisation) is not None:
+        return None
+    check = email_domain_check(user.email, organisation)
+    if not check.owned:
+        return None
+    reason = f"Confirmed email address {check.outcome}"
+    if not _settle(request, approve=True, decider=None, reason=reason):
+        return None
+    _record_decision(request, None, reason=reason, decided_as="email_domain")
+    membership = _add_member(
+        user,
+        organisation,
+        _role_for_newcomer(organisation),
+        route="email_domain",
+        actor=user,
+        reason=reason,
+        request_id=request.id,
+    )
+    _email_claim_decision(request, "")
+    return membership
+
+
+# Email domains an organisation owns, as moderators record them
+
+
+def add_email_domain(
+    moderator: User, organisation: Organisation, domain: str, reason: str = ""
+) -> tuple[OrganisationEmailDomain, list[Membership]]:
+    """Record a domain the organisation owns; confirmed addresses on it join at once from now on.
+
+    Pending claims from confirmed addresses on it are approved now: returns the record and the memberships
+    that made.
+    Raises NotAllowed without the permission and OrganisationError for a domain we refuse or have.
+    """
+    if not moderator.can(Permission.MODERATION_CLAIM_DECIDE):
+        raise NotAllowed("Only a moderator can record an organisation's email domains")
+    try:
+        domain = normalise_domain(domain)
+    except DomainRefused as error:
+        raise OrganisationError(str(error)) from error
+    reason = _clean_text(reason, REASON_LENGTH, "How you checked")
+    if any(row.domain == domain for row in known_email_domains(organisation)):
+        raise OrganisationError(f"{domain} is already recorded for {organisation.name}")
+    record = OrganisationEmailDomain(organisation=organisation, domain=domain, created_by_id=moderator.id)
+    db.session.add(record)
+    db.session.flush()
+    audit.record(
+        "organisation.email_domain_added",
+        subject_type="organisation",
+        subject_id=organisation.id,
+        actor=moderator,
+        reason=reason,
+        domain=domain,
+    )
+    pending = db.session.scalars(
+        sa.select(JoinRequest).where(
+            JoinRequest.organisation_id == organisation.id, JoinRequest.status == JoinRequestStatus.PENDING
+        )
+    )
+    joined = []
+    for request in list(pending):
+        if request.user.email_verified and request.user.role is Role.HIRING_STAFF:
+            membership = _join_on_owned_domain(request)
+            if membership is not None:
+                joined.append(membership)
+    return record, joined
+
+
+def remove_email_domain(moderator: User, record: OrganisationEmailDomain, reason: str = "") -> None:
+    """Stop treating a domain as the organisation's; members who joined from it stay members."""
+    if not moderator.can(Permission.MODERATION_CLAIM_DECIDE):
+        raise NotAllowed("Only a moderator can record an organisation's email domains")
+    audit.record(
+        "organisation.email_domain_removed",
+        subject_type="organisation",
+        subject_id=record.organisation_id,
+        actor=moderator,
+        reason=_clean_text(reason, REASON_LENGTH, "The reason"),
+        domain=record.domain,
+    )
+    db.session.delete(record)
 
 
 # Invitations
@@ -437,9 +813,23 @@ def accept_invitation(token: str, user: User) -> Membership:
         user.email_verified_at = utcnow()
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
-    membership = membership_of(user, invitation.organisation)
+    organisation = invitation.organisation
+    membership = membership_of(user, organisation)
     if membership is None:
-        membership = _add_member(user, invitation.organisation, invitation.role)
+        membership = _add_member(
+            user,
+            organisation,
+            invitation.role,
+            route="invitation",
+            actor=user,
+            reason="Accepted an invitation",
+            invited_by_id=invitation.invited_by_id,
+            invitation_id=invitation.id,
+        )
+    request = _request_of(user, organisation)
+    if request is not None and _settle(request, approve=True, decider=None, reason="Accepted an invitation"):
+        _record_decision(request, None, reason="Accepted an invitation", decided_as="invitation")
+    join_by_confirmed_email(user)
     return membership
 
 

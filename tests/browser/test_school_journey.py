@@ -13,7 +13,7 @@ from marketplace.extensions import db
 from tests.browser.applying import fill_application
 from tests.browser.pages import fill_date, sign_in, sign_out
 from tests.document_samples import pdf_bytes
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import EmailDomainFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_a_school_signs_up_posts_a_listing_and_takes_an_applicant_to_an_offer(
     page, live_server, outbox, tmp_path
 ):
     # The school as imported from the register of schools: nobody from it uses the marketplace yet.
-    OrganisationFactory(
+    school = OrganisationFactory(
         name="Aireborough Academy",
         urn="144210",
         postcode="LS20 9AA",
@@ -39,6 +39,8 @@ def test_a_school_signs_up_posts_a_listing_and_takes_an_applicant_to_an_offer(
         website="https://www.aireborough.sch.uk",
         verified_at=None,
     )
+    # A moderator has recorded the school's email domain, so confirmed addresses on it join at once.
+    EmailDomainFactory(organisation=school, domain="aireborough.sch.uk")
     OrganisationFactory(name="Another Academy", urn="100001", postcode="YO1 1AA")
     moderator = UserFactory(moderator=True)
     jobseeker = UserFactory(full_name="Priya Shah", email="priya@example.org")
@@ -70,7 +72,9 @@ def test_a_school_signs_up_posts_a_listing_and_takes_an_applicant_to_an_offer(
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="1 result")).to_be_visible()
     page.get_by_role("link", name="Aireborough Academy").click()
-    expect(page.get_by_text("Nobody from Aireborough Academy uses the marketplace yet")).to_be_visible()
+    expect(
+        page.get_by_text("Your confirmed email address is on a domain Aireborough Academy owns")
+    ).to_be_visible()
     page.get_by_role("button", name="Join as administrator").click()
     expect(page.get_by_text("You are now the administrator of Aireborough Academy")).to_be_visible()
 

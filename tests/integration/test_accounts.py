@@ -12,7 +12,7 @@ from marketplace.accounts.passwords import verify_password
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
-from marketplace.organisations.models import JoinRequest, MembershipRole
+from marketplace.organisations.models import JoinRequest, JoinRequestStatus, MembershipRole
 from marketplace.permissions import Role
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -58,7 +58,7 @@ def test_registering_a_jobseeker_stores_an_unconfirmed_account_and_emails_a_conf
     assert "http://localhost/confirm-email/" in message.html_body
 
 
-def test_the_first_member_of_staff_to_register_administers_their_school_and_the_next_asks_to_join(app):
+def test_registering_with_a_urn_claims_the_school_and_gives_no_access_until_it_is_approved(app):
     school = OrganisationFactory(urn="137042")
 
     first = services.register_user(
@@ -70,9 +70,13 @@ def test_the_first_member_of_staff_to_register_administers_their_school_and_the_
     )
     db.session.commit()
 
-    assert [(m.organisation, m.role) for m in first.memberships] == [(school, MembershipRole.ADMINISTRATOR)]
-    assert second.memberships == []  # until an administrator approves the request
-    assert [m.recipient for m in outbox("join_request_received")] == ["head@school.example.org"]
+    assert first.memberships == second.memberships == []
+    claims = db.session.scalars(sa.select(JoinRequest).order_by(JoinRequest.id)).all()
+    assert [(c.user_id, c.organisation_id, c.status) for c in claims] == [
+        (first.id, school.id, JoinRequestStatus.PENDING),
+        (second.id, school.id, JoinRequestStatus.PENDING),
+    ]
+    assert outbox("join_request_received") == []  # nobody administers it: moderators decide
     assert {m.recipient for m in outbox("verify_email")} == {
         "head@school.example.org",
         "office@school.example.org",

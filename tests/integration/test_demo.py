@@ -15,8 +15,16 @@ from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.demo import DEMO_PASSWORD
+from marketplace.demo.claims import CLAIMANT_EMAIL
 from marketplace.extensions import db
-from marketplace.organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
+from marketplace.organisations.models import (
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+)
 from marketplace.permissions import Role
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -159,7 +167,7 @@ def test_the_demo_world_has_about_120_vacancies_that_read_like_real_adverts(run_
 def test_the_three_demo_accounts_sign_in_with_the_demo_password(run_demo):
     result = run_demo()
 
-    users = {user.email: user for user in _all(User)}
+    users = {user.email: user for user in _all(User) if user.email != CLAIMANT_EMAIL}
     assert set(users) == set(DEMO_EMAILS)
     for email, role in DEMO_EMAILS.items():
         assert users[email].role is role
@@ -276,3 +284,15 @@ def test_refuses_to_run_in_production(app, run_demo):
     assert result.exit_code != 0
     assert "production" in result.output
     assert _count(Organisation) == _count(User) == 0
+
+
+def test_a_webmail_claim_waits_in_the_moderators_claims_queue(run_demo):
+    run_demo()
+    run_demo()  # never a second claim
+
+    [claim] = _all(JoinRequest)
+    assert claim.user.email == CLAIMANT_EMAIL
+    assert claim.status is JoinRequestStatus.PENDING
+    assert claim.statement
+    assert claim.organisation.memberships == []
+    assert claim.user.memberships == []

@@ -2,7 +2,14 @@
 
 import pytest
 
-from marketplace.organisations.domains import email_matches_website, website_domain
+from marketplace.organisations.domains import (
+    WEBMAIL_DOMAINS,
+    DomainRefused,
+    check_email_domain,
+    email_matches_website,
+    normalise_domain,
+    website_domain,
+)
 from marketplace.organisations.register import normalise_postcode, normalise_website, phase_for
 
 
@@ -58,3 +65,91 @@ def test_websites_become_links_that_work(value, expected):
 def test_unknown_phases_are_left_empty():
     assert phase_for("Primary") == "primary"
     assert phase_for("Something new") is None
+
+
+@pytest.mark.parametrize(
+    ("email", "website", "recorded", "owned", "outcome"),
+    [
+        ("amira@gmail.com", "www.meanwoodbeck.org.uk", (), False, "webmail address: gmail.com"),
+        ("amira@mail.yahoo.co.uk", None, (), False, "webmail address: mail.yahoo.co.uk"),
+        (
+            "head@meanwoodbeck.org.uk",
+            "https://www.meanwoodbeck.org.uk",
+            (),
+            True,
+            "on the school's website domain (meanwoodbeck.org.uk)",
+        ),
+        (
+            "head@meanwood.leeds.sch.uk",
+            "https://www.meanwoodbeck.org.uk",
+            ("meanwood.leeds.sch.uk",),
+            True,
+            "on a domain a moderator recorded for this organisation (meanwood.leeds.sch.uk)",
+        ),
+        ("head@x.org", "www.school.org", (), False, "different domain: x.org vs school.org"),
+        (
+            "head@x.org",
+            "www.school.org",
+            ("school.sch.uk",),
+            False,
+            "different domain: x.org vs school.org, school.sch.uk",
+        ),
+        (
+            "head@x.org",
+            "https://sites.google.com/view/school",
+            (),
+            False,
+            "different domain: x.org; the organisation's own domain is a shared host (sites.google.com)",
+        ),
+        (
+            "head@x.org",
+            None,
+            (),
+            False,
+            "different domain: x.org; the organisation's own domain is none on record",
+        ),
+    ],
+)
+def test_the_domain_check_says_what_it_found_in_words(email, website, recorded, owned, outcome):
+    check = check_email_domain(email, website, recorded)
+    assert (check.owned, check.outcome) == (owned, outcome)
+
+
+@pytest.mark.parametrize(
+    ("typed", "domain"),
+    [
+        ("school.org.uk", "school.org.uk"),
+        (" @Staff.School.ORG.uk. ", "staff.school.org.uk"),
+        ("https://www.school.org.uk/contact", "school.org.uk"),
+        ("meanwood.leeds.sch.uk", "meanwood.leeds.sch.uk"),
+    ],
+)
+def test_moderators_type_a_domain_as_they_find_it(typed, domain):
+    assert normalise_domain(typed) == domain
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "   ",
+        "gmail.com",
+        "hotmail.co.uk",
+        "sch.uk",
+        "leeds.sch.uk",
+        "org.uk",
+        "localhost",
+        "not a domain",
+        "-x-.org",
+    ],
+)
+def test_webmail_shared_hosts_and_nonsense_are_never_recorded(typed):
+    with pytest.raises(DomainRefused):
+        normalise_domain(typed)
+
+
+def test_one_webmail_list_serves_joining_and_the_listing_rules():
+    from marketplace.moderation import rules
+
+    assert rules.WEBMAIL_DOMAINS is WEBMAIL_DOMAINS
+    assert {"gmail.com", "ymail.com", "yandex.com", "icloud.com"} <= WEBMAIL_DOMAINS

@@ -13,7 +13,7 @@ from marketplace.accounts.passwords import verify_password
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
-from marketplace.organisations.models import MembershipRole
+from marketplace.organisations.models import JoinRequest, JoinRequestStatus
 from marketplace.permissions import Role
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -116,7 +116,7 @@ def test_registering_as_a_jobseeker_asks_the_person_to_check_their_email(client)
     assert signed_in_user_id(client) is None
 
 
-def test_registering_as_school_staff_joins_the_school_with_that_urn(client):
+def test_registering_as_school_staff_claims_the_school_with_that_urn_without_access(client):
     school = OrganisationFactory(urn="137042")
 
     response = client.post(
@@ -127,9 +127,9 @@ def test_registering_as_school_staff_joins_the_school_with_that_urn(client):
     assert response.status_code == 302
     user = user_with_email("head@school.example.org")
     assert user.role is Role.HIRING_STAFF
-    assert [(m.organisation_id, m.role) for m in user.memberships] == [
-        (school.id, MembershipRole.ADMINISTRATOR)
-    ]
+    assert user.memberships == []  # a public URN proves nothing: the claim waits for a moderator
+    [claim] = db.session.scalars(sa.select(JoinRequest).where(JoinRequest.user_id == user.id))
+    assert (claim.organisation_id, claim.status) == (school.id, JoinRequestStatus.PENDING)
     assert [m.template for m in outbox()] == ["verify_email"]
 
 

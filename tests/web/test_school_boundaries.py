@@ -44,7 +44,7 @@ def world(app):
         theirs.user, school_b, "invited-b@school-b.example.org", MembershipRole.EDITOR
     )
     services.join_organisation(
-        UserFactory(hiring_staff=True, email="asking-b@school-b.example.org"), school_b
+        UserFactory(hiring_staff=True, email="asking-b@school-b.example.org"), school_b, "Office manager"
     )
     document = VacancyDocument(
         vacancy_id=draft.id,

@@ -14,7 +14,7 @@ from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as
 from tests.document_samples import pdf_bytes
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import EmailDomainFactory, OrganisationFactory, UserFactory
 from tests.web.applying import apply
 from tests.web.listing_wizard import post_listing
 from tests.web.test_auth import NEW_PASSWORD, emailed_path, text, user_with_email
@@ -26,6 +26,7 @@ EMAIL = "s.okafor@aireborough.sch.uk"
 
 def test_a_school_signs_up_without_its_urn_and_finds_its_school_by_postcode(client, outbox):
     school = OrganisationFactory(name="Aireborough Academy", urn="144210", postcode="LS20 9AA")
+    EmailDomainFactory(organisation=school, domain="aireborough.sch.uk")  # recorded by a moderator
 
     form = text(client.get("/register"))
     assert "If you do not know it, leave this blank" in form
@@ -59,6 +60,7 @@ def test_a_school_signs_up_without_its_urn_and_finds_its_school_by_postcode(clie
 
 def test_a_new_school_posts_through_the_wizard_and_takes_an_applicant_to_an_offer(client, outbox):
     school = OrganisationFactory(name="Aireborough Academy", verified_at=None)
+    EmailDomainFactory(organisation=school, domain="aireborough.sch.uk")  # recorded by a moderator
     staff = UserFactory(hiring_staff=True, email=EMAIL)
     moderator = UserFactory(moderator=True)
     jobseeker = UserFactory(full_name="Priya Shah", email="priya@example.org")

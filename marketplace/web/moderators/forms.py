@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from wtforms import TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from marketplace.moderation.services import CANNED_REASONS
@@ -130,3 +130,36 @@ class SanctionForm(FlaskForm):
         required="Enter the reason",
         description="Recorded in the audit log; an organisation's staff are told.",
     )
+
+
+class ClaimDecisionForm(FlaskForm):
+    """Approve or decline a claim to join a school; each claim on the queue has its own (prefixed) form."""
+
+    decision = RadiosField(
+        "Decision",
+        choices=choices({"approve": "Approve: they join the school", "decline": "Decline"}),
+        validators=[DataRequired("Select approve or decline")],
+    )
+    reason = written_field(
+        "Reason",
+        description="Needed to decline. We email it to the person; it is kept in the audit log.",
+    )
+
+    def validate_reason(self, field):
+        if self.decision.data == "decline" and not (field.data or "").strip():
+            raise ValidationError("Enter the reason for declining: we email it to the person")
+
+
+class EmailDomainForm(FlaskForm):
+    domain = StringField(
+        "Email domain",
+        description="For example, stmarys.leeds.sch.uk. Confirmed addresses on it (and its subdomains) join "
+        "the organisation at once, so record only a domain you have checked it owns.",
+        filters=[without_nul],
+        validators=[
+            DataRequired("Enter the email domain, like school.org.uk"),
+            Length(max=253, message="Enter the email domain, like school.org.uk"),
+        ],
+        widget=GovTextInput(),
+    )
+    reason = written_field("How you checked (kept in the audit log)")

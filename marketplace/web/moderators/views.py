@@ -17,7 +17,7 @@ from marketplace.moderation.models import Appeal
 from marketplace.moderation.rules import DOCUMENTS_FIELD, RULE_NAMES, TEXT_FIELDS, Severity, field_text
 from marketplace.moderation.screening import findings_for_vacancy
 from marketplace.organisations import services as organisation_services
-from marketplace.organisations.models import Organisation
+from marketplace.organisations.models import JoinRequest, Organisation, OrganisationEmailDomain
 from marketplace.permissions import Permission
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -27,6 +27,8 @@ from marketplace.web.moderators.forms import (
     AppealDecisionForm,
     ApproveForm,
     BulkForm,
+    ClaimDecisionForm,
+    EmailDomainForm,
     RejectForm,
     RemoveForm,
     ReportDecisionForm,
@@ -41,6 +43,7 @@ read_queue = requires(Permission.MODERATION_QUEUE_READ)
 decide = requires(Permission.MODERATION_VACANCY_DECIDE)
 sanction = requires(Permission.MODERATION_SANCTION)
 read_audit = requires(Permission.MODERATION_AUDIT_READ)
+decide_claims = requires(Permission.MODERATION_CLAIM_DECIDE)
 
 FIELD_LABELS = {
     "title": "Job title",
@@ -419,12 +422,130 @@ def organisation(organisation_id: int):
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("moderators.organisation", organisation_id=organisation_id))
+    return _organisation_page(found, form)
+
+
+def _organisation_page(found: Organisation, form, domain_form=None):
+    domain_form = domain_form or EmailDomainForm(formdata=None)
     return render_template(
         "moderators/organisation.html",
         organisation=found,
         form=form,
+        domain_form=domain_form,
+        domains=organisation_services.known_email_domains(found),
+        members=organisation_services.members_of(found),
+        claims=organisation_services.pending_requests_for(found),
         history=audit.history("organisation", found.id),
-    ), (400 if form.errors or form.form_errors else 200)
+    ), (400 if form.errors or form.form_errors or domain_form.errors else 200)
+
+
+@bp.route("/organisations/<int:organisation_id>/email-domains", methods=["POST"])
+@decide_claims
+def add_email_domain(organisation_id: int):
+    found = db.session.get(Organisation, organisation_id) if 0 < organisation_id < 2**31 else None
+    if found is None:
+        abort(404)
+    domain_form = EmailDomainForm()
+    if domain_form.validate_on_submit():
+        try:
+            record, joined = organisation_services.add_email_domain(
+                current_user, found, domain_form.domain.data, domain_form.reason.data
+            )
+        except organisation_services.OrganisationError as error:
+            db.session.rollback()
+            domain_form.domain.errors.append(str(error))
+        else:
+            db.session.commit()
+            message = f"Confirmed addresses on {record.domain} now join {found.name} at once."
+            if joined:
+                message += f" {len(joined)} waiting claim(s) from such addresses were approved."
+            flash(message, "success")
+            return redirect(url_for("moderators.organisation", organisation_id=organisation_id))
+    return _organisation_page(found, SanctionForm(formdata=None), domain_form)
+
+
+@bp.route("/organisations/<int:organisation_id>/email-domains/<int:domain_id>/remove", methods=["POST"])
+@decide_claims
+def remove_email_domain(organisation_id: int, domain_id: int):
+    record = db.session.get(OrganisationEmailDomain, domain_id) if 0 < domain_id < 2**31 else None
+    if record is None or record.organisation_id != organisation_id:
+        abort(404)
+    domain = record.domain
+    organisation_services.remove_email_domain(current_user, record, request.form.get("reason", "")[:2000])
+    db.session.commit()
+    flash(f"{domain} is no longer treated as the organisation's own domain.", "success")
+    return redirect(url_for("moderators.organisation", organisation_id=organisation_id))
+
+
+# --- claims to join a school ------------------------------------------------------------------------------
+
+
+def _claim_row(claim: JoinRequest) -> dict:
+    """A claim with what a moderator needs to judge it."""
+    return {
+        "claim": claim,
+        "check": organisation_services.email_domain_check(claim.user.email, claim.organisation),
+        "administrators": organisation_services.administrators_of(claim.organisation),
+    }
+
+
+def _claim_form(claim_id: int, formdata=None) -> ClaimDecisionForm:
+    # Prefixed so that each claim's form on the queue has its own field ids.
+    return ClaimDecisionForm(prefix=f"claim-{claim_id}", formdata=formdata)
+
+
+@bp.route("/claims")
+@decide_claims
+def claims():
+    rows = [_claim_row(claim) for claim in organisation_services.pending_claims()]
+    return render_template(
+        "moderators/claims.html",
+        rows=rows,
+        forms={row["claim"].id: _claim_form(row["claim"].id) for row in rows},
+    )
+
+
+def _claim_or_404(claim_id: int) -> JoinRequest:
+    claim = db.session.get(JoinRequest, claim_id) if 0 < claim_id < 2**31 else None
+    if claim is None:
+        abort(404)
+    return claim
+
+
+@bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
+@decide_claims
+def claim_decision(claim_id: int):
+    found = _claim_or_404(claim_id)
+    form = _claim_form(claim_id, None if request.method == "GET" else request.form)
+    if request.method == "POST" and form.validate_on_submit():
+        approve = form.decision.data == "approve"
+        try:
+            organisation_services.decide_claim(current_user, found, approve=approve, reason=form.reason.data)
+        except organisation_services.AlreadyDecided as error:
+            db.session.rollback()
+            flash(f"Nothing was changed. {error}.", "info")
+            return redirect(url_for("moderators.claims"))
+        except organisation_services.OrganisationError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            verb = "has joined" if approve else "will not join"
+            flash(
+                f"{found.user.full_name} {verb} {found.organisation.name}. We have emailed them.",
+                "success",
+            )
+            return redirect(url_for("moderators.claims"))
+    return render_template(
+        "moderators/claim.html",
+        row=_claim_row(found),
+        form=form,
+        history=[
+            event
+            for event in audit.history("organisation", found.organisation_id)
+            if (event.data or {}).get("user_id") == found.user_id
+        ],
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/organisations/<int:organisation_id>/verify", methods=["POST"])

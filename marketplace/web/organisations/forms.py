@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
-from wtforms import Field, RadioField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import Field, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from marketplace.accounts.passwords import password_problem
 from marketplace.organisations.models import MembershipRole
+from marketplace.organisations.services import STATEMENT_LENGTH
 from marketplace.web.account_fields import email_field, full_name_field, new_password_field
 
 ROLE_MESSAGE = "Select whether they will be an editor or an administrator"
@@ -29,7 +30,24 @@ def _role_field(label: str) -> RadioField:
     )
 
 
+STATEMENT_TOO_LONG = f"What you say about your role must be {STATEMENT_LENGTH:,} characters or fewer"
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class JoinForm(FlaskForm):
+    # Required by the claim (organisations.services.join_organisation) unless the address is on the
+    # school's own domain; the view shows the field only when it is needed.
+    statement = TextAreaField(
+        "What is your role at the school?",
+        description="For example, headteacher, school business manager or office manager. Say how we can "
+        "check, such as the school office's phone number. Whoever checks your claim reads this.",
+        filters=[_without_nul],
+        validators=[Length(max=STATEMENT_LENGTH, message=STATEMENT_TOO_LONG)],
+        widget=GovTextArea(),
+    )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 

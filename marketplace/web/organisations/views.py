@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.tokens import TokenError, TokenExpired
@@ -74,7 +75,7 @@ def find():
         query=query,
         results=results,
         member_of=organisation_ids_for(current_user),
-        pending=services.pending_requests_by(current_user),
+        pending=[services.claim_status(claim) for claim in services.pending_requests_by(current_user)],
     )
 
 
@@ -88,27 +89,47 @@ def join(organisation_id: int):
         flash(f"You are already a member of {organisation.name}.", "info")
         return redirect(url_for("schools.dashboard"))
     form = JoinForm()
-    has_members = bool(services.members_of(organisation))
+    check = services.email_domain_check(current_user.email, organisation)
+    pending = next(
+        (r for r in services.pending_requests_by(current_user) if r.organisation_id == organisation.id), None
+    )
     if form.validate_on_submit():
         try:
-            outcome = services.join_organisation(current_user, organisation)
+            outcome = services.join_organisation(current_user, organisation, form.statement.data)
+            db.session.commit()
+        except services.StatementMissing as error:
+            db.session.rollback()
+            form.statement.errors.append(str(error))
         except services.OrganisationError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            if outcome.membership is not None:
-                flash(f"You are now the administrator of {organisation.name}.", "success")
-                return redirect(url_for("schools.dashboard"))
-            flash(
-                f"We have asked the administrators of {organisation.name} to let you join. "
-                "We will email you when they answer.",
-                "success",
-            )
+        except IntegrityError:
+            # The same form sent twice at once: the first one's claim or membership stands.
+            db.session.rollback()
+            flash(f"You have already asked to join {organisation.name}.", "info")
             return redirect(url_for("organisations.find"))
+        else:
+            if outcome.membership is not None:
+                if outcome.membership.role is MembershipRole.ADMINISTRATOR:
+                    # Only the first to earn membership administers, so there is no other administrator.
+                    flash(f"You are now the administrator of {organisation.name}.", "success")
+                else:
+                    flash(f"You have joined {organisation.name} as an editor.", "success")
+                return redirect(url_for("schools.dashboard"))
+            status = services.claim_status(outcome.request)
+            flash(f"{status} We will email you when it is answered.", "success")
+            return redirect(url_for("organisations.find"))
+    has_administrators = bool(services.administrators_of(organisation))
     return render_template(
-        "organisations/join.html", organisation=organisation, form=form, has_members=has_members
-    )
+        "organisations/join.html",
+        organisation=organisation,
+        form=form,
+        has_administrators=has_administrators,
+        check=check,
+        joins_at_once=check.owned and current_user.email_verified,
+        pending=pending,
+        pending_status=services.claim_status(pending) if pending else "",
+    ), (400 if form.errors or form.form_errors else 200)
 
 
 # The team

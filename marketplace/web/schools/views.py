@@ -8,6 +8,7 @@ from flask_login import current_user
 from marketplace.extensions import db
 from marketplace.moderation.screening import ListingBlocked
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
+from marketplace.organisations.services import claim_status, pending_requests_by
 from marketplace.permissions import Permission
 from marketplace.vacancies import queries, services
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -18,6 +19,11 @@ bp = Blueprint("schools", __name__, url_prefix="/school", template_folder="templ
 
 manage = requires(Permission.VACANCY_MANAGE)
 manage_verified = requires(Permission.VACANCY_MANAGE, verified_email=True)
+
+
+def claim_statuses() -> list[str]:
+    """What each of the current user's pending claims waits for: all they see of those schools."""
+    return [claim_status(claim) for claim in pending_requests_by(current_user)]
 
 
 def _own_vacancy_or_404(vacancy_id: int):
@@ -41,6 +47,7 @@ def dashboard():
         counts=counts,
         vacancies=vacancies,
         organisations=organisations_for(current_user),
+        claims=claim_statuses(),
     )
 
 

@@ -24,7 +24,7 @@ from marketplace.vacancies import documents, listing_schools, richtext, services
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.public.documents import send_document
-from marketplace.web.schools.views import _own_vacancy_or_404, _submitted_message, bp, manage
+from marketplace.web.schools.views import _own_vacancy_or_404, _submitted_message, bp, claim_statuses, manage
 from marketplace.web.schools.wizard_forms import FORMS, CheckAnswersForm, DocumentForm
 
 SEVERITY_TAGS = {"block": "govuk-tag--red", "review": "govuk-tag--orange", "advise": "govuk-tag--blue"}
@@ -158,7 +158,7 @@ def _blocked_on_sale(form) -> None:
 def new_vacancy():
     organisations = organisations_for(current_user)
     if not organisations:
-        return render_template("schools/no_organisation.html")
+        return render_template("schools/no_organisation.html", claims=claim_statuses())
     step = steps.STEPS[0]
     form = FORMS[step.slug](**_job_details_choices(organisations))
     if form.validate_on_submit():
