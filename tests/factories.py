@@ -73,6 +73,12 @@ class MembershipFactory(BaseFactory):
     user = factory.SubFactory(UserFactory, hiring_staff=True)
     organisation = factory.SubFactory(OrganisationFactory)
     role = MembershipRole.ADMINISTRATOR
+    # Members have been at their school for a year unless a test says otherwise (`new=True`): the
+    # moderation policy reviews listings from members who joined recently.
+    created_at = factory.LazyFunction(lambda: utcnow() - dt.timedelta(days=365))
+
+    class Params:
+        new = factory.Trait(created_at=factory.LazyFunction(utcnow))
 
 
 def _in_days(days: int) -> dt.datetime:
