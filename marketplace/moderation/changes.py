@@ -56,6 +56,7 @@ APPLY_AND_CONTACT_FIELDS: dict[str, str] = {
     "contact_email": "contact email",
 }
 
+
 @dataclasses.dataclass(frozen=True)
 class FieldChange:
     field: str

@@ -1,4 +1,5 @@
-"""The moderation policy: findings, the organisation's standing and the person's in; publish / review / block out.
+"""The moderation policy: findings and the standing of the organisation and the person in; publish / review /
+block out.
 
 Pure: no database, no clock. `screening.py` gathers the facts; the thresholds are settings
 (MARKETPLACE_MODERATION_*), passed in as a `Thresholds`. Trust belongs to the person as well as the

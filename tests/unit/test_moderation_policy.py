@@ -90,7 +90,11 @@ def person(reviewed: int = 5, days: int | None = 100, joined: str = "") -> Perso
         ),
         # A new member of the organisation (or of its trust).
         (Submission(person=person(days=3)), Outcome.REVIEW, "Priya Shah joined Oakfield Primary 3 days ago."),
-        (Submission(person=person(days=13)), Outcome.REVIEW, "Priya Shah joined Oakfield Primary 13 days ago."),
+        (
+            Submission(person=person(days=13)),
+            Outcome.REVIEW,
+            "Priya Shah joined Oakfield Primary 13 days ago.",
+        ),
         (Submission(person=person(days=1)), Outcome.REVIEW, "Priya Shah joined Oakfield Primary 1 day ago."),
         (Submission(person=person(days=0)), Outcome.REVIEW, "Priya Shah joined Oakfield Primary today."),
         (
@@ -154,8 +158,9 @@ def test_a_blocking_finding_or_a_suspension_still_blocks_whoever_submits():
 
 def test_every_reason_for_review_is_given_not_only_the_first():
     new_and_unproven = Submission(person=person(reviewed=0, days=2))
+    unverified = Standing(verified=False)
 
-    verdict = decide([finding(Severity.REVIEW)], Standing(verified=False), PERSON_THRESHOLDS, new_and_unproven)
+    verdict = decide([finding(Severity.REVIEW)], unverified, PERSON_THRESHOLDS, new_and_unproven)
 
     assert verdict.reasons == (
         "The organisation is not verified yet.",
