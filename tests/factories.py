@@ -116,6 +116,21 @@ class VacancyFactory(BaseFactory):
         )
 
 
+def listing_history(membership: Membership, count: int = 2) -> list[Vacancy]:
+    """Listings this member posted for their organisation that went live before: enough (two, the default
+    MARKETPLACE_MODERATION_PERSON_TRUSTED_AFTER) for the policy to stop reviewing theirs first."""
+    return [
+        VacancyFactory(
+            organisation=membership.organisation,
+            created_by=membership.user,
+            published=True,
+            title=f"Caretaker {number}",
+            about_role="Look after the site and grounds.",
+        )
+        for number in range(1, count + 1)
+    ]
+
+
 class ApplicationFactory(BaseFactory):
     class Meta:
         model = Application
