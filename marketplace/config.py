@@ -126,6 +126,18 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "MODERATION_PERSON_TRUSTED_AFTER",
+        "2",
+        "a person's listings for an organisation reviewed before theirs publish without review",
+        int,
+    ),
+    Setting(
+        "MODERATION_NEW_MEMBER_DAYS",
+        "14",
+        "days after joining an organisation during which a person's listings are reviewed",
+        int,
+    ),
+    Setting(
         "MODERATION_DUPLICATE_SIMILARITY",
         "0.8",
         "shingle similarity (0 to 1) at which a listing counts as a near-duplicate of the school's own",

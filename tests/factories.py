@@ -79,6 +79,12 @@ class MembershipFactory(BaseFactory):
     user = factory.SubFactory(UserFactory, hiring_staff=True)
     organisation = factory.SubFactory(OrganisationFactory)
     role = MembershipRole.ADMINISTRATOR
+    # Members have been at their school for a year unless a test says otherwise (`new=True`): the
+    # moderation policy reviews listings from members who joined recently.
+    created_at = factory.LazyFunction(lambda: utcnow() - dt.timedelta(days=365))
+
+    class Params:
+        new = factory.Trait(created_at=factory.LazyFunction(utcnow))
 
 
 class EmailDomainFactory(BaseFactory):
@@ -124,6 +130,21 @@ class VacancyFactory(BaseFactory):
         pending = factory.Trait(
             status=VacancyStatus.PENDING_REVIEW, submitted_at=factory.LazyFunction(utcnow)
         )
+
+
+def listing_history(membership: Membership, count: int = 2) -> list[Vacancy]:
+    """Listings this member posted for their organisation that went live before: enough (two, the default
+    MARKETPLACE_MODERATION_PERSON_TRUSTED_AFTER) for the policy to stop reviewing theirs first."""
+    return [
+        VacancyFactory(
+            organisation=membership.organisation,
+            created_by=membership.user,
+            published=True,
+            title=f"Caretaker {number}",
+            about_role="Look after the site and grounds.",
+        )
+        for number in range(1, count + 1)
+    ]
 
 
 class ApplicationFactory(BaseFactory):

@@ -26,6 +26,7 @@ from marketplace.db import utcnow
 from marketplace.demo.adverts import Opening, parse_opening, write_advert
 from marketplace.demo.claims import load_pending_claim
 from marketplace.demo.organisations import DEMO_SCHOOL_URN, ORGANISATIONS, DemoOrganisation
+from marketplace.demo.returned import load_returned_listing
 from marketplace.extensions import db
 from marketplace.organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
 from marketplace.permissions import Role
@@ -414,7 +415,9 @@ def _load_accounts(now: dt.datetime, report: DemoReport) -> dict[str, User]:
     return users
 
 
-def _load_membership(school_user: User, school: Organisation | None, report: DemoReport) -> None:
+def _load_membership(
+    school_user: User, school: Organisation | None, report: DemoReport, now: dt.datetime
+) -> None:
     if school is None or school_user.role is not Role.HIRING_STAFF:
         return
     if (
@@ -425,7 +428,16 @@ def _load_membership(school_user: User, school: Organisation | None, report: Dem
         )
     ):
         return
-    db.session.add(Membership(user=school_user, organisation=school, role=MembershipRole.ADMINISTRATOR))
+    # A long-standing member, so the listings they submit in a demonstration face the policy as an
+    # established colleague's would (new members' listings are reviewed first).
+    db.session.add(
+        Membership(
+            user=school_user,
+            organisation=school,
+            role=MembershipRole.ADMINISTRATOR,
+            created_at=now - dt.timedelta(days=730),
+        )
+    )
     report.created["memberships"] += 1
 
 
@@ -439,7 +451,7 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
     users = _load_accounts(now, report)
     school_user = users[SCHOOL_ACCOUNT.email]
     demo_school = organisations.get(DEMO_SCHOOL_URN)
-    _load_membership(school_user, demo_school, report)
+    _load_membership(school_user, demo_school, report, now)
     load_pending_claim(organisations, school_user.password_hash, now, report.created)
     db.session.flush()  # ids for the organisations, so existing listings can be matched
 
@@ -491,4 +503,14 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
             )
         )
         report.created["applications"] += 1
+    _load_returned_listing(demo_school, school_user, users[MODERATOR_ACCOUNT.email], now, report)
     return report
+
+
+def _load_returned_listing(
+    school: Organisation | None, school_user: User, moderator: User, now: dt.datetime, report: DemoReport
+) -> None:
+    """The listing waiting for review after "request changes", with the school's reply."""
+    if load_returned_listing(school, school_user, moderator, now) is not None:
+        report.created["vacancies"] += 1
+        report.vacancy_statuses[VacancyStatus.PENDING_REVIEW] += 1

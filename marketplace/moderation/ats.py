@@ -247,8 +247,14 @@ def check(client: AtsClient, payload: dict, *, now: dt.datetime | None = None) -
     organisation = target_organisation(client, payload)
     submission = parse(payload, today=now.astimezone(UK).date())
     existing = existing_listing(organisation, submission.details.external_reference)
+    on_sale = existing is not None and existing.status in (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED)
+    # No person is behind an ATS client: the organisation-level policy, as for imports.
     return verdict_for(
-        submission.details, organisation, now=now, vacancy_id=existing.id if existing else None
+        submission.details,
+        organisation,
+        now=now,
+        vacancy_id=existing.id if existing else None,
+        editing=existing if on_sale else None,
     )
 
 
@@ -267,7 +273,17 @@ def upsert(
     client.last_used_at = now
     vacancy = existing_listing(organisation, details.external_reference)
     created = vacancy is None
-    verdict = verdict_for(details, organisation, now=now, vacancy_id=None if created else vacancy.id)
+    on_sale = not created and vacancy.status in (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED)
+    # An ATS client acts for the organisation with no person behind it, so it keeps the organisation-level
+    # policy (no first-listings or new-member review); a change to where candidates apply or whom they
+    # contact on a listing on sale still goes to a moderator, as it does for a school's own edit.
+    verdict = verdict_for(
+        details,
+        organisation,
+        now=now,
+        vacancy_id=None if created else vacancy.id,
+        editing=vacancy if on_sale else None,
+    )
     if created:
         vacancy = Vacancy(
             organisation_id=organisation.id,
@@ -282,13 +298,7 @@ def upsert(
         VacancyStatus.DRAFT,
         VacancyStatus.REJECTED,
     ):
-        audit.record(
-            "policy.block",
-            subject_type="vacancy",
-            subject_id=vacancy.id,
-            reason=" ".join(verdict.reasons),
-            findings=[f.as_json() for f in verdict.findings],
-        )
+        record_verdict(vacancy, verdict)
         return vacancy, verdict, False
     else:
         if vacancy.status in (VacancyStatus.CLOSED, VacancyStatus.EXPIRED, VacancyStatus.REMOVED):

@@ -36,6 +36,8 @@ class ModerationDecision(Base):
     outcome: Mapped[DecisionOutcome] = mapped_column(str_enum(DecisionOutcome))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # For changes requested: what the listing said then (moderation/changes.py), to show what changed.
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
 
     moderator: Mapped[User | None] = relationship()
 

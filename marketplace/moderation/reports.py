@@ -116,6 +116,7 @@ def report_listing(
             now=now,
         )
         vacancy.submitted_at = now
+        vacancy.review_reasons = [f"Hidden after {hide_after} reports, until a moderator decides."]
     return report
 
 

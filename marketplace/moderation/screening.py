@@ -1,4 +1,5 @@
-"""Screening a listing: the rules, the duplicate checks and the organisation's standing, through the policy.
+"""Screening a listing: the rules, the duplicate checks, the organisation's and the person's standing,
+through the policy.
 
 This is where the pure parts meet the database. `submit_for_review` (vacancies/services.py) calls
 `screen_submission`; the school's form calls `findings_for` to "check your listing"; the moderators'
@@ -19,9 +20,24 @@ from marketplace.analytics.events import record as record_event
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
+from marketplace.moderation.changes import apply_and_contact_changes
 from marketplace.moderation.duplicates import duplicate_findings
-from marketplace.moderation.models import DecisionOutcome, ListingReport, ModerationDecision, ReportStatus
-from marketplace.moderation.policy import Outcome, Standing, Thresholds, Verdict, decide
+from marketplace.moderation.models import (
+    DecisionOutcome,
+    ListingMessage,
+    ListingReport,
+    ModerationDecision,
+    ReportStatus,
+)
+from marketplace.moderation.policy import (
+    Outcome,
+    PersonStanding,
+    Standing,
+    Submission,
+    Thresholds,
+    Verdict,
+    decide,
+)
 from marketplace.moderation.rules import (
     Finding,
     ListingContext,
@@ -30,7 +46,7 @@ from marketplace.moderation.rules import (
     sort_findings,
     unread_document_finding,
 )
-from marketplace.organisations.models import Organisation
+from marketplace.organisations.models import Membership, Organisation
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.documents import VacancyDocument
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
@@ -146,15 +162,106 @@ def standing_of(organisation: Organisation, now: dt.datetime | None = None) -> S
     )
 
 
+def person_standing_of(user: User, organisation: Organisation, now: dt.datetime) -> PersonStanding:
+    """The person's record with the organisation, as the policy sees it: their listings for it that a
+    moderator approved or that went live, and how long ago they joined it (or the trust it belongs to,
+    which is how a trust's staff post for its schools; the older membership counts)."""
+    approved_by_moderator = (
+        sa.select(ModerationDecision.id)
+        .where(
+            ModerationDecision.vacancy_id == Vacancy.id,
+            ModerationDecision.outcome == DecisionOutcome.APPROVED,
+            ModerationDecision.moderator_id.is_not(None),
+        )
+        .exists()
+    )
+    reviewed = db.session.scalar(
+        sa.select(sa.func.count(Vacancy.id)).where(
+            Vacancy.organisation_id == organisation.id,
+            Vacancy.created_by_id == user.id,
+            sa.or_(Vacancy.published_at.is_not(None), approved_by_moderator),
+        )
+    )
+    organisation_ids = [organisation.id] + ([organisation.trust_id] if organisation.trust_id else [])
+    membership = db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.user_id == user.id, Membership.organisation_id.in_(organisation_ids))
+        .order_by(Membership.created_at)
+        .limit(1)
+    ).first()
+    return PersonStanding(
+        name=user.full_name,
+        organisation_name=organisation.name,
+        reviewed_listings=reviewed or 0,
+        member_for_days=None if membership is None else max((now - membership.created_at).days, 0),
+        joined_name=membership.organisation.name if membership is not None else "",
+    )
+
+
+def returned_for_changes(vacancy_id: int | None) -> ModerationDecision | None:
+    """The moderator's request for changes that the listing has not been decided on since, if any:
+    its next submission goes back to a moderator."""
+    if vacancy_id is None:
+        return None
+    latest = db.session.scalar(
+        sa.select(ModerationDecision)
+        .where(ModerationDecision.vacancy_id == vacancy_id)
+        .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())
+        .limit(1)
+    )
+    return latest if latest is not None and latest.outcome is DecisionOutcome.CHANGES_REQUESTED else None
+
+
+def school_replied_since(request: ModerationDecision) -> bool:
+    """Whether someone at the school has answered the moderator since they asked for changes."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count(ListingMessage.id)).where(
+                ListingMessage.vacancy_id == request.vacancy_id,
+                ListingMessage.from_moderator.is_(False),
+                ListingMessage.created_at >= request.created_at,
+            )
+        )
+    )
+
+
 def verdict_for(
-    details: VacancyDetails, organisation: Organisation, *, now: dt.datetime, vacancy_id: int | None = None
+    details: VacancyDetails,
+    organisation: Organisation,
+    *,
+    now: dt.datetime,
+    vacancy_id: int | None = None,
+    submitter: User | None = None,
+    editing: Vacancy | None = None,
 ) -> Verdict:
+    """The policy's verdict on a listing as `details` say it.
+
+    `submitter`: the person submitting or changing it; None for an ATS client or an import, which act
+    for the organisation with no person behind them and so keep the organisation-level policy.
+    `editing`: the listing on sale that these details would change (its saved values are compared, so
+    a change to where candidates apply or whom they contact goes to a moderator).
+    """
     findings = findings_for(details, organisation, now=now, vacancy_id=vacancy_id)
-    return decide(findings, standing_of(organisation, now), Thresholds.from_config(current_app.config))
+    submission = Submission(
+        person=person_standing_of(submitter, organisation, now) if submitter is not None else None,
+        live_edit=editing is not None,
+        changed_fields=(
+            apply_and_contact_changes(VacancyDetails.from_vacancy(editing), details) if editing else ()
+        ),
+        returned_for_changes=editing is None and returned_for_changes(vacancy_id) is not None,
+    )
+    return decide(
+        findings, standing_of(organisation, now), Thresholds.from_config(current_app.config), submission
+    )
 
 
 def record_verdict(vacancy: Vacancy, verdict: Verdict) -> None:
-    """The policy's verdict on a listing, with its reasons and findings, in the audit trail."""
+    """The policy's verdict on a listing, with its reasons and findings, in the audit trail; the reasons
+    of a verdict that sends it to a moderator are kept on the listing for the review queue."""
+    if verdict.outcome is Outcome.REVIEW:
+        vacancy.review_reasons = list(verdict.reasons)
+    elif verdict.outcome is Outcome.PUBLISH:
+        vacancy.review_reasons = []
     audit.record(
         f"policy.{verdict.outcome}",
         subject_type="vacancy",
@@ -164,15 +271,27 @@ def record_verdict(vacancy: Vacancy, verdict: Verdict) -> None:
     )
 
 
-def screen_submission(user: User, vacancy: Vacancy, *, now: dt.datetime) -> Verdict:
+def screen_submission(user: User | None, vacancy: Vacancy, *, now: dt.datetime) -> Verdict:
     """Run the policy on a draft being submitted and act on it, in the caller's transaction.
 
     block: the listing stays a draft, the refusal is audited and ListingBlocked is raised (the caller
     commits the audit event and shows the findings). review: the listing waits in the queue.
     publish: it goes live at once (or is scheduled), with a decision that has no moderator.
+    A listing a moderator returned for changes always waits for a moderator, and a person (not an ATS
+    client) sending it back must have answered them.
     """
+    request = returned_for_changes(vacancy.id)
+    if request is not None and user is not None and not school_replied_since(request):
+        raise VacancyError(
+            "Reply to the moderator before you send the listing back: say what you changed, "
+            "or why nothing needed to change."
+        )
     verdict = verdict_for(
-        VacancyDetails.from_vacancy(vacancy), vacancy.organisation, now=now, vacancy_id=vacancy.id
+        VacancyDetails.from_vacancy(vacancy),
+        vacancy.organisation,
+        now=now,
+        vacancy_id=vacancy.id,
+        submitter=user,
     )
     if verdict.outcome is Outcome.BLOCK:
         record_verdict(vacancy, verdict)

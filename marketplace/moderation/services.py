@@ -20,6 +20,7 @@ from marketplace.analytics.events import EventName, record
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
+from marketplace.moderation.changes import FieldChange, changes_between, snapshot
 from marketplace.moderation.models import (
     DecisionOutcome,
     ListingMessage,
@@ -30,6 +31,7 @@ from marketplace.moderation.models import (
 )
 from marketplace.moderation.rules import Finding, Severity
 from marketplace.notifications.outbox import queue_email
+from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import ChangedElsewhere, VacancyError, transition
@@ -60,12 +62,28 @@ class AlreadyClaimed(VacancyError):
 
 
 @dataclasses.dataclass
+class Returned:
+    """A listing a moderator returned for changes and the school sent back: the request, the school's
+    replies since, and what changed (None when the request predates snapshots, so it is not known)."""
+
+    request: ModerationDecision
+    replies: list[ListingMessage]
+    changes: list[FieldChange] | None
+
+
+@dataclasses.dataclass
 class QueueItem:
     vacancy: Vacancy
     findings: list[Finding]
     waited: dt.timedelta
     claim: ReviewClaim | None
     open_reports: int
+    returned: Returned | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the listing waits, as the policy (or the reports that hid it) said."""
+        return list(self.vacancy.review_reasons or [])
 
     @property
     def worst(self) -> Severity | None:
@@ -111,9 +129,38 @@ def review_queue(
                 waited=now - (vacancy.submitted_at or vacancy.status_changed_at),
                 claim=claims.get(vacancy.id),
                 open_reports=reports.get(vacancy.id, 0),
+                returned=returned_listing(vacancy),
             )
         )
     return items
+
+
+def listing_snapshot(vacancy: Vacancy) -> dict:
+    """What the listing says now, as `changes.snapshot` keeps it."""
+    return snapshot(
+        VacancyDetails.from_vacancy(vacancy),
+        schools=[school.name for school in vacancy.additional_schools],
+        documents=[document.filename for document in vacancy.documents],
+    )
+
+
+def returned_listing(vacancy: Vacancy) -> Returned | None:
+    """For a listing waiting for review after a moderator asked for changes: the request, the school's
+    replies since it and what changed; None for any other listing."""
+    if vacancy.status is not VacancyStatus.PENDING_REVIEW:
+        return None
+    request = latest_decision(vacancy.id)
+    if request is None or request.outcome is not DecisionOutcome.CHANGES_REQUESTED:
+        return None
+    replies = [
+        message
+        for message in conversation(vacancy.id)
+        if not message.from_moderator and message.created_at >= request.created_at
+    ]
+    changes = (
+        changes_between(request.snapshot, listing_snapshot(vacancy)) if request.snapshot is not None else None
+    )
+    return Returned(request=request, replies=replies, changes=changes)
 
 
 def vacancy_under_review(vacancy_id: int) -> Vacancy | None:
@@ -242,12 +289,15 @@ def reject(moderator: User, vacancy: Vacancy, *, reason: str, now: dt.datetime |
 def request_changes(
     moderator: User, vacancy: Vacancy, *, message: str, now: dt.datetime | None = None
 ) -> Vacancy:
-    """Return the listing to the school as a draft, starting (or continuing) the conversation on it."""
+    """Return the listing to the school as a draft, starting (or continuing) the conversation on it.
+
+    What the listing says is kept with the decision; when the school sends it back it waits for a
+    moderator (whatever the policy would otherwise decide) with their reply and what changed."""
     message = message.strip()
     if not message:
         raise VacancyError("Enter what the school should change: they will see your message.")
     now = now or utcnow()
-    decide(
+    decision = decide(
         vacancy,
         VacancyAction.REQUEST_CHANGES,
         DecisionOutcome.CHANGES_REQUESTED,
@@ -255,6 +305,10 @@ def request_changes(
         reason=message,
         now=now,
     )
+    # What it said when returned: when it comes back, the moderator sees what changed since.
+    decision.snapshot = listing_snapshot(vacancy)
+    decision.created_at = now
+    vacancy.review_reasons = []
     db.session.add(
         ListingMessage(
             vacancy_id=vacancy.id, author_id=moderator.id, from_moderator=True, body=message, created_at=now

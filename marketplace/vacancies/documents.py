@@ -221,7 +221,9 @@ def _screen_again(user: User, vacancy: Vacancy) -> None:
 
     now = utcnow()
     details = VacancyDetails.from_vacancy(vacancy)
-    verdict = verdict_for(details, vacancy.organisation, now=now, vacancy_id=vacancy.id)
+    verdict = verdict_for(
+        details, vacancy.organisation, now=now, vacancy_id=vacancy.id, submitter=user, editing=vacancy
+    )
     if verdict.outcome is Outcome.BLOCK:
         raise ListingBlocked(verdict)
     if verdict.outcome is Outcome.REVIEW:

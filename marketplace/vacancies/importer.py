@@ -85,6 +85,8 @@ def imported_listing_goes_live(vacancy: Vacancy, organisation: Organisation, now
     """
     if organisation.verified:
         return True
+    # An import speaks for the organisation with no person behind it (no submitter), so it keeps the
+    # organisation-level policy: the person rules (first listings, new members) have no one to judge.
     verdict = verdict_for(VacancyDetails.from_vacancy(vacancy), organisation, now=now, vacancy_id=vacancy.id)
     return verdict.outcome is Outcome.PUBLISH
 

@@ -74,6 +74,8 @@ class Vacancy(TimestampMixin, Base):
     published_at: Mapped[dt.datetime | None]
     # The listing wizard's sections not answered yet (empty once every section is: see vacancies/steps.py).
     unanswered_steps: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
+    # Why the moderation policy sent it to a moderator, in words (the queue shows them); empty otherwise.
+    review_reasons: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -238,7 +238,7 @@ def save_step(
     listing on sale would become one the policy refuses. `school_ids` (job details) are the schools of
     the trust the job is at; left out, the listing keeps those that still fit its organisation."""
     from marketplace.moderation.policy import Outcome  # moderation builds on this package
-    from marketplace.moderation.screening import ListingBlocked, verdict_for
+    from marketplace.moderation.screening import ListingBlocked, record_verdict, verdict_for
 
     now = now or utcnow()
     _check_member(user, vacancy.organisation_id)
@@ -277,15 +277,11 @@ def save_step(
 
     outcome = Saved.DRAFT
     if vacancy.status in ON_SALE:
-        verdict = verdict_for(details, vacancy.organisation, now=now, vacancy_id=vacancy.id)
-        audit_verdict = {
-            "subject_type": "vacancy",
-            "subject_id": vacancy.id,
-            "reason": " ".join(verdict.reasons),
-            "findings": [f.as_json() for f in verdict.findings],
-        }
+        verdict = verdict_for(
+            details, vacancy.organisation, now=now, vacancy_id=vacancy.id, submitter=user, editing=vacancy
+        )
         if verdict.outcome is Outcome.BLOCK:
-            audit.record("policy.block", **audit_verdict)
+            record_verdict(vacancy, verdict)
             raise ListingBlocked(verdict)
         outcome = Saved.HELD if verdict.outcome is Outcome.REVIEW else Saved.STILL_LIVE
 
@@ -303,5 +299,5 @@ def save_step(
                 vacancy, VacancyAction.HOLD, actor=user, reason="Changed by the school: needs review", now=now
             )
             vacancy.submitted_at = now
-        audit.record(f"policy.{verdict.outcome}", **audit_verdict)
+        record_verdict(vacancy, verdict)
     return outcome

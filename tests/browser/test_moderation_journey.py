@@ -1,5 +1,6 @@
-"""Moderation in a real browser: a flagged listing is returned for changes and published once fixed; a
-reported listing is hidden, removed, appealed by the school and put back by a second moderator."""
+"""Moderation in a real browser: a flagged listing is returned for changes, sent back with a reply and
+published once a moderator approves the fix; a reported listing is hidden, removed, appealed by the school
+and put back by a second moderator."""
 
 import re
 
@@ -42,7 +43,8 @@ def test_a_flagged_listing_goes_back_for_changes_and_is_published_once_fixed(pag
         about_role="We want a young and dynamic chemist to join us.",
     )
 
-    sign_in(page, live_server, UserFactory(moderator=True).email)
+    moderator = UserFactory(moderator=True)
+    sign_in(page, live_server, moderator.email)
     page.goto(f"{live_server}/moderation")
     page.get_by_role("link", name="Teacher of Chemistry").click()
     expect(page.locator("mark", has_text="young and dynamic").first).to_be_visible()
@@ -57,10 +59,24 @@ def test_a_flagged_listing_goes_back_for_changes_and_is_published_once_fixed(pag
     page.get_by_role("link", name="Change about the role").first.click()
     page.get_by_label("About the role").fill("We want an enthusiastic chemist to join us.")
     page.get_by_role("button", name="Save and continue").click()
-    page.get_by_label("Your answer to the moderator (optional)").fill("Reworded, thank you.")
-    page.get_by_role("button", name="Submit listing").click()
+    page.get_by_role("button", name="Send back to the moderator").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your reply to the moderator")
+    page.get_by_label("Your reply to the moderator").fill("Reworded, thank you.")
+    page.get_by_role("button", name="Send back to the moderator").click()
     expect(page.get_by_text("Teacher of Chemistry").first).to_be_visible()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    sign_out(page)
+    # It waits for the moderator, who sees the reply and what changed, and approves it.
+    assert page.goto(f"{live_server}/jobs/{flagged.id}").status == 404
+
+    sign_in(page, live_server, moderator.email)
+    page.goto(f"{live_server}/moderation/vacancies/{flagged.id}")
+    expect(page.locator("#returned")).to_contain_text("Reworded, thank you.")
+    expect(page.locator("#changes")).to_contain_text("About the role")
+    expect(page.locator("#changes")).to_contain_text("We want an enthusiastic chemist to join us.")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved: Teacher of Chemistry")).to_be_visible()
+    sign_out(page)
 
     page.goto(f"{live_server}/jobs/{flagged.id}")
     expect(page.get_by_role("heading", name="Teacher of Chemistry")).to_be_visible()

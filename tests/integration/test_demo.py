@@ -296,3 +296,26 @@ def test_a_webmail_claim_waits_in_the_moderators_claims_queue(run_demo):
     assert claim.statement
     assert claim.organisation.memberships == []
     assert claim.user.memberships == []
+
+
+def test_the_demo_has_a_returned_listing_waiting_with_the_schools_reply_and_what_changed(run_demo):
+    from marketplace.moderation.services import returned_listing, review_queue
+
+    run_demo()
+
+    returned = db.session.scalar(sa.select(Vacancy).where(Vacancy.external_reference == "DEMO-RETURNED"))
+    assert returned.status is VacancyStatus.PENDING_REVIEW
+    assert not returned.is_live()
+    item = next(item for item in review_queue() if item.vacancy.id == returned.id)
+    assert "A moderator asked for changes" in item.reasons[0]
+    conversation = returned_listing(returned)
+    assert [reply.body for reply in conversation.replies] == [
+        "Thank you, we have reworded the role description to say what the job needs instead."
+    ]
+    assert [change.label for change in conversation.changes] == ["About the role"]
+    assert "young, energetic" in conversation.changes[0].before
+    # The demo school's account is a long-standing member, as the policy sees it.
+    membership = db.session.scalar(
+        sa.select(Membership).join(User).where(User.email == "school@demo.example.org")
+    )
+    assert membership.created_at < utcnow() - dt.timedelta(days=365)

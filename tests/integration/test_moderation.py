@@ -19,7 +19,13 @@ from marketplace.vacancies import services as vacancy_services
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, VacancyFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    VacancyFactory,
+    listing_history,
+)
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -83,7 +89,7 @@ def _approved_history(organisation):
 
 def test_a_verified_school_with_a_clean_record_and_a_clean_listing_publishes_at_once():
     membership = MembershipFactory()
-    _approved_history(membership.organisation)
+    listing_history(membership)  # the school's record, and this member's own
     draft = VacancyFactory(organisation=membership.organisation, created_by=membership.user)
 
     vacancy_services.submit_for_review(membership.user, draft)

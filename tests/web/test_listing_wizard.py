@@ -14,17 +14,16 @@ from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.steps import STEPS
 from tests.conftest import sign_in_as
-from tests.factories import MembershipFactory, OrganisationFactory, VacancyFactory
+from tests.factories import MembershipFactory, OrganisationFactory, VacancyFactory, listing_history
 from tests.web.listing_wizard import post_listing, section_data, vacancy_id_from
 from tests.web.test_vacancy_journey import _date_fields, vacancy_form
 
 
 def _trusted_school():
-    """A verified school with a listing already approved: clean listings publish without review."""
+    """A verified school with listings already approved, posted by this long-standing member: their
+    clean listings publish without review."""
     membership = MembershipFactory()
-    VacancyFactory(
-        organisation=membership.organisation, published=True, title="Caretaker", about_role="Site work."
-    )
+    listing_history(membership)
     return membership
 
 

@@ -12,16 +12,15 @@ from marketplace.moderation.models import Appeal, AuditEvent, ListingMessage, Li
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as
-from tests.factories import MembershipFactory, UserFactory, VacancyFactory
+from tests.factories import MembershipFactory, UserFactory, VacancyFactory, listing_history
 from tests.web.listing_wizard import post_listing
 from tests.web.test_vacancy_journey import vacancy_form
 
 
 def _school_with_history():
+    """A verified school with listings approved before, posted by this long-standing member."""
     membership = MembershipFactory()
-    VacancyFactory(
-        organisation=membership.organisation, published=True, title="Caretaker", about_role="Site work."
-    )
+    listing_history(membership)
     return membership
 
 
@@ -97,7 +96,17 @@ def test_flagged_listing_request_changes_resubmit_and_approve(client, outbox):
     )
     post_listing(client, fixed, vacancy_id=vacancy.id, submit=True)
     db.session.refresh(vacancy)
-    # A school with a record and now a clean listing: the policy publishes it without a second look.
+    # A school with a record and now a clean listing, but a moderator asked: it goes back to them.
+    assert vacancy.status is VacancyStatus.PENDING_REVIEW
+    assert client.get(f"/jobs/{vacancy.id}").status_code == 404
+
+    sign_in_as(client, moderator)
+    review = client.get(f"/moderation/vacancies/{vacancy.id}").get_data(as_text=True)
+    assert "Done, thank you." in review
+    assert "About the role" in review
+    assert "We want an enthusiastic chemist." in review
+    client.post(f"/moderation/vacancies/{vacancy.id}/approve", data={"note": ""})
+    db.session.refresh(vacancy)
     assert vacancy.status is VacancyStatus.PUBLISHED
     messages = db.session.scalars(sa.select(ListingMessage).order_by(ListingMessage.id)).all()
     assert [(m.from_moderator, m.body) for m in messages] == [
@@ -118,7 +127,7 @@ def test_flagged_listing_request_changes_resubmit_and_approve(client, outbox):
         "vacancy.request_changes",
         "vacancy.edit",
         "vacancy.submit",
-        "policy.publish",
+        "policy.review",
         "vacancy.approve",
     ]
 

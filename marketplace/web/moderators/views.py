@@ -185,6 +185,7 @@ def _review_page(vacancy, status=200, **forms):
         claim=services.current_claim(vacancy.id),
         history=audit.history("vacancy", vacancy.id),
         conversation=services.conversation(vacancy.id),
+        returned=services.returned_listing(vacancy),
         reports=reports.reports_on(vacancy.id),
         open_reports=reports.open_report_count(vacancy.id),
         appeal=appeals.appeal_for(vacancy.id),

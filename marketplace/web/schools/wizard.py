@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.extensions import db
 from marketplace.moderation.rules import DOCUMENTS_FIELD
-from marketplace.moderation.screening import ListingBlocked, findings_for
+from marketplace.moderation.screening import ListingBlocked, findings_for, returned_for_changes
 from marketplace.moderation.services import reply_from_school
 from marketplace.organisations.models import OrganisationKind
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
@@ -343,10 +343,24 @@ def check_answers(vacancy_id: int):
     if response := _editable_or_redirect(vacancy):
         return response
     form = CheckAnswersForm()
+    # Returned for changes: the listing goes back to the moderator, who expects the school's answer.
+    reply_expected = returned_for_changes(vacancy.id) is not None
+    if reply_expected:
+        form.message_to_moderator.label.text = "Your reply to the moderator"
+        form.message_to_moderator.description = (
+            "Say what you changed, or why nothing needed to change. "
+            "A moderator reads it with your listing before it can go live."
+        )
     if request.method == "POST" and vacancy.status in (VacancyStatus.DRAFT, VacancyStatus.REJECTED):
         if not current_user.email_verified:
             flash("Confirm your email address before sending a listing for review.", "info")
-        elif form.validate_on_submit():
+        elif not form.validate_on_submit():
+            pass  # shown again with the error summary
+        elif reply_expected and not (form.message_to_moderator.data or "").strip():
+            form.message_to_moderator.errors = [
+                "Enter your reply to the moderator: say what you changed, or why nothing needed to change"
+            ]
+        else:
             try:
                 reply_from_school(current_user, vacancy, form.message_to_moderator.data or "")
                 services.submit_for_review(current_user, vacancy)
@@ -371,7 +385,8 @@ def check_answers(vacancy_id: int):
         severity_tags=SEVERITY_TAGS,
         on_sale=vacancy.status in steps.ON_SALE,
         asks_subjects=steps.asks_subjects(vacancy.phases),
-    )
+        reply_expected=reply_expected,
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/preview")
