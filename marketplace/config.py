@@ -139,7 +139,7 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting("REPORT_RATE_LIMIT", "5 per hour;20 per day", "listing reports allowed per network address"),
-    Setting("REPORT_LISTING_RATE_LIMIT", "20 per hour", "reports allowed about any one listing, from everyone"),
+    Setting("REPORT_LISTING_RATE_LIMIT", "20 per hour", "reports allowed about one listing, from everyone"),
     Setting("ATS_RATE_LIMIT", "120 per minute", "ATS API requests allowed per client token"),
 )
 

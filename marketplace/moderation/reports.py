@@ -188,7 +188,9 @@ def report_listing(
     email = (reporter.email if signed_in else (reporter_email or "")).strip().lower() or None
     key = reporter_key(user=reporter, email=email, network_address=network_address)
     already = db.session.scalar(
-        sa.select(ListingReport).where(ListingReport.vacancy_id == vacancy.id, ListingReport.reporter_key == key)
+        sa.select(ListingReport).where(
+            ListingReport.vacancy_id == vacancy.id, ListingReport.reporter_key == key
+        )
     )
     if already is not None:
         if already.status is ReportStatus.OPEN and already.confirmed_at is None and already.reporter_email:
