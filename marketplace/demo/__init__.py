@@ -55,6 +55,7 @@ def _summary(report: DemoReport) -> str:
             ("accounts", "account"),
             ("memberships", "membership"),
             ("applications", "application"),
+            ("reports", "listing report"),
         )
         if created[key]
     ]

@@ -25,6 +25,7 @@ from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.demo.adverts import Opening, parse_opening, write_advert
 from marketplace.demo.organisations import DEMO_SCHOOL_URN, ORGANISATIONS, DemoOrganisation
+from marketplace.demo.reports import load_report_burst
 from marketplace.extensions import db
 from marketplace.organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
 from marketplace.permissions import Role
@@ -489,4 +490,6 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
             )
         )
         report.created["applications"] += 1
+    db.session.flush()
+    report.created["reports"] += load_report_burst(now, demo_school)
     return report
