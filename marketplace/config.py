@@ -146,10 +146,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "REPORTS_TO_HIDE",
         "3",
-        "distinct open reports that hide a live listing until a moderator decides",
+        "verified reporters, each on a different network, whose open reports hide a live listing "
+        "until a moderator decides",
         int,
     ),
     Setting("REPORT_RATE_LIMIT", "5 per hour;20 per day", "listing reports allowed per network address"),
+    Setting("REPORT_LISTING_RATE_LIMIT", "20 per hour", "reports allowed about one listing, from everyone"),
     Setting("ATS_RATE_LIMIT", "120 per minute", "ATS API requests allowed per client token"),
 )
 

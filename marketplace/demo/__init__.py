@@ -56,6 +56,7 @@ def _summary(report: DemoReport) -> str:
             ("memberships", "membership"),
             ("applications", "application"),
             ("claims", "claim"),
+            ("reports", "listing report"),
         )
         if created[key]
     ]

@@ -26,6 +26,7 @@ from marketplace.db import utcnow
 from marketplace.demo.adverts import Opening, parse_opening, write_advert
 from marketplace.demo.claims import load_pending_claim
 from marketplace.demo.organisations import DEMO_SCHOOL_URN, ORGANISATIONS, DemoOrganisation
+from marketplace.demo.reports import load_report_burst
 from marketplace.demo.returned import load_returned_listing
 from marketplace.extensions import db
 from marketplace.organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
@@ -504,6 +505,8 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
         )
         report.created["applications"] += 1
     _load_returned_listing(demo_school, school_user, users[MODERATOR_ACCOUNT.email], now, report)
+    db.session.flush()
+    report.created["reports"] += load_report_burst(now, demo_school)
     return report
 
 

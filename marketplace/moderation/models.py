@@ -136,6 +136,12 @@ class ListingReport(Base):
     reporter_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # A one-way fingerprint of who reported (account, email or network address): one report each.
     reporter_key: Mapped[str] = mapped_column(sa.String(64))
+    # The network the report came from, as an HMAC keyed with SECRET_KEY (never the address itself):
+    # reports from one network count once towards hiding. Null on reports made before it was kept.
+    network_key: Mapped[str | None] = mapped_column(sa.String(64))
+    # When the reporter was verified: at once for a signed-in account with a confirmed address, or when
+    # the emailed link was followed. Only verified reports count towards hiding a listing.
+    confirmed_at: Mapped[dt.datetime | None]
     status: Mapped[ReportStatus] = mapped_column(
         str_enum(ReportStatus), default=ReportStatus.OPEN, index=True
     )
@@ -143,6 +149,8 @@ class ListingReport(Base):
     closed_at: Mapped[dt.datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     outcome_note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_user_id])
 
 
 class AppealStatus(enum.StrEnum):

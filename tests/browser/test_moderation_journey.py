@@ -1,6 +1,6 @@
 """Moderation in a real browser: a flagged listing is returned for changes, sent back with a reply and
-published once a moderator approves the fix; a reported listing is hidden, removed, appealed by the school
-and put back by a second moderator."""
+published once a moderator approves the fix; a reported listing is hidden once its reporter confirms,
+removed, appealed by the school and put back by a second moderator."""
 
 import re
 
@@ -92,12 +92,19 @@ def test_a_reported_listing_is_hidden_removed_appealed_and_reinstated(page, live
         title="Teacher of Art",
     )
 
-    # A visitor, not signed in, reports it: with one report needed, it is hidden at once.
+    # A visitor, not signed in, reports it and confirms their address: with one verified report
+    # needed, it is hidden as soon as they confirm.
     page.goto(f"{live_server}/jobs/{listing.id}")
     page.get_by_role("link", name="Report this listing").click()
     page.get_by_label("It looks like a scam (fees, bank details, no interview)").check()
     page.get_by_label("Tell us more (optional)").fill("They asked me to pay for a DBS check.")
+    page.get_by_label("Your email address (optional)").fill("visitor@example.org")
     page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Check your email to confirm your report")).to_be_visible()
+    assert page.goto(f"{live_server}/jobs/{listing.id}").status == 200  # not until it is confirmed
+    page.goto(live_server + emailed_path("report_confirm", "visitor@example.org"))
+    page.get_by_role("button", name="Confirm my report").click()
+    expect(page.get_by_role("heading", name="Your report is confirmed")).to_be_visible()
     assert page.goto(f"{live_server}/jobs/{listing.id}").status == 404
 
     remover = UserFactory(moderator=True)
@@ -129,3 +136,45 @@ def test_a_reported_listing_is_hidden_removed_appealed_and_reinstated(page, live
     response = page.goto(f"{live_server}/jobs/{listing.id}")
     assert response.status == 200
     expect(page.get_by_role("heading", name="Teacher of Art")).to_be_visible()
+
+
+def test_a_moderator_dismisses_a_burst_of_reports_and_the_listing_comes_back(page, live_server, app):
+    from marketplace.moderation import reports
+    from marketplace.moderation.models import ReportCategory
+
+    app.config["REPORTS_TO_HIDE"] = 2
+    listing = VacancyFactory(published=True, title="Teacher of Music")
+    for _ in range(3):  # three accounts, one network: they count once
+        reports.report_listing(
+            listing,
+            category=ReportCategory.SCAM,
+            details="Scam.",
+            reporter_email=None,
+            reporter=UserFactory(),
+            network_address="203.0.113.7",
+            hide_after=2,
+        )
+    reports.report_listing(
+        listing,
+        category=ReportCategory.MISLEADING,
+        details="Wrong salary.",
+        reporter_email=None,
+        reporter=UserFactory(),
+        network_address="198.51.100.23",
+        hide_after=2,
+    )
+    db.session.commit()
+    assert page.goto(f"{live_server}/jobs/{listing.id}").status == 404
+    burst = reports.source_label(reports.network_key("203.0.113.7", secret_key=app.config["SECRET_KEY"]))
+
+    sign_in(page, live_server, UserFactory(moderator=True).email)
+    page.goto(f"{live_server}/moderation/reports")
+    page.get_by_role("link", name="Teacher of Music").click()
+    expect(page.get_by_role("heading", name=f"{burst}: 3 reports")).to_be_visible()
+    dismiss = form_with_button(page, f"Dismiss 3 open reports from {burst} as abuse")
+    dismiss.get_by_label("Why are these reports abuse?").fill("Three accounts on one network in a minute.")
+    dismiss.get_by_role("button").click()
+    expect(page.get_by_text(f"Dismissed 3 reports from {burst} as abuse")).to_be_visible()
+    sign_out(page)
+
+    assert page.goto(f"{live_server}/jobs/{listing.id}").status == 200

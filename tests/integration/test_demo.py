@@ -319,3 +319,19 @@ def test_the_demo_has_a_returned_listing_waiting_with_the_schools_reply_and_what
         sa.select(Membership).join(User).where(User.email == "school@demo.example.org")
     )
     assert membership.created_at < utcnow() - dt.timedelta(days=365)
+
+
+def test_the_demo_world_has_a_burst_of_reports_grouped_by_source(run_demo):
+    from marketplace.moderation import reports
+    from marketplace.moderation.models import ListingReport
+
+    result = run_demo()
+
+    assert "5 listing reports" in result.output
+    vacancy_id = db.session.scalar(sa.select(ListingReport.vacancy_id).distinct())
+    sources = reports.report_sources(vacancy_id)
+    assert [len(source.reports) for source in sources] == [4, 1]
+    assert dict(sources[0].kinds) == {"Confirmed email": 1, "Unconfirmed email": 2, "No email given": 1}
+    assert reports.verified_source_count(vacancy_id) == 2  # the burst counts once
+    assert db.session.get(Vacancy, vacancy_id).is_live()  # short of the 3 that hide a listing
+    assert "nothing was added" in run_demo().output

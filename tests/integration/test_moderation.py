@@ -283,28 +283,45 @@ def test_a_removal_is_appealed_once_and_a_different_moderator_decides():
         appeals.decide_appeal(other, lodged, overturn=False, reason="Changed my mind.")
 
 
-def test_enough_distinct_reports_hide_a_listing_and_the_same_reporter_counts_once():
+def test_verified_reporters_on_distinct_networks_hide_a_listing_and_the_same_reporter_counts_once():
     vacancy = VacancyFactory(published=True)
 
-    def report(**who):
+    def report(reporter=None, **who):
         return reports.report_listing(
             vacancy,
             category=ReportCategory.SCAM,
             details="Asks for a fee.",
             hide_after=2,
-            reporter=None,
+            reporter=reporter,
             **who,
         )
 
-    report(reporter_email="a@example.org", network_address="10.0.0.1")
+    first = report(reporter_email="a@example.org", network_address="10.0.0.1")
+    assert first.needs_confirmation
+    reports.confirm_report(reports.confirmation_token(first.report), hide_after=2)
     with pytest.raises(reports.AlreadyReported):
         report(reporter_email="A@example.org", network_address="10.0.0.2")
+    second = report(reporter_email="b@example.org", network_address="10.0.0.1")
+    reports.confirm_report(reports.confirmation_token(second.report), hide_after=2)
+    report(reporter_email=None, network_address="10.0.0.3")  # anonymous: seen, never counted
+    assert reports.verified_source_count(vacancy.id) == 1  # two confirmed reporters, one network
     assert vacancy.status is VacancyStatus.PUBLISHED
-    report(reporter_email=None, network_address="10.0.0.3")
+    report(reporter=UserFactory(), reporter_email=None, network_address="10.0.0.4")
     db.session.commit()
 
     assert vacancy.status is VacancyStatus.PENDING_REVIEW
     assert not vacancy.is_live()
+
+
+def test_an_ipv6_connection_is_one_network_however_many_addresses_it_uses():
+    key = reports.network_key
+    assert key("2001:db8:1:2::1", secret_key="k") == key("2001:db8:1:2:ffff::9", secret_key="k")
+    assert key("2001:db8:1:2::1", secret_key="k") != key("2001:db8:1:3::1", secret_key="k")
+    assert key("::ffff:192.0.2.7", secret_key="k") == key("192.0.2.7", secret_key="k")
+    assert key("192.0.2.7", secret_key="k") != key("192.0.2.8", secret_key="k")
+    assert key("192.0.2.7", secret_key="k") != key("192.0.2.7", secret_key="another key")
+    assert key(None, secret_key="k") == key("not an address", secret_key="k")
+    assert "192.0.2.7" not in key("192.0.2.7", secret_key="k")
 
 
 def test_the_audit_log_cannot_be_changed_or_deleted():

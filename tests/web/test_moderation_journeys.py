@@ -14,6 +14,7 @@ from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory, listing_history
 from tests.web.listing_wizard import post_listing
+from tests.web.report_helpers import confirmation_link
 from tests.web.test_vacancy_journey import vacancy_form
 
 
@@ -180,13 +181,21 @@ def test_report_hide_remove_appeal_reinstate(client, app, outbox):
     assert bad.status_code == 400
     assert "There is a problem" in bad.get_data(as_text=True)
     report = {"category": "scam", "details": "They asked me for a DBS fee.", "email": "reporter@example.org"}
-    assert client.post(f"/jobs/{vacancy.id}/report", data=report).status_code == 302
+    sent = client.post(f"/jobs/{vacancy.id}/report", data=report, follow_redirects=True)
+    assert "Check your email to confirm your report" in sent.get_data(as_text=True)
     again = client.post(f"/jobs/{vacancy.id}/report", data=report, follow_redirects=True)
     assert "already reported" in again.get_data(as_text=True)
+    link = confirmation_link(outbox(template="report_confirm", recipient="reporter@example.org")[-1])
+    assert "Your report is confirmed" in client.post(link).get_data(as_text=True)
     assert client.get(f"/jobs/{vacancy.id}").status_code == 200  # one reporter is not enough to hide it
-    client.post(
-        f"/jobs/{vacancy.id}/report", data={"category": "scam"}, environ_base={"REMOTE_ADDR": "10.1.1.1"}
+    sign_in_as(client, UserFactory(email="second@example.org"))
+    thanked = client.post(
+        f"/jobs/{vacancy.id}/report",
+        data={"category": "scam"},
+        environ_base={"REMOTE_ADDR": "10.1.1.1"},
+        follow_redirects=True,
     )
+    assert "Thank you, a moderator will look at it" in thanked.get_data(as_text=True)
     assert client.get(f"/jobs/{vacancy.id}").status_code in (404, 410)  # hidden until a moderator decides
 
     remover = UserFactory(moderator=True)
@@ -198,7 +207,9 @@ def test_report_hide_remove_appeal_reinstate(client, app, outbox):
     db.session.refresh(vacancy)
     assert vacancy.status is VacancyStatus.REMOVED
     assert {r.status for r in db.session.scalars(sa.select(ListingReport))} == {"upheld"}
-    assert [m.recipient for m in outbox(template="report_closed")] == ["reporter@example.org"]
+    # Both reporters are verified, so both hear the outcome.
+    closed = [m.recipient for m in outbox(template="report_closed")]
+    assert closed == ["reporter@example.org", "second@example.org"]
     assert outbox(template="vacancy_removed", recipient=membership.user.email)
 
     sign_in_as(client, membership.user)
@@ -231,6 +242,7 @@ def test_report_hide_remove_appeal_reinstate(client, app, outbox):
 def test_dismissing_reports_puts_a_hidden_listing_back(client, app):
     app.config["REPORTS_TO_HIDE"] = 1
     vacancy = VacancyFactory(published=True)
+    sign_in_as(client, UserFactory())  # a signed-in account with a confirmed address counts at once
     client.post(f"/jobs/{vacancy.id}/report", data={"category": "misleading"})
     assert client.get(f"/jobs/{vacancy.id}").status_code in (404, 410)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
-from wtforms import StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from marketplace.moderation.services import CANNED_REASONS
@@ -107,7 +107,18 @@ class ReportDecisionForm(FlaskForm):
     reason = written_field(
         "Reason",
         required="Enter the reason for your decision",
-        description="The school sees this, and so do reporters who gave an email address.",
+        description="The school sees this. Reporters who confirmed an email address are told the outcome.",
+    )
+
+
+class DismissSourceForm(FlaskForm):
+    """Dismiss every open report from one source (a burst from one network) as abuse."""
+
+    source = HiddenField(validators=[DataRequired("Choose which reports to dismiss")])
+    reason = written_field(
+        "Why are these reports abuse?",
+        required="Enter why these reports are abuse",
+        description="Kept in the audit log. If the listing comes back, its school sees this too.",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -28,6 +28,7 @@ from marketplace.web.moderators.forms import (
     ApproveForm,
     BulkForm,
     ClaimDecisionForm,
+    DismissSourceForm,
     EmailDomainForm,
     RejectForm,
     RemoveForm,
@@ -187,6 +188,14 @@ def _review_page(vacancy, status=200, **forms):
         conversation=services.conversation(vacancy.id),
         returned=services.returned_listing(vacancy),
         reports=reports.reports_on(vacancy.id),
+        report_sources=reports.report_sources(vacancy.id),
+        reporter_kinds=reports.reporter_kind_totals(vacancy.id),
+        verified_sources=reports.verified_source_count(vacancy.id),
+        reports_to_hide=current_app.config["REPORTS_TO_HIDE"],
+        abuse_form=forms.get("abuse_form"),
+        new_abuse_form=lambda source: DismissSourceForm(formdata=None, prefix="abuse", source=source),
+        kind_labels=reports.REPORTER_KINDS,
+        kind_of=reports.reporter_kind,
         open_reports=reports.open_report_count(vacancy.id),
         appeal=appeals.appeal_for(vacancy.id),
         removable=vacancy.status
@@ -321,7 +330,13 @@ def remove(vacancy_id: int):
 @bp.route("/reports")
 @read_queue
 def reported():
-    return render_template("moderators/reports.html", listings=reports.reported_listings())
+    listings = reports.reported_listings()
+    return render_template(
+        "moderators/reports.html",
+        listings=listings,
+        verified=reports.verified_source_counts([vacancy.id for vacancy, _ in listings]),
+        reports_to_hide=current_app.config["REPORTS_TO_HIDE"],
+    )
 
 
 @bp.route("/vacancies/<int:vacancy_id>/reports", methods=["POST"])
@@ -338,6 +353,34 @@ def decide_reports(vacancy_id: int):
     db.session.commit()
     flash(f"Reports closed: {reports.REPORT_OUTCOME_TEXT[form.outcome.data]}", "success")
     return redirect(url_for("moderators.reported"))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/reports/dismiss-as-abuse", methods=["POST"])
+@decide
+def dismiss_reports_as_abuse(vacancy_id: int):
+    vacancy = _vacancy_or_404(vacancy_id)
+    form = DismissSourceForm(prefix="abuse")
+    if not form.validate_on_submit():
+        return _review_page(vacancy, abuse_form=form, status=400)
+    try:
+        result = reports.dismiss_source_as_abuse(
+            current_user,
+            vacancy,
+            source=form.source.data,
+            reason=form.reason.data,
+            hide_after=current_app.config["REPORTS_TO_HIDE"],
+        )
+    except VacancyError as error:
+        return _refused(error, vacancy_id)
+    db.session.commit()
+    count = len(result.reports)
+    source = reports.source_label(result.reports[0].network_key)
+    message = f"Dismissed {count} report{'' if count == 1 else 's'} from {source} as abuse."
+    if result.restored:
+        back = "live again" if vacancy.status is VacancyStatus.PUBLISHED else "scheduled again"
+        message += f" The listing they had hidden is {back} and its school has been emailed."
+    flash(message, "success")
+    return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
 
 
 # --- appeals -------------------------------------------------------------------------------------------

@@ -26,10 +26,17 @@ class ReportForm(FlaskForm):
         "Your email address (optional)",
         filters=[without_nul],
         widget=GovTextInput(),
-        description="Only if you would like to hear what we decide. We do not share it with the school.",
+        description=(
+            "We will email you a link to confirm your report. A confirmed report counts towards hiding the "
+            "listing while moderators check it. We do not share your address with the school."
+        ),
         validators=[
             Optional(),
             Length(max=320, message="Email address must be 320 characters or fewer"),
             Email("Enter an email address in the correct format, like name@example.com"),
         ],
     )
+
+
+class ConfirmReportForm(FlaskForm):
+    """Only the button: the token in the address says which report."""
