@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +30,7 @@ from marketplace.web.jobseekers.forms import (
     VisibilityForm,
     refresh_list_errors,
 )
+from marketplace.web.signed_in import end_session
 
 bp = Blueprint("jobseekers", __name__, template_folder="templates")
 
@@ -450,7 +451,7 @@ def delete_account():
             form.password.errors = [*form.password.errors, str(error)]
         else:
             db.session.commit()
-            logout_user()
+            end_session()
             flash("Your account has been deleted. We have emailed you to confirm.", "success")
             return redirect(url_for("public.home"))
     return render_template("jobseekers/delete_account.html", form=form), (400 if form.errors else 200)
