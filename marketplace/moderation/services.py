@@ -235,7 +235,9 @@ def reject(moderator: User, vacancy: Vacancy, *, reason: str, now: dt.datetime |
     decide(
         vacancy, VacancyAction.REJECT, DecisionOutcome.REJECTED, moderator=moderator, reason=reason, now=now
     )
-    email_school(vacancy, "vacancy_rejected", f"Your listing needs changes: {vacancy.title}", reason=reason)
+    email_school(
+        vacancy, "vacancy_rejected", f"Your listing has been rejected: {vacancy.title}", reason=reason
+    )
     return vacancy
 
 
