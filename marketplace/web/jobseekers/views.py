@@ -27,7 +27,6 @@ from marketplace.web.jobseekers.forms import (
     DeleteAccountForm,
     EmploymentForm,
     ListSection,
-    VisibilityForm,
     refresh_list_errors,
 )
 from marketplace.web.signed_in import end_session
@@ -217,24 +216,6 @@ def profile_section(slug: str):
         submit_text="Save to your profile",
         max_words=services.MAX_STATEMENT_WORDS,
     )
-
-
-@bp.route("/your-profile/visibility", methods=["GET", "POST"])
-@manage_profile
-def profile_visibility():
-    found = profiles.profile_of(current_user)
-    form = VisibilityForm(data={"discoverable": bool(found and found.discoverable)})
-    if form.validate_on_submit():
-        profiles.set_discoverable(current_user, bool(form.discoverable.data))
-        db.session.commit()
-        flash(
-            "Schools can now find your profile."
-            if form.discoverable.data
-            else "Schools cannot find your profile.",
-            "success",
-        )
-        return redirect(url_for("jobseekers.profile"))
-    return render_template("jobseekers/visibility.html", form=form)
 
 
 def _labels() -> dict:
