@@ -201,7 +201,11 @@ def decide(
     """A moderator's decision: move the listing (compare-and-set, audited) and record why."""
     guarded_transition(vacancy, action, actor=moderator, reason=reason, now=now)
     decision = ModerationDecision(
-        vacancy_id=vacancy.id, moderator_id=moderator.id, outcome=outcome, reason=reason
+        vacancy_id=vacancy.id,
+        moderator_id=moderator.id,
+        outcome=outcome,
+        reason=reason,
+        created_at=now or utcnow(),
     )
     db.session.add(decision)
     return decision
