@@ -169,3 +169,14 @@ def test_deleting_an_account_deletes_its_sessions(app, client):
     client.post("/your-account/delete-account", data={"password": PASSWORD})
 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 0
+
+
+def test_a_tampered_or_odd_session_id_signs_nobody_in_and_breaks_nothing(client):
+    user = UserFactory()
+    for odd in ("not-a-session", 12345, None, ["a"], "x" * 5000):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["sid"] = odd
+        response = client.get(ACCOUNT_PAGE)
+        assert response.status_code == 302
+        assert client.get("/").status_code == 200
