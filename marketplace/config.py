@@ -153,6 +153,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REPORT_RATE_LIMIT", "5 per hour;20 per day", "listing reports allowed per network address"),
     Setting("REPORT_LISTING_RATE_LIMIT", "20 per hour", "reports allowed about one listing, from everyone"),
     Setting("ATS_RATE_LIMIT", "120 per minute", "ATS API requests allowed per client token"),
+    Setting("SESSION_IDLE_HOURS", "12", "hours without a request after which a signed-in session ends", int),
+    Setting("SESSION_MAX_DAYS", "7", "days after signing in that a session ends however active it is", int),
 )
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -13,7 +13,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from marketplace.accounts import privacy
+from marketplace.accounts import privacy, sessions
 from marketplace.accounts.models import User
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
@@ -38,12 +38,14 @@ class RetentionReport:
     anonymised_applications: int = 0
     warned_accounts: int = 0
     deleted_accounts: int = 0
+    deleted_sessions: int = 0
 
     def __str__(self) -> str:
         return (
             f"expired {self.expired_listings} listings, deleted {self.deleted_drafts} stale drafts, "
             f"anonymised {self.anonymised_applications} applications, warned {self.warned_accounts} and "
-            f"deleted {self.deleted_accounts} inactive accounts"
+            f"deleted {self.deleted_accounts} inactive accounts, "
+            f"removed {self.deleted_sessions} expired sessions"
         )
 
 
@@ -141,6 +143,7 @@ def run(now: dt.datetime | None = None) -> RetentionReport:
     report.deleted_drafts = delete_stale_drafts(now)
     report.anonymised_applications = anonymise_old_applications(now)
     report.warned_accounts, report.deleted_accounts = warn_and_delete_inactive_accounts(now)
+    report.deleted_sessions = sessions.delete_expired(now)
     return report
 
 

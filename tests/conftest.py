@@ -147,9 +147,14 @@ def client(app):
 
 def sign_in_as(client, user) -> None:
     """Start a signed-in session for `user` (the sign-in form itself is tested in tests/web/test_auth*)."""
+    from marketplace.accounts import sessions
+
+    session_id = sessions.start(user)
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session["sid"] = session_id
 
 
 @pytest.fixture

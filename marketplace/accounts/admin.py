@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from marketplace.accounts import sessions
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.moderation import audit
@@ -51,13 +52,15 @@ def change_role(admin: User, user: User, role: Role) -> User:
 
 
 def set_disabled(admin: User, user: User, *, disabled: bool, reason: str) -> User:
-    """Disable an account (it is signed out at its next request) or restore it, saying why."""
+    """Disable an account (every session of it ends at once) or restore it, saying why."""
     if user.id == admin.id:
         raise AdminError("You cannot disable your own account.")
     if not reason.strip():
         raise AdminError("Enter the reason: it is kept in the audit log.")
     if user.disabled is not disabled:
         user.disabled = disabled
+        if disabled:
+            sessions.end_all_for(user.id)
         audit.record(
             "account.disable" if disabled else "account.restore",
             subject_type="user",

@@ -49,3 +49,16 @@ class User(UserMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie carries a random id; this row is what makes it valid, so
+    deleting the row (signing out, a password reset, a suspension) ends the session at once."""
+
+    __tablename__ = "user_sessions"
+
+    # The SHA-256 of the id in the cookie: a copy of this table signs nobody in.
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime]

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from marketplace import retention
+from marketplace.accounts import sessions
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import verify_password
 from marketplace.applications import profiles
@@ -61,6 +62,11 @@ def erase_personal_data(user: User) -> None:
     administrator or the retention policy: each deletion erases the same data). The caller commits."""
     for hook in BEFORE_DELETION:
         hook(user)
+
+
+@before_account_deletion
+def _end_sessions(user: User) -> None:
+    sessions.end_all_for(user.id)
 
 
 def _iso(value: dt.datetime | None) -> str | None:

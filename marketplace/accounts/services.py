@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
-from marketplace.accounts import passwords
+from marketplace.accounts import passwords, sessions
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import Purpose, TokenInvalid, make_token, read_token
 from marketplace.db import utcnow
@@ -207,12 +207,15 @@ def user_for_password_reset(token: str) -> User:
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password for the user the reset link was sent to, which also ends that link's use.
 
+    Every signed-in session of the account ends, this one included: the person signs in again.
     Following the link proves the person reads that mailbox, so an unconfirmed address becomes confirmed.
     Raises a TokenError for a link that cannot be used and WeakPassword for a password we refuse.
     """
     user = user_for_password_reset(token)
     _check_password(new_password, user.email)
     user.password_hash = passwords.hash_password(new_password)
+    # Whoever knew the old password may be signed in somewhere: every session of the account ends.
+    sessions.end_all_for(user.id)
     if not user.email_verified:
         user.email_verified_at = utcnow()
         join_by_confirmed_email(user)

@@ -1,8 +1,9 @@
 """The funnel the service is steered by: how many people reach each step, and where they drop out.
 
-Views, saves and starts come from events (which hold no personal data); later steps come from the
-applications themselves. The selection steps count applications that have reached at least that
-step, judged from their current status, so an offer that was later declined still counts as offered.
+Views and saves come from events (which hold no personal data, so they count actions, not people). The
+later steps follow one cohort: the applications started in the period, one per person and job. Each step
+counts those of them that reached it (judged from the current status, so an offer that was later declined
+still counts as offered), so the share carried over from one step to the next is always 0 to 100%.
 """
 
 from __future__ import annotations
@@ -34,9 +35,12 @@ class Step:
     key: str
     label: str
     count: int
-    # Share of the previous step's people who got this far (None for the first step, or after a zero).
-    # Saves are a side step: both saves and starts are shares of the views.
+    # Share of the people at the previous step who got this far: always between 0 and 1, because each
+    # step counts a subset of the people counted at the previous one. None where the previous step counts
+    # something else (views and saves count actions, not people) or nobody.
     carried_over: float | None
+    # What the bar counts, in words.
+    counts: str = ""
 
     @property
     def dropped_out(self) -> float | None:
@@ -77,32 +81,50 @@ def build(*, since: dt.datetime, typical_agency_fee: int, organisation_ids: set[
         query = sa.select(sa.func.count(Event.id)).where(Event.name == name, Event.occurred_at >= since)
         return db.session.scalar(_scoped(query, Event.organisation_id, organisation_ids)) or 0
 
-    def applications(statuses: set[S] | None = None) -> int:
-        query = (
-            sa.select(sa.func.count(Application.id))
-            .join(Application.vacancy)
-            .where(Application.submitted_at >= since)
-        )
-        if statuses is not None:
-            query = query.where(Application.status.in_(statuses))
-        return db.session.scalar(_scoped(query, Vacancy.organisation_id, organisation_ids)) or 0
+    # One cohort: the applications started in the period (one per person and job). Every later step
+    # counts those of them that got that far, so a step never holds more people than the one before.
+    started = _scoped(
+        sa.select(Application.id).join(Application.vacancy).where(Application.created_at >= since),
+        Vacancy.organisation_id,
+        organisation_ids,
+    ).subquery()
 
-    counts = [
-        ("views", "Listing views", events(EventName.VACANCY_VIEWED)),
-        ("saves", "Saved by jobseekers", events(EventName.VACANCY_SAVED)),
-        ("started", "Applications started", events(EventName.APPLICATION_STARTED)),
-        ("submitted", "Applications submitted", applications()),
-        ("shortlisted", "Shortlisted", applications(_REACHED["shortlisted"])),
-        ("offered", "Offered the job", applications(_REACHED["offered"])),
-        ("accepted", "Accepted", applications(_REACHED["accepted"])),
+    def applications(*conditions) -> int:
+        query = sa.select(sa.func.count(Application.id)).where(Application.id.in_(sa.select(started.c.id)))
+        return db.session.scalar(query.where(*conditions)) or 0
+
+    submitted = Application.submitted_at.is_not(None)
+    shortlisted = sa.and_(submitted, Application.status.in_(_REACHED["shortlisted"]))
+    offered = sa.and_(shortlisted, Application.status.in_(_REACHED["offered"]))
+    accepted = sa.and_(offered, Application.status.in_(_REACHED["accepted"]))
+    steps = [
+        Step(
+            "views",
+            "Listing views",
+            events(EventName.VACANCY_VIEWED),
+            None,
+            "times a job page was opened (not people: one person may look several times)",
+        ),
+        Step(
+            "saves",
+            "Saved by jobseekers",
+            events(EventName.VACANCY_SAVED),
+            None,
+            "times a jobseeker saved a job (saving is optional on the way to applying)",
+        ),
     ]
-    steps, previous = [], None
-    for key, label, count in counts:
-        carried = None if not previous else count / previous
-        steps.append(Step(key, label, count, carried))
-        # Saving is optional on the way to applying: starts are compared with views, not with saves.
-        if key != "saves":
-            previous = count
+    people = [
+        ("started", "Applications started", applications(), "people who started an application"),
+        ("submitted", "Applications submitted", applications(submitted), "of those, people who sent it"),
+        ("shortlisted", "Shortlisted", applications(shortlisted), "of those, people shortlisted"),
+        ("offered", "Offered the job", applications(offered), "of those, people offered the job"),
+        ("accepted", "Accepted", applications(accepted), "of those, people who accepted"),
+    ]
+    previous = None
+    for key, label, count, counts in people:
+        carried = count / previous if previous else None
+        steps.append(Step(key, label, count, carried, counts))
+        previous = count
     published = db.session.scalar(
         _scoped(
             sa.select(sa.func.count(Vacancy.id)).where(Vacancy.published_at >= since),

@@ -314,17 +314,6 @@ def save_profile_section(
     return profile
 
 
-def set_discoverable(user: User, discoverable: bool) -> JobseekerProfile:
-    """Let schools find the profile, or not. Off by default."""
-    profile = profile_of(user)
-    if profile is None:
-        profile = JobseekerProfile(user_id=user.id, sections={}, discoverable=False)
-        db.session.add(profile)
-    profile.discoverable = discoverable
-    db.session.flush()
-    return profile
-
-
 def profile_states(profile: JobseekerProfile | None) -> dict[str, bool]:
     """Which profile sections the person has filled in."""
     stored = (profile.sections or {}) if profile else {}

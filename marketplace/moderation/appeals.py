@@ -109,7 +109,7 @@ def decide_appeal(
             VacancyAction.REINSTATE,
             DecisionOutcome.REINSTATED,
             moderator=moderator,
-            reason=f"Appeal upheld: {reason}",
+            reason=f"Overturned on appeal: {reason}",
             now=now,
         )
     audit.record(

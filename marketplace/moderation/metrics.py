@@ -55,6 +55,21 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+def _time_to_decision(
+    decision: ModerationDecision, events_before: list[AuditEvent], other_decisions: list[dt.datetime]
+) -> dt.timedelta | None:
+    """From the listing's submission to this decision on it; None when the decision answered no
+    submission (a live listing taken down, or one the policy had already published)."""
+    submissions = [e.occurred_at for e in events_before if e.action == "vacancy.submit"]
+    if not submissions:
+        return None
+    submitted = submissions[-1]
+    published = [e.occurred_at for e in events_before if e.action == "policy.publish"]
+    if any(submitted <= moment < decision.created_at for moment in [*published, *other_decisions]):
+        return None
+    return decision.created_at - submitted
+
+
 def _period(days: int, now: dt.datetime) -> Period:
     since = now - dt.timedelta(days=days)
     decisions = db.session.scalars(
@@ -69,18 +84,27 @@ def _period(days: int, now: dt.datetime) -> Period:
         .where(
             AuditEvent.subject_type == "vacancy",
             AuditEvent.subject_id.in_(vacancy_ids),
-            AuditEvent.action.in_(["vacancy.submit", "vacancy.hold", "policy.review"]),
+            AuditEvent.action.in_(["vacancy.submit", "policy.review", "policy.publish"]),
         )
-        .order_by(AuditEvent.id)
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
     ):
         events[event.subject_id].append(event)
+    # Every moderator decision on these listings, including those before the period: a submission
+    # already answered by an earlier decision is not what a later one (a removal, say) answers.
+    answered = defaultdict(list)
+    for vacancy_id, decided_at in db.session.execute(
+        sa.select(ModerationDecision.vacancy_id, ModerationDecision.created_at).where(
+            ModerationDecision.vacancy_id.in_(vacancy_ids), ModerationDecision.moderator_id.is_not(None)
+        )
+    ):
+        answered[vacancy_id].append(decided_at)
     waits = []
     by_rule: dict[str, Counter] = defaultdict(Counter)
     for decision in decisions:
         before = [e for e in events[decision.vacancy_id] if e.occurred_at <= decision.created_at]
-        started = [e for e in before if e.action in ("vacancy.submit", "vacancy.hold")]
-        if started:
-            waits.append((decision.created_at - started[-1].occurred_at).total_seconds() / 3600)
+        wait = _time_to_decision(decision, before, answered[decision.vacancy_id])
+        if wait is not None:
+            waits.append(wait.total_seconds() / 3600)
         screened = [e for e in before if e.action == "policy.review"]
         rules = {f["rule"] for f in (screened[-1].data or {}).get("findings", [])} if screened else set()
         for rule in rules or {"(no finding)"}:

@@ -158,6 +158,18 @@ class AppealStatus(enum.StrEnum):
     UPHELD = "upheld"  # the original decision stands
     OVERTURNED = "overturned"
 
+    @property
+    def label(self) -> str:
+        """How the school reads the appeal's status."""
+        return APPEAL_STATUS_LABELS[self]
+
+
+APPEAL_STATUS_LABELS = {
+    AppealStatus.PENDING: "Waiting for a decision",
+    AppealStatus.UPHELD: "Not successful: the decision stands",
+    AppealStatus.OVERTURNED: "Successful: the decision was overturned",
+}
+
 
 class Appeal(Base):
     """A school's one appeal against a rejection or removal, decided by a different moderator."""

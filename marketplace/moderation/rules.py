@@ -142,6 +142,16 @@ _CANDIDATE = (
 )
 _PUPILS = r"(?:pupils?|students?|children|learners?|young people|class|classes|boys|girls|year olds?|ks\d)"
 
+# Words after "young" that make it about the pupils the school serves, not the person it wants to hire.
+_YOUNG_PUPILS = (
+    r"people|persons?|person's|children|child|childs|learners?|pupils?|students?|minds?|adults?|carers?|"
+    r"offenders?|readers?|writers?|musicians?|scientists?|mathematicians?|athletes?|age|ones|lives"
+)
+_YOUNG_ON_ITS_OWN = (
+    r"(?<!\bmr\s)(?<!\bmrs\s)(?<!\bms\s)(?<!\bmiss\s)(?<!\bdr\s)"
+    r"\byoung\b(?!\s+(?:" + _YOUNG_PUPILS + r")\b)(?!-?\s*(?:and|&)\s+(?:old|older)\b)"
+)
+
 AGE = (
     Wording(
         "equality.age",
@@ -172,18 +182,23 @@ AGE = (
         Severity.REVIEW,
         (
             r"\byoung\s+and\s+(?:dynamic|energetic|vibrant|enthusiastic|ambitious|fresh)\b",
-            r"\b(?:dynamic|energetic|vibrant|enthusiastic)\s+young\s+" + _CANDIDATE,
+            r"\b(?:dynamic|energetic|vibrant|enthusiastic)\s+young\s+(?:team|workforce|" + _CANDIDATE + ")",
             r"\byoung\s+(?:candidates?|applicants?|teachers?|professionals?|graduates?|man|woman|men|women|lady|ladies|blood)\b",
             r"\byouthful\b",
+            # "young" on its own describes the candidate or the staff, unless it describes the pupils
+            # ("young people", "young children", "young learners") or is a surname ("Mrs Young").
+            _YOUNG_ON_ITS_OWN,
             r"\b(?:recent|new|fresh)\s+graduates?\b",
             r"\bdigital\s+natives?\b",
             r"\bmature\s+(?:candidates?|applicants?|persons?|individuals?|teachers?|lady|ladies|gentlem[ae]n|wom[ae]n|m[ae]n)\b",
             r"\b(?:must|should)\s+be\s+mature\b",
             r"\b(?:under|over)\s+(?:the\s+age\s+of\s+)?(?:2\d|3\d|4\d|5\d)s\b",
         ),
-        "This wording suggests you prefer candidates of a certain age, which the Equality Act 2010 forbids. "
-        "Say what the job needs (for example 'enthusiastic', 'early career teachers welcome', or the "
-        "experience required) without words about age.",
+        "Words such as 'young', 'youthful', 'mature', 'recent graduate' or 'digital native' suggest you "
+        "prefer candidates of a certain age. Age is a protected characteristic under the Equality Act "
+        "2010, so this wording could discriminate against candidates of other ages. Say what the job needs "
+        "(for example 'enthusiastic', 'early career teachers welcome', or the experience required) "
+        "without words about age.",
     ),
 )
 
@@ -451,6 +466,19 @@ AGENCY = (
     ),
     Wording(
         "agency.posting",
+        Severity.BLOCK,
+        # Recruiting on behalf of a named school is what an agency does; a trust doing it for one of its own
+        # schools is not, so a trust (or federation, diocese, local authority) mentioned nearby is left alone.
+        (r"\brecruit(?:ing|s)?\s+(?:\w+\s+){0,3}?on\s+behalf\s+of\b",),
+        "The marketplace is for schools and trusts to advertise their own jobs, free. Recruitment agencies "
+        "cannot post here: ask the school to post the job itself.",
+        unless_near=(
+            r"\b(?:trust|federation|diocese|diocesan|local\s+authority|council)\b",
+            r"\bnot\s+(?:be\s+)?recruit\w*\s+on\s+behalf\b",
+        ),
+    ),
+    Wording(
+        "agency.posting",
         Severity.REVIEW,
         (
             r"\b(?:randstad|hays\s+education|reed\s+education|tradewind|teaching\s+personnel|engage\s+education|"
@@ -655,9 +683,14 @@ TEACHING_PAY = (20_000, 120_000)
 LEADERSHIP_PAY = (40_000, 250_000)
 
 
+# Roles paid on the leadership pay range. Other leadership roles (a designated safeguarding lead, a head of
+# sixth form) are often paid on the teachers' scale with a TLR, so they are judged by the teaching band.
+_LEADERSHIP_PAY_ROLES = frozenset({"headteacher", "deputy_headteacher", "assistant_headteacher"})
+
+
 def _pay_band(details: VacancyDetails) -> tuple[int, int]:
     roles = set(details.job_roles)
-    if roles & _LEADERSHIP_ROLES and not roles & set(vocabulary.SUPPORT_JOB_ROLES):
+    if roles & _LEADERSHIP_PAY_ROLES and not roles & set(vocabulary.SUPPORT_JOB_ROLES):
         return LEADERSHIP_PAY
     if roles & set(vocabulary.TEACHING_JOB_ROLES):
         return TEACHING_PAY

@@ -11,6 +11,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from marketplace.accounts import sessions
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.extensions import db
@@ -144,13 +145,14 @@ def _check_can_sanction(moderator: User, user: User) -> None:
 
 
 def suspend_user(moderator: User, user: User, *, reason: str) -> User:
-    """Disable an account: it can no longer sign in."""
+    """Disable an account: it can no longer sign in, and every session it has open ends at once."""
     _check_can_sanction(moderator, user)
     if not reason.strip():
         raise VacancyError("Enter the reason for suspending the account.")
     if user.disabled:
         raise VacancyError("This account is already suspended.")
     user.disabled = True
+    sessions.end_all_for(user.id)
     audit.record(
         "user.suspend", subject_type="user", subject_id=user.id, actor=moderator, reason=reason.strip()
     )

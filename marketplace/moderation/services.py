@@ -248,7 +248,11 @@ def decide(
     """A moderator's decision: move the listing (compare-and-set, audited) and record why."""
     guarded_transition(vacancy, action, actor=moderator, reason=reason, now=now)
     decision = ModerationDecision(
-        vacancy_id=vacancy.id, moderator_id=moderator.id, outcome=outcome, reason=reason
+        vacancy_id=vacancy.id,
+        moderator_id=moderator.id,
+        outcome=outcome,
+        reason=reason,
+        created_at=now or utcnow(),
     )
     db.session.add(decision)
     return decision
@@ -282,7 +286,9 @@ def reject(moderator: User, vacancy: Vacancy, *, reason: str, now: dt.datetime |
     decide(
         vacancy, VacancyAction.REJECT, DecisionOutcome.REJECTED, moderator=moderator, reason=reason, now=now
     )
-    email_school(vacancy, "vacancy_rejected", f"Your listing needs changes: {vacancy.title}", reason=reason)
+    email_school(
+        vacancy, "vacancy_rejected", f"Your listing has been rejected: {vacancy.title}", reason=reason
+    )
     return vacancy
 
 

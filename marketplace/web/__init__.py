@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from marketplace import observability
 from marketplace.extensions import db, login_manager
 from marketplace.search.index import IndexOutdated, IndexUnreadable
-from marketplace.web import filters, security
+from marketplace.web import filters, security, signed_in
 
 SERVICE_NAME = "Teacher Vacancy Marketplace"
 
@@ -41,13 +41,7 @@ def register_web(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        from marketplace.accounts.models import User
-
-        user_id, _, _ = session_id.partition(".")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.get_id() == session_id else None
+    signed_in.init_app(app)
 
     from marketplace.web.admin.views import bp as admin_bp
     from marketplace.web.api.http import init_api

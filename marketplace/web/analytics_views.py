@@ -31,11 +31,10 @@ def build_funnel(days: int, organisation_ids: set[int] | None = None) -> funnels
 def csv_response(funnel: funnels.Funnel, filename: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["step", "people", "carried over from previous step"])
+    writer.writerow(["step", "count", "carried over from previous step", "what it counts"])
     for step in funnel.steps:
-        writer.writerow(
-            [step.label, step.count, "" if step.carried_over is None else f"{step.carried_over:.3f}"]
-        )
+        carried = "" if step.carried_over is None else f"{step.carried_over:.3f}"
+        writer.writerow([step.label, step.count, carried, step.counts])
     writer.writerow([])
     writer.writerow(["listings published", funnel.listings_published])
     writer.writerow(

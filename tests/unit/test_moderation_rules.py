@@ -67,6 +67,13 @@ FLAGGED = [
     ("We are looking for a mature candidate.", "equality.age", "review"),
     ("An energetic young professional is needed.", "equality.age", "review"),
     ("Applicants over the age of 50 need not apply; there is an age limit.", "equality.age", "block"),
+    ("Join our energetic young team in Leeds.", "equality.age", "review"),
+    ("We are a young school looking for someone young at heart.", "equality.age", "review"),
+    ("The ideal candidate is young, with plenty of energy.", "equality.age", "review"),
+    ("A youthful outlook is essential.", "equality.age", "review"),
+    ("Our department is young and dynamic.", "equality.age", "review"),
+    ("Perfect for recent graduates.", "equality.age", "review"),
+    ("You will be a digital native, at home with new technology.", "equality.age", "review"),
     # Sex
     ("The successful teacher, he will lead the department.", "equality.sex", "review"),
     ("We need a strong man to move furniture.", "equality.sex", "review"),
@@ -104,6 +111,9 @@ FLAGGED = [
     ("Our client, a large secondary school in Leeds, is recruiting.", "agency.posting", "block"),
     ("We are recruiting on behalf of a partner school.", "agency.posting", "block"),
     ("We are a leading education recruitment agency.", "agency.posting", "block"),
+    ("We are recruiting on behalf of Riverside Academy, Leeds.", "agency.posting", "block"),
+    ("Hays is currently recruiting on behalf of a popular primary school.", "agency.posting", "block"),
+    ("We recruit teachers on behalf of schools across Yorkshire.", "agency.posting", "block"),
     ("Apply through Teaching Personnel today.", "agency.posting", "review"),
     # Tone
     ("This is a shit job but someone has to do it.", "tone.profanity", "block"),
@@ -134,6 +144,11 @@ PASSES = [
     "You will teach pupils aged 7 to 11 with complex needs.",
     "Classes of under 25 pupils, and students aged 16 to 19.",
     "You will have experience of supporting young people and children under 5.",
+    "You will teach young children in our nursery, building a love of learning from a young age.",
+    "Our young learners and young carers are at the heart of everything we do.",
+    "Mrs Young, our headteacher, would be delighted to show you around.",
+    "The trust is recruiting on behalf of Riverside Primary, one of its schools.",
+    "Staff at Riverside Academy act on behalf of the school at external events.",
     "This post is subject to an enhanced DBS check and satisfactory references.",
     "We will pay for your DBS check; there is no fee to candidates.",
     "The school pays the registration fee for the NPQ, free of charge to you.",
@@ -232,6 +247,37 @@ def test_personal_webmail_contact_is_a_scam_signal(changes, expected):
             {"title": "Headteacher", "job_roles": ["headteacher"], "salary_minimum": 25000},
             {("pay.implausible", "review")},
         ),
+        (  # a designated safeguarding lead on the teachers' scale with a TLR is ordinary pay
+            {
+                "title": "Designated Safeguarding Lead",
+                "job_roles": ["other_leadership"],
+                "salary": "Main or upper pay range plus TLR 2b",
+                "salary_minimum": 32916,
+                "salary_maximum": 49084,
+            },
+            set(),
+        ),
+        (
+            {
+                "title": "Designated Safeguarding Lead",
+                "job_roles": ["other_leadership", "pastoral_health_and_welfare"],
+                "salary_minimum": 32916,
+                "salary_maximum": 45352,
+            },
+            set(),
+        ),
+        (
+            {
+                "title": "Designated Safeguarding Lead",
+                "job_roles": ["other_leadership"],
+                "salary_minimum": 9000,
+            },
+            {("pay.implausible", "review")},
+        ),
+        (
+            {"title": "Deputy headteacher", "job_roles": ["deputy_headteacher"], "salary_minimum": 32916},
+            {("pay.implausible", "review")},
+        ),
     ],
 )
 def test_pay_must_be_stated_and_believable(changes, expected):
@@ -290,3 +336,11 @@ def test_findings_come_most_serious_first_and_worst_is_the_most_serious():
 
 def test_a_clean_listing_raises_nothing():
     assert check(listing(), SCHOOL) == []
+
+
+@pytest.mark.parametrize("text", ["Join our energetic young team.", "Ideal for a recent graduate."])
+def test_age_coded_wording_is_explained_with_the_equality_act(text):
+    [finding] = [f for f in check(about(text), SCHOOL) if f.rule == "equality.age"]
+
+    assert "Equality Act 2010" in finding.message
+    assert "Age is a protected characteristic" in finding.message

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 from marketplace.analytics.events import EventName, record
 from marketplace.applications.lifecycle import ApplicationStatus
@@ -41,16 +42,20 @@ def test_the_service_team_sees_each_step_and_the_drop_off_between_them(app, clie
 
     assert "<svg" in page
     assert 'role="img"' in page
-    assert rows[1:8] == [
-        ["Listing views", "4", ""],
-        ["Saved by jobseekers", "2", "0.500"],
-        ["Applications started", "4", "1.000"],  # compared with views: saving is optional
-        ["Applications submitted", "3", "0.750"],
+    assert [row[:3] for row in rows[1:8]] == [
+        ["Listing views", "4", ""],  # views and saves count actions, not people: no rate
+        ["Saved by jobseekers", "2", ""],
+        ["Applications started", "5", ""],
+        ["Applications submitted", "3", "0.600"],
         ["Shortlisted", "1", "0.333"],
         ["Offered the job", "1", "1.000"],
         ["Accepted", "0", "0.000"],
     ]
-    assert "25%" in page  # a quarter of those who started did not submit
+    assert rows[1][3].startswith("times a job page was opened")
+    assert rows[5][3] == "of those, people shortlisted"
+    assert "40%" in page  # two of the five who started did not submit
+    assert "What each bar counts" in page
+    assert "People who started an application since" in page
     assert "Agency fees saved" in page
     assert "£1,000" in page
 
@@ -64,7 +69,7 @@ def test_a_school_sees_only_its_own_funnel(app, client):
 
     rows = list(csv.reader(io.StringIO(client.get("/school/statistics/download").get_data(as_text=True))))
 
-    assert rows[1] == ["Listing views", "1", ""]
+    assert rows[1][:3] == ["Listing views", "1", ""]
     assert rows[4][:2] == ["Applications submitted", "1"]
     assert client.get("/school/statistics?days=banana").status_code == 200
 
@@ -127,3 +132,35 @@ def test_time_to_fill_says_so_when_nothing_was_filled(client):
     page = client.get("/school/statistics").get_data(as_text=True)
 
     assert "No posts were recorded as filled in this period." in page
+
+
+def _rates(client, url: str) -> list[float]:
+    rows = list(csv.reader(io.StringIO(client.get(url).get_data(as_text=True))))
+    return [float(row[2]) for row in rows[1:8] if row[2]]
+
+
+def test_funnel_rates_stay_between_0_and_100_percent_whatever_happened_before_the_period(app, client):
+    membership = MembershipFactory()
+    vacancy = VacancyFactory(published=True, organisation=membership.organisation)
+    long_ago = utcnow() - dt.timedelta(days=60)
+    # Started long ago, sent and taken further within the period: not part of this period's cohort.
+    for status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.OFFERED):
+        ApplicationFactory(vacancy=vacancy, status=status, created_at=long_ago)
+    # Offered without a shortlisting date, and many views and saves of other jobs' pages.
+    ApplicationFactory(vacancy=vacancy, status=ApplicationStatus.OFFERED)
+    ApplicationFactory(vacancy=vacancy, status=ApplicationStatus.DRAFT, submitted_at=None)
+    for _ in range(3):
+        record(EventName.VACANCY_SAVED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
+    db.session.commit()
+
+    for user, url in (
+        (UserFactory(role=Role.ADMIN), "/admin/funnel/download"),
+        (membership.user, "/school/statistics/download"),
+    ):
+        sign_in_as(client, user)
+        rates = _rates(client, url)
+        assert rates == [0.5, 1.0, 1.0, 0.0]  # 2 started, 1 sent, shortlisted, offered, none accepted
+        assert all(0 <= rate <= 1 for rate in rates)
+        page = client.get(url.replace("/download", "")).get_data(as_text=True)
+        shown = [int(p) for p in re.findall(r"(-?\d+)%", page.split("Dropped out")[1].split("</table>")[0])]
+        assert shown == [50, 0, 0, 100]

@@ -19,7 +19,6 @@ from tests.web.test_no_server_errors import NASTY_VALUES
 PROFILE_PAGES = [
     "/your-account",
     "/your-profile",
-    "/your-profile/visibility",
     "/your-applications",
     "/your-account/delete-account",
     *(
@@ -228,12 +227,14 @@ def test_jobs_that_match_the_profile_leave_out_those_already_applied_for(client,
     assert "Head of Geography" not in matches.split("Your profile")[0]
 
 
-def test_the_profile_visibility_switch_is_off_until_switched_on(client, jobseeker):
-    assert "No" in text_of(client.get("/your-profile")).split("Schools can find my profile")[1][:200]
+def test_the_profile_offers_no_setting_to_let_schools_find_it_while_no_school_can_search(client, jobseeker):
+    # No school can search jobseekers' profiles, so the profile must not offer or claim it.
+    page = text_of(client.get("/your-profile"))
 
-    client.post("/your-profile/visibility", data={"discoverable": "y"})
-
-    assert "Yes" in text_of(client.get("/your-profile")).split("Schools can find my profile")[1][:200]
+    assert "find my profile" not in page.lower()
+    assert "find your profile" not in page.lower()
+    assert client.get("/your-profile/visibility").status_code == 404
+    assert client.post("/your-profile/visibility", data={"discoverable": "y"}).status_code == 404
 
 
 def test_download_your_data_as_json(client, jobseeker):
@@ -317,7 +318,6 @@ SECTION_FIELDS = [
     "working_patterns",
     "location",
     "radius",
-    "discoverable",
     "password",
     "gaps-0-key",
     "gaps-0-explanation",
@@ -349,10 +349,7 @@ SECTION_FIELDS = [
 def test_no_section_answers_nasty_input_with_a_server_error(client, jobseeker, value):
     vacancy = VacancyFactory(published=True)
     urls = [
-        *(
-            f"/your-profile/{slug}"
-            for slug in (*APPLICATION_SLUGS, "training", "job-preferences", "visibility")
-        ),
+        *(f"/your-profile/{slug}" for slug in (*APPLICATION_SLUGS, "training", "job-preferences")),
         *(f"/jobs/{vacancy.id}/apply/{slug}" for slug in APPLICATION_SLUGS),
         f"/jobs/{vacancy.id}/apply/check-your-answers",
     ]

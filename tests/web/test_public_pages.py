@@ -117,3 +117,12 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "unsafe-inline" not in policy
     assert "script-src 'self' 'nonce-" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_the_home_page_describes_how_listings_are_really_checked(client):
+    # Trusted schools' clean listings are published at once: no moderator sees every listing.
+    page = " ".join(client.get("/").get_data(as_text=True).split())
+
+    assert "checks every listing" not in page
+    assert "Every listing is checked automatically; a moderator reviews listings from new schools" in page
+    assert "anything the checks flag and listings people report" in page

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import services
@@ -21,6 +21,7 @@ from marketplace.web.auth.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from marketplace.web.signed_in import end_session, start_session
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -51,13 +52,6 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _start_session(user: User) -> None:
-    """Sign in on a fresh session, so nothing planted in the anonymous one carries over."""
-    session.clear()
-    g.pop("csrf_token", None)  # cached for this request from the old session: the next form gets a new one
-    login_user(user)
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @anonymous_only
 @limiter.limit(_attempt_limit, methods=["POST"])
@@ -68,7 +62,7 @@ def sign_in():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
-            _start_session(user)
+            start_session(user)
             return redirect(next_url or home_for(user))
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form)
@@ -77,8 +71,7 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out():
-    session.clear()
-    logout_user()
+    end_session()
     flash("You have signed out", "success")
     return redirect(url_for("public.home"))
 
@@ -194,8 +187,7 @@ def reset_password(token: str):
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            session.clear()
-            logout_user()
+            end_session()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.sign_in"))
     response = current_app.make_response(render_template("auth/reset_password.html", form=form, user=user))

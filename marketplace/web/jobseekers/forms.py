@@ -13,13 +13,12 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxInput,
     GovPasswordInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, Form, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import Form, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField, HiddenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -377,14 +376,6 @@ class PreferencesForm(FlaskForm):
             "location": self.location.data or "",
             "radius": int(self.radius.data or 15),
         }
-
-
-class VisibilityForm(FlaskForm):
-    discoverable = BooleanField(
-        "Let schools find my profile",
-        description="Schools looking for staff could then see your experience and preferences.",
-        widget=GovCheckboxInput(),
-    )
 
 
 class DeleteAccountForm(FlaskForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
@@ -27,9 +27,9 @@ from marketplace.web.jobseekers.forms import (
     DeleteAccountForm,
     EmploymentForm,
     ListSection,
-    VisibilityForm,
     refresh_list_errors,
 )
+from marketplace.web.signed_in import end_session
 
 bp = Blueprint("jobseekers", __name__, template_folder="templates")
 
@@ -216,24 +216,6 @@ def profile_section(slug: str):
         submit_text="Save to your profile",
         max_words=services.MAX_STATEMENT_WORDS,
     )
-
-
-@bp.route("/your-profile/visibility", methods=["GET", "POST"])
-@manage_profile
-def profile_visibility():
-    found = profiles.profile_of(current_user)
-    form = VisibilityForm(data={"discoverable": bool(found and found.discoverable)})
-    if form.validate_on_submit():
-        profiles.set_discoverable(current_user, bool(form.discoverable.data))
-        db.session.commit()
-        flash(
-            "Schools can now find your profile."
-            if form.discoverable.data
-            else "Schools cannot find your profile.",
-            "success",
-        )
-        return redirect(url_for("jobseekers.profile"))
-    return render_template("jobseekers/visibility.html", form=form)
 
 
 def _labels() -> dict:
@@ -450,7 +432,7 @@ def delete_account():
             form.password.errors = [*form.password.errors, str(error)]
         else:
             db.session.commit()
-            logout_user()
+            end_session()
             flash("Your account has been deleted. We have emailed you to confirm.", "success")
             return redirect(url_for("public.home"))
     return render_template("jobseekers/delete_account.html", form=form), (400 if form.errors else 200)

@@ -7,14 +7,12 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import services as accounts
@@ -41,6 +39,7 @@ from marketplace.web.organisations.forms import (
     JoinForm,
     RoleForm,
 )
+from marketplace.web.signed_in import start_session
 
 bp = Blueprint("organisations", __name__, template_folder="templates")
 
@@ -328,9 +327,7 @@ def invitation(token: str):
                 form.full_name.errors.append(str(error))
             else:
                 db.session.commit()
-                session.clear()  # a fresh session for the new account, as signing in gives
-                g.pop("csrf_token", None)
-                login_user(membership.user)
+                start_session(membership.user)  # a fresh session for the new account, as signing in gives
                 flash(f"Your account is ready and you have joined {membership.organisation.name}.", "success")
                 return redirect(url_for("schools.dashboard"))
     return _private(

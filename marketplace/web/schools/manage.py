@@ -15,6 +15,8 @@ from marketplace.analytics import listings
 from marketplace.applications import queries as application_queries
 from marketplace.db import UK, utcnow
 from marketplace.extensions import db
+from marketplace.moderation import appeals
+from marketplace.moderation.models import DecisionOutcome
 from marketplace.moderation.screening import ListingBlocked
 from marketplace.permissions import Permission
 from marketplace.vacancies import management, queries, services, steps
@@ -27,6 +29,14 @@ from marketplace.web.schools.views import bp
 
 manage = requires(Permission.VACANCY_MANAGE)
 manage_verified = requires(Permission.VACANCY_MANAGE, verified_email=True)
+
+
+# The moderator's decision a listing's page shows, by the status that decision left it in.
+SHOWS_DECISION = {
+    VacancyStatus.REJECTED: DecisionOutcome.REJECTED,
+    VacancyStatus.REMOVED: DecisionOutcome.REMOVED,
+    VacancyStatus.DRAFT: DecisionOutcome.CHANGES_REQUESTED,
+}
 
 
 def _own_vacancy_or_404(vacancy_id: int) -> Vacancy:
@@ -71,6 +81,8 @@ def listing_actions(vacancy: Vacancy) -> list[tuple[str, str]]:
         actions.append(("Copy", "schools.copy_vacancy"))
     if status is VacancyStatus.DRAFT:
         actions.append(("Delete", "schools.confirm_delete_vacancy"))
+    if status in appeals.APPEALABLE and appeals.appealable_decision(vacancy) is not None:
+        actions.append(("Appeal this decision", "appeals.appeal"))
     return actions
 
 
@@ -80,7 +92,9 @@ def vacancy(vacancy_id: int):
     from marketplace.moderation.services import latest_decision
 
     vacancy = _own_vacancy_or_404(vacancy_id)
-    decision = latest_decision(vacancy.id) if vacancy.status is VacancyStatus.REJECTED else None
+    decision = latest_decision(vacancy.id) if vacancy.status in SHOWS_DECISION else None
+    if decision is not None and decision.outcome is not SHOWS_DECISION[vacancy.status]:
+        decision = None  # e.g. a listing taken down with its organisation: no moderator's reason to show
     extensions = db.session.scalars(
         sa.select(ClosingDateExtension)
         .where(ClosingDateExtension.vacancy_id == vacancy.id)
@@ -91,6 +105,8 @@ def vacancy(vacancy_id: int):
         "schools/vacancy.html",
         vacancy=vacancy,
         decision=decision,
+        appealable=appeals.appealable_decision(vacancy) is not None,
+        appeal=appeals.appeal_for(vacancy.id),
         applications=application_queries.received_by(current_user, vacancy.id),
         editable=vacancy.status in steps.WIZARD_EDITABLE,
         statistics=listings.for_vacancy(vacancy.id),
