@@ -125,4 +125,4 @@ def test_the_home_page_describes_how_listings_are_really_checked(client):
 
     assert "checks every listing" not in page
     assert "Every listing is checked automatically; a moderator reviews listings from new schools" in page
-    assert "anything the checks flag and listings people report" in page
+    assert "new staff, changes to how to apply, anything the checks flag, and listings people report" in page
