@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from marketplace.search.analysis import search_terms, stem_word
+from marketplace.search.whoosh.analysis import search_terms, stem_word
 from marketplace.vacancies import vocabulary
 
 
@@ -53,7 +53,7 @@ def test_no_stem_turns_one_subject_into_another():
     [{}, {"mode": "query"}, {"positions": True, "chars": True}, {"positions": True, "removestops": False}],
 )
 def test_the_one_pass_word_filter_analyses_exactly_as_whooshs_own_filters(options):
-    from marketplace.search.analysis import reference_analyzer, vacancy_text_analyzer
+    from marketplace.search.whoosh.analysis import reference_analyzer, vacancy_text_analyzer
 
     texts = [
         *vocabulary.SUBJECTS,

@@ -28,8 +28,9 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import IndexWriter
 
 from marketplace.organisations.models import Organisation
-from marketplace.search.index import INDEX_NAME
-from marketplace.search.schema import SCHEMA, vacancy_document
+from marketplace.search.api import RebuildFailed
+from marketplace.search.whoosh.index import INDEX_NAME
+from marketplace.search.whoosh.schema import SCHEMA, vacancy_document
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES
 from marketplace.vacancies.models import Vacancy
 
@@ -55,7 +56,7 @@ def rebuild_codec() -> W3Codec:
     return codec
 
 
-class BuildFailed(Exception):
+class BuildFailed(RebuildFailed):
     """A worker process did not finish its part of the index."""
 
 
@@ -183,7 +184,7 @@ def _start_worker(url: sa.URL, part: Part) -> subprocess.Popen:
         "parent": os.getpid(),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-c", "from marketplace.search.build import main; main()"],
+        [sys.executable, "-c", "from marketplace.search.whoosh.build import main; main()"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )

@@ -18,13 +18,13 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.support.charset import accent_map
 
-# "it" is a subject here (IT, ICT), not a word to drop.
-STOP_WORDS_KEPT = frozenset({"it"})
-VACANCY_STOP_WORDS = STOP_WORDS - STOP_WORDS_KEPT
+from marketplace.search.synonyms import STOP_WORDS
+
+# Whoosh's English stop words less "it", a subject here (IT, ICT): the list every backend drops.
+VACANCY_STOP_WORDS = STOP_WORDS
 
 # word -> stem, overriding the stemmer. Agent nouns keep their "-er" in Porter2, so "teacher" would
 # never meet "teaching"; subject words that collide keep themselves (see tests/unit/test_search_analysis.py,
