@@ -525,7 +525,7 @@ def find_vacancies(
     """
     engine = backend or backend_for(current_app)
     if location is None and search.location:
-        location = resolve(search.location, session or db.session)
+        location = resolve(search.location, session or _db_session())
     return engine.find(search, now=now or utcnow(), location=location, snippets=snippets)
 
 
@@ -542,7 +542,7 @@ def search_vacancies(
     An unknown location is reported on the page (`location_problem`) and the search runs without it.
     """
     now = now or utcnow()
-    session = session or db.session
+    session = session or _db_session()
     location_problem = None
     try:
         location = resolve(search.location, session) if search.location else None
@@ -577,6 +577,11 @@ def search_vacancies(
         location=location,
         location_problem=location_problem,
     )
+
+
+def _db_session() -> Session:
+    # The app's scoped session stands in for the Session it proxies.
+    return db.session  # type: ignore[return-value]
 
 
 def _fields(search: VacancySearch) -> dict[str, Any]:

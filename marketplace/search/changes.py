@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
@@ -64,8 +64,8 @@ def init_app(app: Flask) -> None:
     backend through the app captured (via flask.current_app) when the change was logged.
     """
     for name, hook in _SESSION_HOOKS.items():
-        if not event.contains(Session, name, hook):
-            event.listen(Session, name, hook)
+        if not event.contains(Session, name, hook):  # type: ignore[arg-type]
+            event.listen(Session, name, hook)  # type: ignore[arg-type]
 
 
 # --- Writing the change log, inside the business transaction ---------------------------------------
@@ -105,15 +105,16 @@ def _log_bulk_statement(state: ORMExecuteState) -> None:
     so log the rows it is about to touch before it runs."""
     if not (state.is_update or state.is_delete):
         return
-    if getattr(state.statement.table, "name", None) != Vacancy.__tablename__:
+    statement: Any = state.statement  # an UPDATE or DELETE, which the generic type does not say
+    if getattr(statement.table, "name", None) != Vacancy.__tablename__:
         return
     connection = state.session.connection(bind_arguments=state.bind_arguments)
     if isinstance(state.parameters, list):  # ORM bulk UPDATE by primary key
         vacancy_ids = {row["id"] for row in state.parameters if "id" in row}
     else:
         touched = sa.select(Vacancy.id)
-        if state.statement.whereclause is not None:
-            touched = touched.where(state.statement.whereclause)
+        if statement.whereclause is not None:
+            touched = touched.where(statement.whereclause)
         vacancy_ids = set(connection.scalars(touched))
     if vacancy_ids:
         _append_changes(state.session, vacancy_ids)

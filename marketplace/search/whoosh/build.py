@@ -134,7 +134,7 @@ def build_index(
     Returns the folders of the parts (their segments together make the index) and the vacancy count.
     Only databases other processes can open are split: an in-memory SQLite database is built here.
     """
-    url = session.get_bind().url
+    url = session.get_bind().engine.url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         processes = 1
     ids = session.scalars(
@@ -150,7 +150,8 @@ def build_index(
         for worker in workers:
             if worker.poll() is None:  # this process failed first: the other parts are not needed
                 worker.kill()
-            worker.stdout.close()
+            if worker.stdout is not None:
+                worker.stdout.close()
             worker.wait()
     return [part.folder for part in (first, *others)], count
 

@@ -43,7 +43,7 @@ def _cache_missing_length_columns() -> None:
             self._readers[fieldname] = original(self, fieldname, column)
         return self._readers[fieldname]
 
-    cached_reader.caches_missing = True
+    cached_reader.caches_missing = True  # type: ignore[attr-defined]
     W3PerDocReader._cached_reader = cached_reader
 
 

@@ -144,6 +144,7 @@ def rebuild(
     # Held until this function returns, and released by the system should the process die: a locked
     # staging folder belongs to a rebuild still running.
     staging_lock = _lock_folder(staging)
+    assert staging_lock is not None  # a waiting lock is always granted
     try:
         parts, count = build_index(
             staging,
