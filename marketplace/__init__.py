@@ -35,10 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from marketplace.notifications import delivery
-    from marketplace.search import replica
+    from marketplace.search import api as search
     from marketplace.vacancies import documents
 
-    replica.init_app(app)
+    search.init_app(app)
     delivery.init_app(app)
     documents.init_app(app)
 

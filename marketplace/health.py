@@ -9,7 +9,7 @@ from flask import current_app
 
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage, OutboxStatus
-from marketplace.search.index import IndexOutdated, IndexUnreadable, SearchIndex
+from marketplace.search.api import SearchUnavailable, backend
 from marketplace.search.models import SearchChange
 
 
@@ -56,11 +56,10 @@ def check() -> Health:
         return health
     health.outbox = {"pending": counts.get(OutboxStatus.PENDING, 0), "dead": counts.get(OutboxStatus.DEAD, 0)}
     try:
-        bookmark = SearchIndex.from_config(current_app.config).bookmark()
-    except (IndexUnreadable, IndexOutdated, OSError) as error:
+        applied = backend().applied_change_id() or 0
+    except (SearchUnavailable, OSError) as error:
         health.search_index = {"state": "unusable", "problem": str(error)}
     else:
-        applied = bookmark.last_change_id if bookmark else 0
         health.search_index = {
             "state": "ok",
             "last_change": applied,

@@ -9,7 +9,7 @@ from marketplace.alerts.matching import criteria_key, criteria_of
 from marketplace.alerts.models import AlertFrequency, JobAlert
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.search.query import VacancySearch
+from marketplace.search.api import VacancySearch
 from tests.factories import OrganisationFactory, VacancyFactory
 
 LEEDS = {"town": "Leeds", "postcode": "LS1 1AA", "latitude": 53.7997, "longitude": -1.5492}

@@ -144,7 +144,7 @@ def send_digests(
     applied_by_user, applied_by_email = _applications(list(by_id))
     session = db.session
     with ListingMatcher(listings, now=now, resolve_location=lambda typed: resolve(typed, session)) as matcher:
-        matches = {key: matcher.matching_ids(criteria, key) for _, _, criteria, key in plans}
+        matches = matcher.match_all({key: criteria for _, _, criteria, key in plans})
     db.session.commit()  # end the reading transaction: each alert gets its own below
     for alert_id, covered_until, _, key in plans:
         alert = db.session.get(JobAlert, alert_id)

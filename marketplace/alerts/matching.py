@@ -1,32 +1,23 @@
-"""Matching new listings to alerts with the search page's own engine.
+"""Matching new listings to alerts with the search page's semantics, through the search port.
 
-An alert's criteria are a `VacancySearch`, and matching runs the search page's plan (keyword units with
-their synonyms, expansions and stemming; OR within a filter, AND across filters; the location and
-radius) on a snapshot of an in-memory index holding only the listings being matched. The semantics are
-therefore the search page's, not a second matcher's; only the corpus is smaller.
-
-Alerts with identical criteria are matched once, and the engine's per-snapshot caches (each keyword
-unit's documents, each place and radius) are sized so every unit and location is worked out once per
-run, however many alerts share it.
+An alert's criteria are a `VacancySearch`. The listings being matched and every distinct set of
+criteria (with its place resolved once) go to the search backend's `match`, which runs the search
+page's own semantics on just those listings (see marketplace/search/api.py): keyword units with their
+synonyms, expansions and stemming; OR within a filter, AND across filters; the location and radius.
+Alerts with identical criteria are matched once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from whoosh.filedb.filestore import RamStorage
-
-from marketplace.search import bitsets
-from marketplace.search.engine import Snapshot
+from marketplace.search.api import FILTERS, FLAGS, AlertCriteria, SearchBackend, VacancySearch, backend
 from marketplace.search.geo import Location, UnknownLocation, tidy
-from marketplace.search.index import INDEX_NAME
-from marketplace.search.query import FILTERS, FLAGS, SearchPlan, VacancySearch
-from marketplace.search.schema import SCHEMA, vacancy_document
 from marketplace.vacancies.models import Vacancy
 
 # The parts of a search an alert keeps: not the sort or page, which do not change what matches, nor
@@ -97,38 +88,31 @@ def criteria_key(criteria: Mapping[str, Any]) -> str:
 
 
 class ListingMatcher:
-    """The listings being matched, indexed in memory exactly as the search index holds them.
+    """The listings being matched, and the criteria matched against them so far.
 
     `resolve_location` turns a typed place into a Location (the search page's `geo.resolve` on the
     database); an unknown place is left out of the match, as the search page leaves it out of a search.
+    Matching many criteria at once (`match_all`) lets the backend prepare the listings once: prefer it
+    to one `matching_ids` call per alert.
     """
 
     def __init__(
         self,
         vacancies: Iterable[Vacancy],
         *,
-        now,
+        now: dt.datetime,
         resolve_location: Callable[[str], Location | None],
+        search_backend: SearchBackend | None = None,
     ):
         self.now = now
+        self._listings = list(vacancies)
         self._resolve = resolve_location
+        self._backend = search_backend or backend()
         self._locations: dict[str, Location | None] = {}
         self._matches: dict[str, frozenset[int]] = {}
-        storage = RamStorage()
-        ix = storage.create_index(SCHEMA, indexname=INDEX_NAME)
-        writer = ix.writer()
-        for vacancy in vacancies:
-            writer.add_document(**vacancy_document(vacancy))
-        writer.commit()
-        self._searcher = ix.searcher()
-        # A key of its own: the engine keeps per-segment arrays by folder and segment name.
-        self.snapshot = Snapshot.build(self._searcher, f"alerts-{uuid.uuid4().hex}", ix.latest_generation())
-        for name in ("queries", "geo"):
-            self.snapshot.cache(name).size = _CACHE_SIZE
-        self._vacancy_ids = self.snapshot.columns["vacancy_id"]
 
     def close(self) -> None:
-        self._searcher.close()
+        self._matches.clear()
 
     def __enter__(self) -> ListingMatcher:
         return self
@@ -145,14 +129,27 @@ class ListingMatcher:
                 self._locations[key] = None
         return self._locations[key]
 
+    def alert_criteria(self, criteria: Mapping[str, Any], key: str | None = None) -> AlertCriteria:
+        """The criteria as the search port takes them: the search, and its place resolved."""
+        search = search_of(criteria)
+        location = self.location(search.location) if search.location else None
+        if search.location and location is None:
+            search = replace(search, location="")
+        return AlertCriteria(key=key or criteria_key(criteria), search=search, location=location)
+
+    def match_all(self, criteria_by_key: Mapping[str, Mapping[str, Any]]) -> dict[str, frozenset[int]]:
+        """The ids of the live listings each criteria matches, by criteria key."""
+        wanted = {key: criteria for key, criteria in criteria_by_key.items() if key not in self._matches}
+        if wanted:
+            found = self._backend.match(
+                self._listings,
+                (self.alert_criteria(criteria, key) for key, criteria in wanted.items()),
+                now=self.now,
+            )
+            self._matches.update((key, frozenset(found.get(key, ()))) for key in wanted)
+        return {key: self._matches[key] for key in criteria_by_key}
+
     def matching_ids(self, criteria: Mapping[str, Any], key: str | None = None) -> frozenset[int]:
-        """The ids of the live listings (among those indexed here) that the criteria match."""
+        """The ids of the live listings (among those being matched) that the criteria match."""
         key = key or criteria_key(criteria)
-        if key not in self._matches:
-            search = search_of(criteria)
-            location = self.location(search.location) if search.location else None
-            if search.location and location is None:
-                search = replace(search, location="")
-            plan = SearchPlan(self.snapshot, search, location, self.now)
-            self._matches[key] = frozenset(self._vacancy_ids[d] for d in bitsets.docnums(plan.combined()))
-        return self._matches[key]
+        return self.match_all({key: criteria})[key]

@@ -22,7 +22,7 @@ from marketplace.alerts.models import AlertFrequency, JobAlert
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.outbox import queue_email
-from marketplace.search.query import LABELS, VacancySearch
+from marketplace.search.api import LABELS, VacancySearch
 
 # The paths the emailed links open (the web layer serves them; emails are built without a request).
 CONFIRM_PATH = "/job-alerts/confirm/"

@@ -10,9 +10,8 @@ import sqlalchemy as sa
 
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.search.api import SearchUnavailable, VacancySearch, find_vacancies
 from marketplace.search.geo import Location, Point
-from marketplace.search.index import IndexOutdated, IndexUnreadable
-from marketplace.search.service import VacancySearch, find_vacancies
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_condition
 
@@ -44,7 +43,7 @@ def similar_jobs(vacancy: Vacancy, *, limit: int = HOW_MANY) -> list[Vacancy]:
         )
         try:
             result = find_vacancies(search, snippets=False, location=location)
-        except (IndexUnreadable, IndexOutdated) as error:  # a side panel is never worth failing the page
+        except SearchUnavailable as error:  # a side panel is never worth failing the page
             logger.warning("Similar jobs unavailable: %s", error)
             return []
         ids.update((found, None) for found in result.ids if found != vacancy.id)

@@ -1,1 +1,1 @@
-"""Full-text search: the Whoosh index as a replica of the database, and the query object that reads it."""
+"""Full-text search behind a port: the app speaks to api.py; the Whoosh engine lives in whoosh/."""

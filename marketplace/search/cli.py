@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
-from whoosh.index import LockError
 
 from marketplace.extensions import db
-from marketplace.search.build import BuildFailed
-from marketplace.search.index import IndexOutdated, IndexUnreadable, SearchIndex
-from marketplace.search.replica import VerifyReport, rebuild, sync, verify
+from marketplace.search.api import RebuildFailed, SearchBusy, SearchUnavailable, VerifyReport, backend
 
 search = AppGroup("search", help="Keep this node's search index in step with the database.")
-
-
-def _index() -> SearchIndex:
-    return SearchIndex.from_config(current_app.config)
 
 
 def _changes(count: int) -> str:
@@ -30,16 +22,16 @@ def _vacancies(count: int) -> str:
 @search.command("sync")
 def sync_command() -> None:
     """Apply the logged changes this index has not applied yet."""
-    index = _index()
+    engine = backend()
     try:
-        report = sync(index, db.session)
-    except LockError as error:
+        report = engine.apply_pending_changes(db.session)
+    except SearchBusy as error:
         raise click.ClickException(f"{error}; try again shortly.") from error
-    except (IndexOutdated, IndexUnreadable) as error:
+    except SearchUnavailable as error:
         raise click.ClickException(str(error)) from error
     if report.reloaded:
         click.echo(
-            f"Loaded {_vacancies(report.vacancies)} into the new search index at {index.path} "
+            f"Loaded {_vacancies(report.vacancies)} into the new search index at {engine.where} "
             f"(up to change {report.last_change_id})."
         )
     elif report.applied:
@@ -54,15 +46,15 @@ def sync_command() -> None:
 @search.command("rebuild")
 def rebuild_command() -> None:
     """Recreate the index from the database, beside the live one, then swap it in."""
-    index = _index()
+    engine = backend()
     try:
-        report = rebuild(index, db.session, processes=current_app.config["SEARCH_REBUILD_PROCESSES"])
-    except LockError as error:
+        report = engine.rebuild(db.session)
+    except SearchBusy as error:
         raise click.ClickException(f"{error}; try again shortly.") from error
-    except BuildFailed as error:
+    except RebuildFailed as error:
         raise click.ClickException(f"{error} The live index is unchanged.") from error
     click.echo(
-        f"Rebuilt the search index at {index.path} with {_vacancies(report.vacancies)} "
+        f"Rebuilt the search index at {engine.where} with {_vacancies(report.vacancies)} "
         f"(up to change {report.last_change_id})."
     )
 
@@ -71,10 +63,10 @@ def rebuild_command() -> None:
 @click.pass_context
 def verify_command(context: click.Context) -> None:
     """Compare the index with the database; exit with status 1 when they differ."""
-    index = _index()
+    engine = backend()
     try:
-        report = verify(index, db.session)
-    except IndexUnreadable as error:
+        report = engine.verify(db.session)
+    except SearchUnavailable as error:
         raise click.ClickException(str(error)) from error
     if report.in_sync:
         position = "" if report.last_change_id is None else f", up to change {report.last_change_id}"

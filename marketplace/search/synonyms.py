@@ -353,6 +353,16 @@ SUBJECT_HINTS: Mapping[str, tuple[str, ...]] = {
     "Statistics": ("math", "mathematics", "maths", "statistics"),
 }
 
+# Words too common to search for: Whoosh's English stop words, except "it", which is a subject here
+# (IT, ICT). Every backend's text analysis drops the same words (tests compare the list with Whoosh's).
+STOP_WORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is",
+        "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we", "when", "will",
+        "with", "yet", "you", "your",
+    }
+)  # fmt: skip
+
 # Words, keeping a trailing "+" ("16+"); dots and hyphens separate words, so "r.e" is "r e".
 _WORD = re.compile(r"[a-z0-9]+\+?")
 
@@ -435,3 +445,8 @@ def implied_filters(keywords: str) -> dict[str, list[str]]:
             for name, value in TRIGGERS[piece]:
                 found.setdefault(name, {})[value] = None
     return {name: list(values) for name, values in found.items()}
+
+
+def has_search_words(keywords: str) -> bool:
+    """Whether typed keywords hold a word worth searching for (not only stop words or punctuation)."""
+    return any(word.rstrip("+") not in STOP_WORDS for word in phrase_words(keywords))

@@ -20,7 +20,7 @@ from marketplace.extensions import db
 from marketplace.moderation.policy import Outcome
 from marketplace.moderation.screening import verdict_for
 from marketplace.organisations.models import Organisation, OrganisationKind
-from marketplace.search.schema import ORGANISATION_TYPE_GROUPS
+from marketplace.search.api import ORGANISATION_TYPE_GROUPS
 from marketplace.vacancies import listing_schools, vocabulary
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from marketplace import observability
 from marketplace.extensions import db, login_manager
-from marketplace.search.index import IndexOutdated, IndexUnreadable
+from marketplace.search.api import SearchUnavailable
 from marketplace.web import filters, security, signed_in
 
 SERVICE_NAME = "Teacher Vacancy Marketplace"
@@ -97,8 +97,7 @@ def _register_error_pages(app: Flask) -> None:
             return jsonify(error="csrf", message=error.description), 400
         return render_template("errors/csrf.html"), 400
 
-    @app.errorhandler(IndexUnreadable)
-    @app.errorhandler(IndexOutdated)
+    @app.errorhandler(SearchUnavailable)
     def search_unavailable(error: Exception):
         # The index is a replica: the listings are safe in the database, only searching them is down.
         app.logger.error("Search index unusable: %s", error)

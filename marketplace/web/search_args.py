@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from marketplace.search.query import FILTERS, FLAGS, MAX_POSTED_WITHIN_DAYS
-from marketplace.search.service import VacancySearch
+from marketplace.search.api import FILTERS, FLAGS, MAX_POSTED_WITHIN_DAYS, VacancySearch
 
 MAX_KEYWORD_LENGTH = 200
 MAX_LOCATION_LENGTH = 100

@@ -16,10 +16,9 @@ from whoosh.filedb.filestore import FileStorage
 
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.search.index import INDEX_NAME
+from marketplace.search.api import VacancySearch, find_vacancies
 from marketplace.search.models import SearchChange
-from marketplace.search.query import VacancySearch
-from marketplace.search.service import find_vacancies
+from marketplace.search.whoosh.index import INDEX_NAME
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.factories import OrganisationFactory

@@ -71,3 +71,30 @@ def test_domain_modules_do_not_reach_into_the_web_layer():
                 if name.startswith("marketplace.web") or name in {"flask.request", "flask_wtf", "wtforms"}:
                     offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert offenders == []
+
+
+SEARCH_ENGINE = PACKAGE / "search" / "whoosh"
+
+
+def test_only_the_search_engine_package_imports_whoosh():
+    # Everything else speaks to search through marketplace.search.api; imports inside functions count.
+    offenders = []
+    for root in (PACKAGE, PACKAGE.parent / "benchmarks"):
+        for path in root.rglob("*.py"):
+            if path.is_relative_to(SEARCH_ENGINE):
+                continue
+            for name in _imports(path):
+                if name == "whoosh" or name.startswith("whoosh."):
+                    offenders.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
+    assert offenders == []
+
+
+def test_the_app_outside_search_reaches_the_engine_only_through_the_port():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.is_relative_to(PACKAGE / "search"):
+            continue
+        for name in _imports(path):
+            if name.startswith("marketplace.search.whoosh"):
+                offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert offenders == []

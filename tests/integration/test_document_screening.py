@@ -11,8 +11,7 @@ from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.moderation.rules import Severity
 from marketplace.moderation.screening import findings_for_vacancy
-from marketplace.search.query import VacancySearch
-from marketplace.search.service import find_vacancies
+from marketplace.search.api import VacancySearch, find_vacancies
 from marketplace.vacancies import documents, management
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy

@@ -11,8 +11,8 @@ from marketplace.alerts.models import AlertDelivery, AlertFrequency, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.search.api import find_vacancies
 from marketplace.search.geo import resolve
-from marketplace.search.service import find_vacancies
 from marketplace.vacancies.models import Vacancy
 from tests.alerts_support import BRADFORD, LEEDS, LONDON, ago, listing, make_alert
 from tests.factories import ApplicationFactory, UserFactory

@@ -10,8 +10,7 @@ from marketplace.db import UK, uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.moderation.models import AuditEvent
 from marketplace.notifications.models import OutboxMessage
-from marketplace.search.query import VacancySearch
-from marketplace.search.service import find_vacancies
+from marketplace.search.api import VacancySearch, find_vacancies
 from marketplace.vacancies import management
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.management import NewDates

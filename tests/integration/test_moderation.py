@@ -213,7 +213,7 @@ def _user(user_id):
 def test_suspending_an_organisation_unpublishes_its_listings_and_reinstating_brings_back_the_open_ones():
     from werkzeug.datastructures import MultiDict
 
-    from marketplace.search.service import search_vacancies
+    from marketplace.search.api import search_vacancies
     from marketplace.web.search_args import search_from_args
 
     moderator = UserFactory(moderator=True)

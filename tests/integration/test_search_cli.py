@@ -8,10 +8,10 @@ from whoosh.fields import ID, Schema
 from whoosh.index import create_in
 
 from marketplace.extensions import db
+from marketplace.search.api import VacancySearch, find_vacancies
 from marketplace.search.models import SearchChange
-from marketplace.search.query import VacancySearch
-from marketplace.search.schema import SCHEMA_VERSION, Bookmark
-from marketplace.search.service import current_index, find_vacancies
+from marketplace.search.whoosh.backend import current_index
+from marketplace.search.whoosh.schema import SCHEMA_VERSION, Bookmark
 from marketplace.vacancies.models import Vacancy
 from tests.factories import VacancyFactory
 

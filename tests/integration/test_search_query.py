@@ -10,8 +10,8 @@ from flask import render_template_string
 
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.search.query import VacancySearch
-from marketplace.search.service import current_index, find_vacancies, search_vacancies
+from marketplace.search.api import VacancySearch, find_vacancies, search_vacancies
+from marketplace.search.whoosh.backend import current_index
 from marketplace.vacancies.models import Vacancy
 from tests.factories import OrganisationFactory, VacancyFactory
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from marketplace.extensions import db
-from marketplace.search import build
-from marketplace.search.query import VacancySearch
-from marketplace.search.replica import rebuild, verify
-from marketplace.search.service import current_index, find_vacancies
+from marketplace.search.api import VacancySearch, find_vacancies
+from marketplace.search.whoosh import build
+from marketplace.search.whoosh.backend import current_index
+from marketplace.search.whoosh.replica import rebuild, verify
 from tests.factories import OrganisationFactory, VacancyFactory
 from tests.integration.search_support import (
     finish,

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from marketplace.extensions import db
-from marketplace.search import replica
-from marketplace.search.service import current_index
+from marketplace.search.whoosh import replica
+from marketplace.search.whoosh.backend import current_index
 from tests.factories import VacancyFactory
 
 

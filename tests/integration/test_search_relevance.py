@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 
 from marketplace.db import utcnow
+from marketplace.search.api import VacancySearch, find_vacancies, search_vacancies
 from marketplace.search.geo import UnknownLocation
-from marketplace.search.query import VacancySearch
-from marketplace.search.service import find_vacancies, search_vacancies
 from tests.factories import OrganisationFactory, VacancyFactory
 
 PLAIN_BODY = "Join our friendly department. Supportive colleagues and a generous training budget."

@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from marketplace import create_app
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.search.api import VacancySearch, find_vacancies
+from marketplace.search.changes import IN_FLIGHT_GRACE
 from marketplace.search.models import SearchChange
-from marketplace.search.query import VacancySearch
-from marketplace.search.replica import IN_FLIGHT_GRACE, sync
-from marketplace.search.service import current_index, find_vacancies
+from marketplace.search.whoosh.backend import current_index
+from marketplace.search.whoosh.replica import sync
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.factories import VacancyFactory

@@ -11,9 +11,9 @@ import sys
 import time
 
 from marketplace.extensions import db
-from marketplace.search.query import VacancySearch
-from marketplace.search.replica import verify
-from marketplace.search.service import current_index, find_vacancies
+from marketplace.search.api import VacancySearch, find_vacancies
+from marketplace.search.whoosh.backend import current_index
+from marketplace.search.whoosh.replica import verify
 from tests.factories import VacancyFactory
 from tests.integration.search_support import (
     BACKLOG,

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.organisations.models import Organisation
-from marketplace.search.query import VacancySearch
-from marketplace.search.service import find_vacancies
+from marketplace.search.api import VacancySearch, find_vacancies
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.factories import OrganisationFactory

@@ -1,7 +1,7 @@
 """What an alert keeps of a search, and when two alerts count as the same search."""
 
 from marketplace.alerts.matching import criteria_key, criteria_of, query_args, search_of
-from marketplace.search.query import VacancySearch
+from marketplace.search.api import VacancySearch
 
 
 def test_an_alert_keeps_what_decides_matches_and_drops_sort_page_and_unknown_values():

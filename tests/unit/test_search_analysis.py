@@ -6,8 +6,10 @@ import itertools
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from marketplace.search.analysis import search_terms, stem_word
+from marketplace.search.whoosh.analysis import search_terms, stem_word
 from marketplace.vacancies import vocabulary
 
 
@@ -53,7 +55,7 @@ def test_no_stem_turns_one_subject_into_another():
     [{}, {"mode": "query"}, {"positions": True, "chars": True}, {"positions": True, "removestops": False}],
 )
 def test_the_one_pass_word_filter_analyses_exactly_as_whooshs_own_filters(options):
-    from marketplace.search.analysis import reference_analyzer, vacancy_text_analyzer
+    from marketplace.search.whoosh.analysis import reference_analyzer, vacancy_text_analyzer
 
     texts = [
         *vocabulary.SUBJECTS,
@@ -70,3 +72,32 @@ def test_the_one_pass_word_filter_analyses_exactly_as_whooshs_own_filters(option
 
     for text in texts:
         assert tokens(vacancy_text_analyzer(), text) == tokens(reference_analyzer(), text), text
+
+
+def test_the_neutral_stop_words_are_whooshs_except_it():
+    from whoosh.analysis.filters import STOP_WORDS as WHOOSH_STOP_WORDS
+
+    from marketplace.search.synonyms import STOP_WORDS
+
+    assert WHOOSH_STOP_WORDS - {"it"} == STOP_WORDS
+
+
+_TYPED = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["the", "of", "and", "it", "c++", "16+", "key stage 2", "r.e", "café", "é", "-", "to"]
+        ),
+        st.text(alphabet="abcé+.- 0123", max_size=6),
+    ),
+    max_size=4,
+).map(" ".join)
+
+
+@given(_TYPED)
+def test_the_port_knows_when_keywords_hold_a_word_exactly_as_the_engine_does(keywords):
+    # VacancySearch decides its default sort without the engine: it must agree with the engine's units.
+    from marketplace.search.api import VacancySearch
+    from marketplace.search.whoosh.query import units_of
+
+    search = VacancySearch(keywords=keywords)
+    assert search.has_keywords == bool(units_of(search))

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from marketplace.search.query import VacancySearch
-from marketplace.search.replica import advance_bookmark
-from marketplace.search.schema import subject_term
+from marketplace.search.api import VacancySearch
+from marketplace.search.changes import advance_bookmark
+from marketplace.search.whoosh.schema import subject_term
 
 
 def test_keywords_lose_surrounding_and_repeated_spaces():

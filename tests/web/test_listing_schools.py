@@ -10,8 +10,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.organisations.models import OrganisationKind
-from marketplace.search.query import VacancySearch
-from marketplace.search.service import find_vacancies
+from marketplace.search.api import VacancySearch, find_vacancies
 from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as
 from tests.factories import MembershipFactory, OrganisationFactory, VacancyFactory

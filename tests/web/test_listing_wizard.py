@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.moderation.models import AuditEvent
-from marketplace.search.schema import vacancy_document
+from marketplace.search.whoosh.schema import vacancy_document
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.steps import STEPS

@@ -57,7 +57,7 @@ def _parameter(name: str, schema: dict, description: str) -> dict:
 
 
 def _search_operation() -> dict:
-    from marketplace.search.query import LABELS, SORTS
+    from marketplace.search.api import LABELS, SORTS
 
     flag = {"type": "string", "enum": ["true", "false"]}
     return {

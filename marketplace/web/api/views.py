@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from marketplace.search.service import search_vacancies
+from marketplace.search.api import search_vacancies
 from marketplace.vacancies.jobposting import job_posting
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_vacancy

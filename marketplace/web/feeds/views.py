@@ -7,7 +7,7 @@ import dataclasses
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from marketplace.db import utcnow
-from marketplace.search.service import search_vacancies
+from marketplace.search.api import search_vacancies
 from marketplace.web.access import public
 from marketplace.web.search_args import search_from_args
 

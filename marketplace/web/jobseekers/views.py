@@ -17,8 +17,7 @@ from marketplace.applications.models import Application
 from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.permissions import Permission
-from marketplace.search.query import VacancySearch
-from marketplace.search.service import search_vacancies
+from marketplace.search.api import VacancySearch, search_vacancies
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import requires

@@ -13,9 +13,8 @@ from marketplace.applications.services import existing_application
 from marketplace.extensions import db
 from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
+from marketplace.search.api import LABELS, search_vacancies
 from marketplace.search.geo import RADIUS_CHOICES
-from marketplace.search.query import LABELS
-from marketplace.search.service import search_vacancies
 from marketplace.vacancies import queries, vocabulary
 from marketplace.vacancies.jobposting import structured_data
 from marketplace.vacancies.lifecycle import VacancyStatus

@@ -30,9 +30,9 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from marketplace.db import uk_today
-from marketplace.search import bitsets
 from marketplace.search.geo import METRES_PER_MILE, Point, distance_metres
-from marketplace.search.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
+from marketplace.search.whoosh import bitsets
+from marketplace.search.whoosh.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
 
 # Index fields whose terms become per-generation bitsets (facets and filters).
 FACET_FIELDS = (
@@ -402,7 +402,7 @@ def snapshot_for(path: Path, open_index: Callable[[], Any]) -> Snapshot:
 
 
 def _latest_generation(path: Path) -> int:
-    from marketplace.search.index import INDEX_NAME
+    from marketplace.search.whoosh.index import INDEX_NAME
 
     return TOC._latest_generation(FileStorage(str(path)), INDEX_NAME)
 

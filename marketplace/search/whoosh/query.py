@@ -1,270 +1,65 @@
-"""The query side: a `VacancySearch` in; ranked vacancy ids, a total, facet counts, highlighted snippets,
-distances and suggestions out.
+"""The query side of the Whoosh backend: a `VacancySearch` in; ranked vacancy ids, a total, facet
+counts, highlighted snippets, distances and suggestions out (as an api.SearchResult).
 
-One query object serves the HTML search page, the JSON API and alert matching, so it knows nothing of
-requests: callers turn their own input into a VacancySearch, which tidies it up (unknown filter values
-and sorts are dropped, never an error). Every keyword unit must match (AND; see keywords.py); filters
-are OR'd within one filter and AND'd across filters. Liveness (publish date reached, closing time
-ahead) is decided here at query time, so a listing leaves the results at its exact closing time
-whether or not the index has heard of it.
+Every keyword unit must match (AND; see keywords.py); filters are OR'd within one filter and AND'd
+across filters. Liveness (publish date reached, closing time ahead) is decided here at query time, so
+a listing leaves the results at its exact closing time whether or not the index has heard of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
 from whoosh import highlight
 
-from marketplace.search.analysis import TEXT_ANALYZER, search_terms, stem_word
-from marketplace.search.engine import Snapshot
-from marketplace.search.geo import (
-    DEFAULT_RADIUS_MILES,
-    NATIONWIDE,
-    RADIUS_CHOICES,
-    Location,
-    miles,
-    radius_miles,
-    tidy,
-)
-from marketplace.search.keywords import TEXT_FIELD_WEIGHTS, KeywordUnit, keyword_units
-from marketplace.search.schema import ORGANISATION_TYPE_GROUPS, subject_term
+from marketplace.search.api import FILTERS, FILTERS_BY_NAME, FLAGS, LABELS, SearchResult, VacancySearch
+from marketplace.search.geo import RADIUS_CHOICES, Location, miles
 from marketplace.search.synonyms import ALTERNATIVES, implied_filters, phrase_words
+from marketplace.search.whoosh.analysis import TEXT_ANALYZER, stem_word
+from marketplace.search.whoosh.engine import Snapshot
+from marketplace.search.whoosh.keywords import KeywordUnit, keyword_units
+from marketplace.search.whoosh.schema import subject_term
 from marketplace.vacancies import vocabulary
-
-SORTS = ("relevance", "distance", "closing_date", "newest")
-_SORT_ALIASES = {"closing": "closing_date"}  # the name older links use
-MAX_PER_PAGE = 100
-MAX_POSTED_WITHIN_DAYS = 3650
 
 SNIPPET_FIELD = "body"
 SNIPPET_CHARACTERS = 240
 
-__all__ = ["FILTERS", "SORTS", "TEXT_FIELD_WEIGHTS", "SearchResult", "VacancySearch", "run_search"]
-
-
-@dataclass(frozen=True)
-class FilterChoices:
-    """One list filter: the VacancySearch attribute, the index field it matches, and what it accepts.
-
-    `accepted` maps each accepted value (lowercase) to the identifiers it stands for: itself, or for
-    a legacy alias, the values that replaced it.
-    """
-
-    attribute: str
-    field: str
-    accepted: Mapping[str, tuple[str, ...]]
-    term: Callable[[str], str] = str  # how the index spells an identifier
-
-    def normalise(self, values: Iterable[str]) -> tuple[str, ...]:
-        """Known identifiers for the given values, aliases expanded, duplicates and unknowns dropped."""
-        identifiers: dict[str, None] = {}
-        for value in values:
-            for identifier in self.accepted.get(str(value).strip().lower(), ()):
-                identifiers[identifier] = None
-        return tuple(identifiers)
-
-    @property
-    def options(self) -> tuple[str, ...]:
-        """Every identifier a facet counts."""
-        return tuple(dict.fromkeys(i for identifiers in self.accepted.values() for i in identifiers))
-
-
-def _choices(
-    identifiers: Iterable[str], aliases: Mapping[str, tuple[str, ...]] | None = None
-) -> dict[str, tuple[str, ...]]:
-    return {identifier.lower(): (identifier,) for identifier in identifiers} | dict(aliases or {})
-
-
-_SENIOR_LEADERS = ("headteacher", "deputy_headteacher", "assistant_headteacher")
-_MIDDLE_LEADERS = ("head_of_year_or_phase", "head_of_department_or_curriculum")
-# Legacy values that old links and saved alerts still carry.
-_JOB_ROLE_ALIASES = {
-    "leadership": _SENIOR_LEADERS,
-    "senior_leader": _SENIOR_LEADERS,
-    "middle_leader": _MIDDLE_LEADERS,
+# Each list filter's index field, and how the index spells one of its values.
+FILTER_FIELDS: Mapping[str, tuple[str, Callable[[str], str]]] = {
+    "job_roles": ("job_role", str),
+    "phases": ("phase", str),
+    "key_stages": ("key_stage", str),
+    "subjects": ("subject", subject_term),
+    "working_patterns": ("working_pattern", str),
+    "contract_types": ("contract_type", str),
+    "organisation_types": ("organisation_type", str),
+    "school_types": ("school_type", str),
 }
-# Job share is a yes/no flag on the vacancy, offered (and indexed) as one more working pattern.
-_WORKING_PATTERNS = [*vocabulary.WORKING_PATTERNS, "job_share"]
-ORGANISATION_TYPES = {
-    "academy": "Academy or free school",
-    "local_authority": "Local authority maintained school",
-    "fe_college": "FE college",
-    "independent": "Independent school",
-}
-SCHOOL_TYPES = {"faith_school": "Faith school", "special_school": "Special school"}
-assert set(ORGANISATION_TYPES) == set(ORGANISATION_TYPE_GROUPS)
-
-FILTERS: tuple[FilterChoices, ...] = (
-    FilterChoices("job_roles", "job_role", _choices(vocabulary.JOB_ROLES, _JOB_ROLE_ALIASES)),
-    FilterChoices("phases", "phase", _choices(vocabulary.PHASES)),
-    FilterChoices("key_stages", "key_stage", _choices(vocabulary.KEY_STAGES)),
-    FilterChoices("subjects", "subject", _choices(vocabulary.SUBJECTS), term=subject_term),
-    FilterChoices("working_patterns", "working_pattern", _choices(_WORKING_PATTERNS)),
-    FilterChoices("contract_types", "contract_type", _choices(vocabulary.CONTRACT_TYPES)),
-    FilterChoices("organisation_types", "organisation_type", _choices(ORGANISATION_TYPES)),
-    FilterChoices("school_types", "school_type", _choices(SCHOOL_TYPES)),
-)
-FILTERS_BY_NAME = {choices.attribute: choices for choices in FILTERS}
-# Yes/no filters: the attribute, and the index field and term a "yes" matches.
-FLAGS: Mapping[str, tuple[str, str]] = {
+# Each yes/no filter's index field, and the term a "yes" matches.
+FLAG_TERMS: Mapping[str, tuple[str, str]] = {
     "ect_suitable": ("ect_status", "ect_suitable"),
     "visa_sponsorship": ("visa_sponsorship", "true"),
     "quick_apply": ("quick_apply", "true"),
 }
-_TRUE = frozenset({"true", "1", "yes", "on", "y"})
+assert set(FILTER_FIELDS) == set(FILTERS_BY_NAME)
+assert set(FLAG_TERMS) == set(FLAGS)
 
 
-def _whole_number(value: Any, default: int, *, lowest: int = 1, highest: int | None = None) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    number = max(number, lowest)
-    return min(number, highest) if highest is not None else number
+@lru_cache(maxsize=4096)
+def _units(keywords: str) -> tuple[KeywordUnit, ...]:
+    return tuple(keyword_units(keywords))
 
 
-def _optional_number(value: Any, highest: int) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return min(number, highest) if number > 0 else None
-
-
-def _flag(value: Any) -> bool:
-    return value is True or str(value).strip().lower() in _TRUE
-
-
-@dataclass(frozen=True)
-class VacancySearch:
-    """What a jobseeker (or an alert) is looking for. Construction tidies every value; nothing raises."""
-
-    keywords: str = ""
-    location: str = ""
-    radius: int = DEFAULT_RADIUS_MILES
-    job_roles: tuple[str, ...] = ()
-    phases: tuple[str, ...] = ()
-    key_stages: tuple[str, ...] = ()
-    subjects: tuple[str, ...] = ()
-    working_patterns: tuple[str, ...] = ()
-    contract_types: tuple[str, ...] = ()
-    organisation_types: tuple[str, ...] = ()
-    school_types: tuple[str, ...] = ()
-    ect_suitable: bool = False
-    visa_sponsorship: bool = False
-    quick_apply: bool = False
-    organisation: str = ""  # a school's or trust's slug
-    minimum_salary: int | None = None
-    posted_within_days: int | None = None
-    sort: str | None = None
-    page: int = 1
-    per_page: int = 20
-
-    def __post_init__(self) -> None:
-        tidy_value = object.__setattr__  # the dataclass is frozen: tidy values once, here
-        tidy_value(self, "keywords", " ".join(str(self.keywords or "").split()))
-        tidy_value(self, "location", " ".join(str(self.location or "").split()))
-        tidy_value(self, "radius", radius_miles(self.radius))
-        for choices in FILTERS:
-            values = getattr(self, choices.attribute) or ()
-            tidy_value(
-                self, choices.attribute, choices.normalise([values] if isinstance(values, str) else values)
-            )
-        for name in FLAGS:
-            tidy_value(self, name, _flag(getattr(self, name)))
-        tidy_value(self, "organisation", str(self.organisation or "").strip().lower())
-        tidy_value(self, "minimum_salary", _optional_number(self.minimum_salary, 10_000_000))
-        tidy_value(
-            self, "posted_within_days", _optional_number(self.posted_within_days, MAX_POSTED_WITHIN_DAYS)
-        )
-        sort = _SORT_ALIASES.get(str(self.sort), self.sort)
-        tidy_value(self, "sort", sort if sort in SORTS else None)
-        tidy_value(self, "page", _whole_number(self.page, 1))
-        tidy_value(self, "per_page", _whole_number(self.per_page, 20, highest=MAX_PER_PAGE))
-
-    @cached_property
-    def units(self) -> list[KeywordUnit]:
-        return keyword_units(self.keywords)
-
-    @cached_property
-    def terms(self) -> list[str]:
-        """The search terms the keywords stand for (stop words gone, words stemmed)."""
-        return search_terms(self.keywords)
-
-    @property
-    def has_point_location(self) -> bool:
-        return bool(self.location) and tidy(self.location) not in NATIONWIDE
-
-    @property
-    def effective_sort(self) -> str:
-        """The sort asked for when it makes sense; otherwise relevance with keywords, distance with a
-        location, closing date without either."""
-        sort = self.sort
-        if sort == "relevance" and not self.units:
-            sort = None
-        if sort == "distance" and not self.has_point_location:
-            sort = None
-        if sort:
-            return sort
-        if self.units:
-            return "relevance"
-        return "distance" if self.has_point_location else "closing_date"
-
-    def active_filters(self) -> dict[str, Any]:
-        """The filters in use (not keywords or location), by name."""
-        active: dict[str, Any] = {}
-        for choices in FILTERS:
-            if getattr(self, choices.attribute):
-                active[choices.attribute] = getattr(self, choices.attribute)
-        for name in FLAGS:
-            if getattr(self, name):
-                active[name] = True
-        for name in ("organisation", "minimum_salary", "posted_within_days"):
-            if getattr(self, name):
-                active[name] = getattr(self, name)
-        return active
-
-    def without(self, name: str) -> VacancySearch:
-        """The same search with one filter (or the keywords, or the location) removed."""
-        blank: dict[str, Any] = {
-            "keywords": "",
-            "location": "",
-            "organisation": "",
-            "minimum_salary": None,
-            "posted_within_days": None,
-            **dict.fromkeys(FLAGS, False),
-            **{choices.attribute: () for choices in FILTERS},
-        }
-        return replace(self, **{name: blank[name]}, page=1)
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """One page of matching vacancy ids, best first, with everything the page shows beside them."""
-
-    ids: list[int]
-    total: int
-    page: int
-    per_page: int
-    highlights: dict[int, Markup] = field(default_factory=dict)
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    distances: dict[int, float] = field(default_factory=dict)  # vacancy id -> miles
-    suggestions: dict[str, Any] = field(default_factory=dict)
-    sort: str = "closing_date"
-    location: Location | None = None
-    search: VacancySearch | None = None  # the search that was run (corrected, when it was)
-
-    @property
-    def pages(self) -> int:
-        return math.ceil(self.total / self.per_page)
+def units_of(search: VacancySearch) -> tuple[KeywordUnit, ...]:
+    """The keyword units of a search (one per typed word or known phrase; stop words give none)."""
+    return _units(search.keywords)
 
 
 class MarkFormatter(highlight.Formatter):
@@ -325,8 +120,8 @@ class SearchPlan:
         self.live = snapshot.live_bits(now)
         self.conditions: dict[str, int] = {}
         self.distances: dict[int, float] = {}
-        self.unit_bits = {unit.typed: self.unit(unit) for unit in search.units}
-        if search.units:
+        self.unit_bits = {unit.typed: self.unit(unit) for unit in units_of(search)}
+        if units_of(search):
             keyword = self.live
             for bits in self.unit_bits.values():
                 keyword &= bits
@@ -351,15 +146,15 @@ class SearchPlan:
 
     def unit(self, unit: KeywordUnit) -> int:
         key = (unit.terms, unit.alternatives, unit.narrow)
-        alone = len(self.search.units) == 1 and self.search.effective_sort == "relevance"
+        alone = len(units_of(self.search)) == 1 and self.search.effective_sort == "relevance"
         return self.snapshot.query_bits(key, unit.query(), ranked=alone)
 
     def value_bits(self, name: str, values: Iterable[str]) -> int:
-        if name in FLAGS:
-            field_name, term = FLAGS[name]
+        if name in FLAG_TERMS:
+            field_name, term = FLAG_TERMS[name]
             return self.snapshot.term_bits(field_name, (term,))
-        choices = FILTERS_BY_NAME[name]
-        return self.snapshot.term_bits(choices.field, tuple(choices.term(value) for value in values))
+        field_name, spelling = FILTER_FIELDS[name]
+        return self.snapshot.term_bits(field_name, tuple(spelling(value) for value in values))
 
     def combined(self, *, without: str | None = None, extra: int | None = None) -> int:
         bits = self.live
@@ -367,6 +162,23 @@ class SearchPlan:
             if name != without:
                 bits &= condition
         return bits if extra is None else bits & extra
+
+    def ordered(self, bits: int, wanted: int) -> tuple[str, list[int]]:
+        """The sort that applies, and the first `wanted` documents of the set in it."""
+        search, snapshot = self.search, self.snapshot
+        units = units_of(search)
+        sort = search.effective_sort
+        if sort == "distance" and not self.distances:
+            sort = "relevance" if units else "closing_date"
+        if sort == "relevance":
+            query = snapshot.keyword_query(units)
+            key = tuple((unit.terms, unit.alternatives, unit.narrow) for unit in units)
+            return sort, snapshot.ranked(query, bits, wanted, key=key)
+        if sort == "distance":
+            return sort, snapshot.by_distance(bits, self.distances, wanted)
+        if sort == "newest":
+            return sort, snapshot.ordered(bits, snapshot.newest_order, wanted)
+        return sort, snapshot.ordered(bits, snapshot.closing_order, wanted)
 
     def facets(self) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {}
@@ -398,7 +210,7 @@ def run_search(
     plan = SearchPlan(snapshot, search, location, now)
     matching = plan.combined()
     total = matching.bit_count()
-    if total == 0 and correct_spelling and search.units:
+    if total == 0 and correct_spelling and units_of(search):
         corrected = spelling_correction(snapshot, search, plan)
         if corrected is not None:
             result = run_search(
@@ -410,27 +222,14 @@ def run_search(
                     "spelling": {"original": search.keywords, "keyword": corrected.keywords, "applied": True},
                 }
                 return replace(result, suggestions=suggestions)
-    sort = search.effective_sort
-    if sort == "distance" and not plan.distances:
-        sort = "relevance" if search.units else "closing_date"
     offset = (search.page - 1) * search.per_page
-    wanted = offset + search.per_page
-    if sort == "relevance":
-        query = snapshot.keyword_query(search.units)
-        key = tuple((unit.terms, unit.alternatives, unit.narrow) for unit in search.units)
-        docnums = snapshot.ranked(query, matching, wanted, key=key)
-    elif sort == "distance":
-        docnums = snapshot.by_distance(matching, plan.distances, wanted)
-    elif sort == "newest":
-        docnums = snapshot.ordered(matching, snapshot.newest_order, wanted)
-    else:
-        docnums = snapshot.ordered(matching, snapshot.closing_order, wanted)
+    sort, docnums = plan.ordered(matching, offset + search.per_page)
     docnums = docnums[offset:]
     vacancy_ids = snapshot.columns["vacancy_id"]
     ids = [vacancy_ids[docnum] for docnum in docnums]
     highlights: dict[int, Markup] = {}
     if snippets:
-        terms = {term for unit in search.units for term in unit.all_terms()}
+        terms = {term for unit in units_of(search) for term in unit.all_terms()}
         for vacancy_id, docnum in zip(ids, docnums, strict=True):
             body = snapshot.searcher.stored_fields(docnum).get(SNIPPET_FIELD, "")
             highlights[vacancy_id] = snippet(body, terms)
@@ -455,20 +254,6 @@ def run_search(
 
 
 # --- Suggestions ---------------------------------------------------------------------------------
-
-LABELS: Mapping[str, Mapping[str, str]] = {
-    "job_roles": vocabulary.JOB_ROLES,
-    "phases": vocabulary.PHASES,
-    "key_stages": vocabulary.KEY_STAGES,
-    "subjects": {subject: subject for subject in vocabulary.SUBJECTS},
-    "working_patterns": {**vocabulary.WORKING_PATTERNS, "job_share": "Job share"},
-    "contract_types": vocabulary.CONTRACT_TYPES,
-    "organisation_types": ORGANISATION_TYPES,
-    "school_types": SCHOOL_TYPES,
-    "ect_suitable": {"true": "Suitable for early career teachers"},
-    "visa_sponsorship": {"true": "Visa sponsorship available"},
-    "quick_apply": {"true": "Apply through the marketplace"},
-}
 
 
 def suggestions_for(plan: SearchPlan, matching: int, total: int) -> dict[str, Any]:
@@ -501,7 +286,7 @@ def suggestions_for(plan: SearchPlan, matching: int, total: int) -> dict[str, An
         if wider:
             suggestions["wider_radius"] = wider
     removable = []
-    for name in (*search.active_filters(), *(("keywords",) if search.units else ())):
+    for name in (*search.active_filters(), *(("keywords",) if units_of(search) else ())):
         count = plan.combined(without=name).bit_count()
         if count:
             removable.append({"filter": name, "count": count})
@@ -537,7 +322,7 @@ def spelling_correction(snapshot: Snapshot, search: VacancySearch, plan: SearchP
     """The search with each keyword that matches no live listing replaced by the nearest indexed word."""
     keywords = search.keywords
     changed = False
-    for unit in search.units:
+    for unit in units_of(search):
         if plan.unit_bits[unit.typed] & plan.live or len(unit.terms) != 1 or unit.is_vocabulary:
             continue
         word = _nearest_word(snapshot, unit.typed.lower(), unit.terms[0])

@@ -28,8 +28,9 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import IndexWriter
 
 from marketplace.organisations.models import Organisation
-from marketplace.search.index import INDEX_NAME
-from marketplace.search.schema import SCHEMA, vacancy_document
+from marketplace.search.api import RebuildFailed
+from marketplace.search.whoosh.index import INDEX_NAME
+from marketplace.search.whoosh.schema import SCHEMA, vacancy_document
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES
 from marketplace.vacancies.models import Vacancy
 
@@ -55,7 +56,7 @@ def rebuild_codec() -> W3Codec:
     return codec
 
 
-class BuildFailed(Exception):
+class BuildFailed(RebuildFailed):
     """A worker process did not finish its part of the index."""
 
 
@@ -133,7 +134,7 @@ def build_index(
     Returns the folders of the parts (their segments together make the index) and the vacancy count.
     Only databases other processes can open are split: an in-memory SQLite database is built here.
     """
-    url = session.get_bind().url
+    url = session.get_bind().engine.url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         processes = 1
     ids = session.scalars(
@@ -149,7 +150,8 @@ def build_index(
         for worker in workers:
             if worker.poll() is None:  # this process failed first: the other parts are not needed
                 worker.kill()
-            worker.stdout.close()
+            if worker.stdout is not None:
+                worker.stdout.close()
             worker.wait()
     return [part.folder for part in (first, *others)], count
 
@@ -183,7 +185,7 @@ def _start_worker(url: sa.URL, part: Part) -> subprocess.Popen:
         "parent": os.getpid(),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-c", "from marketplace.search.build import main; main()"],
+        [sys.executable, "-c", "from marketplace.search.whoosh.build import main; main()"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )

@@ -22,7 +22,8 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 from whoosh.writing import IndexWriter
 
-from marketplace.search.schema import BOOKMARK_ID, SCHEMA, SCHEMA_VERSION, Bookmark
+from marketplace.search.api import SearchBusy, SearchUnavailable
+from marketplace.search.whoosh.schema import BOOKMARK_ID, SCHEMA, SCHEMA_VERSION, Bookmark
 
 
 def _cache_missing_length_columns() -> None:
@@ -42,7 +43,7 @@ def _cache_missing_length_columns() -> None:
             self._readers[fieldname] = original(self, fieldname, column)
         return self._readers[fieldname]
 
-    cached_reader.caches_missing = True
+    cached_reader.caches_missing = True  # type: ignore[attr-defined]
     W3PerDocReader._cached_reader = cached_reader
 
 
@@ -54,7 +55,7 @@ INDEX_NAME = "MAIN"
 _WRITE_LOCK = f"{INDEX_NAME}_WRITELOCK"
 
 
-class IndexUnreadable(Exception):
+class IndexUnreadable(SearchUnavailable):
     """The index folder holds an index Whoosh cannot read (damaged files): only a rebuild repairs it."""
 
     def __init__(self, path: Path, problem: str):
@@ -63,7 +64,7 @@ class IndexUnreadable(Exception):
         )
 
 
-class IndexOutdated(Exception):
+class IndexOutdated(SearchUnavailable):
     """The index on disk was built for another schema version: only a rebuild can bring it up to date."""
 
     def __init__(self, path: Path):
@@ -71,6 +72,10 @@ class IndexOutdated(Exception):
             f"The search index at {path} was built for another version of the schema; "
             "run `marketplace search rebuild`."
         )
+
+
+class IndexLocked(LockError, SearchBusy):
+    """Another writer holds the index's write lock beyond the write timeout."""
 
 
 @dataclass(frozen=True)
@@ -154,8 +159,8 @@ class SearchIndex:
         finally:
             lock.release()
 
-    def _lock_error(self) -> LockError:
-        return LockError(f"The search index at {self.path} is locked by another writer")
+    def _lock_error(self) -> IndexLocked:
+        return IndexLocked(f"The search index at {self.path} is locked by another writer")
 
 
 def read_bookmark(searcher: Searcher) -> Bookmark | None:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from marketplace.search.analysis import vacancy_text_analyzer
+from marketplace.search.api import ORGANISATION_TYPE_GROUPS
+from marketplace.search.whoosh.analysis import vacancy_text_analyzer
 from marketplace.vacancies.richtext import plain_text
 
 if TYPE_CHECKING:
@@ -32,25 +33,6 @@ VACANCY_KIND = "vacancy"
 BOOKMARK_KIND = "bookmark"
 BOOKMARK_ID = "bookmark"
 
-# Organisation attributes copied into each of its vacancies' documents: changing one re-indexes them.
-INDEXED_ORGANISATION_ATTRIBUTES = (
-    "name",
-    "slug",
-    "type_group",
-    "type_name",
-    "religious_character",
-    "latitude",
-    "longitude",
-    "trust_id",
-)
-
-# Organisation filter values, from the school register's establishment groups and types.
-ORGANISATION_TYPE_GROUPS: dict[str, tuple[str, ...]] = {
-    "academy": ("Academies", "Free Schools"),
-    "local_authority": ("Local authority maintained schools",),
-    "fe_college": ("Colleges",),
-    "independent": ("Independent schools",),
-}
 SPECIAL_SCHOOL_TYPES = frozenset(
     {
         "Community special school",
@@ -81,7 +63,7 @@ def build_schema() -> Schema:
         # Every document: its key ("42" for vacancy 42, "bookmark" for the bookmark) and its kind.
         id=ID(stored=True, unique=True),
         kind=ID(),
-        # Full text, ranked (weights are applied at query time: see query.TEXT_FIELD_WEIGHTS).
+        # Full text, ranked (weights are applied at query time: see keywords.TEXT_FIELD_WEIGHTS).
         title=TEXT(analyzer=text, stored=True),
         subjects=TEXT(analyzer=text),
         organisation=TEXT(analyzer=text),

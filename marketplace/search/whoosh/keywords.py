@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from whoosh.query import NullQuery, Or, Phrase, Query, Term
 
-from marketplace.search.analysis import TEXT_ANALYZER
 from marketplace.search.synonyms import (
     ALTERNATIVES,
     AMBIGUOUS_WORDS,
@@ -23,6 +22,7 @@ from marketplace.search.synonyms import (
     longest_matches,
     phrase_words,
 )
+from marketplace.search.whoosh.analysis import TEXT_ANALYZER
 
 # BM25F per-field weights: a word in the title (or a subject) says more about the job than one in the
 # school's name or the description.

@@ -1,0 +1,78 @@
+"""`WhooshBackend`: the search port (marketplace.search.api.SearchBackend) answered by this node's own
+Whoosh index folder, a replica of the database fed by the durable change log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from marketplace.search.api import (
+    AlertCriteria,
+    AlertMatches,
+    RebuildReport,
+    SearchResult,
+    SyncReport,
+    VacancySearch,
+    VerifyReport,
+)
+from marketplace.search.geo import Location
+from marketplace.search.whoosh import matching, replica
+from marketplace.search.whoosh.engine import snapshot_for
+from marketplace.search.whoosh.index import SearchIndex
+from marketplace.search.whoosh.query import run_search
+from marketplace.vacancies.models import Vacancy
+
+
+@dataclass(frozen=True)
+class WhooshBackend:
+    """One node's index replica (SEARCH_INDEX_PATH) and how many processes rebuild it."""
+
+    index: SearchIndex
+    rebuild_processes: int = 1
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> WhooshBackend:
+        return cls(SearchIndex.from_config(config), int(config.get("SEARCH_REBUILD_PROCESSES") or 1))
+
+    @property
+    def where(self) -> str:
+        return str(self.index.path)
+
+    def find(
+        self,
+        search: VacancySearch,
+        *,
+        now: dt.datetime,
+        location: Location | None = None,
+        snippets: bool = True,
+    ) -> SearchResult:
+        snapshot = snapshot_for(self.index.path, self.index.open)
+        return run_search(snapshot, search, now=now, location=location, snippets=snippets)
+
+    def match(
+        self, listings: Sequence[Vacancy], criteria: Iterable[AlertCriteria], *, now: dt.datetime
+    ) -> AlertMatches:
+        return matching.match(listings, criteria, now=now)
+
+    def apply_pending_changes(self, session: Session) -> SyncReport:
+        return replica.sync(self.index, session)
+
+    def rebuild(self, session: Session) -> RebuildReport:
+        return replica.rebuild(self.index, session, processes=self.rebuild_processes)
+
+    def verify(self, session: Session) -> VerifyReport:
+        return replica.verify(self.index, session)
+
+    def applied_change_id(self) -> int | None:
+        bookmark = self.index.bookmark()
+        return bookmark.last_change_id if bookmark else None
+
+
+def current_index() -> SearchIndex:
+    """The current app's local index replica (for tests and tools that work on the folder itself)."""
+    return SearchIndex.from_config(current_app.config)
