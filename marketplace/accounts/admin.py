@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.permissions import Role
@@ -12,7 +13,7 @@ from marketplace.permissions import Role
 PAGE_SIZE = 50
 
 
-class AdminError(Exception):
+class AdminError(DomainError):
     """Refused: the message is written for the administrator."""
 
 

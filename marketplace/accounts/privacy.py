@@ -23,6 +23,7 @@ from marketplace.applications import profiles
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.notifications.outbox import queue_email
@@ -36,7 +37,7 @@ BEFORE_DELETION: list[Callable[[User], None]] = []
 ROLES_THAT_MAY_DELETE_THEMSELVES = (Role.JOBSEEKER, Role.HIRING_STAFF)
 
 
-class PrivacyError(Exception):
+class PrivacyError(DomainError):
     """A request refused; the message is written for the person."""
 
 

@@ -20,6 +20,7 @@ from marketplace.accounts import passwords
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import Purpose, TokenInvalid, make_token, read_token
 from marketplace.db import utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
 from marketplace.notifications.outbox import queue_email
@@ -35,7 +36,7 @@ URN_PATTERN = re.compile(r"^\d{6}$")
 SELF_SERVICE_ROLES = (Role.JOBSEEKER, Role.HIRING_STAFF)
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A request the account rules refuse; str(error) is a message to show the person."""
 
 

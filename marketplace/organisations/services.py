@@ -24,6 +24,7 @@ from flask import current_app
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.notifications.outbox import queue_email
@@ -46,7 +47,7 @@ _URN = re.compile(r"^\d{6}$")
 _POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 
 
-class OrganisationError(Exception):
+class OrganisationError(DomainError):
     """A request the organisation rules refuse; str(error) is a message to show the person."""
 
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.db import uk_today, utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.moderation import audit
 from marketplace.organisations.queries import organisation_ids_for
@@ -19,7 +20,7 @@ from marketplace.vacancies.models import Vacancy
 EDITABLE = frozenset({VacancyStatus.DRAFT, VacancyStatus.REJECTED})
 
 
-class VacancyError(Exception):
+class VacancyError(DomainError):
     """A use-case refused: the message is written for the person who asked."""
 
 
@@ -28,9 +29,14 @@ class ChangedElsewhere(VacancyError):
 
 
 class InvalidDetails(VacancyError):
+    """The details break the listing's rules; each problem is named by its field."""
+
     def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(problems.values()))
+        super().__init__(field_errors=problems)
+
+    @property
+    def problems(self) -> dict[str, str]:
+        return self.field_errors
 
 
 def transition(
