@@ -58,6 +58,46 @@ class AuditEvent(Base):
     actor: Mapped[User | None] = relationship()
 
 
+class Suspension(Base):
+    """An organisation's suspension: why, by whom, and which listings it took down.
+
+    Reinstating lifts the open suspension and puts back exactly the listings recorded here that are
+    still open; the audit log tells the story, this table is the state.
+    """
+
+    __tablename__ = "suspensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(sa.Text)
+    suspended_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    suspended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    lifted_at: Mapped[dt.datetime | None]
+    lifted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    lift_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    removed_listings: Mapped[list[SuspendedListing]] = relationship(
+        back_populates="suspension", cascade="all, delete-orphan"
+    )
+
+
+class SuspendedListing(Base):
+    """A listing a suspension took down: the ones reinstating may put back."""
+
+    __tablename__ = "suspended_listings"
+
+    suspension_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("suspensions.id", ondelete="CASCADE"), primary_key=True
+    )
+    vacancy_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    suspension: Mapped[Suspension] = relationship(back_populates="removed_listings")
+
+
 class ReviewClaim(Base):
     """A moderator's claim on a listing in the queue, so two people do not review the same one."""
 

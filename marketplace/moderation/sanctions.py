@@ -15,7 +15,7 @@ from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import audit
-from marketplace.moderation.models import AuditEvent, DecisionOutcome
+from marketplace.moderation.models import DecisionOutcome, SuspendedListing, Suspension
 from marketplace.moderation.services import decide
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.models import Membership, Organisation
@@ -49,6 +49,10 @@ def suspend_organisation(
     if organisation.suspended_at is not None:
         raise VacancyError(f"{organisation.name} is already suspended.")
     organisation.suspended_at = now
+    suspension = Suspension(
+        organisation_id=organisation.id, reason=reason, suspended_at=now, suspended_by_id=moderator.id
+    )
+    db.session.add(suspension)
     removed = []
     listings = db.session.scalars(
         sa.select(Vacancy).where(
@@ -65,6 +69,7 @@ def suspend_organisation(
             now=now,
         )
         removed.append(vacancy)
+        suspension.removed_listings.append(SuspendedListing(vacancy_id=vacancy.id))
     audit.record(
         "organisation.suspend",
         subject_type="organisation",
@@ -94,16 +99,16 @@ def reinstate_organisation(
         raise VacancyError(f"{organisation.name} is not suspended.")
     organisation.suspended_at = None
     suspension = db.session.scalar(
-        sa.select(AuditEvent)
-        .where(
-            AuditEvent.action == "organisation.suspend",
-            AuditEvent.subject_type == "organisation",
-            AuditEvent.subject_id == organisation.id,
-        )
-        .order_by(AuditEvent.id.desc())
+        sa.select(Suspension)
+        .where(Suspension.organisation_id == organisation.id, Suspension.lifted_at.is_(None))
+        .order_by(Suspension.id.desc())
         .limit(1)
     )
-    ids = (suspension.data or {}).get("removed_vacancy_ids", []) if suspension else []
+    ids = []
+    if suspension is not None:
+        suspension.lifted_at, suspension.lifted_by_id = now, moderator.id
+        suspension.lift_reason = reason.strip()
+        ids = [listing.vacancy_id for listing in suspension.removed_listings]
     restored = []
     for vacancy in db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(ids))).all():
         if vacancy.status is VacancyStatus.REMOVED and vacancy.closes_at > now:

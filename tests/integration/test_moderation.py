@@ -12,7 +12,7 @@ from marketplace.db import utcnow
 from marketplace.demo import load_demo_world
 from marketplace.extensions import db
 from marketplace.moderation import appeals, audit, reports, sanctions, services
-from marketplace.moderation.models import AuditEvent, ModerationDecision, ReportCategory
+from marketplace.moderation.models import AuditEvent, ModerationDecision, ReportCategory, Suspension
 from marketplace.moderation.rules import Severity
 from marketplace.moderation.screening import ListingBlocked, findings_for
 from marketplace.vacancies import services as vacancy_services
@@ -240,6 +240,9 @@ def test_suspending_an_organisation_unpublishes_its_listings_and_reinstating_bri
     assert [v.id for v in restored] == [live.id]
     assert live.status is VacancyStatus.PUBLISHED
     assert found() == {live.id, other.id}
+    suspension = db.session.scalar(sa.select(Suspension))
+    assert (suspension.reason, suspension.lift_reason) == ("Fake school.", "Verified by phone.")
+    assert suspension.lifted_at is not None
 
 
 def test_a_user_can_be_suspended_and_reinstated_but_not_a_moderator():
