@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.permissions import Role
 
 PAGE_SIZE = 50
@@ -40,8 +41,8 @@ def change_role(admin: User, user: User, role: Role) -> User:
     if user.role is role:
         return user
     audit.record(
-        "account.change_role",
-        subject_type="user",
+        AuditAction.ACCOUNT_CHANGE_ROLE,
+        subject_type=AuditSubject.USER,
         subject_id=user.id,
         actor=admin,
         previous_role=str(user.role),
@@ -60,8 +61,8 @@ def set_disabled(admin: User, user: User, *, disabled: bool, reason: str) -> Use
     if user.disabled is not disabled:
         user.disabled = disabled
         audit.record(
-            "account.disable" if disabled else "account.restore",
-            subject_type="user",
+            AuditAction.ACCOUNT_DISABLE if disabled else "account.restore",
+            subject_type=AuditSubject.USER,
             subject_id=user.id,
             actor=admin,
             reason=reason.strip(),

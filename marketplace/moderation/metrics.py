@@ -10,9 +10,10 @@ from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 
+from marketplace.audit import AuditAction, AuditEvent, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation.models import Appeal, AppealStatus, AuditEvent, ListingReport, ModerationDecision
+from marketplace.moderation.models import Appeal, AppealStatus, ListingReport, ModerationDecision
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 
@@ -67,9 +68,11 @@ def _period(days: int, now: dt.datetime) -> Period:
     for event in db.session.scalars(
         sa.select(AuditEvent)
         .where(
-            AuditEvent.subject_type == "vacancy",
+            AuditEvent.subject_type == AuditSubject.VACANCY,
             AuditEvent.subject_id.in_(vacancy_ids),
-            AuditEvent.action.in_(["vacancy.submit", "vacancy.hold", "policy.review"]),
+            AuditEvent.action.in_(
+                [AuditAction.VACANCY_SUBMIT, AuditAction.VACANCY_HOLD, AuditAction.POLICY_REVIEW]
+            ),
         )
         .order_by(AuditEvent.id)
     ):
@@ -78,10 +81,10 @@ def _period(days: int, now: dt.datetime) -> Period:
     by_rule: dict[str, Counter] = defaultdict(Counter)
     for decision in decisions:
         before = [e for e in events[decision.vacancy_id] if e.occurred_at <= decision.created_at]
-        started = [e for e in before if e.action in ("vacancy.submit", "vacancy.hold")]
+        started = [e for e in before if e.action in (AuditAction.VACANCY_SUBMIT, AuditAction.VACANCY_HOLD)]
         if started:
             waits.append((decision.created_at - started[-1].occurred_at).total_seconds() / 3600)
-        screened = [e for e in before if e.action == "policy.review"]
+        screened = [e for e in before if e.action == AuditAction.POLICY_REVIEW]
         rules = {f["rule"] for f in (screened[-1].data or {}).get("findings", [])} if screened else set()
         for rule in rules or {"(no finding)"}:
             by_rule[rule][str(decision.outcome)] += 1

@@ -40,24 +40,6 @@ class ModerationDecision(Base):
     moderator: Mapped[User | None] = relationship()
 
 
-class AuditEvent(Base):
-    """Append-only record of who did what to which thing, when and why. Never updated or deleted."""
-
-    __tablename__ = "audit_events"
-    __table_args__ = (sa.Index("ix_audit_events_subject", "subject_type", "subject_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(sa.String(64))
-    subject_type: Mapped[str] = mapped_column(sa.String(32))
-    subject_id: Mapped[int]
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship()
-
-
 class Suspension(Base):
     """An organisation's suspension: why, by whom, and which listings it took down.
 

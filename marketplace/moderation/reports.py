@@ -14,10 +14,11 @@ import hashlib
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditEvent, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.moderation.models import (
     DecisionOutcome,
     ListingReport,
@@ -98,8 +99,8 @@ def report_listing(
     db.session.add(report)
     db.session.flush()
     audit.record(
-        "report.create",
-        subject_type="vacancy",
+        AuditAction.REPORT_CREATE,
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         reason=str(category),
         report_id=report.id,
@@ -194,8 +195,8 @@ def decide_reports(
     else:
         suspend_organisation(moderator, vacancy.organisation, reason=reason, now=now)
     audit.record(
-        "report.dismiss" if outcome == "dismiss" else "report.uphold",
-        subject_type="vacancy",
+        AuditAction.REPORT_DISMISS if outcome == "dismiss" else "report.uphold",
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=moderator,
         reason=reason,
@@ -222,16 +223,15 @@ def decide_reports(
 
 
 def _held_by_reports(vacancy_id: int) -> bool:
-    from marketplace.moderation.models import AuditEvent
 
     last = db.session.scalar(
         sa.select(AuditEvent.action)
         .where(
-            AuditEvent.subject_type == "vacancy",
+            AuditEvent.subject_type == AuditSubject.VACANCY,
             AuditEvent.subject_id == vacancy_id,
-            AuditEvent.action.in_(["vacancy.hold", "vacancy.submit"]),
+            AuditEvent.action.in_([AuditAction.VACANCY_HOLD, AuditAction.VACANCY_SUBMIT]),
         )
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
-    return last == "vacancy.hold"
+    return last == AuditAction.VACANCY_HOLD

@@ -11,10 +11,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.moderation.models import DecisionOutcome, SuspendedListing, Suspension
 from marketplace.moderation.services import decide
 from marketplace.notifications.outbox import queue_email
@@ -71,8 +72,8 @@ def suspend_organisation(
         removed.append(vacancy)
         suspension.removed_listings.append(SuspendedListing(vacancy_id=vacancy.id))
     audit.record(
-        "organisation.suspend",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_SUSPEND,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=moderator,
         reason=reason,
@@ -122,8 +123,8 @@ def reinstate_organisation(
             )
             restored.append(vacancy)
     audit.record(
-        "organisation.reinstate",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_REINSTATE,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=moderator,
         reason=reason.strip(),
@@ -157,7 +158,11 @@ def suspend_user(moderator: User, user: User, *, reason: str) -> User:
         raise VacancyError("This account is already suspended.")
     user.disabled = True
     audit.record(
-        "user.suspend", subject_type="user", subject_id=user.id, actor=moderator, reason=reason.strip()
+        AuditAction.USER_SUSPEND,
+        subject_type=AuditSubject.USER,
+        subject_id=user.id,
+        actor=moderator,
+        reason=reason.strip(),
     )
     return user
 
@@ -168,7 +173,11 @@ def reinstate_user(moderator: User, user: User, *, reason: str) -> User:
         raise VacancyError("This account is not suspended.")
     user.disabled = False
     audit.record(
-        "user.reinstate", subject_type="user", subject_id=user.id, actor=moderator, reason=reason.strip()
+        AuditAction.USER_REINSTATE,
+        subject_type=AuditSubject.USER,
+        subject_id=user.id,
+        actor=moderator,
+        reason=reason.strip(),
     )
     return user
 

@@ -13,12 +13,13 @@ import functools
 import sqlalchemy as sa
 from flask import current_app
 
+from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.analytics.events import EventName
 from marketplace.analytics.events import record as record_event
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.moderation.duplicates import duplicate_findings
 from marketplace.moderation.models import DecisionOutcome, ListingReport, ModerationDecision, ReportStatus
 from marketplace.moderation.policy import Outcome, Standing, Thresholds, Verdict, decide
@@ -156,8 +157,8 @@ def verdict_for(
 def record_verdict(vacancy: Vacancy, verdict: Verdict) -> None:
     """The policy's verdict on a listing, with its reasons and findings, in the audit trail."""
     audit.record(
-        f"policy.{verdict.outcome}",
-        subject_type="vacancy",
+        AuditAction.of_policy(verdict.outcome),
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         reason=" ".join(verdict.reasons),
         findings=[f.as_json() for f in verdict.findings],

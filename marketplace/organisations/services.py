@@ -22,11 +22,12 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.domains import email_domain, email_matches_website
 from marketplace.organisations.invitations import LIFETIME, make_invitation_token, read_invitation_token
@@ -211,8 +212,8 @@ def remove_member(manager: User, membership: Membership) -> None:
     if membership.role is MembershipRole.ADMINISTRATOR:
         _keep_an_administrator(membership)
     audit.record(
-        "organisation.member_removed",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_MEMBER_REMOVED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=membership.organisation_id,
         actor=manager,
         user_id=membership.user_id,
@@ -471,8 +472,8 @@ def verify_by_email_domain(user: User, organisation: Organisation) -> bool:
         return False
     organisation.verified_at = utcnow()
     audit.record(
-        "organisation.verified",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_VERIFIED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=user,
         reason="The member's confirmed email address is on the school's website domain",
@@ -499,8 +500,8 @@ def verify_organisation(moderator: User, organisation: Organisation, reason: str
         raise OrganisationError(f"{organisation.name} is already verified")
     organisation.verified_at = utcnow()
     audit.record(
-        "organisation.verified",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_VERIFIED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=moderator,
         reason=reason or "Checked by a moderator",

@@ -6,11 +6,12 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import uk_today, utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies.details import VacancyDetails, problems
 from marketplace.vacancies.lifecycle import IllegalTransition, VacancyAction, VacancyStatus, next_status
@@ -78,8 +79,8 @@ def transition(
     if vacancy.status is VacancyStatus.PUBLISHED and vacancy.published_at is None:
         vacancy.published_at = now
     audit.record(
-        f"vacancy.{action}",
-        subject_type="vacancy",
+        AuditAction.of_vacancy(action),
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=actor,
         reason=reason,
@@ -110,7 +111,9 @@ def create_draft(
     )
     db.session.add(vacancy)
     db.session.flush()
-    audit.record("vacancy.create", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    audit.record(
+        AuditAction.VACANCY_CREATE, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=user
+    )
     return vacancy
 
 
@@ -128,7 +131,9 @@ def update_draft(
         setattr(vacancy, name, value)
     if vacancy.status is VacancyStatus.REJECTED:
         transition(vacancy, VacancyAction.REVISE, actor=user, now=now)
-    audit.record("vacancy.edit", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    audit.record(
+        AuditAction.VACANCY_EDIT, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=user
+    )
     return vacancy
 
 
@@ -157,7 +162,11 @@ def delete_draft(user: User, vacancy: Vacancy) -> None:
     if vacancy.status is not VacancyStatus.DRAFT:
         raise VacancyError("Only drafts can be deleted.")
     audit.record(
-        "vacancy.delete", subject_type="vacancy", subject_id=vacancy.id, actor=user, title=vacancy.title
+        AuditAction.VACANCY_DELETE,
+        subject_type=AuditSubject.VACANCY,
+        subject_id=vacancy.id,
+        actor=user,
+        title=vacancy.title,
     )
     db.session.delete(vacancy)
 

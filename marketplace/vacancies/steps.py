@@ -18,10 +18,11 @@ import dataclasses
 import datetime as dt
 import enum
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies import listing_schools, vocabulary
@@ -210,7 +211,9 @@ def start(
         listing_schools.set_schools(vacancy, schools)
     db.session.add(vacancy)
     db.session.flush()
-    audit.record("vacancy.create", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    audit.record(
+        AuditAction.VACANCY_CREATE, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=user
+    )
     return vacancy
 
 
@@ -285,7 +288,7 @@ def save_step(
             "findings": [f.as_json() for f in verdict.findings],
         }
         if verdict.outcome is Outcome.BLOCK:
-            audit.record("policy.block", **audit_verdict)
+            audit.record(AuditAction.POLICY_BLOCK, **audit_verdict)
             raise ListingBlocked(verdict)
         outcome = Saved.HELD if verdict.outcome is Outcome.REVIEW else Saved.STILL_LIVE
 
@@ -294,7 +297,13 @@ def save_step(
     if schools_changed:
         listing_schools.set_schools(vacancy, schools)
     vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
-    audit.record("vacancy.edit", subject_type="vacancy", subject_id=vacancy.id, actor=user, section=step.slug)
+    audit.record(
+        AuditAction.VACANCY_EDIT,
+        subject_type=AuditSubject.VACANCY,
+        subject_id=vacancy.id,
+        actor=user,
+        section=step.slug,
+    )
     if vacancy.status is VacancyStatus.REJECTED:
         transition(vacancy, VacancyAction.REVISE, actor=user, now=now)
     elif outcome is not Saved.DRAFT:  # on sale: the policy's verdict on the change, acted on
@@ -303,5 +312,5 @@ def save_step(
                 vacancy, VacancyAction.HOLD, actor=user, reason="Changed by the school: needs review", now=now
             )
             vacancy.submitted_at = now
-        audit.record(f"policy.{verdict.outcome}", **audit_verdict)
+        audit.record(AuditAction.of_policy(verdict.outcome), **audit_verdict)
     return outcome

@@ -8,11 +8,13 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from marketplace import audit
+from marketplace.audit import AuditEvent
 from marketplace.db import utcnow
 from marketplace.demo import load_demo_world
 from marketplace.extensions import db
-from marketplace.moderation import appeals, audit, reports, sanctions, services
-from marketplace.moderation.models import AuditEvent, ModerationDecision, ReportCategory, Suspension
+from marketplace.moderation import appeals, reports, sanctions, services
+from marketplace.moderation.models import ModerationDecision, ReportCategory, Suspension
 from marketplace.moderation.rules import Severity
 from marketplace.moderation.screening import ListingBlocked, findings_for
 from marketplace.vacancies import services as vacancy_services
@@ -305,7 +307,9 @@ def test_enough_distinct_reports_hide_a_listing_and_the_same_reporter_counts_onc
 
 
 def test_the_audit_log_cannot_be_changed_or_deleted():
-    event = audit.record("vacancy.test", subject_type="vacancy", subject_id=1)
+    event = audit.record(
+        audit.AuditAction.VACANCY_EDIT, subject_type=audit.AuditSubject.VACANCY, subject_id=1
+    )
     db.session.commit()
 
     event.reason = "rewritten"
