@@ -7,7 +7,8 @@ from marketplace.analytics.models import Event
 from marketplace.applications.models import Application, ApplicationNote
 from marketplace.applications.profile_models import JobseekerProfile
 from marketplace.applications.saved_jobs import SavedJob
-from marketplace.moderation.models import AuditEvent, ModerationDecision
+from marketplace.audit.models import AuditEvent
+from marketplace.moderation.models import ModerationDecision
 from marketplace.notifications.models import OutboxMessage
 from marketplace.organisations import slugs  # noqa: F401  (gives new organisations their slug)
 from marketplace.organisations.models import Membership, Organisation

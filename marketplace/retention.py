@@ -13,13 +13,14 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
+from marketplace import audit
 from marketplace.accounts import privacy, sessions
 from marketplace.accounts.models import User
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.notifications.outbox import queue_email
 from marketplace.permissions import Role
 from marketplace.vacancies import services as vacancy_services
@@ -62,7 +63,10 @@ def delete_stale_drafts(now: dt.datetime) -> int:
     ).all()
     for vacancy in stale:
         audit.record(
-            "vacancy.delete_stale_draft", subject_type="vacancy", subject_id=vacancy.id, title=vacancy.title
+            AuditAction.VACANCY_DELETE_STALE_DRAFT,
+            subject_type=AuditSubject.VACANCY,
+            subject_id=vacancy.id,
+            title=vacancy.title,
         )
         db.session.delete(vacancy)
     return len(stale)
@@ -129,7 +133,10 @@ def warn_and_delete_inactive_accounts(now: dt.datetime) -> tuple[int, int]:
             # anonymised, saved jobs and alerts go (SQLite does not enforce the cascades).
             privacy.erase_personal_data(user)
             audit.record(
-                "account.delete_inactive", subject_type="user", subject_id=user.id, role=str(user.role)
+                AuditAction.ACCOUNT_DELETE_INACTIVE,
+                subject_type=AuditSubject.USER,
+                subject_id=user.id,
+                role=str(user.role),
             )
             db.session.delete(user)
             deleted += 1

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from marketplace import audit
 from marketplace.accounts import sessions
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
+from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.permissions import Role
 
 PAGE_SIZE = 50
 
 
-class AdminError(Exception):
+class AdminError(DomainError):
     """Refused: the message is written for the administrator."""
 
 
@@ -40,8 +42,8 @@ def change_role(admin: User, user: User, role: Role) -> User:
     if user.role is role:
         return user
     audit.record(
-        "account.change_role",
-        subject_type="user",
+        AuditAction.ACCOUNT_CHANGE_ROLE,
+        subject_type=AuditSubject.USER,
         subject_id=user.id,
         actor=admin,
         previous_role=str(user.role),
@@ -62,8 +64,8 @@ def set_disabled(admin: User, user: User, *, disabled: bool, reason: str) -> Use
         if disabled:
             sessions.end_all_for(user.id)
         audit.record(
-            "account.disable" if disabled else "account.restore",
-            subject_type="user",
+            AuditAction.ACCOUNT_DISABLE if disabled else AuditAction.ACCOUNT_RESTORE,
+            subject_type=AuditSubject.USER,
             subject_id=user.id,
             actor=admin,
             reason=reason.strip(),

@@ -16,16 +16,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from marketplace import retention
+from marketplace import audit, retention
 from marketplace.accounts import sessions
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import verify_password
 from marketplace.applications import profiles
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.notifications.outbox import queue_email
 from marketplace.permissions import Role
 
@@ -37,7 +38,7 @@ BEFORE_DELETION: list[Callable[[User], None]] = []
 ROLES_THAT_MAY_DELETE_THEMSELVES = (Role.JOBSEEKER, Role.HIRING_STAFF)
 
 
-class PrivacyError(Exception):
+class PrivacyError(DomainError):
     """A request refused; the message is written for the person."""
 
 
@@ -147,6 +148,11 @@ def delete_account(user: User, password: str) -> None:
         raise PrivacyError("The password is not right")
     queue_email(user.email, "account_deleted", "Your account has been deleted", full_name=user.full_name)
     erase_personal_data(user)
-    audit.record("account.delete_by_owner", subject_type="user", subject_id=user.id, role=str(user.role))
+    audit.record(
+        AuditAction.ACCOUNT_DELETE_BY_OWNER,
+        subject_type=AuditSubject.USER,
+        subject_id=user.id,
+        role=str(user.role),
+    )
     db.session.delete(user)
     db.session.flush()

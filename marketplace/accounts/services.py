@@ -10,7 +10,6 @@ emails its owner instead, and a reset request for an unknown address quietly doe
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -20,7 +19,9 @@ from marketplace.accounts import passwords, sessions
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import Purpose, TokenInvalid, make_token, read_token
 from marketplace.db import utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.links import external_url
 from marketplace.notifications.models import OutboxMessage
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.models import Organisation, OrganisationKind
@@ -36,7 +37,7 @@ URN_PATTERN = re.compile(r"^\d{6}$")
 SELF_SERVICE_ROLES = (Role.JOBSEEKER, Role.HIRING_STAFF)
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A request the account rules refuse; str(error) is a message to show the person."""
 
 
@@ -160,7 +161,7 @@ def send_email_confirmation(user: User) -> OutboxMessage | None:
         "verify_email",
         "Confirm your email address",
         full_name=user.full_name,
-        link=_external_url("auth.confirm_email", token=make_token(Purpose.CONFIRM_EMAIL, user)),
+        link=external_url("auth.confirm_email", token=make_token(Purpose.CONFIRM_EMAIL, user)),
         expires_in=_hours(hours),
     )
 
@@ -190,9 +191,9 @@ def request_password_reset(email: str) -> OutboxMessage | None:
         "reset_password",
         "Reset your password",
         full_name=user.full_name,
-        link=_external_url("auth.reset_password", token=make_token(Purpose.RESET_PASSWORD, user)),
+        link=external_url("auth.reset_password", token=make_token(Purpose.RESET_PASSWORD, user)),
         expires_in=_hours(current_app.config["TOKEN_MAX_AGE_HOURS"]),
-        sign_in_link=_external_url("auth.sign_in"),
+        sign_in_link=external_url("auth.sign_in"),
     )
 
 
@@ -277,16 +278,9 @@ def _queue_account_exists(user: User) -> OutboxMessage:
         "account_exists",
         "You already have an account",
         full_name=user.full_name,
-        sign_in_link=_external_url("auth.sign_in"),
-        reset_link=_external_url("auth.request_password_reset"),
+        sign_in_link=external_url("auth.sign_in"),
+        reset_link=external_url("auth.request_password_reset"),
     )
-
-
-def _external_url(endpoint: str, **values: str) -> str:
-    """An absolute link for an email, always on BASE_URL: never derived from a request's Host header."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _hours(hours: int) -> str:

@@ -18,21 +18,20 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.alerts.matching import ListingMatcher, query_args
 from marketplace.alerts.models import AlertDelivery, AlertFrequency, JobAlert
-from marketplace.alerts.services import CLICK_PATH, click_token, describe, links_for, recipient_of
+from marketplace.alerts.services import click_token, describe, links_for, recipient_of
 from marketplace.analytics.events import EventName, record
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import UK, utcnow
 from marketplace.extensions import db
+from marketplace.links import external_url
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.models import Organisation
 from marketplace.search.geo import resolve
@@ -212,7 +211,6 @@ def _send_one(
 
 
 def _queue_digest(alert: JobAlert, recipient: str, vacancies: list[Vacancy], more: int) -> None:
-    base = current_app.config["BASE_URL"].rstrip("/")
     links = links_for(alert)
     count = len(vacancies) + more
     queue_email(
@@ -226,10 +224,10 @@ def _queue_digest(alert: JobAlert, recipient: str, vacancies: list[Vacancy], mor
         description=describe(alert.criteria),
         frequency=alert.frequency,
         vacancies=[
-            (vacancy, base + CLICK_PATH + click_token(vacancy.id, str(alert.frequency)))
+            (vacancy, external_url("alerts.click", token=click_token(vacancy.id, str(alert.frequency))))
             for vacancy in vacancies
         ],
         more=more,
-        search_link=base + "/jobs?" + urlencode(query_args(alert.criteria), doseq=True),
+        search_link=external_url("public.search", **query_args(alert.criteria)),
         links=links,
     )

@@ -21,15 +21,11 @@ from marketplace.alerts.matching import criteria_key, criteria_of, search_of
 from marketplace.alerts.models import AlertFrequency, JobAlert
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.links import external_url
 from marketplace.notifications.outbox import queue_email
 from marketplace.search.api import LABELS, VacancySearch
 
 # The paths the emailed links open (the web layer serves them; emails are built without a request).
-CONFIRM_PATH = "/job-alerts/confirm/"
-UNSUBSCRIBE_PATH = "/job-alerts/unsubscribe/"
-MANAGE_PATH = "/job-alerts/manage/"
-CLICK_PATH = "/job-alerts/click/"
-ACCOUNT_ALERTS_PATH = "/job-alerts"
 
 
 class AlertLinkInvalid(Exception):
@@ -96,13 +92,15 @@ def alert_from_token(token: str, purpose: str) -> JobAlert:
 
 def links_for(alert: JobAlert) -> dict[str, str]:
     """The absolute unsubscribe and manage links of an alert's emails."""
-    base = current_app.config["BASE_URL"].rstrip("/")
     manage = (
-        base + ACCOUNT_ALERTS_PATH
+        external_url("alerts.index")
         if alert.user_id is not None
-        else base + MANAGE_PATH + alert_token(alert, "manage")
+        else external_url("alerts.manage", token=alert_token(alert, "manage"))
     )
-    return {"unsubscribe": base + UNSUBSCRIBE_PATH + alert_token(alert, "unsubscribe"), "manage": manage}
+    return {
+        "unsubscribe": external_url("alerts.unsubscribe", token=alert_token(alert, "unsubscribe")),
+        "manage": manage,
+    }
 
 
 def recipient_of(alert: JobAlert) -> str | None:
@@ -159,12 +157,11 @@ def create_alert(
         alert.frequency = frequency
     if alert.confirmed:
         return CreatedAlert(alert, needs_confirmation=False)
-    base = current_app.config["BASE_URL"].rstrip("/")
     queue_email(
         alert.email,
         "job_alert_confirm",
         "Confirm your job alert",
-        link=base + CONFIRM_PATH + confirmation_token(alert),
+        link=external_url("alerts.confirm", token=confirmation_token(alert)),
         description=describe(alert.criteria),
         frequency=alert.frequency,
         days=current_app.config["ALERT_CONFIRMATION_DAYS"],

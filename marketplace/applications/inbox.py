@@ -33,6 +33,7 @@ from marketplace.applications.lifecycle import (
 )
 from marketplace.applications.models import Application, ApplicationNote
 from marketplace.db import UK, utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.queries import organisation_ids_for
@@ -68,7 +69,7 @@ _SUBJECTS = {
 }
 
 
-class InboxError(Exception):
+class InboxError(DomainError):
     """A use-case refused: the message is written for the school."""
 
 

@@ -384,26 +384,22 @@ def prefill(user: User, vacancy_id: int) -> dict[str, dict[str, Any]]:
     return answers
 
 
-def start_application(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Application:
-    """The person's application for this listing: their draft if they have one, else a new prefilled draft.
-
-    Two requests racing to start the same draft meet the unique constraint on (vacancy, jobseeker);
-    the caller rolls back and reads the winner's draft.
-    """
-    now = now or utcnow()
-    existing = db.session.scalar(
+def _existing_application(user: User, vacancy: Vacancy) -> Application | None:
+    return db.session.scalar(
         sa.select(Application).where(
             Application.jobseeker_id == user.id, Application.vacancy_id == vacancy.id
         )
     )
-    if existing is not None:
-        return existing
+
+
+def _prefilled_draft(user: User, vacancy: Vacancy, now: dt.datetime) -> Application:
+    """A new draft filled from the person's profile and last application, not yet in the session."""
     if not vacancy.is_live(now):
         raise ApplicationError("This job is no longer accepting applications.")
     if not vacancy.applies_through_marketplace:
         raise ApplicationError("This school takes applications on its own website or by email.")
     answers = prefill(user, vacancy.id)
-    application = Application(
+    return Application(
         vacancy_id=vacancy.id,
         jobseeker_id=user.id,
         status=ApplicationStatus.DRAFT,
@@ -413,6 +409,26 @@ def start_application(user: User, vacancy: Vacancy, *, now: dt.datetime | None =
         answers=answers,
         status_changed_at=now,
     )
+
+
+def application_to_show(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Application:
+    """What the apply pages show: the person's application, or the draft they would start, unsaved.
+
+    Reading never writes: a draft is stored only when the person saves a section or sends it.
+    """
+    return _existing_application(user, vacancy) or _prefilled_draft(user, vacancy, now or utcnow())
+
+
+def start_application(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Application:
+    """The person's application for this listing: their draft if they have one, else a new prefilled draft.
+
+    Two requests racing to start the same draft meet the unique constraint on (vacancy, jobseeker);
+    the caller rolls back and reads the winner's draft.
+    """
+    existing = _existing_application(user, vacancy)
+    if existing is not None:
+        return existing
+    application = _prefilled_draft(user, vacancy, now or utcnow())
     db.session.add(application)
     db.session.flush()
     record(EventName.APPLICATION_STARTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)

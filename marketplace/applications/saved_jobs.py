@@ -13,6 +13,7 @@ from marketplace.analytics.events import EventName, record
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import Base, utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.notifications.outbox import queue_email
 from marketplace.vacancies.models import Vacancy
@@ -36,7 +37,7 @@ class SavedJob(Base):
     vacancy: Mapped[Vacancy] = relationship()
 
 
-class NotSaveable(Exception):
+class NotSaveable(DomainError):
     """Only a live listing can be saved."""
 
 

@@ -11,6 +11,7 @@ from marketplace.analytics.events import EventName, record
 from marketplace.applications.lifecycle import ApplicationAction, ApplicationStatus, next_status
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.notifications.outbox import queue_email
 from marketplace.vacancies.models import Vacancy
@@ -19,7 +20,7 @@ from marketplace.vacancies.models import Vacancy
 MAX_STATEMENT_WORDS = 1500
 
 
-class ApplicationError(Exception):
+class ApplicationError(DomainError):
     """A use-case refused: the message is written for the jobseeker."""
 
 

@@ -9,9 +9,10 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.organisations.models import JoinRequest, JoinRequestStatus, Membership, Organisation
 from marketplace.permissions import Role
 
@@ -62,8 +63,8 @@ def load_pending_claim(
     db.session.add(claim)
     db.session.flush()
     audit.record(
-        "organisation.claim_made",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_CLAIM_MADE,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=school.id,
         actor=user,
         reason=STATEMENT,

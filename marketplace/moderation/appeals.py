@@ -7,10 +7,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.moderation.models import Appeal, AppealStatus, DecisionOutcome, ModerationDecision
 from marketplace.moderation.services import decide, email_school, latest_decision
 from marketplace.organisations.queries import organisation_ids_for
@@ -60,7 +61,11 @@ def appeal(user: User, vacancy: Vacancy, *, statement: str, now: dt.datetime | N
     db.session.add(lodged)
     db.session.flush()
     audit.record(
-        "appeal.create", subject_type="vacancy", subject_id=vacancy.id, actor=user, reason=statement[:5000]
+        AuditAction.APPEAL_CREATE,
+        subject_type=AuditSubject.VACANCY,
+        subject_id=vacancy.id,
+        actor=user,
+        reason=statement[:5000],
     )
     return lodged
 
@@ -113,8 +118,8 @@ def decide_appeal(
             now=now,
         )
     audit.record(
-        "appeal.overturn" if overturn else "appeal.uphold",
-        subject_type="vacancy",
+        AuditAction.APPEAL_OVERTURN if overturn else AuditAction.APPEAL_UPHOLD,
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=moderator,
         reason=reason,

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from marketplace import audit
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import UK, utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.moderation.models import AtsClient
 from marketplace.moderation.policy import Outcome, Verdict
 from marketplace.moderation.screening import ListingBlocked, record_verdict, screen_submission, verdict_for
@@ -48,7 +49,10 @@ def create_client(organisation: Organisation, name: str) -> tuple[AtsClient, str
     db.session.add(client)
     db.session.flush()
     audit.record(
-        "ats.create_client", subject_type="organisation", subject_id=organisation.id, name=client.name
+        AuditAction.ATS_CREATE_CLIENT,
+        subject_type=AuditSubject.ORGANISATION,
+        subject_id=organisation.id,
+        name=client.name,
     )
     return client, token
 
@@ -293,7 +297,12 @@ def upsert(
         )
         db.session.add(vacancy)
         db.session.flush()
-        audit.record("vacancy.create", subject_type="vacancy", subject_id=vacancy.id, ats_client_id=client.id)
+        audit.record(
+            AuditAction.VACANCY_CREATE,
+            subject_type=AuditSubject.VACANCY,
+            subject_id=vacancy.id,
+            ats_client_id=client.id,
+        )
     elif verdict.outcome is Outcome.BLOCK and vacancy.status not in (
         VacancyStatus.DRAFT,
         VacancyStatus.REJECTED,
@@ -311,7 +320,12 @@ def upsert(
             )
         for name, value in details.model_fields().items():
             setattr(vacancy, name, value)
-        audit.record("vacancy.edit", subject_type="vacancy", subject_id=vacancy.id, ats_client_id=client.id)
+        audit.record(
+            AuditAction.VACANCY_EDIT,
+            subject_type=AuditSubject.VACANCY,
+            subject_id=vacancy.id,
+            ats_client_id=client.id,
+        )
         if vacancy.status is VacancyStatus.REJECTED:
             guarded_transition(vacancy, VacancyAction.REVISE, actor=None, now=now)
     if vacancy.status in (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED):

@@ -10,9 +10,10 @@ from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 
+from marketplace.audit import AuditAction, AuditEvent, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation.models import Appeal, AppealStatus, AuditEvent, ListingReport, ModerationDecision
+from marketplace.moderation.models import Appeal, AppealStatus, ListingReport, ModerationDecision
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 
@@ -60,11 +61,11 @@ def _time_to_decision(
 ) -> dt.timedelta | None:
     """From the listing's submission to this decision on it; None when the decision answered no
     submission (a live listing taken down, or one the policy had already published)."""
-    submissions = [e.occurred_at for e in events_before if e.action == "vacancy.submit"]
+    submissions = [e.occurred_at for e in events_before if e.action == AuditAction.VACANCY_SUBMIT]
     if not submissions:
         return None
     submitted = submissions[-1]
-    published = [e.occurred_at for e in events_before if e.action == "policy.publish"]
+    published = [e.occurred_at for e in events_before if e.action == AuditAction.POLICY_PUBLISH]
     if any(submitted <= moment < decision.created_at for moment in [*published, *other_decisions]):
         return None
     return decision.created_at - submitted
@@ -82,9 +83,11 @@ def _period(days: int, now: dt.datetime) -> Period:
     for event in db.session.scalars(
         sa.select(AuditEvent)
         .where(
-            AuditEvent.subject_type == "vacancy",
+            AuditEvent.subject_type == AuditSubject.VACANCY,
             AuditEvent.subject_id.in_(vacancy_ids),
-            AuditEvent.action.in_(["vacancy.submit", "policy.review", "policy.publish"]),
+            AuditEvent.action.in_(
+                [AuditAction.VACANCY_SUBMIT, AuditAction.POLICY_REVIEW, AuditAction.POLICY_PUBLISH]
+            ),
         )
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
     ):
@@ -105,7 +108,7 @@ def _period(days: int, now: dt.datetime) -> Period:
         wait = _time_to_decision(decision, before, answered[decision.vacancy_id])
         if wait is not None:
             waits.append(wait.total_seconds() / 3600)
-        screened = [e for e in before if e.action == "policy.review"]
+        screened = [e for e in before if e.action == AuditAction.POLICY_REVIEW]
         rules = {f["rule"] for f in (screened[-1].data or {}).get("findings", [])} if screened else set()
         for rule in rules or {"(no finding)"}:
             by_rule[rule][str(decision.outcome)] += 1

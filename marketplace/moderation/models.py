@@ -42,22 +42,44 @@ class ModerationDecision(Base):
     moderator: Mapped[User | None] = relationship()
 
 
-class AuditEvent(Base):
-    """Append-only record of who did what to which thing, when and why. Never updated or deleted."""
+class Suspension(Base):
+    """An organisation's suspension: why, by whom, and which listings it took down.
 
-    __tablename__ = "audit_events"
-    __table_args__ = (sa.Index("ix_audit_events_subject", "subject_type", "subject_id"),)
+    Reinstating lifts the open suspension and puts back exactly the listings recorded here that are
+    still open; the audit log tells the story, this table is the state.
+    """
+
+    __tablename__ = "suspensions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(sa.String(64))
-    subject_type: Mapped[str] = mapped_column(sa.String(32))
-    subject_id: Mapped[int]
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(sa.Text)
+    suspended_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    suspended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    lifted_at: Mapped[dt.datetime | None]
+    lifted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    lift_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
-    actor: Mapped[User | None] = relationship()
+    removed_listings: Mapped[list[SuspendedListing]] = relationship(
+        back_populates="suspension", cascade="all, delete-orphan"
+    )
+
+
+class SuspendedListing(Base):
+    """A listing a suspension took down: the ones reinstating may put back."""
+
+    __tablename__ = "suspended_listings"
+
+    suspension_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("suspensions.id", ondelete="CASCADE"), primary_key=True
+    )
+    vacancy_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    suspension: Mapped[Suspension] = relationship(back_populates="removed_listings")
 
 
 class ReviewClaim(Base):

@@ -30,10 +30,11 @@ from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditEvent, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.moderation.models import (
     DecisionOutcome,
     ListingReport,
@@ -212,8 +213,8 @@ def report_listing(
     db.session.add(report)
     db.session.flush()
     audit.record(
-        "report.create",
-        subject_type="vacancy",
+        AuditAction.REPORT_CREATE,
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         reason=str(category),
         report_id=report.id,
@@ -331,8 +332,8 @@ def confirm_report(token: str, *, hide_after: int, now: dt.datetime | None = Non
     now = now or utcnow()
     report.confirmed_at = now
     audit.record(
-        "report.confirm",
-        subject_type="vacancy",
+        AuditAction.REPORT_CONFIRM,
+        subject_type=AuditSubject.VACANCY,
         subject_id=report.vacancy_id,
         report_id=report.id,
         source=source_label(report.network_key),
@@ -485,8 +486,8 @@ def dismiss_source_as_abuse(
         db.session.refresh(report)
     label = source_label(reports[0].network_key)
     audit.record(
-        "report.dismiss_abuse",
-        subject_type="vacancy",
+        AuditAction.REPORT_DISMISS_ABUSE,
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=moderator,
         reason=reason,
@@ -573,8 +574,8 @@ def decide_reports(
     else:
         suspend_organisation(moderator, vacancy.organisation, reason=reason, now=now)
     audit.record(
-        "report.dismiss" if outcome == "dismiss" else "report.uphold",
-        subject_type="vacancy",
+        AuditAction.REPORT_DISMISS if outcome == "dismiss" else AuditAction.REPORT_UPHOLD,
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=moderator,
         reason=reason,
@@ -602,16 +603,15 @@ def decide_reports(
 
 
 def _held_by_reports(vacancy_id: int) -> bool:
-    from marketplace.moderation.models import AuditEvent
 
     last = db.session.scalar(
         sa.select(AuditEvent.action)
         .where(
-            AuditEvent.subject_type == "vacancy",
+            AuditEvent.subject_type == AuditSubject.VACANCY,
             AuditEvent.subject_id == vacancy_id,
-            AuditEvent.action.in_(["vacancy.hold", "vacancy.submit"]),
+            AuditEvent.action.in_([AuditAction.VACANCY_HOLD, AuditAction.VACANCY_SUBMIT]),
         )
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
-    return last == "vacancy.hold"
+    return last == AuditAction.VACANCY_HOLD

@@ -11,12 +11,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from marketplace import audit
 from marketplace.accounts import sessions
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
-from marketplace.moderation.models import AuditEvent, DecisionOutcome
+from marketplace.moderation.models import DecisionOutcome, SuspendedListing, Suspension
 from marketplace.moderation.services import decide
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.models import Membership, Organisation
@@ -50,6 +51,10 @@ def suspend_organisation(
     if organisation.suspended_at is not None:
         raise VacancyError(f"{organisation.name} is already suspended.")
     organisation.suspended_at = now
+    suspension = Suspension(
+        organisation_id=organisation.id, reason=reason, suspended_at=now, suspended_by_id=moderator.id
+    )
+    db.session.add(suspension)
     removed = []
     listings = db.session.scalars(
         sa.select(Vacancy).where(
@@ -66,9 +71,10 @@ def suspend_organisation(
             now=now,
         )
         removed.append(vacancy)
+        suspension.removed_listings.append(SuspendedListing(vacancy_id=vacancy.id))
     audit.record(
-        "organisation.suspend",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_SUSPEND,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=moderator,
         reason=reason,
@@ -95,16 +101,16 @@ def reinstate_organisation(
         raise VacancyError(f"{organisation.name} is not suspended.")
     organisation.suspended_at = None
     suspension = db.session.scalar(
-        sa.select(AuditEvent)
-        .where(
-            AuditEvent.action == "organisation.suspend",
-            AuditEvent.subject_type == "organisation",
-            AuditEvent.subject_id == organisation.id,
-        )
-        .order_by(AuditEvent.id.desc())
+        sa.select(Suspension)
+        .where(Suspension.organisation_id == organisation.id, Suspension.lifted_at.is_(None))
+        .order_by(Suspension.id.desc())
         .limit(1)
     )
-    ids = (suspension.data or {}).get("removed_vacancy_ids", []) if suspension else []
+    ids = []
+    if suspension is not None:
+        suspension.lifted_at, suspension.lifted_by_id = now, moderator.id
+        suspension.lift_reason = reason.strip()
+        ids = [listing.vacancy_id for listing in suspension.removed_listings]
     restored = []
     for vacancy in db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(ids))).all():
         if vacancy.status is VacancyStatus.REMOVED and vacancy.closes_at > now:
@@ -118,8 +124,8 @@ def reinstate_organisation(
             )
             restored.append(vacancy)
     audit.record(
-        "organisation.reinstate",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_REINSTATE,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=moderator,
         reason=reason.strip(),
@@ -154,7 +160,11 @@ def suspend_user(moderator: User, user: User, *, reason: str) -> User:
     user.disabled = True
     sessions.end_all_for(user.id)
     audit.record(
-        "user.suspend", subject_type="user", subject_id=user.id, actor=moderator, reason=reason.strip()
+        AuditAction.USER_SUSPEND,
+        subject_type=AuditSubject.USER,
+        subject_id=user.id,
+        actor=moderator,
+        reason=reason.strip(),
     )
     return user
 
@@ -165,7 +175,11 @@ def reinstate_user(moderator: User, user: User, *, reason: str) -> User:
         raise VacancyError("This account is not suspended.")
     user.disabled = False
     audit.record(
-        "user.reinstate", subject_type="user", subject_id=user.id, actor=moderator, reason=reason.strip()
+        AuditAction.USER_REINSTATE,
+        subject_type=AuditSubject.USER,
+        subject_id=user.id,
+        actor=moderator,
+        reason=reason.strip(),
     )
     return user
 

@@ -14,12 +14,13 @@ import functools
 import sqlalchemy as sa
 from flask import current_app
 
+from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.analytics.events import EventName
 from marketplace.analytics.events import record as record_event
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.moderation.changes import apply_and_contact_changes
 from marketplace.moderation.duplicates import duplicate_findings
 from marketplace.moderation.models import (
@@ -263,8 +264,8 @@ def record_verdict(vacancy: Vacancy, verdict: Verdict) -> None:
     elif verdict.outcome is Outcome.PUBLISH:
         vacancy.review_reasons = []
     audit.record(
-        f"policy.{verdict.outcome}",
-        subject_type="vacancy",
+        AuditAction.of_policy(verdict.outcome),
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         reason=" ".join(verdict.reasons),
         findings=[f.as_json() for f in verdict.findings],

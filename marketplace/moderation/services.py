@@ -15,11 +15,12 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.analytics.events import EventName, record
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.moderation.changes import FieldChange, changes_between, snapshot
 from marketplace.moderation.models import (
     DecisionOutcome,
@@ -191,7 +192,9 @@ def claim(moderator: User, vacancy: Vacancy, *, now: dt.datetime | None = None) 
         return existing
     new = ReviewClaim(vacancy_id=vacancy.id, moderator_id=moderator.id, claimed_at=now)
     db.session.add(new)
-    audit.record("vacancy.claim", subject_type="vacancy", subject_id=vacancy.id, actor=moderator)
+    audit.record(
+        AuditAction.VACANCY_CLAIM, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=moderator
+    )
     return new
 
 

@@ -24,10 +24,12 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.domains import (
     DomainCheck,
@@ -56,7 +58,7 @@ _URN = re.compile(r"^\d{6}$")
 _POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 
 
-class OrganisationError(Exception):
+class OrganisationError(DomainError):
     """A request the organisation rules refuse; str(error) is a message to show the person."""
 
 
@@ -216,8 +218,8 @@ def _add_member(
     db.session.add(membership)
     db.session.flush()
     audit.record(
-        "organisation.member_joined",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_MEMBER_JOINED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=actor,
         reason=reason,
@@ -244,8 +246,8 @@ def change_role(manager: User, membership: Membership, role: MembershipRole) -> 
         _keep_an_administrator(membership)
     if membership.role is not role:
         audit.record(
-            "organisation.member_role_changed",
-            subject_type="organisation",
+            AuditAction.ORGANISATION_MEMBER_ROLE_CHANGED,
+            subject_type=AuditSubject.ORGANISATION,
             subject_id=membership.organisation_id,
             actor=manager,
             user_id=membership.user_id,
@@ -262,8 +264,8 @@ def remove_member(manager: User, membership: Membership) -> None:
     if membership.role is MembershipRole.ADMINISTRATOR:
         _keep_an_administrator(membership)
     audit.record(
-        "organisation.member_removed",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_MEMBER_REMOVED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=membership.organisation_id,
         actor=manager,
         reason="Left the team" if manager.id == membership.user_id else "Removed by an administrator",
@@ -403,8 +405,8 @@ def _claim(user: User, organisation: Organisation, statement: str, check: Domain
     db.session.flush()
     administrators = _administrators(organisation)
     audit.record(
-        "organisation.claim_made",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_CLAIM_MADE,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=user,
         reason=statement,
@@ -519,8 +521,8 @@ def _already_decided(request: JoinRequest) -> AlreadyDecided:
 
 def _record_decision(request: JoinRequest, decider: User | None, *, reason: str, decided_as: str) -> None:
     audit.record(
-        f"organisation.claim_{request.status.value}",
-        subject_type="organisation",
+        AuditAction(f"organisation.claim_{request.status.value}"),
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=request.organisation_id,
         actor=decider,
         reason=reason,
@@ -685,8 +687,8 @@ def add_email_domain(
     db.session.add(record)
     db.session.flush()
     audit.record(
-        "organisation.email_domain_added",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_EMAIL_DOMAIN_ADDED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=moderator,
         reason=reason,
@@ -711,8 +713,8 @@ def remove_email_domain(moderator: User, record: OrganisationEmailDomain, reason
     if not moderator.can(Permission.MODERATION_CLAIM_DECIDE):
         raise NotAllowed("Only a moderator can record an organisation's email domains")
     audit.record(
-        "organisation.email_domain_removed",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_EMAIL_DOMAIN_REMOVED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=record.organisation_id,
         actor=moderator,
         reason=_clean_text(reason, REASON_LENGTH, "The reason"),
@@ -860,8 +862,8 @@ def verify_by_email_domain(user: User, organisation: Organisation) -> bool:
         return False
     organisation.verified_at = utcnow()
     audit.record(
-        "organisation.verified",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_VERIFIED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=user,
         reason="The member's confirmed email address is on the school's website domain",
@@ -888,8 +890,8 @@ def verify_organisation(moderator: User, organisation: Organisation, reason: str
         raise OrganisationError(f"{organisation.name} is already verified")
     organisation.verified_at = utcnow()
     audit.record(
-        "organisation.verified",
-        subject_type="organisation",
+        AuditAction.ORGANISATION_VERIFIED,
+        subject_type=AuditSubject.ORGANISATION,
         subject_id=organisation.id,
         actor=moderator,
         reason=reason or "Checked by a moderator",

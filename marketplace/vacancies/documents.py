@@ -27,9 +27,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, UOWTransaction, mapped_column
 
+from marketplace import audit
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import Base, utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies import document_text
 from marketplace.vacancies.details import VacancyDetails
@@ -200,8 +201,8 @@ def attach(user: User, vacancy: Vacancy, upload: Upload, *, upload_path: str) ->
     db.session.add(document)
     db.session.flush()
     audit.record(
-        "vacancy.document_added",
-        subject_type="vacancy",
+        AuditAction.VACANCY_DOCUMENT_ADDED,
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=user,
         filename=document.filename,
@@ -244,8 +245,8 @@ def remove(user: User, vacancy: Vacancy, document: VacancyDocument) -> str:
     if document.vacancy_id != vacancy.id:
         raise VacancyError("This document belongs to another listing.")
     audit.record(
-        "vacancy.document_removed",
-        subject_type="vacancy",
+        AuditAction.VACANCY_DOCUMENT_REMOVED,
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=user,
         filename=document.filename,

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.applications.models import Application, ApplicationStatus
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies import documents, services
@@ -128,8 +129,8 @@ def extend_closing_date(
     db.session.add(extension)
     vacancy.closes_at = details.closes_at
     audit.record(
-        "vacancy.extend",
-        subject_type="vacancy",
+        AuditAction.VACANCY_EXTEND,
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=user,
         reason=reason,
@@ -252,7 +253,11 @@ def copy_listing(
         raise VacancyError("This listing was removed by a moderator, so it cannot be copied.")
     copy = _copy(user, vacancy, title, dates, upload_path, now)
     audit.record(
-        "vacancy.copy", subject_type="vacancy", subject_id=copy.id, actor=user, copied_from=vacancy.id
+        AuditAction.VACANCY_COPY,
+        subject_type=AuditSubject.VACANCY,
+        subject_id=copy.id,
+        actor=user,
+        copied_from=vacancy.id,
     )
     return copy
 
@@ -277,7 +282,11 @@ def relist(
         raise VacancyError("Only closed or expired listings can be relisted.")
     copy = _copy(user, vacancy, vacancy.title, dates, upload_path, now)
     audit.record(
-        "vacancy.relist", subject_type="vacancy", subject_id=copy.id, actor=user, relisted_from=vacancy.id
+        AuditAction.VACANCY_RELIST,
+        subject_type=AuditSubject.VACANCY,
+        subject_id=copy.id,
+        actor=user,
+        relisted_from=vacancy.id,
     )
     try:
         services.submit_for_review(user, copy, now=now)

@@ -6,10 +6,12 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import uk_today, utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies.details import VacancyDetails, problems
 from marketplace.vacancies.lifecycle import IllegalTransition, VacancyAction, VacancyStatus, next_status
@@ -19,7 +21,7 @@ from marketplace.vacancies.models import Vacancy
 EDITABLE = frozenset({VacancyStatus.DRAFT, VacancyStatus.REJECTED})
 
 
-class VacancyError(Exception):
+class VacancyError(DomainError):
     """A use-case refused: the message is written for the person who asked."""
 
 
@@ -28,9 +30,14 @@ class ChangedElsewhere(VacancyError):
 
 
 class InvalidDetails(VacancyError):
+    """The details break the listing's rules; each problem is named by its field."""
+
     def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(problems.values()))
+        super().__init__(field_errors=problems)
+
+    @property
+    def problems(self) -> dict[str, str]:
+        return self.field_errors
 
 
 def transition(
@@ -72,8 +79,8 @@ def transition(
     if vacancy.status is VacancyStatus.PUBLISHED and vacancy.published_at is None:
         vacancy.published_at = now
     audit.record(
-        f"vacancy.{action}",
-        subject_type="vacancy",
+        AuditAction.of_vacancy(action),
+        subject_type=AuditSubject.VACANCY,
         subject_id=vacancy.id,
         actor=actor,
         reason=reason,
@@ -104,7 +111,9 @@ def create_draft(
     )
     db.session.add(vacancy)
     db.session.flush()
-    audit.record("vacancy.create", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    audit.record(
+        AuditAction.VACANCY_CREATE, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=user
+    )
     return vacancy
 
 
@@ -122,7 +131,9 @@ def update_draft(
         setattr(vacancy, name, value)
     if vacancy.status is VacancyStatus.REJECTED:
         transition(vacancy, VacancyAction.REVISE, actor=user, now=now)
-    audit.record("vacancy.edit", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    audit.record(
+        AuditAction.VACANCY_EDIT, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=user
+    )
     return vacancy
 
 
@@ -151,7 +162,11 @@ def delete_draft(user: User, vacancy: Vacancy) -> None:
     if vacancy.status is not VacancyStatus.DRAFT:
         raise VacancyError("Only drafts can be deleted.")
     audit.record(
-        "vacancy.delete", subject_type="vacancy", subject_id=vacancy.id, actor=user, title=vacancy.title
+        AuditAction.VACANCY_DELETE,
+        subject_type=AuditSubject.VACANCY,
+        subject_id=vacancy.id,
+        actor=user,
+        title=vacancy.title,
     )
     db.session.delete(vacancy)
 

@@ -18,10 +18,11 @@ import dataclasses
 import datetime as dt
 import enum
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
-from marketplace.moderation import audit
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies import listing_schools, vocabulary
@@ -210,7 +211,9 @@ def start(
         listing_schools.set_schools(vacancy, schools)
     db.session.add(vacancy)
     db.session.flush()
-    audit.record("vacancy.create", subject_type="vacancy", subject_id=vacancy.id, actor=user)
+    audit.record(
+        AuditAction.VACANCY_CREATE, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=user
+    )
     return vacancy
 
 
@@ -290,7 +293,13 @@ def save_step(
     if schools_changed:
         listing_schools.set_schools(vacancy, schools)
     vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
-    audit.record("vacancy.edit", subject_type="vacancy", subject_id=vacancy.id, actor=user, section=step.slug)
+    audit.record(
+        AuditAction.VACANCY_EDIT,
+        subject_type=AuditSubject.VACANCY,
+        subject_id=vacancy.id,
+        actor=user,
+        section=step.slug,
+    )
     if vacancy.status is VacancyStatus.REJECTED:
         transition(vacancy, VacancyAction.REVISE, actor=user, now=now)
     elif outcome is not Saved.DRAFT:  # on sale: the policy's verdict on the change, acted on

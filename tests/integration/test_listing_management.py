@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.applications.models import ApplicationStatus
+from marketplace.audit import AuditEvent
 from marketplace.db import UK, uk_today, utcnow
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditEvent
 from marketplace.notifications.models import OutboxMessage
 from marketplace.search.api import VacancySearch, find_vacancies
 from marketplace.vacancies import management

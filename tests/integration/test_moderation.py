@@ -8,11 +8,13 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from marketplace import audit
+from marketplace.audit import AuditEvent
 from marketplace.db import utcnow
 from marketplace.demo import load_demo_world
 from marketplace.extensions import db
-from marketplace.moderation import appeals, audit, reports, sanctions, services
-from marketplace.moderation.models import AuditEvent, ModerationDecision, ReportCategory
+from marketplace.moderation import appeals, reports, sanctions, services
+from marketplace.moderation.models import ModerationDecision, ReportCategory, Suspension
 from marketplace.moderation.rules import Severity
 from marketplace.moderation.screening import ListingBlocked, findings_for
 from marketplace.vacancies import services as vacancy_services
@@ -246,6 +248,9 @@ def test_suspending_an_organisation_unpublishes_its_listings_and_reinstating_bri
     assert [v.id for v in restored] == [live.id]
     assert live.status is VacancyStatus.PUBLISHED
     assert found() == {live.id, other.id}
+    suspension = db.session.scalar(sa.select(Suspension))
+    assert (suspension.reason, suspension.lift_reason) == ("Fake school.", "Verified by phone.")
+    assert suspension.lifted_at is not None
 
 
 def test_a_user_can_be_suspended_and_reinstated_but_not_a_moderator():
@@ -325,7 +330,9 @@ def test_an_ipv6_connection_is_one_network_however_many_addresses_it_uses():
 
 
 def test_the_audit_log_cannot_be_changed_or_deleted():
-    event = audit.record("vacancy.test", subject_type="vacancy", subject_id=1)
+    event = audit.record(
+        audit.AuditAction.VACANCY_EDIT, subject_type=audit.AuditSubject.VACANCY, subject_id=1
+    )
     db.session.commit()
 
     event.reason = "rewritten"

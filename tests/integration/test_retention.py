@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from marketplace import retention
 from marketplace.accounts.models import User
 from marketplace.applications.models import Application
+from marketplace.audit import AuditEvent
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditEvent
 from marketplace.notifications.models import OutboxMessage
 from marketplace.permissions import Role
 from marketplace.vacancies.lifecycle import VacancyStatus

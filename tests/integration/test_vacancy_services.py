@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from marketplace.audit import AuditEvent
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import services as moderation
-from marketplace.moderation.models import AuditEvent
 from marketplace.vacancies import services
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus

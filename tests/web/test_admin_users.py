@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
+from marketplace.audit import AuditEvent
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditEvent
 from marketplace.permissions import Role
 from tests.conftest import sign_in_as
 from tests.factories import UserFactory

@@ -60,3 +60,11 @@ def test_one_vacancy_is_the_same_job_posting_as_in_the_list(client):
     assert one["@type"] == "JobPosting"
     assert one["id"] == vacancy.id
     assert one["title"] == "Teacher of Music"
+
+
+def test_links_are_on_the_service_address_whatever_host_the_request_names(client):
+    vacancy = VacancyFactory(published=True)
+
+    posting = client.get(f"/api/v1/vacancies/{vacancy.id}", headers={"Host": "attacker.example"}).get_json()
+
+    assert posting["data"]["url"] == f"http://localhost/jobs/{vacancy.id}"

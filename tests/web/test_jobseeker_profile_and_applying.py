@@ -360,3 +360,14 @@ def test_no_section_answers_nasty_input_with_a_server_error(client, jobseeker, v
             if response.status_code >= 500:
                 failures.append(f"{url} {extra}: {response.status_code}")
     assert failures == []
+
+
+def test_opening_the_application_form_stores_nothing_until_a_section_is_saved(client, jobseeker):
+    vacancy = VacancyFactory(published=True)
+
+    for page in ("", "/personal-statement", "/check-your-answers"):
+        assert client.get(f"/jobs/{vacancy.id}/apply{page}").status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 0
+
+    client.post(f"/jobs/{vacancy.id}/apply/personal-statement", data={"text": "I teach maths."})
+    assert db.session.scalar(sa.select(Application.status)) is ApplicationStatus.DRAFT

@@ -5,8 +5,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from marketplace.audit import AuditEvent
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditEvent
 from marketplace.organisations import services
 from marketplace.organisations.models import JoinRequest, JoinRequestStatus, Membership, MembershipRole
 from tests.conftest import sign_in_as

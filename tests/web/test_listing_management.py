@@ -335,7 +335,7 @@ def test_a_listings_page_shows_its_figures_from_real_events(app, client, member)
     jobseeker = UserFactory()
     visitor = app.test_client()
     sign_in_as(visitor, jobseeker)
-    visitor.get(f"/jobs/{vacancy.id}/apply")
+    visitor.post(f"/jobs/{vacancy.id}/apply/personal-statement", data={"text": "Draft"})  # started
     record(EventName.VACANCY_SAVED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
     record(EventName.VACANCY_SAVED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
     db.session.commit()

@@ -6,9 +6,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from marketplace.audit import AuditEvent
 from marketplace.db import uk_today
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditEvent
 from marketplace.search.whoosh.schema import vacancy_document
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy

@@ -7,8 +7,9 @@ import io
 
 import sqlalchemy as sa
 
+from marketplace.audit import AuditEvent
 from marketplace.extensions import db
-from marketplace.moderation.models import Appeal, AuditEvent, ListingMessage, ListingReport
+from marketplace.moderation.models import Appeal, ListingMessage, ListingReport
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as

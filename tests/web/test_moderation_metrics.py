@@ -4,9 +4,9 @@ import datetime as dt
 import html
 import re
 
+from marketplace.audit import AuditEvent
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditEvent
 from tests.conftest import sign_in_as
 from tests.factories import UserFactory, VacancyFactory
 

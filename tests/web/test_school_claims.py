@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.accounts import services as accounts
+from marketplace.audit import AuditEvent
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditEvent
 from marketplace.organisations import services
 from marketplace.organisations.models import (
     JoinRequest,

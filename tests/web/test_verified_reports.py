@@ -10,10 +10,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from marketplace.audit import AuditEvent
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import reports
-from marketplace.moderation.models import AuditEvent, ListingReport
+from marketplace.moderation.models import ListingReport
 from marketplace.vacancies.lifecycle import VacancyStatus
 from tests.conftest import sign_in_as
 from tests.factories import UserFactory, VacancyFactory

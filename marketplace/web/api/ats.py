@@ -7,9 +7,10 @@ rate-limited per token. Every answer about a listing has the shape
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request
 
 from marketplace.extensions import csrf, db, limiter
+from marketplace.links import external_url
 from marketplace.moderation import ats
 from marketplace.moderation.policy import Verdict
 from marketplace.vacancies.services import VacancyError
@@ -68,7 +69,7 @@ def upsert():
     db.session.commit()
     response = jsonify(_answer(verdict))
     response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("schools.vacancy", vacancy_id=vacancy.id, _external=True)
+    response.headers["Location"] = external_url("schools.vacancy", vacancy_id=vacancy.id)
     return response
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 
+from marketplace.links import external_url
 from marketplace.search.api import search_vacancies
 from marketplace.vacancies.jobposting import job_posting
 from marketplace.vacancies.models import Vacancy
@@ -19,8 +20,8 @@ def _posting(vacancy: Vacancy) -> dict:
     """A vacancy as the API gives it everywhere: a schema.org JobPosting plus the marketplace's fields."""
     return job_posting(
         vacancy,
-        url=url_for("public.vacancy", vacancy_id=vacancy.id, _external=True),
-        organisation_url=url_for("public.organisation", slug=vacancy.organisation.slug, _external=True),
+        url=external_url("public.vacancy", vacancy_id=vacancy.id),
+        organisation_url=external_url("public.organisation", slug=vacancy.organisation.slug),
     )
 
 

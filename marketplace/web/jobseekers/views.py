@@ -237,8 +237,24 @@ def _vacancy_or_404(vacancy_id: int):
     return vacancy
 
 
-def _draft_or_redirect(vacancy) -> Application | Response:
-    """The person's draft for this listing, started (and prefilled) if need be; a sent one redirects."""
+def _application_or_redirect(vacancy) -> Application | Response:
+    """The person's draft for this listing (or the prefilled one they would start); a sent one redirects."""
+    try:
+        application = profiles.application_to_show(current_user, vacancy)
+    except services.ApplicationError as error:
+        flash(str(error), "info")
+        return redirect(url_for("public.vacancy", vacancy_id=vacancy.id))
+    if application.status is not ApplicationStatus.DRAFT:
+        flash("You have already applied for this job.", "info")
+        return redirect(url_for("jobseekers.application", application_id=application.id))
+    return application
+
+
+def _stored_draft(vacancy) -> Application:
+    """The draft, stored now that the person is saving or sending it (started once, however many tabs).
+
+    Committed on its own, so a section or a send that is refused still leaves the started draft.
+    """
     try:
         application = profiles.start_application(current_user, vacancy)
         db.session.commit()
@@ -246,9 +262,6 @@ def _draft_or_redirect(vacancy) -> Application | Response:
         # Two tabs started the same draft at once: one row exists, as intended. Use it.
         db.session.rollback()
         application = services.existing_application(current_user, vacancy.id)
-    if application.status is not ApplicationStatus.DRAFT:
-        flash("You have already applied for this job.", "info")
-        return redirect(url_for("jobseekers.application", application_id=application.id))
     return application
 
 
@@ -256,7 +269,7 @@ def _draft_or_redirect(vacancy) -> Application | Response:
 @apply_for_jobs
 def apply(vacancy_id: int):
     vacancy = _vacancy_or_404(vacancy_id)
-    application = _draft_or_redirect(vacancy)
+    application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
     states = profiles.section_states(application)
@@ -275,11 +288,12 @@ def apply(vacancy_id: int):
 def apply_section(vacancy_id: int, slug: str):
     section = _section_or_404(slug, profiles.APPLICATION_SECTIONS)
     vacancy = _vacancy_or_404(vacancy_id)
-    application = _draft_or_redirect(vacancy)
+    application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
     form = _bind_section_form(section, profiles.answer(application, section))
     if _wants_to_save(form):
+        application = _stored_draft(vacancy)
         try:
             profiles.save_application_section(application, section, form.to_data())
         except profiles.SectionInvalid as invalid:
@@ -308,12 +322,13 @@ def apply_section(vacancy_id: int, slug: str):
 @apply_for_jobs
 def check_answers(vacancy_id: int):
     vacancy = _vacancy_or_404(vacancy_id)
-    application = _draft_or_redirect(vacancy)
+    application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
     form = FlaskForm()
     problem = None
     if form.validate_on_submit():
+        application = _stored_draft(vacancy)
         try:
             sent = profiles.submit(current_user, application)
             db.session.commit()

@@ -9,10 +9,12 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from marketplace import audit
 from marketplace.accounts.models import User
+from marketplace.audit import AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.moderation import appeals, audit, metrics, reports, sanctions, services
+from marketplace.moderation import appeals, metrics, reports, sanctions, services
 from marketplace.moderation.models import Appeal
 from marketplace.moderation.rules import DOCUMENTS_FIELD, RULE_NAMES, TEXT_FIELDS, Severity, field_text
 from marketplace.moderation.screening import findings_for_vacancy
@@ -184,7 +186,7 @@ def _review_page(vacancy, status=200, **forms):
         report_form=forms.get("report_form") or ReportDecisionForm(),
         form=error_form,
         claim=services.current_claim(vacancy.id),
-        history=audit.history("vacancy", vacancy.id),
+        history=audit.history(AuditSubject.VACANCY, vacancy.id),
         conversation=services.conversation(vacancy.id),
         returned=services.returned_listing(vacancy),
         reports=reports.reports_on(vacancy.id),
@@ -425,7 +427,7 @@ def appeal(appeal_id: int):
         appeal=found,
         vacancy=vacancy,
         form=form,
-        history=audit.history("vacancy", found.vacancy_id),
+        history=audit.history(AuditSubject.VACANCY, found.vacancy_id),
     ), (400 if form.errors or form.form_errors else 200)
 
 
@@ -632,7 +634,7 @@ def user(user_id: int):
             flash(message, "success")
             return redirect(url_for("moderators.user", user_id=user_id))
     return render_template(
-        "moderators/user.html", person=found, form=form, history=audit.history("user", found.id)
+        "moderators/user.html", person=found, form=form, history=audit.history(AuditSubject.USER, found.id)
     ), (400 if form.errors or form.form_errors else 200)
 
 

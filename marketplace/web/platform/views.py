@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from marketplace import health
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.links import external_url
 from marketplace.organisations.models import Organisation
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_condition
@@ -38,7 +39,7 @@ def robots():
         "Disallow: /sign-in",
         "Disallow: /register",
         "Disallow: /reset-password",
-        f"Sitemap: {current_app.config['BASE_URL'].rstrip('/')}{url_for('platform.sitemap')}",
+        f"Sitemap: {external_url('platform.sitemap')}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 

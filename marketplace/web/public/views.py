@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -11,6 +11,7 @@ from marketplace.analytics.events import EventName, record
 from marketplace.analytics.sources import classify as view_source
 from marketplace.applications.services import existing_application
 from marketplace.extensions import db
+from marketplace.links import external_url
 from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
 from marketplace.search.api import LABELS, search_vacancies
@@ -133,11 +134,10 @@ def vacancy(vacancy_id: int):
     application = None
     if current_user.is_authenticated and current_user.can(Permission.APPLICATION_CREATE):
         application = existing_application(current_user, found.id)
-    base = current_app.config["BASE_URL"].rstrip("/")
     structured = structured_data(
         found,
-        url=base + url_for("public.vacancy", vacancy_id=found.id),
-        organisation_url=base + url_for("public.organisation", slug=found.organisation.slug),
+        url=external_url("public.vacancy", vacancy_id=found.id),
+        organisation_url=external_url("public.organisation", slug=found.organisation.slug),
     )
     return render_template(
         "public/vacancy.html", vacancy=found, application=application, structured=structured

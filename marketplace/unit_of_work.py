@@ -1,0 +1,31 @@
+"""One transaction per use-case, committed at the boundary (a view, a command, the worker).
+
+    with unit_of_work():
+        services.publish(user, vacancy)
+
+commits when the block finishes, so the after-commit effects (index changes, emails) run; rolls back
+and re-raises on a `DomainError`, which the caller shows to the person; rolls back and re-raises
+anything else too, so a fault reaches the error handler (500 page, logged with the request id) with
+a clean session. Services never commit themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from marketplace.extensions import db
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """Commit what the block did, or nothing at all."""
+    session = db.session
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
