@@ -25,7 +25,7 @@ Where does a refusal go?
 
 `keep` names refusals that still commit what the use-case wrote before refusing (say, the
 moderation policy's refusal, which belongs in the audit trail); they are not shown, the view
-explains them from `done.refusal`.
+explains them from `done.refusal`. `show=False` leaves every refusal to the view that way.
 
 `once_more_if_raced` covers the same form sent twice at once (two tabs): the loser's commit hits a
 unique constraint, so the use-case runs once more and then sees what the winner did.
@@ -91,6 +91,7 @@ def attempt(
     field: FieldFor = None,
     flash_whole: bool = False,
     keep: type[DomainError] | tuple[type[DomainError], ...] = (),
+    show: bool = True,
 ) -> Iterator[Outcome]:
     """Run the block as one unit of work and show its refusal, if any (see the module's docstring)."""
     outcome = Outcome()
@@ -102,7 +103,8 @@ def attempt(
                 outcome.refusal = error  # committed all the same: the view explains it
     except DomainError as error:
         outcome.refusal = error
-        outcome.flashed = show_refusal(form, error, field=field, flash_whole=flash_whole)
+        if show:
+            outcome.flashed = show_refusal(form, error, field=field, flash_whole=flash_whole)
 
 
 def once_more_if_raced(use_case: Callable[[], T]) -> T:
