@@ -25,7 +25,9 @@ def unit_of_work() -> Iterator[Session]:
     session = db.session
     try:
         yield session
+        # Inside the try: a commit that fails (a unique constraint met at the final flush) rolls back too,
+        # so the session is usable again by whoever handles the error.
+        session.commit()
     except BaseException:
         session.rollback()
         raise
-    session.commit()

@@ -47,13 +47,13 @@ def register_web(app: Flask) -> None:
     from marketplace.web.api.http import init_api
     from marketplace.web.api.views import bp as api_bp
     from marketplace.web.auth.views import bp as auth_bp
+    from marketplace.web.documents import bp as documents_bp
     from marketplace.web.feeds.views import bp as feeds_bp
     from marketplace.web.jobseekers.views import bp as jobseekers_bp
     from marketplace.web.moderators.views import bp as moderators_bp
     from marketplace.web.platform.views import bp as platform_bp
     from marketplace.web.public.views import bp as public_bp
-    from marketplace.web.schools import manage as _schools_manage  # noqa: F401  (adds routes to schools_bp)
-    from marketplace.web.schools.views import bp as schools_bp
+    from marketplace.web.schools import bp as schools_bp
 
     init_api(app, api_bp)
     for blueprint in (
@@ -66,6 +66,7 @@ def register_web(app: Flask) -> None:
         platform_bp,
         admin_bp,
         feeds_bp,
+        documents_bp,
     ):
         app.register_blueprint(blueprint)
     from marketplace.web.api.ats import bp as ats_bp

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from marketplace.extensions import csrf, db, limiter
+from marketplace.extensions import csrf, limiter
 from marketplace.links import external_url
 from marketplace.moderation import ats
 from marketplace.moderation.policy import Verdict
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import public
 
@@ -59,14 +60,12 @@ def upsert():
     if client is None:
         return _unauthorised()
     try:
-        vacancy, verdict, created = ats.upsert(client, _payload())
+        with unit_of_work():
+            vacancy, verdict, created = ats.upsert(client, _payload())
     except ats.PayloadError as error:
-        db.session.rollback()
         return jsonify(error="invalid", message="The listing has problems.", errors=error.errors), 422
     except VacancyError as error:
-        db.session.rollback()
         return jsonify(error="conflict", message=str(error)), 409
-    db.session.commit()
     response = jsonify(_answer(verdict))
     response.status_code = 201 if created else 200
     response.headers["Location"] = external_url("schools.vacancy", vacancy_id=vacancy.id)
@@ -80,10 +79,10 @@ def check():
     client = _authenticate()
     if client is None:
         return _unauthorised()
+    # A check saves nothing: no unit of work, so nothing is committed, and the request's session is
+    # discarded when it ends.
     try:
         verdict = ats.check(client, _payload())
     except ats.PayloadError as error:
         return jsonify(error="invalid", message="The listing has problems.", errors=error.errors), 422
-    finally:
-        db.session.rollback()  # a check saves nothing
     return jsonify(_answer(verdict))

@@ -9,13 +9,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from marketplace.extensions import db
 from marketplace.moderation import appeals
 from marketplace.permissions import Permission
 from marketplace.vacancies import queries
-from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import requires
 from marketplace.web.moderators.forms import without_nul
+from marketplace.web.outcomes import attempt
 
 bp = Blueprint("appeals", __name__, url_prefix="/school", template_folder="templates")
 
@@ -43,13 +42,9 @@ def appeal(vacancy_id: int):
     decision = appeals.appealable_decision(vacancy)
     form = AppealForm()
     if decision is not None and form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             appeals.appeal(current_user, vacancy, statement=form.statement.data)
-        except VacancyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if done:
             flash(
                 "Your appeal has been sent. A different moderator will decide it and we will email you.",
                 "success",

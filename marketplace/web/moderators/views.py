@@ -25,6 +25,7 @@ from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import requires
+from marketplace.web.documents import send_document
 from marketplace.web.moderators.forms import (
     AppealDecisionForm,
     ApproveForm,
@@ -38,7 +39,6 @@ from marketplace.web.moderators.forms import (
     RequestChangesForm,
     SanctionForm,
 )
-from marketplace.web.public.documents import send_document
 
 bp = Blueprint("moderators", __name__, url_prefix="/moderation", template_folder="templates")
 

@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.tokens import TokenError, TokenExpired
@@ -39,6 +38,7 @@ from marketplace.web.organisations.forms import (
     JoinForm,
     RoleForm,
 )
+from marketplace.web.outcomes import attempt, once_more_if_raced
 from marketplace.web.signed_in import start_session
 
 bp = Blueprint("organisations", __name__, template_folder="templates")
@@ -93,21 +93,13 @@ def join(organisation_id: int):
         (r for r in services.pending_requests_by(current_user) if r.organisation_id == organisation.id), None
     )
     if form.validate_on_submit():
-        try:
-            outcome = services.join_organisation(current_user, organisation, form.statement.data)
-            db.session.commit()
-        except services.StatementMissing as error:
-            db.session.rollback()
-            form.statement.errors.append(str(error))
-        except services.OrganisationError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        except IntegrityError:
-            # The same form sent twice at once: the first one's claim or membership stands.
-            db.session.rollback()
-            flash(f"You have already asked to join {organisation.name}.", "info")
-            return redirect(url_for("organisations.find"))
-        else:
+        # The same form sent twice at once: the first one's claim or membership stands, and the second
+        # run says so (already asked, or already a member).
+        with attempt(form, field={services.StatementMissing: "statement"}) as done:
+            outcome = once_more_if_raced(
+                lambda: services.join_organisation(current_user, organisation, form.statement.data)
+            )
+        if done:
             if outcome.membership is not None:
                 if outcome.membership.role is MembershipRole.ADMINISTRATOR:
                     # Only the first to earn membership administers, so there is no other administrator.
@@ -165,15 +157,11 @@ def invite(organisation_id: int):
     organisation = _team_or_abort(organisation_id)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="email") as done:
             invitation = services.invite(
                 current_user, organisation, form.email.data, MembershipRole(form.role.data)
             )
-        except services.OrganisationError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
+        if done:
             flash(f"We have emailed an invitation to {invitation.email}.", "success")
             return redirect(url_for("organisations.team", organisation_id=organisation.id))
     return render_template("organisations/invite.html", organisation=organisation, form=form)
@@ -193,13 +181,9 @@ def member(organisation_id: int, membership_id: int):
     membership = _member_or_404(organisation, membership_id)
     form = RoleForm(data={"role": membership.role.value} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="role") as done:
             services.change_role(current_user, membership, MembershipRole(form.role.data))
-        except services.OrganisationError as error:
-            db.session.rollback()
-            form.role.errors.append(str(error))
-        else:
-            db.session.commit()
+        if done:
             flash(f"{membership.user.full_name} is now {_a(membership.role)}.", "success")
             return redirect(url_for("organisations.team", organisation_id=organisation.id))
     return render_template(
@@ -222,15 +206,12 @@ def remove_member(organisation_id: int, membership_id: int):
     membership = _member_or_404(organisation, membership_id)
     name = membership.user.full_name
     leaving_self = membership.user_id == current_user.id
-    try:
+    with attempt() as done:
         services.remove_member(current_user, membership)
-    except services.OrganisationError as error:
-        db.session.rollback()
-        flash(str(error), "info")
+    if not done:
         return redirect(
             url_for("organisations.member", organisation_id=organisation.id, membership_id=membership_id)
         )
-    db.session.commit()
     flash(f"{name} is no longer a member of {organisation.name}.", "success")
     if leaving_self and not services.can_manage_team(current_user, organisation):
         return redirect(url_for("schools.dashboard"))
@@ -244,13 +225,9 @@ def withdraw_invitation(organisation_id: int, invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id) if 0 < invitation_id < 2**31 else None
     if invitation is None or invitation.organisation_id != organisation.id:
         abort(404)
-    try:
+    with attempt() as done:
         services.withdraw_invitation(current_user, invitation)
-    except services.OrganisationError as error:
-        db.session.rollback()
-        flash(str(error), "info")
-    else:
-        db.session.commit()
+    if done:
         flash(f"The invitation to {invitation.email} has been withdrawn.", "success")
     return redirect(url_for("organisations.team", organisation_id=organisation.id))
 
@@ -268,15 +245,11 @@ def decide_request(organisation_id: int, request_id: int):
         flash(problems[0] if problems else "Select approve or decline", "info")
         return redirect(url_for("organisations.team", organisation_id=organisation.id))
     approve = form.decision.data == "approve"
-    try:
+    with attempt() as done:
         services.decide_join_request(
             current_user, join_request, approve=approve, role=MembershipRole(form.role.data)
         )
-    except services.OrganisationError as error:
-        db.session.rollback()
-        flash(str(error), "info")
-    else:
-        db.session.commit()
+    if done:
         name = join_request.user.full_name
         flash(f"{name} {'has joined' if approve else 'will not join'} {organisation.name}.", "success")
     return redirect(url_for("organisations.team", organisation_id=organisation.id))
@@ -301,13 +274,9 @@ def invitation(token: str):
             )
         form = ConfirmForm()
         if form.validate_on_submit():
-            try:
+            with attempt(form) as done:
                 membership = services.accept_invitation(token, current_user._get_current_object())
-            except services.OrganisationError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()
+            if done:
                 flash(f"You have joined {membership.organisation.name}.", "success")
                 return redirect(url_for("schools.dashboard"))
         situation = "accept"
@@ -317,16 +286,11 @@ def invitation(token: str):
         situation = "register"
         form = InvitationAccountForm(found.email)
         if form.validate_on_submit():
-            try:
+            with attempt(
+                form, field={accounts.WeakPassword: "password", accounts.AccountError: "full_name"}
+            ) as done:
                 membership = services.register_from_invitation(token, form.full_name.data, form.password.data)
-            except accounts.WeakPassword as error:
-                db.session.rollback()
-                form.password.errors.append(str(error))
-            except accounts.AccountError as error:
-                db.session.rollback()
-                form.full_name.errors.append(str(error))
-            else:
-                db.session.commit()
+            if done:
                 start_session(membership.user)  # a fresh session for the new account, as signing in gives
                 flash(f"Your account is ready and you have joined {membership.organisation.name}.", "success")
                 return redirect(url_for("schools.dashboard"))

@@ -153,7 +153,3 @@ def organisation(slug: str):
     return render_template(
         "public/organisation.html", organisation=found, vacancies=queries.live_vacancies_of(found.id)
     )
-
-
-# A live listing's supporting documents (the routes join this blueprint).
-from marketplace.web.public import documents  # noqa: E402, F401

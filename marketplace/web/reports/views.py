@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db, limiter
 from marketplace.moderation import reports
 from marketplace.moderation.models import ReportCategory
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import public
+from marketplace.web.outcomes import attempt, once_more_if_raced
 from marketplace.web.reports.forms import ConfirmReportForm, ReportForm
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -44,24 +45,20 @@ def report(vacancy_id: int):
     form = ReportForm()
     signed_in = current_user.is_authenticated
     if form.validate_on_submit():
-        try:
-            receipt = reports.report_listing(
-                vacancy,
-                category=ReportCategory(form.category.data),
-                details=form.details.data or "",
-                reporter_email=None if signed_in else form.email.data or None,
-                reporter=current_user if signed_in else None,
-                network_address=request.remote_addr,
-                hide_after=current_app.config["REPORTS_TO_HIDE"],
+        # The same reporter twice at once: one report is kept, and the second run says so.
+        with attempt() as done:
+            receipt = once_more_if_raced(
+                lambda: reports.report_listing(
+                    vacancy,
+                    category=ReportCategory(form.category.data),
+                    details=form.details.data or "",
+                    reporter_email=None if signed_in else form.email.data or None,
+                    reporter=current_user if signed_in else None,
+                    network_address=request.remote_addr,
+                    hide_after=current_app.config["REPORTS_TO_HIDE"],
+                )
             )
-            db.session.commit()
-        except reports.AlreadyReported as error:
-            db.session.rollback()
-            flash(str(error), "info")
-        except IntegrityError:  # the same reporter, twice at once: one report is kept
-            db.session.rollback()
-            flash("You have already reported this listing. A moderator will look at it.", "info")
-        else:
+        if done:
             flash(_receipt_message(receipt), "success")
         if live_vacancy(vacancy_id) is None:
             return redirect(url_for("public.search"))
@@ -103,11 +100,10 @@ def confirm(token: str):
     form = ConfirmReportForm()
     if form.validate_on_submit():
         try:
-            found = reports.confirm_report(token, hide_after=current_app.config["REPORTS_TO_HIDE"])
+            with unit_of_work():
+                found = reports.confirm_report(token, hide_after=current_app.config["REPORTS_TO_HIDE"])
         except reports.ReportLinkInvalid as error:  # confirmed in another tab a moment ago
-            db.session.rollback()
             return _link_problem(error)
-        db.session.commit()
         vacancy = db.session.get(Vacancy, found.vacancy_id)
         return _private(render_template("reports/confirmed.html", vacancy=vacancy, report=found))
     vacancy = db.session.get(Vacancy, found.vacancy_id)

@@ -1,3 +1,8 @@
-"""Hiring staff's pages: the blueprint lives in views.py; the modules imported here add their routes to it."""
+"""Hiring staff's pages: the `schools` blueprint, with its routes in the modules imported below."""
 
-from marketplace.web.schools import inbox  # noqa: F401  (the applications inbox)
+from flask import Blueprint
+
+bp = Blueprint("schools", __name__, url_prefix="/school", template_folder="templates")
+
+# Each module adds its routes to `bp`; imported after it exists, in the order their pages appear.
+from marketplace.web.schools import views, wizard, manage, inbox  # noqa: E402, F401, I001

@@ -187,10 +187,3 @@ class VacancyForm(FlaskForm):
                 field.data = getattr(details, name)
         self.visa_sponsorship.data = "yes" if details.visa_sponsorship else "no"
         self.organisation_id.data = str(organisation_id)
-
-    def add_problems(self, problems: dict[str, str]) -> None:
-        """Show the domain's cross-field rules next to the fields they concern."""
-        for name, message in problems.items():
-            field = self._fields.get(name)
-            if field is not None:
-                field.errors = [*field.errors, message]

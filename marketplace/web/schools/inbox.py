@@ -19,11 +19,12 @@ from marketplace.applications.lifecycle import (
 )
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
-from marketplace.extensions import db
 from marketplace.permissions import Permission
-from marketplace.vacancies import queries as vacancy_queries
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.models import Vacancy
 from marketplace.web.access import requires
+from marketplace.web.outcomes import attempt
+from marketplace.web.schools import bp
 from marketplace.web.schools.inbox_forms import (
     AnonymiseForm,
     BulkStatusForm,
@@ -31,7 +32,7 @@ from marketplace.web.schools.inbox_forms import (
     RescheduleForm,
     StatusForm,
 )
-from marketplace.web.schools.views import bp
+from marketplace.web.schools.views import own_vacancy_or_404
 
 read_applications = requires(Permission.APPLICATION_READ_RECEIVED)
 manage_applications = requires(Permission.APPLICATION_MANAGE_RECEIVED)
@@ -53,13 +54,6 @@ def _filters() -> dict:
         "sort": sort if sort in use_cases.SORTS else "newest",
         "vacancy_id": int(vacancy) if vacancy.isdigit() and len(vacancy) < 10 else None,
     }
-
-
-def _own_vacancy_or_404(vacancy_id: int) -> Vacancy:
-    vacancy = vacancy_queries.vacancy_for_staff(current_user, vacancy_id)
-    if vacancy is None:
-        abort(404)
-    return vacancy
 
 
 def _render_list(vacancy: Vacancy | None = None, *, bulk_form: BulkStatusForm | None = None, status_code=200):
@@ -118,7 +112,7 @@ def applications():
 @bp.route("/vacancies/<int:vacancy_id>/applications")
 @read_applications
 def vacancy_applications(vacancy_id: int):
-    return _render_list(_own_vacancy_or_404(vacancy_id))
+    return _render_list(own_vacancy_or_404(vacancy_id))
 
 
 def _back_to_list():
@@ -135,13 +129,13 @@ def _back_to_list():
 def bulk_change_status():
     form = BulkStatusForm()
     if form.validate_on_submit():
-        result = use_cases.bulk_change_status(
-            current_user,
-            form.selected_ids(),
-            ApplicationAction(form.action.data),
-            interview_at=form.interview_at(),
-        )
-        db.session.commit()
+        with unit_of_work():  # each application moves or is refused on its own: no refusal of the whole
+            result = use_cases.bulk_change_status(
+                current_user,
+                form.selected_ids(),
+                ApplicationAction(form.action.data),
+                interview_at=form.interview_at(),
+            )
         action = ApplicationAction(form.action.data)
         if result.moved:
             names = ", ".join(a.display_name for a in result.moved)
@@ -158,7 +152,7 @@ def bulk_change_status():
     vacancy_id = request.form.get("vacancy", "")
     vacancy = None
     if vacancy_id.isdigit() and len(vacancy_id) < 10:
-        vacancy = _own_vacancy_or_404(int(vacancy_id))
+        vacancy = own_vacancy_or_404(int(vacancy_id))
     return _render_list(vacancy, bulk_form=form)
 
 
@@ -221,13 +215,9 @@ def change_application_status(application_id: int):
     form = StatusForm(actions=allowed_actions(found.status, SCHOOL_ACTIONS))
     if form.validate_on_submit():
         action = ApplicationAction(form.action.data)
-        try:
+        with attempt(form, field="action") as done:
             use_cases.change_status(current_user, found, action, interview_at=form.interview_at())
-        except use_cases.InboxError as error:
-            db.session.rollback()
-            form.action.errors = [str(error)]
-        else:
-            db.session.commit()
+        if done:
             flash(
                 f"{found.display_name}: the application is now {found.status.label.lower()}. "
                 "We have emailed the candidate.",
@@ -248,13 +238,9 @@ def reschedule_interview(application_id: int):
         return found
     form = RescheduleForm(prefix="new")
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="interview_date") as done:
             use_cases.reschedule_interview(current_user, found, form.interview_at())
-        except use_cases.InboxError as error:
-            db.session.rollback()
-            form.interview_date.errors = [str(error)]
-        else:
-            db.session.commit()
+        if done:
             flash(f"{found.display_name}: the interview has moved. We have emailed the candidate.", "success")
             return redirect(url_for("schools.application", application_id=found.id))
     return _render_application(found, reschedule_form=form, failed=form)
@@ -268,13 +254,9 @@ def add_application_note(application_id: int):
         return found
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="body") as done:
             use_cases.add_note(current_user, found, form.body.data)
-        except use_cases.InboxError as error:
-            db.session.rollback()
-            form.body.errors = [str(error)]
-        else:
-            db.session.commit()
+        if done:
             flash("Your note has been added.", "success")
             return redirect(url_for("schools.application", application_id=found.id, _anchor="notes"))
     return _render_application(found, note_form=form, failed=form)
@@ -283,13 +265,13 @@ def add_application_note(application_id: int):
 @bp.route("/vacancies/<int:vacancy_id>/applications/anonymise", methods=["POST"])
 @manage_applications
 def anonymise_applications(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     form = AnonymiseForm()
     if not form.validate_on_submit():
         flash("Choose whether to hide candidates' names until you shortlist them.", "info")
         return redirect(url_for("schools.vacancy_applications", vacancy_id=vacancy.id))
-    use_cases.set_anonymised(current_user, vacancy, form.anonymise.data == "yes")
-    db.session.commit()
+    with unit_of_work():
+        use_cases.set_anonymised(current_user, vacancy, form.anonymise.data == "yes")
     if vacancy.anonymise_applications:
         flash("Names and contact details are now hidden until you shortlist a candidate.", "success")
     else:
@@ -308,7 +290,7 @@ def _csv(applications: list[Application], filename: str) -> Response:
 @bp.route("/vacancies/<int:vacancy_id>/applications/download")
 @read_applications
 def download_applications(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if not use_cases.data_available(vacancy):
         return Response(
             render_template(

@@ -1,14 +1,15 @@
 """Hiring staff managing a listing: its page with statistics, extend, end early, copy, relist, delete.
 
 Adds its routes to the `schools` blueprint. Each view finds the listing among the user's own (404
-otherwise), validates a form, calls one use-case from vacancies.management, commits, flashes and
-redirects; every form shows again with its problems and what was typed.
+otherwise), validates a form, runs one use-case from vacancies.management through `attempt`, flashes
+and redirects: problems with what was typed show beside their fields with what was typed, and a
+refusal for the listing's state is said on the listing's page.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.analytics import listings
@@ -18,18 +19,14 @@ from marketplace.extensions import db
 from marketplace.moderation import appeals
 from marketplace.moderation.models import DecisionOutcome
 from marketplace.moderation.screening import ListingBlocked
-from marketplace.permissions import Permission
-from marketplace.vacancies import management, queries, services, steps
+from marketplace.vacancies import management, steps
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
 from marketplace.vacancies.models import Vacancy
-from marketplace.web.access import requires
+from marketplace.web.outcomes import attempt
+from marketplace.web.schools import bp
 from marketplace.web.schools.manage_forms import CopyForm, EndEarlyForm, ExtendForm, RelistForm
-from marketplace.web.schools.views import bp
-
-manage = requires(Permission.VACANCY_MANAGE)
-manage_verified = requires(Permission.VACANCY_MANAGE, verified_email=True)
-
+from marketplace.web.schools.views import manage, manage_verified, own_vacancy_or_404
 
 # The moderator's decision a listing's page shows, by the status that decision left it in.
 SHOWS_DECISION = {
@@ -39,22 +36,25 @@ SHOWS_DECISION = {
 }
 
 
-def _own_vacancy_or_404(vacancy_id: int) -> Vacancy:
-    vacancy = queries.vacancy_for_staff(current_user, vacancy_id)
-    if vacancy is None:
-        abort(404)
-    return vacancy
-
-
 def _back_to(vacancy: Vacancy):
     return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
 
 
-def _refused(vacancy: Vacancy, error: services.VacancyError):
-    """A use-case refused for the listing's state: say why on the listing's page."""
-    db.session.rollback()
-    flash(str(error), "info")
+def _refused(vacancy: Vacancy, message: str):
+    """The listing's state does not allow this: say why on the listing's page."""
+    flash(message, "info")
     return _back_to(vacancy)
+
+
+def _done(vacancy: Vacancy, message: str):
+    flash(message, "success")
+    return _back_to(vacancy)
+
+
+def _use_case(form, **options):
+    """A listing's use-case: problems beside their fields, a refusal for the listing's state flashed (the
+    view then goes back to the listing's page, `done.flashed`)."""
+    return attempt(form, flash_whole=True, **options)
 
 
 @bp.app_template_global()
@@ -91,7 +91,7 @@ def listing_actions(vacancy: Vacancy) -> list[tuple[str, str]]:
 def vacancy(vacancy_id: int):
     from marketplace.moderation.services import latest_decision
 
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     decision = latest_decision(vacancy.id) if vacancy.status in SHOWS_DECISION else None
     if decision is not None and decision.outcome is not SHOWS_DECISION[vacancy.status]:
         decision = None  # e.g. a listing taken down with its organisation: no moderator's reason to show
@@ -120,17 +120,18 @@ def vacancy(vacancy_id: int):
 @bp.route("/vacancies/<int:vacancy_id>/extend", methods=["GET", "POST"])
 @manage
 def extend_vacancy(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if vacancy.status not in management.EXTENDABLE:
-        flash("Only live, scheduled or expired listings can have their closing date extended.", "info")
-        return _back_to(vacancy)
+        return _refused(
+            vacancy, "Only live, scheduled or expired listings can have their closing date extended."
+        )
     current_time = vacancy.closes_at.astimezone(UK).strftime("%H:%M")
     form = ExtendForm()
     form.offer_closing_time(current_time)
     if request.method == "GET":
         form.closing_time.data = current_time
     if form.validate_on_submit():
-        try:
+        with _use_case(form) as done:
             management.extend_closing_date(
                 current_user,
                 vacancy,
@@ -138,14 +139,9 @@ def extend_vacancy(vacancy_id: int):
                 closing_time=form.closing_time.data,
                 reason=form.reason.data,
             )
-        except services.InvalidDetails as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        except services.VacancyError as error:
-            return _refused(vacancy, error)
-        else:
-            db.session.commit()
-            flash(f"The closing date is now {_closing_words(vacancy)}.", "success")
+        if done:
+            return _done(vacancy, f"The closing date is now {_closing_words(vacancy)}.")
+        if done.flashed:
             return _back_to(vacancy)
     return render_template("schools/manage/extend.html", form=form, vacancy=vacancy)
 
@@ -158,23 +154,19 @@ def _closing_words(vacancy: Vacancy) -> str:
 @bp.route("/vacancies/<int:vacancy_id>/end-early", methods=["GET", "POST"])
 @manage
 def end_vacancy_early(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if vacancy.status not in management.ENDABLE:
-        flash("Only live or scheduled listings can be ended early.", "info")
-        return _back_to(vacancy)
+        return _refused(vacancy, "Only live or scheduled listings can be ended early.")
     form = EndEarlyForm()
     if form.validate_on_submit():
         filled, through = form.answers()
-        try:
+        with _use_case(form) as done:
             management.end_early(current_user, vacancy, filled=filled, through_marketplace=through)
-        except services.InvalidDetails as error:
-            db.session.rollback()
-            form.through_marketplace.errors = list(error.problems.values())
-        except services.VacancyError as error:
-            return _refused(vacancy, error)
-        else:
-            db.session.commit()
-            flash("The listing has closed. Jobseekers can no longer see it in search or apply.", "success")
+        if done:
+            return _done(
+                vacancy, "The listing has closed. Jobseekers can no longer see it in search or apply."
+            )
+        if done.flashed:
             return _back_to(vacancy)
     return render_template("schools/manage/end_early.html", form=form, vacancy=vacancy)
 
@@ -182,15 +174,14 @@ def end_vacancy_early(vacancy_id: int):
 @bp.route("/vacancies/<int:vacancy_id>/copy", methods=["GET", "POST"])
 @manage
 def copy_vacancy(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if vacancy.status not in management.COPYABLE:
-        flash("This listing was removed by a moderator, so it cannot be copied.", "info")
-        return _back_to(vacancy)
+        return _refused(vacancy, "This listing was removed by a moderator, so it cannot be copied.")
     form = CopyForm()
     if request.method == "GET":
         form.title.data = vacancy.title
     if form.validate_on_submit():
-        try:
+        with _use_case(form) as done:
             copy = management.copy_listing(
                 current_user,
                 vacancy,
@@ -198,44 +189,31 @@ def copy_vacancy(vacancy_id: int):
                 dates=form.dates(),
                 upload_path=current_app.config["UPLOAD_PATH"],
             )
-        except services.InvalidDetails as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        except services.VacancyError as error:
-            return _refused(vacancy, error)
-        else:
-            db.session.commit()
-            flash("A copy has been saved as a draft. Check it, then submit it for review.", "success")
-            return redirect(url_for("schools.vacancy", vacancy_id=copy.id))
+        if done:
+            return _done(copy, "A copy has been saved as a draft. Check it, then submit it for review.")
+        if done.flashed:
+            return _back_to(vacancy)
     return render_template("schools/manage/copy.html", form=form, vacancy=vacancy)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/relist", methods=["GET", "POST"])
 @manage_verified
 def relist_vacancy(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if vacancy.status not in management.RELISTABLE:
-        flash("Only closed or expired listings can be relisted.", "info")
-        return _back_to(vacancy)
+        return _refused(vacancy, "Only closed or expired listings can be relisted.")
     form = RelistForm()
     if form.validate_on_submit():
-        try:
+        with _use_case(form, keep=ListingBlocked) as done:
             relisted = management.relist(
                 current_user, vacancy, dates=form.dates(), upload_path=current_app.config["UPLOAD_PATH"]
             )
-        except ListingBlocked as error:
-            db.session.commit()  # the new draft is kept, with the policy's refusal in the audit trail
-            flash(f"Your new listing is saved as a draft. {error}", "info")
-            return redirect(url_for("schools.vacancy", vacancy_id=error.draft.id))
-        except services.InvalidDetails as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        except services.VacancyError as error:
-            return _refused(vacancy, error)
-        else:
-            db.session.commit()
-            flash(_relisted_message(relisted), "success")
-            return redirect(url_for("schools.vacancy", vacancy_id=relisted.id))
+        if done:
+            return _done(relisted, _relisted_message(relisted))
+        if isinstance(done.refusal, ListingBlocked):  # the new draft is kept, with the policy's refusal
+            return _refused(done.refusal.draft, f"Your new listing is saved as a draft. {done.refusal}")
+        if done.flashed:
+            return _back_to(vacancy)
     return render_template("schools/manage/relist.html", form=form, vacancy=vacancy)
 
 
@@ -251,8 +229,7 @@ def _relisted_message(vacancy: Vacancy) -> str:
 @manage
 def confirm_delete_vacancy(vacancy_id: int):
     """Asks before deleting a draft; the deletion itself is the POST to the same address."""
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if vacancy.status is not VacancyStatus.DRAFT:
-        flash("Only drafts can be deleted.", "info")
-        return _back_to(vacancy)
+        return _refused(vacancy, "Only drafts can be deleted.")
     return render_template("schools/manage/delete.html", vacancy=vacancy)

@@ -27,15 +27,6 @@ class _ClosingFields:
         if current and current not in vocabulary.CLOSING_TIMES:
             self.closing_time.choices = choices((*vocabulary.CLOSING_TIMES, current))
 
-    def show_problems(self, problems: dict[str, str]) -> None:
-        """The domain's rules, next to their field, or at the top when the form has no such field."""
-        for name, message in problems.items():
-            field = self._fields.get(name)
-            if field is not None:
-                field.errors = [*field.errors, message]
-            else:
-                self.form_errors.append(message)
-
 
 class ExtendForm(_ClosingFields, FlaskForm):
     closing_date = GovDateField(

@@ -1,21 +1,22 @@
-"""Hiring staff: the blueprint and its shared helpers; other modules (inbox, wizard…) add routes to it."""
+"""Hiring staff: the dashboard, statistics, submitting and deleting a listing, and the helpers the
+other route modules of the `schools` blueprint share."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.extensions import db
 from marketplace.moderation.screening import ListingBlocked
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
 from marketplace.organisations.services import claim_status, pending_requests_by
 from marketplace.permissions import Permission
 from marketplace.vacancies import queries, services
 from marketplace.vacancies.lifecycle import VacancyStatus
+from marketplace.vacancies.models import Vacancy
 from marketplace.web.access import requires
 from marketplace.web.analytics_views import build_funnel, csv_response, period_days
-
-bp = Blueprint("schools", __name__, url_prefix="/school", template_folder="templates")
+from marketplace.web.outcomes import attempt
+from marketplace.web.schools import bp
 
 manage = requires(Permission.VACANCY_MANAGE)
 manage_verified = requires(Permission.VACANCY_MANAGE, verified_email=True)
@@ -26,7 +27,8 @@ def claim_statuses() -> list[str]:
     return [claim_status(claim) for claim in pending_requests_by(current_user)]
 
 
-def _own_vacancy_or_404(vacancy_id: int):
+def own_vacancy_or_404(vacancy_id: int) -> Vacancy:
+    """One of the user's organisations' listings; 404 for anyone else's, whatever its id."""
     vacancy = queries.vacancy_for_staff(current_user, vacancy_id)
     if vacancy is None:
         abort(404)
@@ -51,7 +53,7 @@ def dashboard():
     )
 
 
-def _submitted_message(vacancy) -> str:
+def submitted_message(vacancy) -> str:
     """What the moderation policy decided, in the school's words."""
     if vacancy.status is VacancyStatus.PUBLISHED:
         return "Your listing is live: it passed our checks, so it was published straight away."
@@ -63,33 +65,28 @@ def _submitted_message(vacancy) -> str:
 @bp.route("/vacancies/<int:vacancy_id>/submit", methods=["POST"])
 @manage_verified
 def submit_vacancy(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
-    try:
+    vacancy = own_vacancy_or_404(vacancy_id)
+    # A policy's refusal is kept: it belongs in the audit trail.
+    with attempt(keep=ListingBlocked, show=False) as done:
         services.submit_for_review(current_user, vacancy)
-    except ListingBlocked as error:
-        db.session.commit()  # keep the policy's refusal in the audit trail
-        flash(str(error), "info")
-        return redirect(url_for("schools.edit_vacancy", vacancy_id=vacancy.id))
-    except services.VacancyError as error:
-        db.session.rollback()
-        flash(f"This listing could not be sent for review: {error}", "info")
-        return redirect(url_for("schools.edit_vacancy", vacancy_id=vacancy.id))
-    db.session.commit()
-    flash(_submitted_message(vacancy), "success")
-    return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+    if done:
+        flash(submitted_message(vacancy), "success")
+        return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+    if isinstance(done.refusal, ListingBlocked):
+        flash(str(done.refusal), "info")
+    else:
+        flash(f"This listing could not be sent for review: {done.refusal}", "info")
+    return redirect(url_for("schools.edit_vacancy", vacancy_id=vacancy.id))
 
 
 @bp.route("/vacancies/<int:vacancy_id>/delete", methods=["POST"])
 @manage
 def delete_vacancy(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
-    try:
+    vacancy = own_vacancy_or_404(vacancy_id)
+    with attempt() as done:
         services.delete_draft(current_user, vacancy)
-    except services.VacancyError as error:
-        db.session.rollback()
-        flash(str(error), "info")
+    if not done:
         return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
-    db.session.commit()
     flash("The draft has been deleted.", "success")
     return redirect(url_for("schools.dashboard", tab="drafts"))
 
@@ -113,7 +110,3 @@ def statistics_download():
     return csv_response(
         build_funnel(days, organisation_ids_for(current_user)), f"statistics-last-{days}-days.csv"
     )
-
-
-# The listing wizard adds its routes to this blueprint.
-from marketplace.web.schools import wizard  # noqa: E402, F401

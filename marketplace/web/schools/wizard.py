@@ -13,7 +13,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from marketplace.extensions import db
 from marketplace.moderation.rules import DOCUMENTS_FIELD
 from marketplace.moderation.screening import ListingBlocked, findings_for, returned_for_changes
 from marketplace.moderation.services import reply_from_school
@@ -23,8 +22,10 @@ from marketplace.permissions import Permission
 from marketplace.vacancies import documents, listing_schools, richtext, services, steps
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
-from marketplace.web.public.documents import send_document
-from marketplace.web.schools.views import _own_vacancy_or_404, _submitted_message, bp, claim_statuses, manage
+from marketplace.web.documents import send_document
+from marketplace.web.outcomes import attempt
+from marketplace.web.schools import bp
+from marketplace.web.schools.views import claim_statuses, manage, own_vacancy_or_404, submitted_message
 from marketplace.web.schools.wizard_forms import FORMS, CheckAnswersForm, DocumentForm
 
 SEVERITY_TAGS = {"block": "govuk-tag--red", "review": "govuk-tag--orange", "advise": "govuk-tag--blue"}
@@ -162,21 +163,14 @@ def new_vacancy():
     step = steps.STEPS[0]
     form = FORMS[step.slug](**_job_details_choices(organisations))
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="organisation_id") as done:
             vacancy = steps.start(
                 current_user,
                 int(form.organisation_id.data),
                 form.values(),
                 school_ids=form.chosen_school_ids(),
             )
-        except services.InvalidDetails as error:
-            db.session.rollback()
-            form.add_problems(error.problems)
-        except services.VacancyError as error:
-            db.session.rollback()
-            form.organisation_id.errors = [*form.organisation_id.errors, str(error)]
-        else:
-            db.session.commit()
+        if done:
             return _after_save(vacancy, step, steps.Saved.DRAFT)
     return _render_step(step, form, None)
 
@@ -185,7 +179,7 @@ def new_vacancy():
 @manage
 def edit_vacancy(vacancy_id: int):
     """Resume a listing: at its first unanswered section, or at check your answers when all are done."""
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if response := _editable_or_redirect(vacancy):
         return response
     step = steps.first_unanswered(vacancy)
@@ -197,7 +191,7 @@ def edit_vacancy(vacancy_id: int):
 @bp.route("/vacancies/<int:vacancy_id>/edit/<step>", methods=["GET", "POST"])
 @manage
 def wizard_step(vacancy_id: int, step: str):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     section = _step_or_404(step)
     if response := _editable_or_redirect(vacancy):
         return response
@@ -209,7 +203,8 @@ def wizard_step(vacancy_id: int, step: str):
         if section.slug == "job-details":
             organisation_id = int(form.organisation_id.data)
             school_ids = form.chosen_school_ids()
-        try:
+        # A policy's refusal stays in the audit trail; the listing is unchanged.
+        with attempt(form, keep=ListingBlocked) as done:
             saved = steps.save_step(
                 current_user,
                 vacancy,
@@ -218,20 +213,11 @@ def wizard_step(vacancy_id: int, step: str):
                 organisation_id=organisation_id,
                 school_ids=school_ids,
             )
-        except ListingBlocked as error:
-            db.session.commit()  # the policy's refusal stays in the audit trail; the listing is unchanged
-            db.session.refresh(vacancy)
-            _blocked_on_sale(form)
-            return _render_step(section, form, vacancy, findings=error.verdict.blocking)
-        except services.InvalidDetails as error:
-            db.session.rollback()
-            form.add_problems(error.problems)
-        except services.VacancyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if done:
             return _after_save(vacancy, section, saved)
+        if isinstance(done.refusal, ListingBlocked):
+            _blocked_on_sale(form)
+            return _render_step(section, form, vacancy, findings=done.refusal.verdict.blocking)
     return _render_step(section, form, vacancy, findings=_step_findings(vacancy, section))
 
 
@@ -239,27 +225,21 @@ def _documents_step(vacancy, section: steps.Step):
     if request.method == "POST":
         form = CheckAnswersForm()  # only the CSRF token matters here
         if form.validate_on_submit():
-            try:
+            with attempt(keep=ListingBlocked) as done:
                 saved = steps.save_step(current_user, vacancy, section, {})
-            except ListingBlocked:
-                db.session.commit()
-                flash(
-                    "Your listing has problems our checks marked “Must fix”: see check your answers.", "info"
-                )
-                return redirect(url_for("schools.check_answers", vacancy_id=vacancy.id))
-            except services.VacancyError as error:
-                db.session.rollback()
-                flash(str(error), "info")
+            if done:
+                return _after_save(vacancy, section, saved)
+            if done.flashed:
                 return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
-            db.session.commit()
-            return _after_save(vacancy, section, saved)
+            flash("Your listing has problems our checks marked “Must fix”: see check your answers.", "info")
+            return redirect(url_for("schools.check_answers", vacancy_id=vacancy.id))
     return _render_step(section, DocumentForm(), vacancy, findings=_step_findings(vacancy, section))
 
 
 @bp.route("/vacancies/<int:vacancy_id>/documents", methods=["POST"])
 @manage
 def upload_document(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if response := _editable_or_redirect(vacancy):
         return response
     section = steps.BY_SLUG["documents"]
@@ -270,23 +250,19 @@ def upload_document(vacancy_id: int):
         if upload is None or not getattr(upload, "filename", ""):
             form.document.errors = ["Select a file to upload"]
         else:
-            try:
+            with attempt(form, field="document") as done:
                 checked = documents.check_upload(upload.filename, upload.read(documents.MAX_BYTES + 1))
                 document = documents.attach(
                     current_user, vacancy, checked, upload_path=current_app.config["UPLOAD_PATH"]
                 )
-            except services.VacancyError as error:
-                db.session.rollback()
-                form.document.errors = [str(error)]
-            else:
-                db.session.commit()
-                if vacancy.status is VacancyStatus.PENDING_REVIEW and was_on_sale:
-                    flash(
-                        f"{document.filename} has been uploaded. Our checks found something a moderator "
-                        "needs to look at, so the listing is off the service until they approve it.",
-                        "info",
-                    )
-                    return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+            if done and vacancy.status is VacancyStatus.PENDING_REVIEW and was_on_sale:
+                flash(
+                    f"{document.filename} has been uploaded. Our checks found something a moderator "
+                    "needs to look at, so the listing is off the service until they approve it.",
+                    "info",
+                )
+                return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+            if done:
                 flash(f"{document.filename} has been uploaded.", "success")
                 return redirect(url_for("schools.wizard_step", vacancy_id=vacancy.id, step=section.slug))
     return _render_step(section, form, vacancy, status=400 if request.method == "POST" else 200)
@@ -308,14 +284,14 @@ def too_large(error):
 @bp.route("/vacancies/<int:vacancy_id>/documents/<int:document_id>")
 @manage
 def download_document(vacancy_id: int, document_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     return send_document(vacancy, document_id)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/documents/<int:document_id>/delete", methods=["POST"])
 @manage
 def delete_document(vacancy_id: int, document_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     document = next((d for d in vacancy.documents if d.id == document_id), None)
     if document is None:
         abort(404)
@@ -324,14 +300,10 @@ def delete_document(vacancy_id: int, document_id: int):
     form = CheckAnswersForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        filename = document.filename
+    filename = document.filename
+    with attempt() as done:  # the file itself goes after the commit (see vacancies.documents)
         documents.remove(current_user, vacancy, document)
-    except services.VacancyError as error:
-        db.session.rollback()
-        flash(str(error), "info")
-    else:
-        db.session.commit()  # the file goes after the commit (see vacancies.documents)
+    if done:
         flash(f"{filename} has been deleted.", "success")
     return redirect(url_for("schools.wizard_step", vacancy_id=vacancy.id, step="documents"))
 
@@ -339,7 +311,7 @@ def delete_document(vacancy_id: int, document_id: int):
 @bp.route("/vacancies/<int:vacancy_id>/check-your-answers", methods=["GET", "POST"])
 @manage
 def check_answers(vacancy_id: int):
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     if response := _editable_or_redirect(vacancy):
         return response
     form = CheckAnswersForm()
@@ -361,20 +333,16 @@ def check_answers(vacancy_id: int):
                 "Enter your reply to the moderator: say what you changed, or why nothing needed to change"
             ]
         else:
-            try:
+            # A policy's refusal keeps the draft, with the refusal in the audit trail.
+            with attempt(form, keep=ListingBlocked) as done:
                 reply_from_school(current_user, vacancy, form.message_to_moderator.data or "")
                 services.submit_for_review(current_user, vacancy)
-            except ListingBlocked as error:
-                db.session.commit()  # the draft is kept, with the policy's refusal in the audit trail
-                flash(f"Your draft is saved. {error}", "info")
-                return redirect(url_for("schools.check_answers", vacancy_id=vacancy.id))
-            except services.VacancyError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_submitted_message(vacancy), "success")
+            if done:
+                flash(submitted_message(vacancy), "success")
                 return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))
+            if isinstance(done.refusal, ListingBlocked):
+                flash(f"Your draft is saved. {done.refusal}", "info")
+                return redirect(url_for("schools.check_answers", vacancy_id=vacancy.id))
     findings = findings_for(VacancyDetails.from_vacancy(vacancy), vacancy.organisation, vacancy_id=vacancy.id)
     return render_template(
         "schools/wizard/check_answers.html",
@@ -393,7 +361,7 @@ def check_answers(vacancy_id: int):
 @manage
 def preview(vacancy_id: int):
     """The listing exactly as jobseekers will see it: the public job page, with a banner saying so."""
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     return render_template("public/vacancy.html", vacancy=vacancy, preview=True)
 
 
@@ -409,7 +377,7 @@ def document_href(vacancy, document) -> str | None:
     its own staff or the moderators' address for moderators otherwise, and nowhere for anyone else (the
     page then shows the name only)."""
     if vacancy.is_live():
-        return url_for("public.vacancy_document", vacancy_id=vacancy.id, document_id=document.id)
+        return url_for("documents.vacancy_document", vacancy_id=vacancy.id, document_id=document.id)
     if current_user.is_authenticated and vacancy.organisation_id in organisation_ids_for(current_user):
         return url_for("schools.download_document", vacancy_id=vacancy.id, document_id=document.id)
     if current_user.is_authenticated and current_user.can(Permission.MODERATION_QUEUE_READ):
@@ -428,7 +396,7 @@ def live_checks(vacancy_id: int, step: str):
 
     Nothing is saved: the typed words replace the saved ones in a copy of the listing's details.
     """
-    vacancy = _own_vacancy_or_404(vacancy_id)
+    vacancy = own_vacancy_or_404(vacancy_id)
     section = _step_or_404(step)
     typed = {}
     for name in CHECKED_TEXT.intersection(section.fields):

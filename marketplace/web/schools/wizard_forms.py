@@ -55,13 +55,6 @@ class StepForm(FlaskForm):
             if name in VacancyDetails.__dataclass_fields__:
                 field.data = getattr(details, name)
 
-    def add_problems(self, problems: dict[str, str]) -> None:
-        """Show the domain's rules next to the questions they concern."""
-        for name, message in problems.items():
-            field = self._fields.get(name)
-            if field is not None:
-                field.errors = [*field.errors, message]
-
 
 class JobDetailsForm(StepForm):
     organisation_id = F.organisation_id

@@ -1,12 +1,21 @@
-"""A live listing's supporting documents, for anyone reading the job page."""
+"""A listing's supporting documents, served one way through three doors.
+
+`send_document` is the one way a stored document leaves the service: a download, never shown
+inline, with the type we checked it to be. Each door decides who may see which listing's files:
+- anyone, while the listing is live: the public address, on this module's `documents` blueprint;
+- the listing's own school staff, in any state: `schools.download_document`;
+- moderators reviewing it, in any state: `moderators.vacancy_document`.
+"""
 
 from __future__ import annotations
 
-from flask import abort, current_app, send_file
+from flask import Blueprint, abort, current_app, send_file
 
 from marketplace.vacancies import documents, queries
+from marketplace.vacancies.models import Vacancy
 from marketplace.web.access import public
-from marketplace.web.public.views import bp
+
+bp = Blueprint("documents", __name__)
 
 
 @bp.route("/jobs/<int:vacancy_id>/documents/<int:document_id>")
@@ -19,8 +28,8 @@ def vacancy_document(vacancy_id: int, document_id: int):
     return send_document(vacancy, document_id)
 
 
-def send_document(vacancy, document_id: int):
-    """A stored document as a download, never shown inline, with the type we checked it to be."""
+def send_document(vacancy: Vacancy, document_id: int):
+    """A stored document of `vacancy` as a download (404 when it has no such document)."""
     document = next((d for d in vacancy.documents if d.id == document_id), None)
     if document is None:
         abort(404)
