@@ -42,6 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     delivery.init_app(app)
     documents.init_app(app)
 
+    # Every process built here (web, CLI, worker) sends the core's emails and counts its funnel events.
+    from marketplace.analytics import subscriptions as analytics_subscriptions  # noqa: F401
+    from marketplace.notifications import subscriptions as email_subscriptions  # noqa: F401
     from marketplace.web import register_web
 
     register_web(app)

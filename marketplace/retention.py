@@ -15,13 +15,14 @@ from flask import current_app
 
 from marketplace import audit
 from marketplace.accounts import privacy, sessions
+from marketplace.accounts.events import InactiveAccountWarned
 from marketplace.accounts.models import User
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
+from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.notifications.outbox import queue_email
 from marketplace.permissions import Role
 from marketplace.vacancies import services as vacancy_services
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -120,13 +121,7 @@ def warn_and_delete_inactive_accounts(now: dt.datetime) -> tuple[int, int]:
     for user in candidates:
         if user.inactivity_warned_at is None:
             user.inactivity_warned_at = now
-            queue_email(
-                user.email,
-                "inactive_account_warning",
-                "Your account will be deleted unless you sign in",
-                user=user,
-                deletion_date=now + notice,
-            )
+            announce(InactiveAccountWarned(user_id=user.id, deletion_date=now + notice))
             warned += 1
         elif user.inactivity_warned_at <= now - notice:
             # The same erasure as when people delete their own account: drafts go, sent applications are

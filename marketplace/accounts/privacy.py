@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from marketplace import audit, retention
 from marketplace.accounts import sessions
+from marketplace.accounts.events import AccountDeleted
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import verify_password
 from marketplace.applications import profiles
@@ -26,8 +27,8 @@ from marketplace.applications.models import Application
 from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.errors import DomainError
+from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.notifications.outbox import queue_email
 from marketplace.permissions import Role
 
 DataCollector = Callable[[User], Any]
@@ -146,7 +147,7 @@ def delete_account(user: User, password: str) -> None:
         raise PrivacyError("Ask an administrator to close a moderator's or administrator's account.")
     if not verify_password(user.password_hash, password):
         raise PrivacyError("The password is not right")
-    queue_email(user.email, "account_deleted", "Your account has been deleted", full_name=user.full_name)
+    announce(AccountDeleted(email=user.email, full_name=user.full_name))
     erase_personal_data(user)
     audit.record(
         AuditAction.ACCOUNT_DELETE_BY_OWNER,

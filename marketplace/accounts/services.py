@@ -13,17 +13,19 @@ import re
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 
 from marketplace.accounts import passwords, sessions
+from marketplace.accounts.events import (
+    EmailConfirmationRequested,
+    PasswordResetRequested,
+    RegistrationForExistingAccount,
+)
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import Purpose, TokenInvalid, make_token, read_token
 from marketplace.db import utcnow
 from marketplace.errors import DomainError
+from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.links import external_url
-from marketplace.notifications.models import OutboxMessage
-from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.models import Organisation, OrganisationKind
 from marketplace.organisations.services import (
     OrganisationError,
@@ -94,7 +96,7 @@ def register_user(
     if existing is not None:
         # Hash anyway, so that a taken address answers in the same time as a new one.
         passwords.hash_password(password)
-        _queue_account_exists(existing)
+        announce(RegistrationForExistingAccount(user_id=existing.id))
         return None
 
     user = User(email=email, password_hash=passwords.hash_password(password), full_name=full_name, role=role)
@@ -151,19 +153,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def send_email_confirmation(user: User) -> OutboxMessage | None:
-    """Queue an email with a link that confirms the user's address; None if it is already confirmed."""
+def send_email_confirmation(user: User) -> None:
+    """Have a link that confirms the user's address emailed to it; nothing if it is already confirmed."""
     if user.email_verified:
-        return None
-    hours = current_app.config["TOKEN_MAX_AGE_HOURS"]
-    return queue_email(
-        user.email,
-        "verify_email",
-        "Confirm your email address",
-        full_name=user.full_name,
-        link=external_url("auth.confirm_email", token=make_token(Purpose.CONFIRM_EMAIL, user)),
-        expires_in=_hours(hours),
-    )
+        return
+    announce(EmailConfirmationRequested(user_id=user.id, token=make_token(Purpose.CONFIRM_EMAIL, user)))
 
 
 def confirm_email(token: str) -> User:
@@ -178,23 +172,15 @@ def confirm_email(token: str) -> User:
     return user
 
 
-def request_password_reset(email: str) -> OutboxMessage | None:
-    """Email a password reset link if `email` belongs to an active account; otherwise do nothing.
+def request_password_reset(email: str) -> None:
+    """Have a password reset link emailed if `email` belongs to an active account; otherwise do nothing.
 
     The caller shows the same confirmation either way, so the answer reveals nothing about the address.
     """
     user = find_user_by_email(email)
     if user is None or user.disabled:
-        return None
-    return queue_email(
-        user.email,
-        "reset_password",
-        "Reset your password",
-        full_name=user.full_name,
-        link=external_url("auth.reset_password", token=make_token(Purpose.RESET_PASSWORD, user)),
-        expires_in=_hours(current_app.config["TOKEN_MAX_AGE_HOURS"]),
-        sign_in_link=external_url("auth.sign_in"),
-    )
+        return
+    announce(PasswordResetRequested(user_id=user.id, token=make_token(Purpose.RESET_PASSWORD, user)))
 
 
 def user_for_password_reset(token: str) -> User:
@@ -270,18 +256,3 @@ def _school_for(school_urn: str | None) -> Organisation:
             "We cannot find a school with that URN. Check it on Get Information about Schools"
         )
     return organisation
-
-
-def _queue_account_exists(user: User) -> OutboxMessage:
-    return queue_email(
-        user.email,
-        "account_exists",
-        "You already have an account",
-        full_name=user.full_name,
-        sign_in_link=external_url("auth.sign_in"),
-        reset_link=external_url("auth.request_password_reset"),
-    )
-
-
-def _hours(hours: int) -> str:
-    return "1 hour" if hours == 1 else f"{hours} hours"

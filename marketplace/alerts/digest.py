@@ -31,8 +31,7 @@ from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import UK, utcnow
 from marketplace.extensions import db
-from marketplace.links import external_url
-from marketplace.notifications.outbox import queue_email
+from marketplace.notifications.messages import alerts as alert_messages
 from marketplace.organisations.models import Organisation
 from marketplace.search.geo import resolve
 from marketplace.vacancies.models import Vacancy
@@ -211,23 +210,12 @@ def _send_one(
 
 
 def _queue_digest(alert: JobAlert, recipient: str, vacancies: list[Vacancy], more: int) -> None:
-    links = links_for(alert)
-    count = len(vacancies) + more
-    queue_email(
+    alert_messages.job_alert_digest(
         recipient,
-        "job_alert_digest",
-        f"{count} new job{'s' if count != 1 else ''} for your alert",
-        headers={
-            "List-Unsubscribe": f"<{links['unsubscribe']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
         description=describe(alert.criteria),
         frequency=alert.frequency,
-        vacancies=[
-            (vacancy, external_url("alerts.click", token=click_token(vacancy.id, str(alert.frequency))))
-            for vacancy in vacancies
-        ],
+        click_tokens=[(vacancy.id, click_token(vacancy.id, str(alert.frequency))) for vacancy in vacancies],
         more=more,
-        search_link=external_url("public.search", **query_args(alert.criteria)),
-        links=links,
+        search_args=query_args(alert.criteria),
+        links=links_for(alert),
     )

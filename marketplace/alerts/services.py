@@ -22,7 +22,7 @@ from marketplace.alerts.models import AlertFrequency, JobAlert
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.links import external_url
-from marketplace.notifications.outbox import queue_email
+from marketplace.notifications.messages import alerts as alert_messages
 from marketplace.search.api import LABELS, VacancySearch
 
 # The paths the emailed links open (the web layer serves them; emails are built without a request).
@@ -157,14 +157,11 @@ def create_alert(
         alert.frequency = frequency
     if alert.confirmed:
         return CreatedAlert(alert, needs_confirmation=False)
-    queue_email(
+    alert_messages.job_alert_confirm(
         alert.email,
-        "job_alert_confirm",
-        "Confirm your job alert",
-        link=external_url("alerts.confirm", token=confirmation_token(alert)),
+        token=confirmation_token(alert),
         description=describe(alert.criteria),
         frequency=alert.frequency,
-        days=current_app.config["ALERT_CONFIRMATION_DAYS"],
     )
     return CreatedAlert(alert, needs_confirmation=True)
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from marketplace.accounts.models import User
-from marketplace.analytics.events import EventName, record
 from marketplace.applications import queries
+from marketplace.applications.events import ApplicationStatusChanged, InterviewRescheduled
 from marketplace.applications.lifecycle import (
     NEEDS_INTERVIEW_TIME,
     SCHOOL_ACTIONS,
@@ -34,8 +34,8 @@ from marketplace.applications.lifecycle import (
 from marketplace.applications.models import Application, ApplicationNote
 from marketplace.db import UK, utcnow
 from marketplace.errors import DomainError
+from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies.models import Vacancy
 
@@ -58,17 +58,8 @@ INBOX_STATUSES = (
 
 HIDDEN = "Hidden until shortlisted"
 
+
 # What the candidate's email is called for each new status.
-_SUBJECTS = {
-    ApplicationStatus.SHORTLISTED: "You have been shortlisted: {title}",
-    ApplicationStatus.INTERVIEWING: "Invitation to interview: {title}",
-    ApplicationStatus.OFFERED: "Job offer: {title}",
-    ApplicationStatus.ACCEPTED: "You accepted the job: {title}",
-    ApplicationStatus.DECLINED: "You declined the offer: {title}",
-    ApplicationStatus.UNSUCCESSFUL: "Your application for {title}",
-}
-
-
 class InboxError(DomainError):
     """A use-case refused: the message is written for the school."""
 
@@ -183,22 +174,7 @@ def change_status(
     application.status_changed_at = now
     if action is ApplicationAction.SHORTLIST:
         application.shortlisted_at = now
-    vacancy = application.vacancy
-    record(
-        EventName.APPLICATION_STATUS_CHANGED,
-        vacancy_id=vacancy.id,
-        organisation_id=vacancy.organisation_id,
-        status=str(new_status),
-    )
-    # An application anonymised by the retention rules has no address left to write to.
-    if application.email:
-        queue_email(
-            application.email,
-            "application_status_changed",
-            _SUBJECTS[new_status].format(title=vacancy.title),
-            application=application,
-            vacancy=vacancy,
-        )
+    announce(ApplicationStatusChanged(application_id=application.id, status=str(new_status)))
     return application
 
 
@@ -219,15 +195,7 @@ def reschedule_interview(
     if interview_at <= now:
         raise InboxError("The interview must be in the future")
     application.interview_at = interview_at.astimezone(dt.UTC)
-    if application.email:
-        queue_email(
-            application.email,
-            "application_status_changed",
-            f"Your interview has moved: {application.vacancy.title}",
-            application=application,
-            vacancy=application.vacancy,
-            rescheduled=True,
-        )
+    announce(InterviewRescheduled(application_id=application.id))
     return application
 
 

@@ -22,13 +22,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.analytics.events import EventName, record
 from marketplace.applications import services
+from marketplace.applications.events import ApplicationStarted
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.applications.profile_models import JobseekerProfile
 from marketplace.applications.services import MAX_STATEMENT_WORDS, ApplicationError, word_count
 from marketplace.db import uk_today, utcnow
+from marketplace.events import announce
 from marketplace.extensions import db
 from marketplace.vacancies.models import Vacancy
 
@@ -431,7 +432,7 @@ def start_application(user: User, vacancy: Vacancy, *, now: dt.datetime | None =
     application = _prefilled_draft(user, vacancy, now or utcnow())
     db.session.add(application)
     db.session.flush()
-    record(EventName.APPLICATION_STARTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
+    announce(ApplicationStarted(application_id=application.id))
     return application
 
 

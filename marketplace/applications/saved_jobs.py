@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from marketplace.accounts.models import User
-from marketplace.analytics.events import EventName, record
+from marketplace.applications.events import JobSaved, SavedJobClosingSoon
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import Base, utcnow
 from marketplace.errors import DomainError
+from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.notifications.outbox import queue_email
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_condition
 
@@ -66,7 +66,7 @@ def save_job(user: User, vacancy_id: int, *, now: dt.datetime | None = None) -> 
         return existing
     saved = SavedJob(user_id=user.id, vacancy_id=vacancy.id, saved_at=now)
     db.session.add(saved)
-    record(EventName.VACANCY_SAVED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
+    announce(JobSaved(vacancy_id=vacancy.id, user_id=user.id))
     return saved
 
 
@@ -148,13 +148,6 @@ def send_closing_reminders(*, days: int, now: dt.datetime | None = None) -> int:
         .order_by(SavedJob.id)
     ).all()
     for saved in due:
-        user = saved.user
-        queue_email(
-            user.email,
-            "saved_job_closing",
-            f"Closing soon: {saved.vacancy.title}",
-            full_name=user.full_name,
-            vacancy=saved.vacancy,
-        )
+        announce(SavedJobClosingSoon(saved_job_id=saved.id))
         saved.reminder_sent_at = now
     return len(due)

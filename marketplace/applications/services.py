@@ -7,13 +7,13 @@ import datetime as dt
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.analytics.events import EventName, record
+from marketplace.applications.events import ApplicationSubmitted, ApplicationWithdrawn
 from marketplace.applications.lifecycle import ApplicationAction, ApplicationStatus, next_status
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.errors import DomainError
+from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.notifications.outbox import queue_email
 from marketplace.vacancies.models import Vacancy
 
 # Long enough for a thorough statement, short enough that a school reads it (roughly two sides of A4).
@@ -97,21 +97,7 @@ def submit_application(
         application.submitted_at = now
         db.session.flush()
 
-    record(EventName.APPLICATION_SUBMITTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
-    queue_email(
-        jobseeker.email,
-        "application_submitted",
-        f"Application sent: {vacancy.title}",
-        application=application,
-        vacancy=vacancy,
-    )
-    queue_email(
-        vacancy.contact_email,
-        "application_received",
-        f"New application: {vacancy.title}",
-        application=application,
-        vacancy=vacancy,
-    )
+    announce(ApplicationSubmitted(application_id=application.id))
     return application
 
 
@@ -121,18 +107,5 @@ def withdraw(jobseeker: User, application: Application, *, now: dt.datetime | No
         raise ApplicationError("You can only withdraw your own applications.")
     application.status = next_status(application.status, ApplicationAction.WITHDRAW)
     application.status_changed_at = now or utcnow()
-    vacancy = application.vacancy
-    record(
-        EventName.APPLICATION_STATUS_CHANGED,
-        vacancy_id=vacancy.id,
-        organisation_id=vacancy.organisation_id,
-        status=str(application.status),
-    )
-    queue_email(
-        vacancy.contact_email,
-        "application_withdrawn",
-        f"Application withdrawn: {vacancy.title}",
-        application=application,
-        vacancy=vacancy,
-    )
+    announce(ApplicationWithdrawn(application_id=application.id, status=str(application.status)))
     return application

@@ -13,7 +13,8 @@ from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation.models import Appeal, AppealStatus, DecisionOutcome, ModerationDecision
-from marketplace.moderation.services import decide, email_school, latest_decision
+from marketplace.moderation.services import decide, latest_decision
+from marketplace.notifications.messages import moderation as messages
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -125,7 +126,5 @@ def decide_appeal(
         reason=reason,
         appeal_id=appeal.id,
     )
-    email_school(
-        vacancy, "appeal_decided", f"Your appeal: {vacancy.title}", reason=reason, overturned=overturn
-    )
+    messages.appeal_decided(vacancy.id, reason, overturned=overturn)
     return appeal

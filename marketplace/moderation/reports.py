@@ -41,8 +41,8 @@ from marketplace.moderation.models import (
     ReportCategory,
     ReportStatus,
 )
-from marketplace.moderation.services import decide, email_school, guarded_transition, remove
-from marketplace.notifications.outbox import queue_email
+from marketplace.moderation.services import decide, guarded_transition, remove
+from marketplace.notifications.messages import moderation as messages
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError
@@ -282,16 +282,7 @@ def confirmation_token(report: ListingReport, *, now: dt.datetime | None = None)
 
 
 def _send_confirmation_link(report: ListingReport, vacancy: Vacancy) -> None:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    hours = current_app.config["TOKEN_MAX_AGE_HOURS"]
-    queue_email(
-        report.reporter_email,
-        "report_confirm",
-        "Confirm your report",
-        vacancy=vacancy,
-        link=base + CONFIRM_PATH + confirmation_token(report),
-        expires_in="1 hour" if hours == 1 else f"{hours} hours",
-    )
+    messages.report_confirm(report.reporter_email, vacancy.id, confirmation_token(report))
 
 
 def report_for_link(token: str, *, now: dt.datetime | None = None) -> ListingReport:
@@ -509,15 +500,10 @@ def dismiss_source_as_abuse(
             now=now,
         )
         restored = True
-        email_school(
-            vacancy,
-            "listing_reports_decided",
-            f"Reports about your listing: {vacancy.title}",
-            reason=reason,
-            outcome_text=(
-                "The moderator found that the reports which hid your listing were not genuine, "
-                "so it is back up."
-            ),
+        messages.listing_reports_decided(
+            vacancy.id,
+            reason,
+            "The moderator found that the reports which hid your listing were not genuine, so it is back up.",
         )
     return AbuseDismissal(reports, restored)
 
@@ -583,22 +569,10 @@ def decide_reports(
         report_ids=[r.id for r in reports],
     )
     if outcome == "dismiss":
-        email_school(
-            vacancy,
-            "listing_reports_decided",
-            f"Reports about your listing: {vacancy.title}",
-            reason=reason,
-            outcome_text=REPORT_OUTCOME_TEXT[outcome],
-        )
+        messages.listing_reports_decided(vacancy.id, reason, REPORT_OUTCOME_TEXT[outcome])
     # Only confirmed addresses hear the outcome: an address someone else typed is never written to again.
     for address in sorted({r.reporter_email for r in reports if r.reporter_email and r.confirmed_at}):
-        queue_email(
-            address,
-            "report_closed",
-            f"Your report about {vacancy.title}",
-            vacancy=vacancy,
-            outcome_text=REPORT_OUTCOME_TEXT[outcome],
-        )
+        messages.report_closed(address, vacancy.id, REPORT_OUTCOME_TEXT[outcome])
     return reports
 
 

@@ -19,25 +19,14 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation.models import DecisionOutcome, SuspendedListing, Suspension
 from marketplace.moderation.services import decide
-from marketplace.notifications.outbox import queue_email
-from marketplace.organisations.models import Membership, Organisation
+from marketplace.notifications.messages import moderation as messages
+from marketplace.organisations.models import Organisation
 from marketplace.permissions import Role
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError
 
 UNPUBLISHED_BY_SUSPENSION = (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED, VacancyStatus.PENDING_REVIEW)
-
-
-def _staff_emails(organisation: Organisation) -> list[str]:
-    return list(
-        db.session.scalars(
-            sa.select(User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == organisation.id, User.disabled.is_(False))
-            .order_by(User.email)
-        )
-    )
 
 
 def suspend_organisation(
@@ -80,15 +69,7 @@ def suspend_organisation(
         reason=reason,
         removed_vacancy_ids=[v.id for v in removed],
     )
-    for recipient in _staff_emails(organisation):
-        queue_email(
-            recipient,
-            "organisation_suspended",
-            f"{organisation.name} is suspended from the marketplace",
-            organisation=organisation,
-            reason=reason,
-            removed=removed,
-        )
+    messages.organisation_suspended(organisation.id, reason, [vacancy.id for vacancy in removed])
     return removed
 
 
@@ -131,15 +112,7 @@ def reinstate_organisation(
         reason=reason.strip(),
         restored_vacancy_ids=[v.id for v in restored],
     )
-    for recipient in _staff_emails(organisation):
-        queue_email(
-            recipient,
-            "organisation_reinstated",
-            f"{organisation.name} is reinstated on the marketplace",
-            organisation=organisation,
-            reason=reason.strip(),
-            restored=restored,
-        )
+    messages.organisation_reinstated(organisation.id, reason.strip(), [vacancy.id for vacancy in restored])
     return restored
 
 

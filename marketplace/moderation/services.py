@@ -31,7 +31,7 @@ from marketplace.moderation.models import (
     ReviewClaim,
 )
 from marketplace.moderation.rules import Finding, Severity
-from marketplace.notifications.outbox import queue_email
+from marketplace.notifications.messages import moderation as messages
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -205,19 +205,6 @@ def release(moderator: User, vacancy: Vacancy) -> None:
 # --- decisions ------------------------------------------------------------------------------------------
 
 
-def school_recipients(vacancy: Vacancy) -> list[str]:
-    """Whoever wrote the listing, and its contact address, without writing twice to one person."""
-    emails = [vacancy.created_by.email] if vacancy.created_by else []
-    if vacancy.contact_email and vacancy.contact_email.lower() not in emails:
-        emails.append(vacancy.contact_email.lower())
-    return emails
-
-
-def email_school(vacancy: Vacancy, template: str, subject: str, **context) -> None:
-    for recipient in school_recipients(vacancy):
-        queue_email(recipient, template, subject, vacancy=vacancy, **context)
-
-
 def guarded_transition(
     vacancy: Vacancy,
     action: VacancyAction,
@@ -277,7 +264,7 @@ def approve(moderator: User, vacancy: Vacancy, *, note: str = "", now: dt.dateti
     )
     if vacancy.status is VacancyStatus.PUBLISHED:
         record(EventName.VACANCY_PUBLISHED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
-    email_school(vacancy, "vacancy_approved", f"Your listing is approved: {vacancy.title}")
+    messages.vacancy_approved(vacancy.id)
     return vacancy
 
 
@@ -289,9 +276,7 @@ def reject(moderator: User, vacancy: Vacancy, *, reason: str, now: dt.datetime |
     decide(
         vacancy, VacancyAction.REJECT, DecisionOutcome.REJECTED, moderator=moderator, reason=reason, now=now
     )
-    email_school(
-        vacancy, "vacancy_rejected", f"Your listing has been rejected: {vacancy.title}", reason=reason
-    )
+    messages.vacancy_rejected(vacancy.id, reason)
     return vacancy
 
 
@@ -323,7 +308,7 @@ def request_changes(
             vacancy_id=vacancy.id, author_id=moderator.id, from_moderator=True, body=message, created_at=now
         )
     )
-    email_school(vacancy, "vacancy_changes_requested", f"Changes requested: {vacancy.title}", message=message)
+    messages.vacancy_changes_requested(vacancy.id, message)
     return vacancy
 
 
@@ -335,7 +320,7 @@ def remove(moderator: User, vacancy: Vacancy, *, reason: str, now: dt.datetime |
     decide(
         vacancy, VacancyAction.REMOVE, DecisionOutcome.REMOVED, moderator=moderator, reason=reason, now=now
     )
-    email_school(vacancy, "vacancy_removed", f"Your listing has been removed: {vacancy.title}", reason=reason)
+    messages.vacancy_removed(vacancy.id, reason)
     return vacancy
 
 

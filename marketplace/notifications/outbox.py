@@ -5,6 +5,9 @@
     queue_email(user.email, "verify_email", "Confirm your email address", user=user, link=link)
     db.session.commit()   # the caller commits: the email exists if and only if the business change does
 
+Only the message catalogue (`marketplace.notifications.messages`, one function per email) calls this;
+the rest of the app calls a catalogue function or announces a domain event that one is subscribed to.
+
 Nothing is sent here. After the commit the message is delivered in-process (development) or by
 `marketplace worker` (production); see `marketplace.notifications.worker`.
 """
@@ -22,6 +25,7 @@ from flask import current_app
 
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.links import external_url
 from marketplace.notifications.models import OutboxMessage, OutboxStatus
 from marketplace.notifications.senders import RESERVED_HEADERS
 
@@ -64,7 +68,7 @@ def _tidy_text(text: str) -> str:
 
 
 def render_email(template: str, **context: Any) -> tuple[str, str]:
-    """Render `email/<template>.txt` and `email/<template>.html` with `base_url` added to the context.
+    """Render `email/<template>.txt` and `email/<template>.html` with `base_url` and `home_link` added.
 
     Rendered straight from the app's Jinja environment, without request context processors, so the
     same template works in a web request, a CLI command and the worker. The HTML is autoescaped and
@@ -74,6 +78,7 @@ def render_email(template: str, **context: Any) -> tuple[str, str]:
         raise InvalidEmail(f"template names are lower_snake_case words separated by '/': {template!r}")
     environment = current_app.jinja_env
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
+    context.setdefault("home_link", external_url("public.home"))
     text = environment.get_template(f"email/{template}.txt").render(context)
     html = environment.get_template(f"email/{template}.html").render(context)
     return _tidy_text(text), html
@@ -89,8 +94,10 @@ def queue_email(
 ) -> OutboxMessage:
     """Render an email and add it to the current transaction's outbox, without committing.
 
-    The templates see `context` plus `recipient`, `subject` and `base_url`. `headers` are extra
-    headers sent with the message (for example `Reply-To` or `List-Unsubscribe`); the standard
+    The templates see `context` plus `recipient`, `subject`, `base_url` and `home_link`; every other
+    link is built by the caller with `external_url` and passed in. Call it from the message catalogue
+    (`marketplace.notifications.messages`), which names each email. `headers` are extra headers
+    sent with the message (for example `Reply-To` or `List-Unsubscribe`); the standard
     ones (From, To, Subject, Date, Message-ID, MIME) are set when the message is sent.
     """
     recipient = _check_recipient(recipient)

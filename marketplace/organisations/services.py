@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 
 from marketplace import audit
 from marketplace.accounts.models import User
 from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.errors import DomainError
+from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.domains import (
     DomainCheck,
     DomainRefused,
@@ -39,6 +37,7 @@ from marketplace.organisations.domains import (
     email_matches_website,
     normalise_domain,
 )
+from marketplace.organisations.events import ClaimDecided, ColleagueInvited, JoinRequestDecided, JoinRequested
 from marketplace.organisations.invitations import LIFETIME, make_invitation_token, read_invitation_token
 from marketplace.organisations.models import (
     Invitation,
@@ -419,17 +418,7 @@ def _claim(user: User, organisation: Organisation, statement: str, check: Domain
     )
     if check.owned:
         return request  # it is approved when the address is confirmed: nobody needs asking
-    for administrator in administrators:
-        queue_email(
-            administrator.email,
-            "join_request_received",
-            f"{user.full_name} asked to join {organisation.name}",
-            full_name=administrator.full_name,
-            requester_name=user.full_name,
-            requester_email=user.email,
-            organisation_name=organisation.name,
-            link=_external_url("organisations.team", organisation_id=organisation.id),
-        )
+    announce(JoinRequested(request_id=request.id))  # its administrators decide
     return request
 
 
@@ -562,16 +551,7 @@ def decide_join_request(
             reason=reason,
             request_id=request.id,
         )
-    queue_email(
-        requester.email,
-        "join_request_approved" if approve else "join_request_declined",
-        f"You can now post jobs for {organisation.name}"
-        if approve
-        else f"Your request to join {organisation.name} was declined",
-        full_name=requester.full_name,
-        organisation_name=organisation.name,
-        link=_external_url("schools.dashboard" if approve else "organisations.find"),
-    )
+    announce(JoinRequestDecided(request_id=request.id))
     return request
 
 
@@ -603,24 +583,8 @@ def decide_claim(moderator: User, request: JoinRequest, *, approve: bool, reason
             reason=reason or "Claim approved by a moderator",
             request_id=request.id,
         )
-    _email_claim_decision(request, reason)
+    announce(ClaimDecided(request_id=request.id, reason=reason))
     return request
-
-
-def _email_claim_decision(request: JoinRequest, reason: str) -> None:
-    requester, organisation = request.user, request.organisation
-    approved = request.status is JoinRequestStatus.APPROVED
-    queue_email(
-        requester.email,
-        "claim_approved" if approved else "claim_declined",
-        f"You can now post jobs for {organisation.name}"
-        if approved
-        else f"Your claim to {organisation.name} was declined",
-        full_name=requester.full_name,
-        organisation_name=organisation.name,
-        reason=reason,
-        link=_external_url("schools.dashboard" if approved else "organisations.find"),
-    )
 
 
 def join_by_confirmed_email(user: User) -> list[Membership]:
@@ -658,7 +622,7 @@ def _join_on_owned_domain(request: JoinRequest) -> Membership | None:
         reason=reason,
         request_id=request.id,
     )
-    _email_claim_decision(request, "")
+    announce(ClaimDecided(request_id=request.id, reason=""))
     return membership
 
 
@@ -758,16 +722,7 @@ def invite(manager: User, organisation: Organisation, email: str, role: Membersh
     )
     db.session.add(invitation)
     db.session.flush()
-    queue_email(
-        email,
-        "team_invitation",
-        f"{manager.full_name} invited you to post jobs for {organisation.name}",
-        inviter_name=manager.full_name,
-        organisation_name=organisation.name,
-        role=invitation.role.value,
-        link=_external_url("organisations.invitation", token=make_invitation_token(invitation)),
-        expires_in=f"{LIFETIME.days} days",
-    )
+    announce(ColleagueInvited(invitation_id=invitation.id, token=make_invitation_token(invitation)))
     return invitation
 
 
@@ -911,10 +866,3 @@ def schools_of(trust: Organisation) -> list[Organisation]:
             .order_by(Organisation.name)
         )
     )
-
-
-def _external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email, always on BASE_URL: never derived from a request's Host header."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)

@@ -25,19 +25,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-
 from marketplace import audit
 from marketplace.accounts.models import User
-from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
+from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.notifications.outbox import queue_email
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies import documents, services
 from marketplace.vacancies.details import MAX_LISTING_DAYS, VacancyDetails, problems
+from marketplace.vacancies.events import ClosingDateExtended, ListingEndedEarly
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
 from marketplace.vacancies.models import Vacancy
@@ -139,7 +136,7 @@ def extend_closing_date(
     )
     if vacancy.status is S.EXPIRED:
         services.transition(vacancy, VacancyAction.REOPEN, actor=user, reason=reason, now=now)
-    _email_unsent_applications(vacancy, "draft_application_more_time", f"More time to apply: {vacancy.title}")
+    announce(ClosingDateExtended(vacancy_id=vacancy.id))
     return extension
 
 
@@ -172,26 +169,8 @@ def end_early(
         through_marketplace=through_marketplace if filled else None,
     )
     db.session.add(ending)
-    _email_unsent_applications(vacancy, "draft_application_job_closed", f"Job closed early: {vacancy.title}")
+    announce(ListingEndedEarly(vacancy_id=vacancy.id))
     return ending
-
-
-def _email_unsent_applications(vacancy: Vacancy, template: str, subject: str) -> None:
-    """Queue `template` to everyone with an application for the listing started and not sent."""
-    drafts = db.session.scalars(
-        sa.select(Application)
-        .join(User, User.id == Application.jobseeker_id)
-        .where(
-            Application.vacancy_id == vacancy.id,
-            Application.status == ApplicationStatus.DRAFT,
-            User.disabled.is_(False),
-        )
-        .options(selectinload(Application.jobseeker))
-        .order_by(Application.id)
-    )
-    for draft in drafts:
-        jobseeker = draft.jobseeker
-        queue_email(jobseeker.email, template, subject, full_name=jobseeker.full_name, vacancy=vacancy)
 
 
 def _copy(

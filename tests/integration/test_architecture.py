@@ -126,3 +126,74 @@ def test_views_leave_commit_and_rollback_to_the_unit_of_work():
     assert len(modules) > len(UNIT_OF_WORK_WEB) + len(UNIT_OF_WORK_WEB_MODULES)  # the files are there
     offenders = [call for module in modules for call in _transaction_calls(module)]
     assert offenders == [], "views commit through marketplace.web.outcomes.attempt or unit_of_work()"
+
+
+CORE_PACKAGES = ["accounts", "organisations", "vacancies", "applications"]
+# Layers the core must never reach: it announces domain events and these subscribe to them.
+ABOVE_THE_CORE_VIA_EVENTS = ["marketplace.notifications", "marketplace.analytics", "marketplace.alerts"]
+
+
+def test_the_core_announces_instead_of_calling_notifications_or_analytics():
+    offenders = []
+    for package in CORE_PACKAGES:
+        for path in (PACKAGE / package).rglob("*.py"):
+            for name in _imports(path):
+                if any(name == layer or name.startswith(f"{layer}.") for layer in ABOVE_THE_CORE_VIA_EVENTS):
+                    offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert offenders == []
+
+
+NOTIFICATIONS = PACKAGE / "notifications"
+
+
+def test_only_the_notifications_package_queues_email():
+    # Everything else names an email through the message catalogue or announces an event it subscribes to.
+    offenders = []
+    for path in PACKAGE.rglob("*"):
+        if path.is_relative_to(NOTIFICATIONS) or path.suffix not in {".py", ".html", ".txt"}:
+            continue
+        if "queue_email(" in path.read_text():
+            offenders.append(f"{path.relative_to(PACKAGE)} calls queue_email")
+        if path.suffix == ".py" and "marketplace.notifications.outbox.queue_email" in _imports(path):
+            offenders.append(f"{path.relative_to(PACKAGE)} imports queue_email")
+    assert offenders == []
+
+
+def test_email_templates_are_given_their_links():
+    # A path typed after base_url drifts when its route moves: the catalogue passes external_url links in.
+    offenders = []
+    for path in (PACKAGE / "templates" / "email").glob("*.*"):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if re.search(r"\{\{\s*base_url\s*\}\}/", line):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+PLAIN_EVENT_FIELDS = {"int", "str", "bool", "float", "dt.datetime", "dt.date", "int | None", "str | None"}
+
+
+def test_every_core_event_carries_plain_values_and_is_heard(app):
+    import dataclasses
+    import importlib
+
+    from marketplace.events import DomainEvent, handlers_for
+
+    unheard, not_plain = [], []
+    for package in CORE_PACKAGES:
+        module = importlib.import_module(f"marketplace.{package}.events")
+        for value in vars(module).values():
+            if not (isinstance(value, type) and issubclass(value, DomainEvent) and value is not DomainEvent):
+                continue
+            if value.__module__ != module.__name__:
+                continue
+            assert dataclasses.is_dataclass(value), value
+            assert value.__dataclass_params__.frozen, value
+            not_plain += [
+                f"{value.__name__}.{field.name}: {field.type}"
+                for field in dataclasses.fields(value)
+                if str(field.type) not in PLAIN_EVENT_FIELDS
+            ]
+            if not handlers_for(value):
+                unheard.append(value.__name__)
+    assert not_plain == []
+    assert unheard == []

@@ -154,12 +154,12 @@ def test_a_crash_halfway_then_a_rerun_never_double_sends(app, outbox):
 def test_a_crash_inside_an_alerts_transaction_sends_nothing_for_it(app, outbox, monkeypatch):
     make_alert(keywords="maths")
     listing("Teacher of Mathematics")
-    from marketplace.alerts import digest
+    from marketplace.notifications.messages import alerts as alert_messages
 
     def broken_queue(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(digest, "queue_email", broken_queue)
+    monkeypatch.setattr(alert_messages, "queue_email", broken_queue)
     try:
         send_digests(DAILY)
     except RuntimeError:

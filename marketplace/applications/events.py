@@ -1,0 +1,59 @@
+"""What happens to applications and saved jobs, announced for the layers above (emails, the funnel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marketplace.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class ApplicationStarted(DomainEvent):
+    """A jobseeker's first draft for a listing was stored."""
+
+    application_id: int
+
+
+@dataclass(frozen=True)
+class ApplicationSubmitted(DomainEvent):
+    """A jobseeker sent an application to the school."""
+
+    application_id: int
+
+
+@dataclass(frozen=True)
+class ApplicationStatusChanged(DomainEvent):
+    """The school moved an application on (shortlisted, invited to interview, offered, ...) to `status`."""
+
+    application_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class InterviewRescheduled(DomainEvent):
+    """The school moved an arranged interview to a new date and time."""
+
+    application_id: int
+
+
+@dataclass(frozen=True)
+class ApplicationWithdrawn(DomainEvent):
+    """The jobseeker withdrew a sent application; `status` is the status it now has."""
+
+    application_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class JobSaved(DomainEvent):
+    """A jobseeker saved a live listing for the first time."""
+
+    vacancy_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class SavedJobClosingSoon(DomainEvent):
+    """A saved listing closes soon and the person has not applied: they are reminded once."""
+
+    saved_job_id: int

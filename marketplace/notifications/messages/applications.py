@@ -1,0 +1,115 @@
+"""Emails about applications: sent, received, moved on by the school, withdrawn, and saved jobs closing."""
+
+from __future__ import annotations
+
+from marketplace.applications.lifecycle import ApplicationStatus
+from marketplace.applications.models import Application
+from marketplace.applications.saved_jobs import SavedJob
+from marketplace.extensions import db
+from marketplace.links import external_url
+from marketplace.notifications.outbox import queue_email
+
+# What the candidate reads in the subject line when the school moves their application on.
+STATUS_SUBJECTS = {
+    ApplicationStatus.SHORTLISTED: "You have been shortlisted: {title}",
+    ApplicationStatus.INTERVIEWING: "Invitation to interview: {title}",
+    ApplicationStatus.OFFERED: "Job offer: {title}",
+    ApplicationStatus.ACCEPTED: "You accepted the job: {title}",
+    ApplicationStatus.DECLINED: "You declined the offer: {title}",
+    ApplicationStatus.UNSUCCESSFUL: "Your application for {title}",
+}
+
+
+def _application(application_id: int) -> Application:
+    return db.session.get(Application, application_id)
+
+
+def application_submitted(application_id: int) -> None:
+    """Confirm to the jobseeker that their application was sent."""
+    application = _application(application_id)
+    vacancy = application.vacancy
+    queue_email(
+        application.jobseeker.email,
+        "application_submitted",
+        f"Application sent: {vacancy.title}",
+        application=application,
+        vacancy=vacancy,
+        link=external_url("jobseekers.application", application_id=application.id),
+    )
+
+
+def application_received(application_id: int) -> None:
+    """Tell the listing's contact address that an application arrived."""
+    application = _application(application_id)
+    vacancy = application.vacancy
+    queue_email(
+        vacancy.contact_email,
+        "application_received",
+        f"New application: {vacancy.title}",
+        application=application,
+        vacancy=vacancy,
+        link=external_url("schools.application", application_id=application.id),
+    )
+
+
+def application_status_changed(application_id: int) -> None:
+    """Tell the candidate what the school decided (shortlisted, interview, offer, outcome)."""
+    application = _application(application_id)
+    # An application anonymised by the retention rules has no address left to write to.
+    if not application.email:
+        return
+    vacancy = application.vacancy
+    queue_email(
+        application.email,
+        "application_status_changed",
+        STATUS_SUBJECTS[application.status].format(title=vacancy.title),
+        application=application,
+        vacancy=vacancy,
+        link=external_url("jobseekers.application", application_id=application.id),
+    )
+
+
+def interview_rescheduled(application_id: int) -> None:
+    """Tell the candidate their interview has a new date and time (the status email, rescheduled)."""
+    application = _application(application_id)
+    if not application.email:
+        return
+    vacancy = application.vacancy
+    queue_email(
+        application.email,
+        "application_status_changed",
+        f"Your interview has moved: {vacancy.title}",
+        application=application,
+        vacancy=vacancy,
+        rescheduled=True,
+        link=external_url("jobseekers.application", application_id=application.id),
+    )
+
+
+def application_withdrawn(application_id: int) -> None:
+    """Tell the listing's contact address that a candidate withdrew."""
+    application = _application(application_id)
+    vacancy = application.vacancy
+    queue_email(
+        vacancy.contact_email,
+        "application_withdrawn",
+        f"Application withdrawn: {vacancy.title}",
+        application=application,
+        vacancy=vacancy,
+        link=external_url("schools.vacancy", vacancy_id=vacancy.id),
+    )
+
+
+def saved_job_closing(saved_job_id: int) -> None:
+    """Remind the person who saved a listing that it closes soon."""
+    saved = db.session.get(SavedJob, saved_job_id)
+    user, vacancy = saved.user, saved.vacancy
+    queue_email(
+        user.email,
+        "saved_job_closing",
+        f"Closing soon: {vacancy.title}",
+        full_name=user.full_name,
+        vacancy=vacancy,
+        job_link=external_url("public.vacancy", vacancy_id=vacancy.id),
+        saved_jobs_link=external_url("saved_jobs.index"),
+    )
