@@ -10,10 +10,10 @@ from marketplace.accounts.models import User
 from marketplace.applications import profiles, services
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
+from marketplace.applications.personal_data import ANONYMISED_NAME
 from marketplace.applications.profile_models import JobseekerProfile
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.retention import ANONYMISED_NAME
 from tests.factories import PASSWORD, ApplicationFactory, UserFactory, VacancyFactory
 from tests.web.applying import SECTION_ANSWERS
 

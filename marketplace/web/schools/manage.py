@@ -1,7 +1,7 @@
 """Hiring staff managing a listing: its page with statistics, extend, end early, copy, relist, delete.
 
 Adds its routes to the `schools` blueprint. Each view finds the listing among the user's own (404
-otherwise), validates a form, calls one use-case from vacancies.management, commits, flashes and
+otherwise), validates a form, calls one use-case from publishing.management, commits, flashes and
 redirects; every form shows again with its problems and what was typed.
 """
 
@@ -19,10 +19,10 @@ from marketplace.moderation import appeals
 from marketplace.moderation.models import DecisionOutcome
 from marketplace.moderation.screening import ListingBlocked
 from marketplace.permissions import Permission
-from marketplace.vacancies import management, queries, services, steps
+from marketplace.publishing import management
+from marketplace.vacancies import queries, services, steps
 from marketplace.vacancies.lifecycle import VacancyStatus
-from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyEnding
 from marketplace.web.access import requires
 from marketplace.web.schools.manage_forms import CopyForm, EndEarlyForm, ExtendForm, RelistForm
 from marketplace.web.schools.views import bp

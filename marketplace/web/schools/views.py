@@ -10,6 +10,7 @@ from marketplace.moderation.screening import ListingBlocked
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
 from marketplace.organisations.services import claim_status, pending_requests_by
 from marketplace.permissions import Permission
+from marketplace.publishing import submission
 from marketplace.vacancies import queries, services
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.access import requires
@@ -65,7 +66,7 @@ def _submitted_message(vacancy) -> str:
 def submit_vacancy(vacancy_id: int):
     vacancy = _own_vacancy_or_404(vacancy_id)
     try:
-        services.submit_for_review(current_user, vacancy)
+        submission.submit_for_review(current_user, vacancy)
     except ListingBlocked as error:
         db.session.commit()  # keep the policy's refusal in the audit trail
         flash(str(error), "info")

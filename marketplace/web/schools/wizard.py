@@ -20,6 +20,8 @@ from marketplace.moderation.services import reply_from_school
 from marketplace.organisations.models import OrganisationKind
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
 from marketplace.permissions import Permission
+from marketplace.publishing import documents as publishing_documents
+from marketplace.publishing import editing, submission
 from marketplace.vacancies import documents, listing_schools, richtext, services, steps
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -116,22 +118,22 @@ def _render_step(step: steps.Step, form, vacancy, *, findings=(), status: int = 
     )
 
 
-def _after_save(vacancy, step: steps.Step, saved: steps.Saved):
+def _after_save(vacancy, step: steps.Step, saved: editing.Saved):
     """Say what happened, then go on: back to the section when the checks found something, to check your
     answers when the school came from there, otherwise to the next section."""
-    if saved is steps.Saved.HELD:
+    if saved is editing.Saved.HELD:
         flash(
             "Your changes are saved. They need a moderator to check them, so the listing has been taken "
             "down until it is approved. We will email you when a moderator has checked it.",
             "info",
         )
-    elif saved is steps.Saved.STILL_LIVE:
+    elif saved is editing.Saved.STILL_LIVE:
         state = "live" if vacancy.status is VacancyStatus.PUBLISHED else "scheduled"
         flash(f"Your changes passed our checks and are saved. The listing is still {state}.", "success")
-    elif saved is steps.Saved.UNCHANGED:
+    elif saved is editing.Saved.UNCHANGED:
         flash("Nothing was changed, so the listing is as it was.", "info")
     findings = _step_findings(vacancy, step)
-    if findings and saved is steps.Saved.DRAFT and not request.form.get("seen_checks"):
+    if findings and saved is editing.Saved.DRAFT and not request.form.get("seen_checks"):
         flash("Your answers are saved. Look at what our checks found before you continue.", "info")
         return redirect(
             url_for("schools.wizard_step", vacancy_id=vacancy.id, step=step.slug, **_keep_check())
@@ -177,7 +179,7 @@ def new_vacancy():
             form.organisation_id.errors = [*form.organisation_id.errors, str(error)]
         else:
             db.session.commit()
-            return _after_save(vacancy, step, steps.Saved.DRAFT)
+            return _after_save(vacancy, step, editing.Saved.DRAFT)
     return _render_step(step, form, None)
 
 
@@ -210,7 +212,7 @@ def wizard_step(vacancy_id: int, step: str):
             organisation_id = int(form.organisation_id.data)
             school_ids = form.chosen_school_ids()
         try:
-            saved = steps.save_step(
+            saved = editing.save_step(
                 current_user,
                 vacancy,
                 section,
@@ -240,7 +242,7 @@ def _documents_step(vacancy, section: steps.Step):
         form = CheckAnswersForm()  # only the CSRF token matters here
         if form.validate_on_submit():
             try:
-                saved = steps.save_step(current_user, vacancy, section, {})
+                saved = editing.save_step(current_user, vacancy, section, {})
             except ListingBlocked:
                 db.session.commit()
                 flash(
@@ -272,7 +274,7 @@ def upload_document(vacancy_id: int):
         else:
             try:
                 checked = documents.check_upload(upload.filename, upload.read(documents.MAX_BYTES + 1))
-                document = documents.attach(
+                document = publishing_documents.attach(
                     current_user, vacancy, checked, upload_path=current_app.config["UPLOAD_PATH"]
                 )
             except services.VacancyError as error:
@@ -363,7 +365,7 @@ def check_answers(vacancy_id: int):
         else:
             try:
                 reply_from_school(current_user, vacancy, form.message_to_moderator.data or "")
-                services.submit_for_review(current_user, vacancy)
+                submission.submit_for_review(current_user, vacancy)
             except ListingBlocked as error:
                 db.session.commit()  # the draft is kept, with the policy's refusal in the audit trail
                 flash(f"Your draft is saved. {error}", "info")

@@ -18,6 +18,7 @@ from marketplace.accounts import privacy, sessions
 from marketplace.accounts.models import User
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
+from marketplace.applications.personal_data import ANONYMISED_NAME, anonymise
 from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
@@ -27,7 +28,6 @@ from marketplace.vacancies import services as vacancy_services
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 
-ANONYMISED_NAME = "Anonymised applicant"
 # Staff accounts are managed by people, not by a clock.
 ROLES_DELETED_WHEN_INACTIVE = (Role.JOBSEEKER, Role.HIRING_STAFF)
 
@@ -70,16 +70,6 @@ def delete_stale_drafts(now: dt.datetime) -> int:
         )
         db.session.delete(vacancy)
     return len(stale)
-
-
-def anonymise(application: Application) -> None:
-    """Keep the fact of the application for the school's records; erase who made it and what they wrote."""
-    application.full_name = ANONYMISED_NAME
-    application.email = ""
-    application.supporting_statement = ""
-    application.answers = {}  # every section of the form is personal: details, history, referees
-    application.jobseeker_id = None
-    application.notes.clear()  # staff notes are about the person: they go with the name
 
 
 def anonymise_old_applications(now: dt.datetime) -> int:

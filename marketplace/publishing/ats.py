@@ -25,9 +25,10 @@ from marketplace.db import UK, utcnow
 from marketplace.extensions import db
 from marketplace.moderation.models import AtsClient
 from marketplace.moderation.policy import Outcome, Verdict
-from marketplace.moderation.screening import ListingBlocked, record_verdict, screen_submission, verdict_for
+from marketplace.moderation.screening import ListingBlocked, record_verdict, verdict_for
 from marketplace.moderation.services import guarded_transition
 from marketplace.organisations.models import Organisation
+from marketplace.publishing.submission import screen_submission
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.details import VacancyDetails, problems
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
