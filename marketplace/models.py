@@ -5,9 +5,7 @@ from marketplace.alerts import personal_data  # noqa: F401  (saved jobs and aler
 from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.applications import personal_data as application_data  # noqa: F401  (the privacy tools)
-from marketplace.applications.models import Application, ApplicationNote
-from marketplace.applications.profile_models import JobseekerProfile
-from marketplace.applications.saved_jobs import SavedJob
+from marketplace.applications.models import Application, ApplicationNote, JobseekerProfile, SavedJob
 from marketplace.audit.models import AuditEvent
 from marketplace.moderation.models import ModerationDecision
 from marketplace.notifications.models import OutboxMessage
