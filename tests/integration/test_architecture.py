@@ -17,6 +17,7 @@ DOMAIN_PACKAGES = [
     "alerts",
     "notifications",
     "analytics",
+    "publishing",
 ]
 
 
@@ -98,3 +99,131 @@ def test_the_app_outside_search_reaches_the_engine_only_through_the_port():
             if name.startswith("marketplace.search.whoosh"):
                 offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert offenders == []
+
+
+# The dependency rule (DESIGN.md, "Shape"): each layer imports only the layers below it. Within the core
+# and within the policies the packages are ordered too: each imports only those before it in its list.
+# Imports inside functions count; imports under `if TYPE_CHECKING:` are exempt, since they exist only
+# for annotations and never run (User in audit/models.py, Membership in accounts/models.py).
+LAYERS: list[tuple[str, list[str]]] = [
+    (
+        "foundation",
+        [
+            *("config", "db", "extensions", "errors", "unit_of_work", "links", "observability"),
+            *("permissions", "audit"),
+        ],
+    ),
+    ("core", ["accounts", "organisations", "vacancies", "applications"]),
+    ("policies and read models", ["notifications", "analytics", "search", "moderation", "alerts"]),
+    ("use-cases", ["publishing"]),
+    # Entry points: the app factory, every model for Alembic, the health check, commands and the worker.
+    ("entry points", ["web", "cli", "demo", "worker", "health", "models", "__init__"]),
+]
+# Ranks: one for the whole foundation and for the entry points; one per package in the ordered layers.
+RANK: dict[str, tuple[int, str]] = {}
+for _layer, (_name, _packages) in enumerate(LAYERS):
+    for _position, _package in enumerate(_packages):
+        ordered = _name in {"core", "policies and read models"}
+        RANK[_package] = (_layer * 100 + (_position if ordered else 0), _name)
+
+# Upward edges still here only because another branch removes them: the core's emails and analytics
+# become domain events there. Each entry is "file -> imported module"; the integrator empties this list
+# once both branches are merged. Only core -> notifications / analytics edges may be listed, and a
+# listed edge that no longer exists fails the test, so the list cannot go stale.
+ALLOWED_UPWARD_EDGES = {
+    "accounts/privacy.py -> marketplace.notifications.outbox",
+    "accounts/services.py -> marketplace.notifications.models",
+    "accounts/services.py -> marketplace.notifications.outbox",
+    "applications/application_form.py -> marketplace.analytics.events",
+    "applications/application_form.py -> marketplace.notifications.outbox",
+    "applications/inbox.py -> marketplace.analytics.events",
+    "applications/inbox.py -> marketplace.notifications.outbox",
+    "applications/saved_jobs.py -> marketplace.analytics.events",
+    "applications/saved_jobs.py -> marketplace.notifications.outbox",
+    "applications/services.py -> marketplace.analytics.events",
+    "applications/services.py -> marketplace.notifications.outbox",
+    "organisations/services.py -> marketplace.notifications.outbox",
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _type_checking_only(tree: ast.Module) -> set[ast.AST]:
+    """The import statements under `if TYPE_CHECKING:` (annotations only: they never run)."""
+    exempt: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                for statement in node.body:
+                    exempt.update(ast.walk(statement))
+    return exempt
+
+
+def _marketplace_imports(path: Path) -> set[str]:
+    """Every marketplace module the file imports, at any depth, except under `if TYPE_CHECKING:`."""
+    tree = ast.parse(path.read_text())
+    exempt = _type_checking_only(tree)
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if node in exempt:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            if base == "marketplace":  # `from marketplace import audit` imports marketplace.audit
+                found.update(f"marketplace.{alias.name}" for alias in node.names)
+            else:
+                found.add(base)
+    return {name for name in found if name == "marketplace" or name.startswith("marketplace.")}
+
+
+def _placement(module: str) -> tuple[int, str] | None:
+    parts = module.split(".")
+    return RANK.get(parts[1] if len(parts) > 1 else "__init__")
+
+
+def _upward_edges() -> set[str]:
+    edges = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = _placement(_module_name(path))
+        for target in _marketplace_imports(path):
+            placed = _placement(target)
+            if source is not None and placed is not None and placed[0] > source[0]:
+                edges.add(f"{path.relative_to(PACKAGE)} -> {target}")
+    return edges
+
+
+def test_every_part_of_the_package_has_a_layer():
+    unplaced = [
+        path.name
+        for path in PACKAGE.iterdir()
+        if (path.suffix == ".py" or (path / "__init__.py").exists())
+        and path.stem not in RANK
+        and path.name not in RANK
+    ]
+    assert unplaced == [], "add each to LAYERS where it belongs"
+
+
+def test_no_layer_imports_a_layer_above_it():
+    # Not even inside a function: a lazy import still couples the lower layer to the higher one.
+    edges = _upward_edges()
+    assert sorted(edges - ALLOWED_UPWARD_EDGES) == []
+    assert sorted(ALLOWED_UPWARD_EDGES - edges) == [], "this edge is gone: remove it from the allow-list"
+
+
+def test_the_allow_list_holds_only_the_cores_emails_and_analytics():
+    for edge in ALLOWED_UPWARD_EDGES:
+        source, target = edge.split(" -> ")
+        assert RANK[source.split("/")[0]][1] == "core", edge
+        assert target.split(".")[1] in {"notifications", "analytics"}, edge
