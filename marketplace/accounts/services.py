@@ -133,7 +133,7 @@ def authenticate(email: str, password: str) -> User | None:
     the only moment the plain password is known.
     """
     user = find_user_by_email(email)
-    if not passwords.verify_password(user.password_hash if user else None, password):
+    if not passwords.verify_password(user.password_hash if user else None, password) or user is None:
         return None
     if user.disabled:
         return None

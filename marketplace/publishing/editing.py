@@ -71,7 +71,7 @@ def save_step(
             raise VacancyError("Only a draft can be moved to another school or trust.")
         check_member(user, organisation_id)
         vacancy.organisation_id = organisation_id
-        vacancy.organisation = db.session.get(Organisation, organisation_id)
+        vacancy.organisation = db.session.get_one(Organisation, organisation_id)
     fields = step_fields(step, vacancy)
     values = {name: value for name, value in values.items() if name in fields}
     details = fitted(dataclasses.replace(VacancyDetails.from_vacancy(vacancy), **values))
@@ -107,7 +107,7 @@ def save_step(
 
     for name, value in details.model_fields().items():
         setattr(vacancy, name, value)
-    if schools_changed:
+    if schools is not None and schools_changed:
         listing_schools.set_schools(vacancy, schools)
     vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
     audit.record(

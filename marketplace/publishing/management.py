@@ -192,8 +192,7 @@ def _email_unsent_applications(vacancy: Vacancy, template: str, subject: str) ->
         .options(selectinload(Application.jobseeker))
         .order_by(Application.id)
     )
-    for draft in drafts:
-        jobseeker = draft.jobseeker
+    for jobseeker in (draft.jobseeker for draft in drafts if draft.jobseeker is not None):
         queue_email(jobseeker.email, template, subject, full_name=jobseeker.full_name, vacancy=vacancy)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 import click
 import sqlalchemy as sa
@@ -95,7 +96,7 @@ def anonymise_old_applications(now: dt.datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    return len(due) + drafts.rowcount
+    return len(due) + cast(sa.CursorResult, drafts).rowcount  # a DELETE's result counts its rows
 
 
 def warn_and_delete_inactive_accounts(now: dt.datetime) -> tuple[int, int]:

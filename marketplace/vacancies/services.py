@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -62,11 +63,15 @@ def transition(
         raise VacancyError(str(error)) from error
     if vacancy.id is None:
         db.session.flush()
-    changed = db.session.execute(
-        sa.update(Vacancy)
-        .where(Vacancy.id == vacancy.id, Vacancy.status == previous)
-        .values(status=target, status_changed_at=now)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult, which counts the rows it matched.
+    changed = cast(
+        sa.CursorResult,
+        db.session.execute(
+            sa.update(Vacancy)
+            .where(Vacancy.id == vacancy.id, Vacancy.status == previous)
+            .values(status=target, status_changed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if changed != 1:
         raise ChangedElsewhere(
