@@ -36,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from marketplace.notifications import delivery
     from marketplace.search import api as search
-    from marketplace.vacancies import documents
+    from marketplace.vacancies.documents import cleanup as documents
 
     search.init_app(app)
     delivery.init_app(app)

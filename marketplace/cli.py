@@ -11,19 +11,16 @@ def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import users
     from marketplace.alerts.cli import alerts
     from marketplace.demo import demo
-    from marketplace.notifications.cli import worker
     from marketplace.organisations import cli as organisations_cli
-    from marketplace.retention import retention
+    from marketplace.publishing.cli import ats, vacancies
+    from marketplace.publishing.retention import retention
     from marketplace.search.cli import search
-    from marketplace.vacancies import tasks  # noqa: F401  (registers the worker's vacancy tasks)
-    from marketplace.vacancies.cli import vacancies
+    from marketplace.worker import worker
 
     for command in (users, demo, search, worker, retention, vacancies, alerts):
         app.cli.add_command(command)
     app.cli.add_command(organisations_cli.schools)
     app.cli.add_command(organisations_cli.trusts)
-    from marketplace.moderation.cli import ats
-
     app.cli.add_command(ats)
 
 

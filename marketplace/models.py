@@ -4,18 +4,15 @@ from marketplace.accounts.models import User
 from marketplace.alerts import personal_data  # noqa: F401  (saved jobs and alerts in the privacy tools)
 from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
-from marketplace.applications.models import Application, ApplicationNote
-from marketplace.applications.profile_models import JobseekerProfile
-from marketplace.applications.saved_jobs import SavedJob
+from marketplace.applications import personal_data as application_data  # noqa: F401  (the privacy tools)
+from marketplace.applications.models import Application, ApplicationNote, JobseekerProfile, SavedJob
 from marketplace.audit.models import AuditEvent
 from marketplace.moderation.models import ModerationDecision
 from marketplace.notifications.models import OutboxMessage
 from marketplace.organisations import slugs  # noqa: F401  (gives new organisations their slug)
 from marketplace.organisations.models import Membership, Organisation
 from marketplace.search.models import SearchChange
-from marketplace.vacancies.documents import VacancyDocument
-from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyDocument, VacancyEnding
 
 __all__ = [
     "AlertDelivery",

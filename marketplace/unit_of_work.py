@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import scoped_session
 
 from marketplace.extensions import db
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
+def unit_of_work() -> Iterator[scoped_session[Session]]:
     """Commit what the block did, or nothing at all."""
     session = db.session
     try:

@@ -1,15 +1,9 @@
-"""The periodic tasks run by `marketplace worker`, in registration order, on every iteration.
+"""`marketplace worker`, and the periodic tasks it runs, in registration order, on every iteration.
 
-Add a task with one call, in a module that `create_app` imports (your package's `cli.py` is imported when
-the commands are registered, so it is a good home):
+The tasks live with their domain (vacancies/tasks.py, alerts/cli.py, ...); this module, above every
+domain, registers them with one line each at its end, so no domain package imports the worker:
 
-    from marketplace.worker import register_task
-
-    @register_task("publish scheduled vacancies")
-    def publish_scheduled_vacancies() -> int:
-        published = vacancies.services.publish_due(now=utcnow())
-        db.session.commit()
-        return len(published)
+    register_task("publish scheduled vacancies", vacancy_tasks.publish_scheduled_vacancies)
 
 The contract: a task takes no arguments, runs inside the app context, commits its own work, and returns
 something truthy when it did work (a count, a report) or falsy when nothing was due. `marketplace worker`
@@ -21,13 +15,20 @@ back; the tasks after it still run. Delivering the outbox is always the first ta
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import FrameType
 from typing import overload
 
+import click
+from flask.cli import with_appcontext
+
+from marketplace.alerts.cli import remind_saved_jobs
 from marketplace.extensions import db
 from marketplace.notifications.worker import deliver_due
+from marketplace.vacancies import tasks as vacancy_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +113,58 @@ tasks = TaskRegistry()
 register_task = tasks.register
 
 register_task("deliver email", deliver_due)
+register_task("remind saved jobs closing soon", remind_saved_jobs)
+register_task("publish scheduled vacancies", vacancy_tasks.publish_scheduled_vacancies)
+register_task("expire closed vacancies", vacancy_tasks.expire_closed_vacancies)
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@click.command()
+@click.option(
+    "--interval",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds to wait after an iteration that found nothing to do.",
+)
+@click.option("--once", is_flag=True, help="Run until nothing is due, report what was done, then exit.")
+@with_appcontext
+def worker(interval: float, once: bool) -> None:
+    """Send queued email and run the other periodic tasks, until SIGTERM or Ctrl+C.
+
+    A stop signal lets the current iteration finish (no message is left half-recorded), then exits 0.
+    """
+    if once:
+        outcomes = tasks.run_until_idle()
+        for outcome in outcomes:
+            if outcome.error is not None:
+                click.echo(
+                    f"{outcome.name}: failed: {type(outcome.error).__name__}: {outcome.error}", err=True
+                )
+            else:
+                click.echo(f"{outcome.name}: {outcome.result}")
+        click.echo("Nothing more is due." if outcomes else "Nothing was due.")
+        if any(outcome.error is not None for outcome in outcomes):
+            click.get_current_context().exit(1)
+        return
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        logger.info("%s received: stopping after the current iteration", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {number: signal.signal(number, request_stop) for number in _STOP_SIGNALS}
+    # A long-running worker should say what it sends; a logging setup chosen by the operator wins.
+    app_logger = logging.getLogger("marketplace")
+    if app_logger.level == logging.NOTSET:
+        app_logger.setLevel(logging.INFO)
+    click.echo(f"Worker running {', '.join(tasks.names())} every {interval:g}s; stop with SIGTERM or Ctrl+C.")
+    try:
+        tasks.run_forever(interval, stop)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    click.echo("Worker stopped.")

@@ -5,7 +5,8 @@ marketplace that keeps personal data of its own (saved jobs, job alerts) adds it
 `@data_section("name")` on a function of the user returning JSON-safe data, in a module imported
 when the app starts (the section is then in every download), and makes its rows go with the user:
 a foreign key to users.id with ondelete="CASCADE" plus a `@before_account_deletion` hook that deletes
-them, since SQLite does not enforce cascades.
+them, since SQLite does not enforce cascades. (applications/personal_data.py and
+alerts/personal_data.py do so; marketplace.models imports them.)
 """
 
 from __future__ import annotations
@@ -14,16 +15,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
-
-from marketplace import audit, retention
+from marketplace import audit
 from marketplace.accounts import sessions
 from marketplace.accounts.events import AccountDeleted
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import verify_password
-from marketplace.applications import profiles
-from marketplace.applications.lifecycle import ApplicationStatus
-from marketplace.applications.models import Application
 from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.errors import DomainError
@@ -87,37 +83,6 @@ def _account(user: User) -> dict[str, Any]:
     }
 
 
-@data_section("profile")
-def _profile(user: User) -> dict[str, Any] | None:
-    profile = profiles.profile_of(user)
-    if profile is None:
-        return None
-    return {
-        "let_schools_find_my_profile": profile.discoverable,
-        "sections": {name: stored.get("data") for name, stored in (profile.sections or {}).items()},
-        "updated_at": _iso(profile.updated_at),
-    }
-
-
-@data_section("applications")
-def _applications(user: User) -> list[dict[str, Any]]:
-    rows = db.session.scalars(
-        sa.select(Application).where(Application.jobseeker_id == user.id).order_by(Application.created_at)
-    )
-    return [
-        {
-            "job": application.vacancy.title,
-            "school": application.vacancy.organisation.name,
-            "status": str(application.status),
-            "submitted_at": _iso(application.submitted_at),
-            "full_name": application.full_name,
-            "email": application.email,
-            "answers": {name: stored.get("data") for name, stored in (application.answers or {}).items()},
-        }
-        for application in rows
-    ]
-
-
 def export_personal_data(user: User, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """Everything the marketplace keeps about the person, section by section, as JSON-safe data."""
     return {
@@ -126,21 +91,11 @@ def export_personal_data(user: User, *, now: dt.datetime | None = None) -> dict[
     }
 
 
-@before_account_deletion
-def _erase_applications(user: User) -> None:
-    """Drafts were never sent, so they go; sent applications stay as the school's anonymised record.
-    (The profile goes with the user row: see JobseekerProfile.user.)"""
-    for application in db.session.scalars(sa.select(Application).where(Application.jobseeker_id == user.id)):
-        if application.status is ApplicationStatus.DRAFT:
-            db.session.delete(application)
-        else:
-            retention.anonymise(application)
-
-
 def delete_account(user: User, password: str) -> None:
     """Delete the person's own account once they confirm with their password.
 
-    Personal data is erased, submitted applications are anonymised as the retention policy does, and a
+    Personal data is erased (every `@before_account_deletion` hook: submitted applications are
+    anonymised as the retention policy does), and a
     confirmation is emailed to the address before it is forgotten. The caller commits and signs out.
     """
     if user.role not in ROLES_THAT_MAY_DELETE_THEMSELVES:

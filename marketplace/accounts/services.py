@@ -9,11 +9,10 @@ emails its owner instead, and a reset request for an unknown address quietly doe
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-
 from marketplace.accounts import passwords, sessions
 from marketplace.accounts.events import (
     EmailConfirmationRequested,
@@ -26,16 +25,8 @@ from marketplace.db import utcnow
 from marketplace.errors import DomainError
 from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.organisations.models import Organisation, OrganisationKind
-from marketplace.organisations.services import (
-    OrganisationError,
-    join_by_confirmed_email,
-    join_organisation,
-    verify_memberships_by_email_domain,
-)
 from marketplace.permissions import Role
 
-URN_PATTERN = re.compile(r"^\d{6}$")
 SELF_SERVICE_ROLES = (Role.JOBSEEKER, Role.HIRING_STAFF)
 
 
@@ -68,29 +59,34 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email))
 
 
-def register_user(
-    email: str, password: str, full_name: str, role: Role, school_urn: str | None = None
-) -> User | None:
-    """Register a jobseeker, or a member of school staff joining the school with `school_urn` if given.
+def check_registration(email: str, password: str, full_name: str, role: Role) -> None:
+    """Raise AccountError (InvalidEmail, WeakPassword) for registration answers we refuse."""
+    email = _valid_email(email)
+    _valid_name(full_name)
+    if Role(role) not in SELF_SERVICE_ROLES:
+        raise AccountError("Choose whether you are looking for a job or work at a school or trust")
+    _check_password(password, email)
 
-    Giving the URN claims the school (organisations.services.join_organisation): the claim gives no access
-    until it is approved by the school's administrators or a moderator, or, when the address is on a
-    domain the school owns, until the address is confirmed.
+
+def register_user(
+    email: str,
+    password: str,
+    full_name: str,
+    role: Role,
+    *,
+    on_created: Callable[[User], None] | None = None,
+) -> User | None:
+    """Register a jobseeker or a member of school staff.
 
     Queues an email asking the person to confirm their address and returns the new, unconfirmed user.
     If the address already has an account, nothing is created: its owner is emailed a reminder to sign in
     or reset their password, and None is returned, so the caller can answer exactly as it would for a new
-    registration. Raises AccountError (InvalidEmail, WeakPassword, SchoolNotFound) for input it refuses.
+    registration. Raises AccountError (InvalidEmail, WeakPassword) for input it refuses.
+    `on_created` runs on the new user (flushed, so it has an id) before the confirmation is queued: a
+    registration that also claims a school (publishing/registration.py) joins it there.
     """
-    email = _valid_email(email)
-    full_name = _valid_name(full_name)
-    role = Role(role)
-    if role not in SELF_SERVICE_ROLES:
-        raise AccountError("Choose whether you are looking for a job or work at a school or trust")
-    _check_password(password, email)
-    # Staff who do not know their URN leave it out and find their school by name or postcode later.
-    wants_school = role is Role.HIRING_STAFF and bool((school_urn or "").strip())
-    organisation = _school_for(school_urn) if wants_school else None
+    check_registration(email, password, full_name, role)
+    email, full_name, role = _valid_email(email), _valid_name(full_name), Role(role)
 
     existing = find_user_by_email(email)
     if existing is not None:
@@ -101,13 +97,9 @@ def register_user(
 
     user = User(email=email, password_hash=passwords.hash_password(password), full_name=full_name, role=role)
     db.session.add(user)
-    db.session.flush()  # the confirmation token and the membership need the user's id
-    if organisation is not None:
-        # A claim, never membership: knowing a school's public URN proves nothing.
-        try:
-            join_organisation(user, organisation, at_registration=True)
-        except OrganisationError as error:
-            raise SchoolNotFound(str(error)) from error
+    db.session.flush()  # the confirmation token and anything joined need the user's id
+    if on_created is not None:
+        on_created(user)
     send_email_confirmation(user)
     return user
 
@@ -142,7 +134,7 @@ def authenticate(email: str, password: str) -> User | None:
     the only moment the plain password is known.
     """
     user = find_user_by_email(email)
-    if not passwords.verify_password(user.password_hash if user else None, password):
+    if not passwords.verify_password(user.password_hash if user else None, password) or user is None:
         return None
     if user.disabled:
         return None
@@ -161,14 +153,13 @@ def send_email_confirmation(user: User) -> None:
 
 
 def confirm_email(token: str) -> User:
-    """Mark the address the token was sent to as confirmed and return its user.
+    """Mark the address the token was sent to as confirmed and return its user. (What a confirmed address
+    unlocks at a school is publishing.registration.confirm_email's.)
 
     Raises TokenInvalid, TokenExpired, or TokenUsed when the address is already confirmed (or has changed).
     """
     user = read_token(Purpose.CONFIRM_EMAIL, token)
     user.email_verified_at = utcnow()
-    join_by_confirmed_email(user)  # claims on a domain the school owns waited only for this
-    verify_memberships_by_email_domain(user)
     return user
 
 
@@ -195,7 +186,8 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password for the user the reset link was sent to, which also ends that link's use.
 
     Every signed-in session of the account ends, this one included: the person signs in again.
-    Following the link proves the person reads that mailbox, so an unconfirmed address becomes confirmed.
+    Following the link proves the person reads that mailbox, so an unconfirmed address becomes confirmed
+    (publishing.registration.reset_password then lets it unlock what it does at a school).
     Raises a TokenError for a link that cannot be used and WeakPassword for a password we refuse.
     """
     user = user_for_password_reset(token)
@@ -205,8 +197,6 @@ def reset_password(token: str, new_password: str) -> User:
     sessions.end_all_for(user.id)
     if not user.email_verified:
         user.email_verified_at = utcnow()
-        join_by_confirmed_email(user)
-        verify_memberships_by_email_domain(user)
     return user
 
 
@@ -240,19 +230,3 @@ def _check_password(password: str, email: str) -> None:
     problem = passwords.password_problem(password, email)
     if problem:
         raise WeakPassword(problem)
-
-
-def _school_for(school_urn: str | None) -> Organisation:
-    urn = (school_urn or "").strip()
-    if not urn:
-        raise SchoolNotFound("Enter your school's URN")
-    if not URN_PATTERN.match(urn):
-        raise SchoolNotFound("Enter a URN of 6 digits, like 100000")
-    organisation = db.session.scalar(
-        sa.select(Organisation).where(Organisation.urn == urn, Organisation.kind == OrganisationKind.SCHOOL)
-    )
-    if organisation is None:
-        raise SchoolNotFound(
-            "We cannot find a school with that URN. Check it on Get Information about Schools"
-        )
-    return organisation

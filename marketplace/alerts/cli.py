@@ -1,5 +1,6 @@
 """`marketplace alerts send --frequency daily|weekly` (run it from cron once a day, and once a week),
-`marketplace alerts remind-saved-jobs`, and the worker task that reminds people of saved jobs closing."""
+`marketplace alerts remind-saved-jobs`, and the worker task that reminds people of saved jobs closing
+(registered in marketplace/worker.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from marketplace.alerts.digest import send_digests
 from marketplace.alerts.models import AlertFrequency
 from marketplace.applications.saved_jobs import send_closing_reminders
 from marketplace.extensions import db
-from marketplace.worker import register_task
 
 alerts = AppGroup("alerts", help="Job alert digests and saved-job reminders.")
 
@@ -39,7 +39,6 @@ def remind_command() -> None:
     click.echo(f"{remind_saved_jobs()} reminders queued")
 
 
-@register_task("remind saved jobs closing soon")
 def remind_saved_jobs() -> int:
     """Each saved job closing within SAVED_JOB_REMINDER_DAYS gets one reminder, unless applied for."""
     queued = send_closing_reminders(days=current_app.config["SAVED_JOB_REMINDER_DAYS"])

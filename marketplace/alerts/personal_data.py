@@ -15,7 +15,8 @@ from marketplace.accounts.models import User
 from marketplace.accounts.privacy import before_account_deletion, data_section
 from marketplace.alerts.models import JobAlert
 from marketplace.alerts.services import describe
-from marketplace.applications.saved_jobs import SavedJob
+from marketplace.applications import personal_data as _applications  # noqa: F401  (their sections come first)
+from marketplace.applications.models import SavedJob
 from marketplace.extensions import db
 
 

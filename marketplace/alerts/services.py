@@ -155,7 +155,8 @@ def create_alert(
         db.session.flush()
     else:
         alert.frequency = frequency
-    if alert.confirmed:
+    # Only a signed-in person's alert has no address of its own, and it is confirmed at once.
+    if alert.confirmed or alert.email is None:
         return CreatedAlert(alert, needs_confirmation=False)
     alert_messages.job_alert_confirm(
         alert.email,
@@ -216,7 +217,7 @@ def describe(criteria: dict[str, Any]) -> str:
         parts.append("Jobs")
     if search.location:
         parts.append(f"within {search.radius} miles of {search.location}")
-    filters = []
+    filters: list[str] = []
     for name, values in search.active_filters().items():
         if name in LABELS and isinstance(values, tuple):
             filters.extend(LABELS[name].get(value, value) for value in values)

@@ -19,8 +19,7 @@ from marketplace.analytics.models import Event
 from marketplace.applications.lifecycle import ApplicationStatus as S
 from marketplace.applications.models import Application
 from marketplace.extensions import db
-from marketplace.vacancies.management_models import VacancyEnding
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import Vacancy, VacancyEnding
 
 # The statuses an application can hold once it has reached each selection step.
 _REACHED = {

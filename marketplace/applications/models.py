@@ -1,10 +1,12 @@
+"""Applications (with the school's notes on them), jobseeker profiles and saved jobs."""
+
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.db import Base, TimestampMixin, str_enum, utcnow
@@ -74,3 +76,38 @@ class ApplicationNote(Base):
 
     application: Mapped[Application] = relationship(back_populates="notes")
     author: Mapped[User | None] = relationship()
+
+
+class JobseekerProfile(TimestampMixin, Base):
+    """One per jobseeker. Each section is kept as `{"data": {...}, "updated_at": iso}` under its name,
+    so prefilling an application can compare a section's age with the same section of the person's
+    last application (see marketplace.applications.profiles)."""
+
+    __tablename__ = "jobseeker_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    sections: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # Off until the person switches it on: schools may only find profiles whose owners asked for it.
+    discoverable: Mapped[bool] = mapped_column(default=False)
+
+    # Deleting the user deletes the profile through the ORM too, whoever deletes the account (the person,
+    # or the retention policy) and whether or not the database enforces foreign keys (SQLite does not).
+    user: Mapped[User] = relationship(backref=backref("profile", uselist=False, cascade="all, delete-orphan"))
+
+
+class SavedJob(Base):
+    """One listing one person saved; saving it again changes nothing."""
+
+    __tablename__ = "saved_jobs"
+    __table_args__ = (sa.UniqueConstraint("user_id", "vacancy_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when the closing reminder was queued, so it is sent once per saved job.
+    reminder_sent_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+    vacancy: Mapped[Vacancy] = relationship()

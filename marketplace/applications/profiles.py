@@ -1,11 +1,8 @@
-"""Jobseeker profiles and the application form: type it once, apply in minutes.
+"""Jobseeker profiles: what a person types once, and the rules every section of it and of an application
+form keeps (the form itself is application_form.py).
 
 A profile and an application both hold their answers as sections of plain JSON-safe dicts
-(`{"data": ..., "saved_at"/"updated_at": iso}`), so a section moves between them unchanged:
-- a new application is prefilled, section by section, from the profile or from the person's most
-  recent application, whichever saved that section last;
-- each section of the application is saved as a draft; check-your-answers shows what is missing;
-- the person may copy an application's answers back to the profile.
+(`{"data": ..., "saved_at"/"updated_at": iso}`), so a section moves between them unchanged.
 
 The rules here (teacher reference numbers, gaps in employment, word limits, at least two referees)
 are pure functions, so they are tested without a database.
@@ -22,16 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.applications import services
-from marketplace.applications.events import ApplicationStarted
-from marketplace.applications.lifecycle import ApplicationStatus
-from marketplace.applications.models import Application
-from marketplace.applications.profile_models import JobseekerProfile
+from marketplace.applications.models import JobseekerProfile
 from marketplace.applications.services import MAX_STATEMENT_WORDS, ApplicationError, word_count
 from marketplace.db import uk_today, utcnow
-from marketplace.events import announce
 from marketplace.extensions import db
-from marketplace.vacancies.models import Vacancy
 
 # Application sections in the order the task list shows them: (key, title).
 APPLICATION_SECTIONS: dict[str, str] = {
@@ -265,18 +256,15 @@ DECLARATIONS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
     """The answers without NUL characters: PostgreSQL text cannot hold them, and no person types one."""
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, dict):
-        return {_clean(key): _clean(item) for key, item in value.items()}
+        return {clean(key): clean(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_clean(item) for item in value]
+        return [clean(item) for item in value]
     return value
-
-
-# ---------------------------------------------------------------------------- profiles
 
 
 def profile_of(user: User) -> JobseekerProfile | None:
@@ -300,7 +288,7 @@ def save_profile_section(
     if section not in PROFILE_SECTIONS:
         raise KeyError(section)
     now = now or utcnow()
-    data = _clean(data)
+    data = clean(data)
     problems = section_problems(section, data, today=uk_today(now), for_application=False)
     if problems:
         raise SectionInvalid(problems)
@@ -319,210 +307,3 @@ def profile_states(profile: JobseekerProfile | None) -> dict[str, bool]:
     """Which profile sections the person has filled in."""
     stored = (profile.sections or {}) if profile else {}
     return {section: section in stored for section in PROFILE_SECTIONS}
-
-
-# ---------------------------------------------------------------------------- applications
-
-
-@dataclass(frozen=True)
-class SectionState:
-    key: str
-    title: str
-    status: str  # "completed", "review" (prefilled, not yet confirmed), "incomplete", "not_started"
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return {
-            "completed": "Completed",
-            "review": "Prefilled: check it",
-            "incomplete": "Incomplete",
-            "not_started": "Not yet started",
-        }[self.status]
-
-
-def answer(application: Application, section: str) -> dict[str, Any]:
-    return dict((application.answers or {}).get(section, {}).get("data") or {})
-
-
-def _latest_other_application(user: User, vacancy_id: int) -> Application | None:
-    """The person's most recently saved application (any status) other than this vacancy's."""
-    return db.session.scalar(
-        sa.select(Application)
-        .where(Application.jobseeker_id == user.id, Application.vacancy_id != vacancy_id)
-        .order_by(Application.updated_at.desc(), Application.id.desc())
-        .limit(1)
-    )
-
-
-def _parse_time(value: str | None) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def prefill(user: User, vacancy_id: int) -> dict[str, dict[str, Any]]:
-    """Answers for a new application: per section, the newer of the profile's and the last application's."""
-    profile = profile_of(user)
-    last = _latest_other_application(user, vacancy_id)
-    answers: dict[str, dict[str, Any]] = {}
-    for section in PREFILLED:
-        candidates = []
-        stored = (profile.sections or {}).get(section) if profile else None
-        if stored and stored.get("data"):
-            candidates.append((_parse_time(stored.get("updated_at")), "profile", stored["data"]))
-        previous = (last.answers or {}).get(section) if last else None
-        if previous and previous.get("data") and previous.get("saved_at"):
-            candidates.append((_parse_time(previous.get("saved_at")), "application", previous["data"]))
-        candidates = [c for c in candidates if c[0] is not None]
-        if not candidates:
-            continue
-        _, source, data = max(candidates, key=lambda c: c[0])
-        answers[section] = {"data": data, "saved_at": None, "source": source}
-    if "personal" not in answers:
-        answers["personal"] = {"data": {"full_name": user.full_name}, "saved_at": None, "source": "account"}
-    return answers
-
-
-def _existing_application(user: User, vacancy: Vacancy) -> Application | None:
-    return db.session.scalar(
-        sa.select(Application).where(
-            Application.jobseeker_id == user.id, Application.vacancy_id == vacancy.id
-        )
-    )
-
-
-def _prefilled_draft(user: User, vacancy: Vacancy, now: dt.datetime) -> Application:
-    """A new draft filled from the person's profile and last application, not yet in the session."""
-    if not vacancy.is_live(now):
-        raise ApplicationError("This job is no longer accepting applications.")
-    if not vacancy.applies_through_marketplace:
-        raise ApplicationError("This school takes applications on its own website or by email.")
-    answers = prefill(user, vacancy.id)
-    return Application(
-        vacancy_id=vacancy.id,
-        jobseeker_id=user.id,
-        status=ApplicationStatus.DRAFT,
-        full_name=(answers["personal"]["data"].get("full_name") or user.full_name)[:200],
-        email=user.email,
-        supporting_statement=answers.get("statement", {}).get("data", {}).get("text", ""),
-        answers=answers,
-        status_changed_at=now,
-    )
-
-
-def application_to_show(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Application:
-    """What the apply pages show: the person's application, or the draft they would start, unsaved.
-
-    Reading never writes: a draft is stored only when the person saves a section or sends it.
-    """
-    return _existing_application(user, vacancy) or _prefilled_draft(user, vacancy, now or utcnow())
-
-
-def start_application(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Application:
-    """The person's application for this listing: their draft if they have one, else a new prefilled draft.
-
-    Two requests racing to start the same draft meet the unique constraint on (vacancy, jobseeker);
-    the caller rolls back and reads the winner's draft.
-    """
-    existing = _existing_application(user, vacancy)
-    if existing is not None:
-        return existing
-    application = _prefilled_draft(user, vacancy, now or utcnow())
-    db.session.add(application)
-    db.session.flush()
-    announce(ApplicationStarted(application_id=application.id))
-    return application
-
-
-def _require_draft(application: Application) -> None:
-    if application.status is not ApplicationStatus.DRAFT:
-        raise ApplicationError("You have already sent this application, so it cannot be changed.")
-
-
-def save_application_section(
-    application: Application, section: str, data: dict[str, Any], *, now: dt.datetime | None = None
-) -> Application:
-    """Save one section of a draft application; raises SectionInvalid with what is still missing."""
-    if section not in APPLICATION_SECTIONS:
-        raise KeyError(section)
-    _require_draft(application)
-    now = now or utcnow()
-    data = _clean(data)
-    problems = section_problems(section, data, today=uk_today(now), for_application=True)
-    if problems:
-        raise SectionInvalid(problems)
-    application.answers = {
-        **(application.answers or {}),
-        section: {"data": data, "saved_at": now.isoformat(), "source": "application"},
-    }
-    # The columns the school's inbox lists by stay in step with the answers.
-    if section == "personal":
-        application.full_name = (data.get("full_name") or application.full_name)[:200]
-    if section == "statement":
-        application.supporting_statement = data.get("text", "")
-    application.updated_at = now
-    db.session.flush()
-    return application
-
-
-def section_states(application: Application, *, today: dt.date | None = None) -> list[SectionState]:
-    today = today or uk_today()
-    states = []
-    for key, title in APPLICATION_SECTIONS.items():
-        stored = (application.answers or {}).get(key)
-        if not stored:
-            states.append(SectionState(key, title, "not_started"))
-            continue
-        problems = tuple(section_problems(key, stored.get("data") or {}, today=today, for_application=True))
-        if problems:
-            status = "incomplete"
-        elif not stored.get("saved_at"):
-            status = "review"
-        else:
-            status = "completed"
-        states.append(SectionState(key, title, status, problems))
-    return states
-
-
-def ready_to_submit(application: Application) -> bool:
-    return all(state.status == "completed" for state in section_states(application))
-
-
-def copy_answers_to_profile(
-    user: User, application: Application, *, now: dt.datetime | None = None
-) -> list[str]:
-    """Save the application's shared sections to the profile; returns the sections copied."""
-    if application.jobseeker_id != user.id:
-        raise ApplicationError("You can only copy your own answers.")
-    now = now or utcnow()
-    copied = []
-    for section in SHARED_WITH_PROFILE:
-        stored = (application.answers or {}).get(section)
-        if stored and stored.get("saved_at"):
-            try:
-                save_profile_section(user, section, stored["data"], now=now)
-            except SectionInvalid:
-                continue
-            copied.append(section)
-    return copied
-
-
-def submit(user: User, application: Application, *, now: dt.datetime | None = None) -> Application:
-    """Send a complete draft to the school (see services.submit_application for the guarantees:
-    one application per person and listing, even when two requests race)."""
-    if application.jobseeker_id != user.id:
-        raise ApplicationError("You can only send your own applications.")
-    _require_draft(application)
-    unfinished = [state for state in section_states(application) if state.status != "completed"]
-    if unfinished:
-        raise ApplicationError(
-            f"Complete the section '{unfinished[0].title}' before sending your application"
-        )
-    return services.submit_application(
-        user,
-        application.vacancy,
-        supporting_statement=answer(application, "statement").get("text", ""),
-        now=now,
-    )

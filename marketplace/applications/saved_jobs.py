@@ -6,35 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.applications.events import JobSaved, SavedJobClosingSoon
 from marketplace.applications.lifecycle import ApplicationStatus
-from marketplace.applications.models import Application
-from marketplace.db import Base, utcnow
+from marketplace.applications.models import Application, SavedJob
+from marketplace.db import utcnow
 from marketplace.errors import DomainError
 from marketplace.events import announce
 from marketplace.extensions import db
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_condition
-
-
-class SavedJob(Base):
-    """One listing one person saved; saving it again changes nothing."""
-
-    __tablename__ = "saved_jobs"
-    __table_args__ = (sa.UniqueConstraint("user_id", "vacancy_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
-    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    # Set when the closing reminder was queued, so it is sent once per saved job.
-    reminder_sent_at: Mapped[dt.datetime | None]
-
-    user: Mapped[User] = relationship()
-    vacancy: Mapped[Vacancy] = relationship()
 
 
 class NotSaveable(DomainError):

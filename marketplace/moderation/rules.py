@@ -653,8 +653,8 @@ def shouting(details: VacancyDetails, context: ListingContext) -> list[Finding]:
     for name, text in texts(details):
         if name != "title":
             for match in _CAPS_RUN.finditer(text):
-                words = re.findall(r"[A-Z]+", match.group(0))
-                shouted = [w for w in words if w not in SCHOOL_ABBREVIATIONS and len(w) > 1]
+                capitals = re.findall(r"[A-Z]+", match.group(0))
+                shouted = [w for w in capitals if w not in SCHOOL_ABBREVIATIONS and len(w) > 1]
                 if len(shouted) >= 3:
                     found.append(
                         Finding("tone.shouting", Severity.REVIEW, name, message, match.span(), match.group(0))
@@ -837,7 +837,7 @@ def foreign_links(details: VacancyDetails, context: ListingContext) -> list[Find
     found = []
     candidates: list[tuple[str, str, tuple[int, int]]] = []
     for name, text in texts(details):
-        seen = set()
+        seen: set[tuple[int, int]] = set()
         for pattern in (_URL, _BARE_DOMAIN):
             for match in pattern.finditer(text):
                 if any(match.start() >= s and match.end() <= e for s, e in seen):

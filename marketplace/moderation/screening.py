@@ -1,9 +1,9 @@
 """Screening a listing: the rules, the duplicate checks, the organisation's and the person's standing,
 through the policy.
 
-This is where the pure parts meet the database. `submit_for_review` (vacancies/services.py) calls
-`screen_submission`; the school's form calls `findings_for` to "check your listing"; the moderators'
-queue calls it to show and filter findings; the ATS API calls both.
+This is where the pure parts meet the database. Submitting a listing (publishing/submission.py) and
+re-screening it on an edit or an upload ask `verdict_for` and act on it; the school's form calls
+`findings_for` to "check your listing"; the moderators' queue calls it to show and filter findings.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from flask import current_app
 
 from marketplace import audit
 from marketplace.accounts.models import User
-from marketplace.analytics.events import EventName
-from marketplace.analytics.events import record as record_event
 from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.extensions import db
@@ -49,10 +47,9 @@ from marketplace.moderation.rules import (
 )
 from marketplace.organisations.models import Membership, Organisation
 from marketplace.vacancies.details import VacancyDetails
-from marketplace.vacancies.documents import VacancyDocument
-from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
-from marketplace.vacancies.models import Vacancy
-from marketplace.vacancies.services import VacancyError, transition
+from marketplace.vacancies.lifecycle import VacancyStatus
+from marketplace.vacancies.models import Vacancy, VacancyDocument
+from marketplace.vacancies.services import VacancyError
 
 RECENT = dt.timedelta(days=90)
 
@@ -270,46 +267,3 @@ def record_verdict(vacancy: Vacancy, verdict: Verdict) -> None:
         reason=" ".join(verdict.reasons),
         findings=[f.as_json() for f in verdict.findings],
     )
-
-
-def screen_submission(user: User | None, vacancy: Vacancy, *, now: dt.datetime) -> Verdict:
-    """Run the policy on a draft being submitted and act on it, in the caller's transaction.
-
-    block: the listing stays a draft, the refusal is audited and ListingBlocked is raised (the caller
-    commits the audit event and shows the findings). review: the listing waits in the queue.
-    publish: it goes live at once (or is scheduled), with a decision that has no moderator.
-    A listing a moderator returned for changes always waits for a moderator, and a person (not an ATS
-    client) sending it back must have answered them.
-    """
-    request = returned_for_changes(vacancy.id)
-    if request is not None and user is not None and not school_replied_since(request):
-        raise VacancyError(
-            "Reply to the moderator before you send the listing back: say what you changed, "
-            "or why nothing needed to change."
-        )
-    verdict = verdict_for(
-        VacancyDetails.from_vacancy(vacancy),
-        vacancy.organisation,
-        now=now,
-        vacancy_id=vacancy.id,
-        submitter=user,
-    )
-    if verdict.outcome is Outcome.BLOCK:
-        record_verdict(vacancy, verdict)
-        raise ListingBlocked(verdict)
-    transition(vacancy, VacancyAction.SUBMIT, actor=user, now=now)
-    vacancy.submitted_at = now
-    record_verdict(vacancy, verdict)
-    if verdict.outcome is Outcome.PUBLISH:
-        reason = "Published at once by the moderation policy: " + " ".join(verdict.reasons)
-        transition(vacancy, VacancyAction.APPROVE, actor=None, reason=reason, now=now)
-        db.session.add(
-            ModerationDecision(
-                vacancy_id=vacancy.id, moderator_id=None, outcome=DecisionOutcome.APPROVED, reason=reason
-            )
-        )
-        if vacancy.status is VacancyStatus.PUBLISHED:
-            record_event(
-                EventName.VACANCY_PUBLISHED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id
-            )
-    return verdict

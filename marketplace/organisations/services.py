@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -499,7 +500,7 @@ def _settle(request: JoinRequest, *, approve: bool, decider: User | None, reason
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(request)
-    return result.rowcount == 1
+    return cast(sa.CursorResult, result).rowcount == 1  # an UPDATE's result counts its rows
 
 
 def _already_decided(request: JoinRequest) -> AlreadyDecided:

@@ -13,7 +13,6 @@ from marketplace.vacancies.lifecycle import PUBLIC_STATUSES, VacancyStatus
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
     from marketplace.organisations.models import Organisation
-    from marketplace.vacancies.documents import VacancyDocument
 
 # The schools of a trust that one listing covers besides its own organisation (a trust listing names
 # the schools the job is at; see vacancies/listing_schools.py).
@@ -130,3 +129,73 @@ class Vacancy(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Vacancy {self.id} {self.status} {self.title!r}>"
+
+
+# What each accepted content type is called on the page (see vacancies/documents/checks.py).
+DOCUMENT_KINDS = {
+    "application/pdf": "PDF",
+    "application/msword": "DOC",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+}
+
+
+class VacancyDocument(Base):
+    """A file a school attached to a listing; its bytes are in the DocumentStore under `stored_name`
+    (vacancies/documents/store.py)."""
+
+    __tablename__ = "vacancy_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(120))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Its words, read at upload so moderation checks them (see document_text); None when not readable.
+    text: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
+
+    @property
+    def kind(self) -> str:
+        return DOCUMENT_KINDS.get(self.content_type, "")
+
+    @property
+    def size_label(self) -> str:
+        if self.size < 1024 * 1024:
+            return f"{max(1, round(self.size / 1024))} KB"
+        return f"{self.size / (1024 * 1024):.1f} MB"
+
+    def __repr__(self) -> str:
+        return f"<VacancyDocument {self.id} {self.filename!r}>"
+
+
+class ClosingDateExtension(Base):
+    """A closing date moved later, with the school's reason kept on record."""
+
+    __tablename__ = "closing_date_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    extended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    extended_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    previous_closes_at: Mapped[dt.datetime]
+    closes_at: Mapped[dt.datetime]
+    reason: Mapped[str] = mapped_column(sa.Text)
+
+
+class VacancyEnding(Base):
+    """A listing closed early by its school, with the answers the funnel's time to fill is built from.
+
+    `filled` is None when the school did not know yet; `through_marketplace` is only asked when filled.
+    """
+
+    __tablename__ = "vacancy_endings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), unique=True)
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    ended_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    filled: Mapped[bool | None]
+    through_marketplace: Mapped[bool | None]

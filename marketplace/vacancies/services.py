@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -62,11 +63,15 @@ def transition(
         raise VacancyError(str(error)) from error
     if vacancy.id is None:
         db.session.flush()
-    changed = db.session.execute(
-        sa.update(Vacancy)
-        .where(Vacancy.id == vacancy.id, Vacancy.status == previous)
-        .values(status=target, status_changed_at=now)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult, which counts the rows it matched.
+    changed = cast(
+        sa.CursorResult,
+        db.session.execute(
+            sa.update(Vacancy)
+            .where(Vacancy.id == vacancy.id, Vacancy.status == previous)
+            .values(status=target, status_changed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if changed != 1:
         raise ChangedElsewhere(
@@ -90,7 +95,8 @@ def transition(
     return vacancy
 
 
-def _check_member(user: User, organisation_id: int) -> None:
+def check_member(user: User, organisation_id: int) -> None:
+    """Refuse (VacancyError) a person acting on listings of an organisation they do not belong to."""
     if organisation_id not in organisation_ids_for(user):
         raise VacancyError("You can only post vacancies for a school or trust you belong to.")
 
@@ -99,7 +105,7 @@ def create_draft(
     user: User, organisation_id: int, details: VacancyDetails, *, now: dt.datetime | None = None
 ) -> Vacancy:
     """Save a new vacancy as a draft for one of the user's organisations."""
-    _check_member(user, organisation_id)
+    check_member(user, organisation_id)
     found = problems(details, now or utcnow())
     if found:
         raise InvalidDetails(found)
@@ -121,7 +127,7 @@ def update_draft(
     user: User, vacancy: Vacancy, details: VacancyDetails, *, now: dt.datetime | None = None
 ) -> Vacancy:
     """Change what a draft (or a rejected listing being revised) says; a rejected one becomes a draft."""
-    _check_member(user, vacancy.organisation_id)
+    check_member(user, vacancy.organisation_id)
     if vacancy.status not in EDITABLE:
         raise VacancyError("This listing can no longer be edited.")
     found = problems(details, now or utcnow())
@@ -137,28 +143,9 @@ def update_draft(
     return vacancy
 
 
-def submit_for_review(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Vacancy:
-    """Submit a draft, checking its details again (time may have passed since it was saved), then let the
-    moderation policy decide: publish now, queue for a moderator, or refuse until fixed (ListingBlocked,
-    a VacancyError carrying the findings; its audit event is in the session for the caller to commit)."""
-    from marketplace.moderation.screening import screen_submission  # moderation builds on this module
-
-    now = now or utcnow()
-    _check_member(user, vacancy.organisation_id)
-    if vacancy.unanswered_steps:
-        raise VacancyError("Finish every section of the listing before you submit it.")
-    found = problems(VacancyDetails.from_vacancy(vacancy), now)
-    if found:
-        raise InvalidDetails(found)
-    if vacancy.status is not VacancyStatus.DRAFT:
-        transition(vacancy, VacancyAction.SUBMIT, actor=user, now=now)  # raises the lifecycle's own error
-    screen_submission(user, vacancy, now=now)
-    return vacancy
-
-
 def delete_draft(user: User, vacancy: Vacancy) -> None:
     """Drafts were never public, so they are deleted outright rather than kept as removed."""
-    _check_member(user, vacancy.organisation_id)
+    check_member(user, vacancy.organisation_id)
     if vacancy.status is not VacancyStatus.DRAFT:
         raise VacancyError("Only drafts can be deleted.")
     audit.record(

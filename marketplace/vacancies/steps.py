@@ -6,17 +6,14 @@ sections are still to do, so a school resuming a draft lands on the first of the
 before all are answered. The rules of `details.problems()` stay the one source of truth; a section
 only reports the problems of its own questions.
 
-Editing a live (or scheduled) listing goes through the same sections. Every saved change is screened
-by the moderation policy, as the ATS API does (see moderation/ats.py): changes that pass stay live;
-changes that need a moderator take the listing down (held for review) until approved, so the previous
-version does not stay live meanwhile; blocked changes are not saved and the live listing is unchanged.
+Saving a section (publishing/editing.py) screens every change to a listing on sale with the moderation
+policy, as the ATS API does (publishing/ats.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 
 from marketplace import audit
 from marketplace.accounts.models import User
@@ -24,12 +21,11 @@ from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.organisations.models import Organisation
-from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies import listing_schools, vocabulary
 from marketplace.vacancies.details import VacancyDetails, problems
-from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
+from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
-from marketplace.vacancies.services import InvalidDetails, VacancyError, transition
+from marketplace.vacancies.services import InvalidDetails, check_member
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,16 +155,12 @@ def placeholders(user: User, now: dt.datetime) -> VacancyDetails:
     )
 
 
-def _problems_of(details: VacancyDetails, fields: tuple[str, ...], now: dt.datetime) -> dict[str, str]:
+def problems_of(details: VacancyDetails, fields: tuple[str, ...], now: dt.datetime) -> dict[str, str]:
+    """The problems of the details that belong to the questions `fields` (a section reports only its own)."""
     return {name: message for name, message in problems(details, now).items() if name in fields}
 
 
-def _check_member(user: User, organisation_id: int) -> None:
-    if organisation_id not in organisation_ids_for(user):
-        raise VacancyError("You can only post vacancies for a school or trust you belong to.")
-
-
-def _schools_for(organisation_id: int, school_ids: list[int] | None) -> list[Organisation] | None:
+def schools_for(organisation_id: int, school_ids: list[int] | None) -> list[Organisation] | None:
     """The schools a listing of the organisation covers, checked (None: the question was not asked).
     Reported as a problem of the `school_ids` question."""
     if school_ids is None:
@@ -190,12 +182,12 @@ def start(
     """Save the first section of a new listing as a draft of one of the user's organisations; a trust's
     listing names the schools of the trust the job is at (`school_ids`)."""
     now = now or utcnow()
-    _check_member(user, organisation_id)
+    check_member(user, organisation_id)
     first = STEPS[0]
     details = fitted(dataclasses.replace(placeholders(user, now), **values))
-    found = _problems_of(details, first.fields, now)
+    found = problems_of(details, first.fields, now)
     try:
-        schools = _schools_for(organisation_id, school_ids)
+        schools = schools_for(organisation_id, school_ids)
     except InvalidDetails as error:
         found.update(error.problems)
     if found:
@@ -215,98 +207,3 @@ def start(
         AuditAction.VACANCY_CREATE, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=user
     )
     return vacancy
-
-
-class Saved(enum.StrEnum):
-    """What saving a section did to the listing, so the school can be told exactly."""
-
-    DRAFT = "draft"  # a draft (or a returned listing, now a draft again) was saved
-    STILL_LIVE = "still_live"  # a listing on sale changed in place and stays on sale
-    HELD = "held"  # a listing on sale changed and was taken down until a moderator approves it
-    UNCHANGED = "unchanged"  # a listing on sale saved without any change: nothing to check again
-
-
-def save_step(
-    user: User,
-    vacancy: Vacancy,
-    step: Step,
-    values: dict,
-    *,
-    organisation_id: int | None = None,
-    school_ids: list[int] | None = None,
-    now: dt.datetime | None = None,
-) -> Saved:
-    """Save one section's answers (the caller commits). Raises InvalidDetails for answers that break the
-    rules, VacancyError when the listing cannot be changed, and ListingBlocked (nothing changed) when a
-    listing on sale would become one the policy refuses. `school_ids` (job details) are the schools of
-    the trust the job is at; left out, the listing keeps those that still fit its organisation."""
-    from marketplace.moderation.policy import Outcome  # moderation builds on this package
-    from marketplace.moderation.screening import ListingBlocked, record_verdict, verdict_for
-
-    now = now or utcnow()
-    _check_member(user, vacancy.organisation_id)
-    if vacancy.status not in WIZARD_EDITABLE:
-        raise VacancyError(
-            f"This listing is {vacancy.status.label.lower()}, so it cannot be changed at the moment."
-        )
-    if organisation_id is not None and organisation_id != vacancy.organisation_id:
-        if vacancy.status is not VacancyStatus.DRAFT:
-            raise VacancyError("Only a draft can be moved to another school or trust.")
-        _check_member(user, organisation_id)
-        vacancy.organisation_id = organisation_id
-        vacancy.organisation = db.session.get(Organisation, organisation_id)
-    fields = step_fields(step, vacancy)
-    values = {name: value for name, value in values.items() if name in fields}
-    details = fitted(dataclasses.replace(VacancyDetails.from_vacancy(vacancy), **values))
-    found = _problems_of(details, fields, now)
-    schools = None
-    if step.slug == "job-details":
-        try:
-            schools = _schools_for(vacancy.organisation_id, school_ids)
-        except InvalidDetails as error:
-            found.update(error.problems)
-        if schools is None:
-            schools = listing_schools.still_fitting(vacancy, vacancy.organisation)
-    if found:
-        raise InvalidDetails(found)
-    # Applied only once the policy has let the change through (a blocked change leaves all as it was).
-    schools_changed = schools is not None and {school.id for school in schools} != {
-        school.id for school in vacancy.additional_schools
-    }
-
-    if vacancy.status in ON_SALE and not schools_changed and details == VacancyDetails.from_vacancy(vacancy):
-        vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
-        return Saved.UNCHANGED
-
-    outcome = Saved.DRAFT
-    if vacancy.status in ON_SALE:
-        verdict = verdict_for(
-            details, vacancy.organisation, now=now, vacancy_id=vacancy.id, submitter=user, editing=vacancy
-        )
-        if verdict.outcome is Outcome.BLOCK:
-            record_verdict(vacancy, verdict)
-            raise ListingBlocked(verdict)
-        outcome = Saved.HELD if verdict.outcome is Outcome.REVIEW else Saved.STILL_LIVE
-
-    for name, value in details.model_fields().items():
-        setattr(vacancy, name, value)
-    if schools_changed:
-        listing_schools.set_schools(vacancy, schools)
-    vacancy.unanswered_steps = [slug for slug in vacancy.unanswered_steps if slug != step.slug]
-    audit.record(
-        AuditAction.VACANCY_EDIT,
-        subject_type=AuditSubject.VACANCY,
-        subject_id=vacancy.id,
-        actor=user,
-        section=step.slug,
-    )
-    if vacancy.status is VacancyStatus.REJECTED:
-        transition(vacancy, VacancyAction.REVISE, actor=user, now=now)
-    elif outcome is not Saved.DRAFT:  # on sale: the policy's verdict on the change, acted on
-        if outcome is Saved.HELD:
-            transition(
-                vacancy, VacancyAction.HOLD, actor=user, reason="Changed by the school: needs review", now=now
-            )
-            vacancy.submitted_at = now
-        record_verdict(vacancy, verdict)
-    return outcome

@@ -1,13 +1,11 @@
-"""Vacancy housekeeping that `marketplace worker` runs on every iteration."""
+"""Vacancy housekeeping that `marketplace worker` runs on every iteration (see marketplace/worker.py)."""
 
 from __future__ import annotations
 
 from marketplace.extensions import db
 from marketplace.vacancies import services
-from marketplace.worker import register_task
 
 
-@register_task("publish scheduled vacancies")
 def publish_scheduled_vacancies() -> int:
     """Listings approved ahead of their publish date go live on the day."""
     published = services.publish_due()
@@ -15,7 +13,6 @@ def publish_scheduled_vacancies() -> int:
     return published
 
 
-@register_task("expire closed vacancies")
 def expire_closed_vacancies() -> int:
     """Listings past their closing time leave the published state (search already hides them)."""
     expired = services.expire_closed()

@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
 from marketplace.organisations.models import JoinRequest, JoinRequestStatus, MembershipRole
 from marketplace.permissions import Role
+from marketplace.publishing import registration
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
 NEW_PASSWORD = "kettle orbit meadow"
@@ -46,7 +47,7 @@ def user_with_email(email: str) -> User | None:
 
 
 def test_registering_a_jobseeker_stores_an_unconfirmed_account_and_emails_a_confirmation_link(app):
-    user = services.register_user(
+    user = registration.register_user(
         "  Ada.Lovelace@Example.ORG ", NEW_PASSWORD, "  Ada   Lovelace ", Role.JOBSEEKER
     )
     db.session.commit()
@@ -67,11 +68,11 @@ def test_registering_a_jobseeker_stores_an_unconfirmed_account_and_emails_a_conf
 def test_registering_with_a_urn_claims_the_school_and_gives_no_access_until_it_is_approved(app):
     school = OrganisationFactory(urn="137042")
 
-    first = services.register_user(
+    first = registration.register_user(
         "head@school.example.org", NEW_PASSWORD, "Grace Hopper", Role.HIRING_STAFF, school_urn="137042"
     )
     db.session.commit()
-    second = services.register_user(
+    second = registration.register_user(
         "office@school.example.org", NEW_PASSWORD, "Mary Somerville", Role.HIRING_STAFF, school_urn=" 137042 "
     )
     db.session.commit()
@@ -92,7 +93,7 @@ def test_registering_with_a_urn_claims_the_school_and_gives_no_access_until_it_i
 def test_joining_a_school_that_already_has_staff_asks_its_administrators(app):
     existing = MembershipFactory(organisation=OrganisationFactory(urn="100123"))
 
-    user = services.register_user(
+    user = registration.register_user(
         "new@school.example.org", NEW_PASSWORD, "Alan Turing", Role.HIRING_STAFF, school_urn="100123"
     )
 
@@ -111,7 +112,7 @@ def test_joining_a_school_that_already_has_staff_asks_its_administrators(app):
 )
 def test_school_staff_need_the_urn_of_a_school_we_know(app, urn, message):
     with pytest.raises(services.SchoolNotFound, match=message):
-        services.register_user(
+        registration.register_user(
             "head@school.example.org", NEW_PASSWORD, "Grace Hopper", Role.HIRING_STAFF, school_urn=urn
         )
 
@@ -123,7 +124,7 @@ def test_school_staff_need_the_urn_of_a_school_we_know(app, urn, message):
 def test_a_jobseeker_joins_no_school_even_if_a_urn_was_sent(app):
     OrganisationFactory(urn="137042")
 
-    user = services.register_user(
+    user = registration.register_user(
         "ada@example.org", NEW_PASSWORD, "Ada Lovelace", Role.JOBSEEKER, school_urn="137042"
     )
 
@@ -133,14 +134,14 @@ def test_a_jobseeker_joins_no_school_even_if_a_urn_was_sent(app):
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.ADMIN])
 def test_nobody_can_register_themselves_as_a_moderator_or_administrator(app, role):
     with pytest.raises(services.AccountError):
-        services.register_user("ada@example.org", NEW_PASSWORD, "Ada Lovelace", role)
+        registration.register_user("ada@example.org", NEW_PASSWORD, "Ada Lovelace", role)
 
 
 def test_registering_an_address_that_has_an_account_changes_nothing_and_tells_its_owner(app):
     owner = UserFactory(email="ada@example.org", full_name="Ada Lovelace")
     original_hash = owner.password_hash
 
-    result = services.register_user(" ADA@example.org", NEW_PASSWORD, "Somebody Else", Role.JOBSEEKER)
+    result = registration.register_user(" ADA@example.org", NEW_PASSWORD, "Somebody Else", Role.JOBSEEKER)
     db.session.commit()
 
     assert result is None
@@ -155,7 +156,7 @@ def test_registering_an_address_that_has_an_account_changes_nothing_and_tells_it
 
 def test_registration_refuses_a_malformed_address(app):
     with pytest.raises(services.InvalidEmail, match="correct format"):
-        services.register_user("ada at example.org", NEW_PASSWORD, "Ada Lovelace", Role.JOBSEEKER)
+        registration.register_user("ada at example.org", NEW_PASSWORD, "Ada Lovelace", Role.JOBSEEKER)
 
 
 # Signing in
@@ -198,7 +199,7 @@ def test_a_disabled_account_cannot_sign_in_even_with_the_right_password(app):
 
 
 def test_the_emailed_link_confirms_the_address_once(app):
-    user = services.register_user("ada@example.org", NEW_PASSWORD, "Ada Lovelace", Role.JOBSEEKER)
+    user = registration.register_user("ada@example.org", NEW_PASSWORD, "Ada Lovelace", Role.JOBSEEKER)
     db.session.commit()
     token = link_in(outbox("verify_email")[0], "/confirm-email")
 

@@ -8,13 +8,13 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from marketplace import retention
 from marketplace.analytics.models import Event
 from marketplace.applications import inbox, services
 from marketplace.applications.lifecycle import ApplicationAction, ApplicationStatus
 from marketplace.applications.models import ApplicationNote
 from marketplace.db import UK, utcnow
 from marketplace.extensions import db
+from marketplace.publishing import retention
 from tests.factories import ApplicationFactory, MembershipFactory, VacancyFactory
 
 pytestmark = pytest.mark.usefixtures("app")

@@ -17,6 +17,7 @@ DOMAIN_PACKAGES = [
     "alerts",
     "notifications",
     "analytics",
+    "publishing",
 ]
 
 
@@ -197,3 +198,100 @@ def test_every_core_event_carries_plain_values_and_is_heard(app):
                 unheard.append(value.__name__)
     assert not_plain == []
     assert unheard == []
+# The dependency rule (DESIGN.md, "Shape"): each layer imports only the layers below it. Within the core
+# and within the policies the packages are ordered too: each imports only those before it in its list.
+# Imports inside functions count; imports under `if TYPE_CHECKING:` are exempt, since they exist only
+# for annotations and never run (User in audit/models.py, Membership in accounts/models.py).
+LAYERS: list[tuple[str, list[str]]] = [
+    (
+        "foundation",
+        [
+            *("config", "db", "extensions", "errors", "unit_of_work", "links", "observability"),
+            *("permissions", "audit", "events", "resources"),
+        ],
+    ),
+    ("core", ["accounts", "organisations", "vacancies", "applications"]),
+    ("policies and read models", ["notifications", "analytics", "search", "moderation", "alerts"]),
+    ("use-cases", ["publishing"]),
+    # Entry points: the app factory, every model for Alembic, the health check, commands and the worker.
+    ("entry points", ["web", "cli", "demo", "worker", "health", "models", "wsgi", "__init__"]),
+]
+# Ranks: one for the whole foundation and for the entry points; one per package in the ordered layers.
+RANK: dict[str, tuple[int, str]] = {}
+for _layer, (_name, _packages) in enumerate(LAYERS):
+    for _position, _package in enumerate(_packages):
+        ordered = _name in {"core", "policies and read models"}
+        RANK[_package] = (_layer * 100 + (_position if ordered else 0), _name)
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _type_checking_only(tree: ast.Module) -> set[ast.AST]:
+    """The import statements under `if TYPE_CHECKING:` (annotations only: they never run)."""
+    exempt: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                for statement in node.body:
+                    exempt.update(ast.walk(statement))
+    return exempt
+
+
+def _marketplace_imports(path: Path) -> set[str]:
+    """Every marketplace module the file imports, at any depth, except under `if TYPE_CHECKING:`."""
+    tree = ast.parse(path.read_text())
+    exempt = _type_checking_only(tree)
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if node in exempt:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            if base == "marketplace":  # `from marketplace import audit` imports marketplace.audit
+                found.update(f"marketplace.{alias.name}" for alias in node.names)
+            else:
+                found.add(base)
+    return {name for name in found if name == "marketplace" or name.startswith("marketplace.")}
+
+
+def _placement(module: str) -> tuple[int, str] | None:
+    parts = module.split(".")
+    return RANK.get(parts[1] if len(parts) > 1 else "__init__")
+
+
+def _upward_edges() -> set[str]:
+    edges = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = _placement(_module_name(path))
+        for target in _marketplace_imports(path):
+            placed = _placement(target)
+            if source is not None and placed is not None and placed[0] > source[0]:
+                edges.add(f"{path.relative_to(PACKAGE)} -> {target}")
+    return edges
+
+
+def test_every_part_of_the_package_has_a_layer():
+    unplaced = [
+        path.name
+        for path in PACKAGE.iterdir()
+        if (path.suffix == ".py" or (path / "__init__.py").exists())
+        and path.stem not in RANK
+        and path.name not in RANK
+    ]
+    assert unplaced == [], "add each to LAYERS where it belongs"
+
+
+def test_no_layer_imports_a_layer_above_it():
+    # Not even inside a function: a lazy import still couples the lower layer to the higher one.
+    assert sorted(_upward_edges()) == []

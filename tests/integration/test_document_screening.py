@@ -11,8 +11,9 @@ from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.moderation.rules import Severity
 from marketplace.moderation.screening import findings_for_vacancy
+from marketplace.publishing import documents, management
 from marketplace.search.api import VacancySearch, find_vacancies
-from marketplace.vacancies import documents, management
+from marketplace.vacancies.documents import check_upload
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.document_samples import doc_bytes, docx_bytes, pdf_bytes
@@ -28,7 +29,7 @@ def attach(app, member, vacancy, data: bytes, name: str):
     document = documents.attach(
         member.user,
         vacancy,
-        documents.check_upload(name, data),
+        check_upload(name, data),
         upload_path=app.config["UPLOAD_PATH"],
     )
     db.session.commit()

@@ -10,12 +10,11 @@ from marketplace.audit import AuditEvent
 from marketplace.db import UK, uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
+from marketplace.publishing import management
+from marketplace.publishing.management import NewDates
 from marketplace.search.api import VacancySearch, find_vacancies
-from marketplace.vacancies import management
 from marketplace.vacancies.lifecycle import VacancyStatus
-from marketplace.vacancies.management import NewDates
-from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyEnding
 from marketplace.vacancies.services import InvalidDetails, VacancyError
 from marketplace.web.filters import uk_datetime
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory

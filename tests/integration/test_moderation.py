@@ -17,6 +17,7 @@ from marketplace.moderation import appeals, reports, sanctions, services
 from marketplace.moderation.models import ModerationDecision, ReportCategory, Suspension
 from marketplace.moderation.rules import Severity
 from marketplace.moderation.screening import ListingBlocked, findings_for
+from marketplace.publishing.submission import submit_for_review
 from marketplace.vacancies import services as vacancy_services
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -94,7 +95,7 @@ def test_a_verified_school_with_a_clean_record_and_a_clean_listing_publishes_at_
     listing_history(membership)  # the school's record, and this member's own
     draft = VacancyFactory(organisation=membership.organisation, created_by=membership.user)
 
-    vacancy_services.submit_for_review(membership.user, draft)
+    submit_for_review(membership.user, draft)
     db.session.commit()
 
     assert draft.status is VacancyStatus.PUBLISHED
@@ -118,7 +119,7 @@ def test_new_unverified_or_flagged_listings_wait_for_a_moderator():
         VacancyFactory(organisation=flagged.organisation, about_role="A young and dynamic teacher wanted."),
     ]
     for membership, draft in zip((new_school, unverified, flagged), drafts, strict=True):
-        vacancy_services.submit_for_review(membership.user, draft)
+        submit_for_review(membership.user, draft)
     db.session.commit()
 
     assert [d.status for d in drafts] == [VacancyStatus.PENDING_REVIEW] * 3
@@ -138,7 +139,7 @@ def test_a_blocked_listing_stays_a_draft_and_the_refusal_is_audited():
     )
 
     with pytest.raises(ListingBlocked) as blocked:
-        vacancy_services.submit_for_review(membership.user, draft)
+        submit_for_review(membership.user, draft)
     db.session.commit()
 
     assert [f.rule for f in blocked.value.verdict.blocking] == ["scam.bank_details"]
@@ -238,7 +239,7 @@ def test_suspending_an_organisation_unpublishes_its_listings_and_reinstating_bri
     membership = MembershipFactory(organisation=live.organisation)
     draft = VacancyFactory(organisation=live.organisation)
     with pytest.raises(ListingBlocked):
-        vacancy_services.submit_for_review(membership.user, draft)
+        submit_for_review(membership.user, draft)
     db.session.rollback()
 
     closed_since.closes_at = utcnow() - dt.timedelta(minutes=1)

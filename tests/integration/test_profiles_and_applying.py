@@ -7,13 +7,12 @@ import sqlalchemy as sa
 
 from marketplace.accounts import privacy
 from marketplace.accounts.models import User
-from marketplace.applications import profiles, services
+from marketplace.applications import application_form, profiles, services
 from marketplace.applications.lifecycle import ApplicationStatus
-from marketplace.applications.models import Application
-from marketplace.applications.profile_models import JobseekerProfile
+from marketplace.applications.models import Application, JobseekerProfile
+from marketplace.applications.personal_data import ANONYMISED_NAME
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.retention import ANONYMISED_NAME
 from tests.factories import PASSWORD, ApplicationFactory, UserFactory, VacancyFactory
 from tests.web.applying import SECTION_ANSWERS
 
@@ -44,7 +43,7 @@ def complete(application: Application, *, now=None) -> None:
         "declarations": {"right_to_work": "yes", "safeguarding": "no", "close_relationships": "no"},
     }
     for section, data in answers.items():
-        profiles.save_application_section(application, section, data, now=now)
+        application_form.save_application_section(application, section, data, now=now)
 
 
 def test_a_new_application_is_prefilled_from_the_profile():
@@ -52,15 +51,15 @@ def test_a_new_application_is_prefilled_from_the_profile():
     profiles.save_profile_section(person, "referees", {"items": REFEREES}, now=T0)
     profiles.save_profile_section(person, "statement", {"text": "From my profile."}, now=T0)
 
-    application = profiles.start_application(person, VacancyFactory(published=True))
+    application = application_form.start_application(person, VacancyFactory(published=True))
 
-    assert profiles.answer(application, "referees") == {"items": REFEREES}
+    assert application_form.answer(application, "referees") == {"items": REFEREES}
     assert application.supporting_statement == "From my profile."
-    states = {state.key: state.status for state in profiles.section_states(application)}
+    states = {state.key: state.status for state in application_form.section_states(application)}
     # Prefilled sections wait for the person to check them; declarations are always asked afresh.
     assert states["referees"] == "review"
     assert states["declarations"] == "not_started"
-    assert profiles.answer(application, "personal") == {"full_name": person.full_name}
+    assert application_form.answer(application, "personal") == {"full_name": person.full_name}
 
 
 def test_each_section_comes_from_whichever_of_profile_and_last_application_is_newer():
@@ -69,38 +68,38 @@ def test_each_section_comes_from_whichever_of_profile_and_last_application_is_ne
     profiles.save_profile_section(
         person, "professional", {"qts_status": "awarded", "trn": "7654321"}, now=T0 + dt.timedelta(days=20)
     )
-    earlier = profiles.start_application(person, VacancyFactory(published=True))
-    profiles.save_application_section(
+    earlier = application_form.start_application(person, VacancyFactory(published=True))
+    application_form.save_application_section(
         earlier, "statement", {"text": "Newer, from my last application."}, now=T0 + dt.timedelta(days=10)
     )
-    profiles.save_application_section(
+    application_form.save_application_section(
         earlier, "professional", {"qts_status": "working_towards", "trn": ""}, now=T0 + dt.timedelta(days=10)
     )
 
-    later = profiles.start_application(person, VacancyFactory(published=True))
+    later = application_form.start_application(person, VacancyFactory(published=True))
 
-    assert profiles.answer(later, "statement") == {"text": "Newer, from my last application."}
+    assert application_form.answer(later, "statement") == {"text": "Newer, from my last application."}
     assert later.answers["statement"]["source"] == "application"
-    assert profiles.answer(later, "professional")["trn"] == "7654321"
+    assert application_form.answer(later, "professional")["trn"] == "7654321"
     assert later.answers["professional"]["source"] == "profile"
 
 
 def test_sending_twice_makes_one_application_and_a_racing_second_send_is_refused():
     person = UserFactory()
     vacancy = VacancyFactory(published=True)
-    application = profiles.start_application(person, vacancy)
+    application = application_form.start_application(person, vacancy)
     complete(application)
     db.session.commit()
 
-    profiles.submit(person, application)
+    application_form.submit(person, application)
     db.session.commit()
     with pytest.raises(services.ApplicationError):
-        profiles.submit(person, application)
+        application_form.submit(person, application)
     db.session.rollback()
 
     # A second request that loaded the draft before the first one sent it.
     other = UserFactory()
-    draft = profiles.start_application(other, vacancy)
+    draft = application_form.start_application(other, vacancy)
     complete(draft)
     db.session.commit()
     with db.engine.begin() as connection:  # the first request wins meanwhile
@@ -110,39 +109,39 @@ def test_sending_twice_makes_one_application_and_a_racing_second_send_is_refused
             .values(status=ApplicationStatus.SUBMITTED)
         )
     with pytest.raises(services.AlreadyApplied):
-        services.submit_application(other, vacancy, supporting_statement="Racing")
+        application_form.submit(other, draft)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 2
 
 
 def test_an_incomplete_draft_cannot_be_sent():
     person = UserFactory()
-    application = profiles.start_application(person, VacancyFactory(published=True))
+    application = application_form.start_application(person, VacancyFactory(published=True))
 
     with pytest.raises(services.ApplicationError, match="Complete the section 'Personal details'"):
-        profiles.submit(person, application)
+        application_form.submit(person, application)
 
 
 def test_the_school_keeps_what_was_sent_when_the_profile_changes_later():
     person = UserFactory()
-    application = profiles.start_application(person, VacancyFactory(published=True))
+    application = application_form.start_application(person, VacancyFactory(published=True))
     complete(application)
-    profiles.submit(person, application)
+    application_form.submit(person, application)
     db.session.commit()
 
     profiles.save_profile_section(person, "statement", {"text": "Rewritten later."})
     db.session.commit()
 
     db.session.refresh(application)
-    assert profiles.answer(application, "statement") == {"text": "I love teaching geography."}
+    assert application_form.answer(application, "statement") == {"text": "I love teaching geography."}
 
 
 def test_answers_are_copied_back_to_the_profile_on_request():
     person = UserFactory()
-    application = profiles.start_application(person, VacancyFactory(published=True))
+    application = application_form.start_application(person, VacancyFactory(published=True))
     complete(application)
 
-    copied = profiles.copy_answers_to_profile(person, application)
+    copied = application_form.copy_answers_to_profile(person, application)
 
     assert "referees" in copied
     assert "support" not in copied
@@ -165,10 +164,10 @@ def test_the_data_download_holds_the_account_profile_and_applications():
 def test_deleting_an_account_erases_it_and_anonymises_sent_applications(outbox):
     person = UserFactory(email="priya@example.org")
     profiles.save_profile_section(person, "statement", {"text": "My statement."})
-    sent = profiles.start_application(person, VacancyFactory(published=True))
+    sent = application_form.start_application(person, VacancyFactory(published=True))
     complete(sent)
-    profiles.submit(person, sent)
-    draft = profiles.start_application(person, VacancyFactory(published=True))
+    application_form.submit(person, sent)
+    draft = application_form.start_application(person, VacancyFactory(published=True))
     db.session.commit()
     sent_id, draft_id, person_id = sent.id, draft.id, person.id
 

@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from marketplace import retention
 from marketplace.accounts.models import User
 from marketplace.applications.models import Application
 from marketplace.audit import AuditEvent
@@ -13,6 +12,7 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
 from marketplace.permissions import Role
+from marketplace.publishing import retention
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.factories import ApplicationFactory, UserFactory, VacancyFactory

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.alerts.models import JobAlert
 from marketplace.applications.lifecycle import ApplicationStatus
-from marketplace.applications.models import Application
-from marketplace.applications.saved_jobs import SavedJob, save_job
+from marketplace.applications.models import Application, SavedJob
+from marketplace.applications.saved_jobs import save_job
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from tests.alerts_support import make_alert

@@ -11,7 +11,7 @@ from marketplace.accounts.passwords import hash_password
 from marketplace.analytics.models import Event
 from marketplace.applications import saved_jobs
 from marketplace.applications.lifecycle import ApplicationStatus
-from marketplace.applications.saved_jobs import SavedJob
+from marketplace.applications.models import SavedJob
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.worker import tasks

@@ -9,6 +9,7 @@ from marketplace.audit import AuditEvent
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.moderation import services as moderation
+from marketplace.publishing.submission import submit_for_review
 from marketplace.vacancies import services
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -49,7 +50,7 @@ def test_submitting_rechecks_a_draft_that_has_gone_stale():
     )
 
     with pytest.raises(services.InvalidDetails) as stale:
-        services.submit_for_review(membership.user, vacancy)
+        submit_for_review(membership.user, vacancy)
 
     assert "publish_on" in stale.value.problems
     db.session.rollback()

@@ -5,8 +5,8 @@ import zipfile
 
 import pytest
 
-from marketplace.vacancies import documents
-from marketplace.vacancies.documents import (
+from marketplace.vacancies.documents import checks as documents
+from marketplace.vacancies.documents.checks import (
     DOC,
     DOCX,
     PDF,

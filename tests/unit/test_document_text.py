@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from marketplace.vacancies.document_text import docx_text, pdf_text
-from marketplace.vacancies.documents import DocumentRejected, check_upload
+from marketplace.vacancies.documents.checks import DocumentRejected, check_upload
 from tests.document_samples import damaged, doc_bytes, docx_bytes, pdf_bytes
 
 

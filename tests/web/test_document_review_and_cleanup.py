@@ -8,12 +8,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from marketplace import retention
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.publishing import retention
 from marketplace.vacancies import documents, services
-from marketplace.vacancies.documents import VacancyDocument
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import Vacancy, VacancyDocument
 from tests.conftest import sign_in_as
 from tests.document_samples import pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory

@@ -10,7 +10,7 @@ from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.permissions import Role
-from marketplace.vacancies import management
+from marketplace.publishing import management
 from tests.conftest import sign_in_as
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
 from tests.web.applying import apply

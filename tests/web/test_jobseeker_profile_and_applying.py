@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
+from marketplace.applications.personal_data import ANONYMISED_NAME
 from marketplace.extensions import db
-from marketplace.retention import ANONYMISED_NAME
 from tests.conftest import sign_in_as
 from tests.factories import PASSWORD, ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
 from tests.web.applying import SECTION_ANSWERS, fill_application

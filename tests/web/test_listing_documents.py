@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from marketplace.extensions import db
-from marketplace.vacancies.documents import VacancyDocument
+from marketplace.vacancies.models import VacancyDocument
 from tests.conftest import sign_in_as
 from tests.document_samples import damaged, doc_bytes, docx_bytes, pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory

@@ -10,8 +10,7 @@ from marketplace.analytics.events import EventName, record
 from marketplace.db import UK, uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.vacancies.lifecycle import VacancyStatus
-from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyEnding
 from tests.conftest import sign_in_as
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
 

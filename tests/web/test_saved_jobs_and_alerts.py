@@ -10,7 +10,7 @@ from marketplace.alerts.digest import send_digests
 from marketplace.alerts.models import AlertFrequency, JobAlert
 from marketplace.alerts.services import alert_token
 from marketplace.analytics.models import Event
-from marketplace.applications.saved_jobs import SavedJob
+from marketplace.applications.models import SavedJob
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from tests.alerts_support import LEEDS, LONDON, ago, listing, make_alert

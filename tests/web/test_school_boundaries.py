@@ -13,8 +13,7 @@ from marketplace.applications.models import Application
 from marketplace.extensions import db
 from marketplace.organisations import services
 from marketplace.organisations.models import Invitation, JoinRequest, Membership, MembershipRole
-from marketplace.vacancies.documents import VacancyDocument
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import Vacancy, VacancyDocument
 from tests.conftest import sign_in_as
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
 

@@ -6,12 +6,12 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_login.utils import encode_cookie
 
-from marketplace import retention
 from marketplace.accounts import sessions
 from marketplace.accounts.models import UserSession
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.permissions import Role
+from marketplace.publishing import retention
 from tests.conftest import sign_in_as
 from tests.factories import PASSWORD, UserFactory
 

@@ -209,7 +209,10 @@ def _result_of(worker: subprocess.Popen, part: Part) -> int:
 
 def main() -> None:
     """A worker: build the part described on stdin, then print how many vacancies it holds."""
-    import marketplace.models  # noqa: F401  (every model mapped before the first query)
+    # Every model a vacancy's relationships name, mapped before the first query (search sits above the core).
+    import marketplace.accounts.models
+    import marketplace.organisations.models
+    import marketplace.vacancies.models  # noqa: F401
 
     task = json.load(sys.stdin)
     parent = task["parent"]

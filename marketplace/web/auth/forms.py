@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from marketplace.accounts.passwords import password_problem
-from marketplace.accounts.services import URN_PATTERN
 from marketplace.permissions import Role
+from marketplace.publishing.registration import URN_PATTERN
 from marketplace.web.account_fields import (
     EMAIL_FORMAT,
     email_field,

@@ -13,6 +13,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.tokens import TokenError, TokenExpired, TokenUsed
 from marketplace.extensions import db, limiter
 from marketplace.permissions import Permission, Role
+from marketplace.publishing import registration
 from marketplace.web.access import anonymous_only, public, requires
 from marketplace.web.auth.forms import (
     RegistrationForm,
@@ -106,13 +107,13 @@ def _register(form: RegistrationForm) -> None:
         "role": Role(form.account_type.data),
         "school_urn": form.school_urn.data or None,
     }
-    services.register_user(**arguments)
+    registration.register_user(**arguments)
     try:
         db.session.commit()
     except IntegrityError:
         # Someone registered the same address a moment ago: answer as for any address already taken.
         db.session.rollback()
-        services.register_user(**arguments)
+        registration.register_user(**arguments)
         db.session.commit()
 
 
@@ -143,7 +144,7 @@ def confirm_email_needed():
 @public
 def confirm_email(token: str):
     try:
-        user = services.confirm_email(token)
+        user = registration.confirm_email(token)
     except TokenError as error:
         return _link_problem("confirm", error)
     db.session.commit()
@@ -182,7 +183,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            registration.reset_password(token, form.password.data)
         except services.WeakPassword as error:
             form.password.errors.append(str(error))
         else:

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import privacy
-from marketplace.applications import profiles, queries, services
+from marketplace.applications import application_form, profiles, queries, services
 from marketplace.applications.lifecycle import ApplicationStatus, IllegalTransition
 from marketplace.applications.models import Application
 from marketplace.db import uk_today
@@ -240,7 +240,7 @@ def _vacancy_or_404(vacancy_id: int):
 def _application_or_redirect(vacancy) -> Application | Response:
     """The person's draft for this listing (or the prefilled one they would start); a sent one redirects."""
     try:
-        application = profiles.application_to_show(current_user, vacancy)
+        application = application_form.application_to_show(current_user, vacancy)
     except services.ApplicationError as error:
         flash(str(error), "info")
         return redirect(url_for("public.vacancy", vacancy_id=vacancy.id))
@@ -256,7 +256,7 @@ def _stored_draft(vacancy) -> Application:
     Committed on its own, so a section or a send that is refused still leaves the started draft.
     """
     try:
-        application = profiles.start_application(current_user, vacancy)
+        application = application_form.start_application(current_user, vacancy)
         db.session.commit()
     except IntegrityError:
         # Two tabs started the same draft at once: one row exists, as intended. Use it.
@@ -272,7 +272,7 @@ def apply(vacancy_id: int):
     application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
-    states = profiles.section_states(application)
+    states = application_form.section_states(application)
     return render_template(
         "jobseekers/apply.html",
         vacancy=vacancy,
@@ -291,11 +291,11 @@ def apply_section(vacancy_id: int, slug: str):
     application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
-    form = _bind_section_form(section, profiles.answer(application, section))
+    form = _bind_section_form(section, application_form.answer(application, section))
     if _wants_to_save(form):
         application = _stored_draft(vacancy)
         try:
-            profiles.save_application_section(application, section, form.to_data())
+            application_form.save_application_section(application, section, form.to_data())
         except profiles.SectionInvalid as invalid:
             db.session.rollback()
             _show_problems(form, invalid.problems)
@@ -330,7 +330,7 @@ def check_answers(vacancy_id: int):
     if form.validate_on_submit():
         application = _stored_draft(vacancy)
         try:
-            sent = profiles.submit(current_user, application)
+            sent = application_form.submit(current_user, application)
             db.session.commit()
         except services.AlreadyApplied as error:
             db.session.rollback()
@@ -341,7 +341,7 @@ def check_answers(vacancy_id: int):
         else:
             flash("Your application has been sent. We have emailed you a copy.", "success")
             return redirect(url_for("jobseekers.application", application_id=sent.id))
-    states = profiles.section_states(application)
+    states = application_form.section_states(application)
     return render_template(
         "jobseekers/check_answers.html",
         vacancy=vacancy,
@@ -360,7 +360,7 @@ def save_to_profile(application_id: int):
     found = queries.application_of(current_user, application_id)
     if found is None:
         abort(404)
-    copied = profiles.copy_answers_to_profile(current_user, found)
+    copied = application_form.copy_answers_to_profile(current_user, found)
     db.session.commit()
     if copied:
         titles = ", ".join(profiles.PROFILE_SECTIONS[section].lower() for section in copied)

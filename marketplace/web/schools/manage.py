@@ -1,7 +1,7 @@
 """Hiring staff managing a listing: its page with statistics, extend, end early, copy, relist, delete.
 
 Adds its routes to the `schools` blueprint. Each view finds the listing among the user's own (404
-otherwise), validates a form, runs one use-case from vacancies.management through `attempt`, flashes
+otherwise), validates a form, runs one use-case from publishing.management through `attempt`, flashes
 and redirects: problems with what was typed show beside their fields with what was typed, and a
 refusal for the listing's state is said on the listing's page.
 """
@@ -19,10 +19,10 @@ from marketplace.extensions import db
 from marketplace.moderation import appeals
 from marketplace.moderation.models import DecisionOutcome
 from marketplace.moderation.screening import ListingBlocked
-from marketplace.vacancies import management, steps
+from marketplace.publishing import management
+from marketplace.vacancies import steps
 from marketplace.vacancies.lifecycle import VacancyStatus
-from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyEnding
 from marketplace.web.outcomes import attempt
 from marketplace.web.schools import bp
 from marketplace.web.schools.manage_forms import CopyForm, EndEarlyForm, ExtendForm, RelistForm

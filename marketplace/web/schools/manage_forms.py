@@ -7,8 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from marketplace.publishing.management import MAX_REASON_LENGTH, NewDates
 from marketplace.vacancies import vocabulary
-from marketplace.vacancies.management import MAX_REASON_LENGTH, NewDates
 from marketplace.web.forms import GovDateField, RadiosField, choices
 from marketplace.web.schools.forms import VacancyForm
 

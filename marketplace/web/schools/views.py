@@ -10,6 +10,7 @@ from marketplace.moderation.screening import ListingBlocked
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
 from marketplace.organisations.services import claim_status, pending_requests_by
 from marketplace.permissions import Permission
+from marketplace.publishing import submission
 from marketplace.vacancies import queries, services
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -68,7 +69,7 @@ def submit_vacancy(vacancy_id: int):
     vacancy = own_vacancy_or_404(vacancy_id)
     # A policy's refusal is kept: it belongs in the audit trail.
     with attempt(keep=ListingBlocked, show=False) as done:
-        services.submit_for_review(current_user, vacancy)
+        submission.submit_for_review(current_user, vacancy)
     if done:
         flash(submitted_message(vacancy), "success")
         return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))

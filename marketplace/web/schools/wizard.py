@@ -19,6 +19,8 @@ from marketplace.moderation.services import reply_from_school
 from marketplace.organisations.models import OrganisationKind
 from marketplace.organisations.queries import organisation_ids_for, organisations_for
 from marketplace.permissions import Permission
+from marketplace.publishing import documents as publishing_documents
+from marketplace.publishing import editing, submission
 from marketplace.vacancies import documents, listing_schools, richtext, services, steps
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -117,22 +119,22 @@ def _render_step(step: steps.Step, form, vacancy, *, findings=(), status: int = 
     )
 
 
-def _after_save(vacancy, step: steps.Step, saved: steps.Saved):
+def _after_save(vacancy, step: steps.Step, saved: editing.Saved):
     """Say what happened, then go on: back to the section when the checks found something, to check your
     answers when the school came from there, otherwise to the next section."""
-    if saved is steps.Saved.HELD:
+    if saved is editing.Saved.HELD:
         flash(
             "Your changes are saved. They need a moderator to check them, so the listing has been taken "
             "down until it is approved. We will email you when a moderator has checked it.",
             "info",
         )
-    elif saved is steps.Saved.STILL_LIVE:
+    elif saved is editing.Saved.STILL_LIVE:
         state = "live" if vacancy.status is VacancyStatus.PUBLISHED else "scheduled"
         flash(f"Your changes passed our checks and are saved. The listing is still {state}.", "success")
-    elif saved is steps.Saved.UNCHANGED:
+    elif saved is editing.Saved.UNCHANGED:
         flash("Nothing was changed, so the listing is as it was.", "info")
     findings = _step_findings(vacancy, step)
-    if findings and saved is steps.Saved.DRAFT and not request.form.get("seen_checks"):
+    if findings and saved is editing.Saved.DRAFT and not request.form.get("seen_checks"):
         flash("Your answers are saved. Look at what our checks found before you continue.", "info")
         return redirect(
             url_for("schools.wizard_step", vacancy_id=vacancy.id, step=step.slug, **_keep_check())
@@ -171,7 +173,7 @@ def new_vacancy():
                 school_ids=form.chosen_school_ids(),
             )
         if done:
-            return _after_save(vacancy, step, steps.Saved.DRAFT)
+            return _after_save(vacancy, step, editing.Saved.DRAFT)
     return _render_step(step, form, None)
 
 
@@ -205,7 +207,7 @@ def wizard_step(vacancy_id: int, step: str):
             school_ids = form.chosen_school_ids()
         # A policy's refusal stays in the audit trail; the listing is unchanged.
         with attempt(form, keep=ListingBlocked) as done:
-            saved = steps.save_step(
+            saved = editing.save_step(
                 current_user,
                 vacancy,
                 section,
@@ -226,7 +228,7 @@ def _documents_step(vacancy, section: steps.Step):
         form = CheckAnswersForm()  # only the CSRF token matters here
         if form.validate_on_submit():
             with attempt(keep=ListingBlocked) as done:
-                saved = steps.save_step(current_user, vacancy, section, {})
+                saved = editing.save_step(current_user, vacancy, section, {})
             if done:
                 return _after_save(vacancy, section, saved)
             if done.flashed:
@@ -252,7 +254,7 @@ def upload_document(vacancy_id: int):
         else:
             with attempt(form, field="document") as done:
                 checked = documents.check_upload(upload.filename, upload.read(documents.MAX_BYTES + 1))
-                document = documents.attach(
+                document = publishing_documents.attach(
                     current_user, vacancy, checked, upload_path=current_app.config["UPLOAD_PATH"]
                 )
             if done and vacancy.status is VacancyStatus.PENDING_REVIEW and was_on_sale:
@@ -336,7 +338,7 @@ def check_answers(vacancy_id: int):
             # A policy's refusal keeps the draft, with the refusal in the audit trail.
             with attempt(form, keep=ListingBlocked) as done:
                 reply_from_school(current_user, vacancy, form.message_to_moderator.data or "")
-                services.submit_for_review(current_user, vacancy)
+                submission.submit_for_review(current_user, vacancy)
             if done:
                 flash(submitted_message(vacancy), "success")
                 return redirect(url_for("schools.vacancy", vacancy_id=vacancy.id))

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, TypeGuard, overload
 
 import sqlalchemy as sa
 
@@ -165,6 +165,14 @@ def _publish(vacancy: Vacancy, organisation: Organisation, now: dt.datetime, rep
         report.queued_for_review += 1
 
 
+@overload
+def _text(record: dict, name: str, limit: int, *, required: Literal[True] = True) -> str: ...
+
+
+@overload
+def _text(record: dict, name: str, limit: int, *, required: bool) -> str | None: ...
+
+
 def _text(record: dict, name: str, limit: int, *, required: bool = True) -> str | None:
     value = record.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -264,6 +272,10 @@ def _additional_schools(urns: Any, organisation: Organisation) -> list[Organisat
         ) from None
 
 
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _organisation(school: Any, *, verified: bool, now: dt.datetime, report: ImportReport) -> Organisation:
     if not isinstance(school, dict):
         raise BadLine("school is missing")
@@ -282,7 +294,7 @@ def _organisation(school: Any, *, verified: bool, now: dt.datetime, report: Impo
         if found is not None:
             return found
     latitude, longitude = school.get("lat"), school.get("lon")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (latitude, longitude)):
+    if not (_is_number(latitude) and _is_number(longitude)):
         raise BadLine("a new school needs lat and lon as numbers")
     organisation_type = school.get("organisation_type")
     if organisation_type not in ORGANISATION_TYPE_GROUPS:

@@ -25,9 +25,10 @@ from marketplace.db import UK, utcnow
 from marketplace.extensions import db
 from marketplace.moderation.models import AtsClient
 from marketplace.moderation.policy import Outcome, Verdict
-from marketplace.moderation.screening import ListingBlocked, record_verdict, screen_submission, verdict_for
+from marketplace.moderation.screening import ListingBlocked, record_verdict, verdict_for
 from marketplace.moderation.services import guarded_transition
 from marketplace.organisations.models import Organisation
+from marketplace.publishing.submission import screen_submission
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.details import VacancyDetails, problems
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
@@ -222,7 +223,7 @@ def parse(payload: object, *, today: dt.date) -> Submission:
 
 def target_organisation(client: AtsClient, payload: dict) -> Organisation:
     """The school the listing is for: the client's own, or (for a trust) one of its schools, by URN."""
-    own = db.session.get(Organisation, client.organisation_id)
+    own = db.session.get_one(Organisation, client.organisation_id)
     school = payload.get("school") if isinstance(payload, dict) else None
     urn = school.get("urn") if isinstance(school, dict) else None
     if urn in (None, "", own.urn):
@@ -275,9 +276,9 @@ def upsert(
     submission = parse(payload, today=now.astimezone(UK).date())
     details = submission.details
     client.last_used_at = now
-    vacancy = existing_listing(organisation, details.external_reference)
-    created = vacancy is None
-    on_sale = not created and vacancy.status in (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED)
+    existing = existing_listing(organisation, details.external_reference)
+    created = existing is None
+    on_sale = existing is not None and existing.status in (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED)
     # An ATS client acts for the organisation with no person behind it, so it keeps the organisation-level
     # policy (no first-listings or new-member review); a change to where candidates apply or whom they
     # contact on a listing on sale still goes to a moderator, as it does for a school's own edit.
@@ -285,10 +286,10 @@ def upsert(
         details,
         organisation,
         now=now,
-        vacancy_id=None if created else vacancy.id,
-        editing=vacancy if on_sale else None,
+        vacancy_id=None if existing is None else existing.id,
+        editing=existing if on_sale else None,
     )
-    if created:
+    if existing is None:
         vacancy = Vacancy(
             organisation_id=organisation.id,
             created_by_id=None,
@@ -303,13 +304,14 @@ def upsert(
             subject_id=vacancy.id,
             ats_client_id=client.id,
         )
-    elif verdict.outcome is Outcome.BLOCK and vacancy.status not in (
+    elif verdict.outcome is Outcome.BLOCK and existing.status not in (
         VacancyStatus.DRAFT,
         VacancyStatus.REJECTED,
     ):
-        record_verdict(vacancy, verdict)
-        return vacancy, verdict, False
+        record_verdict(existing, verdict)
+        return existing, verdict, False
     else:
+        vacancy = existing
         if vacancy.status in (VacancyStatus.CLOSED, VacancyStatus.EXPIRED, VacancyStatus.REMOVED):
             raise PayloadError(
                 {

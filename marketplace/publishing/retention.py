@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 import click
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from marketplace.accounts.events import InactiveAccountWarned
 from marketplace.accounts.models import User
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
+from marketplace.applications.personal_data import ANONYMISED_NAME, anonymise
 from marketplace.audit import AuditAction, AuditSubject
 from marketplace.db import utcnow
 from marketplace.events import announce
@@ -28,7 +30,6 @@ from marketplace.vacancies import services as vacancy_services
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 
-ANONYMISED_NAME = "Anonymised applicant"
 # Staff accounts are managed by people, not by a clock.
 ROLES_DELETED_WHEN_INACTIVE = (Role.JOBSEEKER, Role.HIRING_STAFF)
 
@@ -73,16 +74,6 @@ def delete_stale_drafts(now: dt.datetime) -> int:
     return len(stale)
 
 
-def anonymise(application: Application) -> None:
-    """Keep the fact of the application for the school's records; erase who made it and what they wrote."""
-    application.full_name = ANONYMISED_NAME
-    application.email = ""
-    application.supporting_statement = ""
-    application.answers = {}  # every section of the form is personal: details, history, referees
-    application.jobseeker_id = None
-    application.notes.clear()  # staff notes are about the person: they go with the name
-
-
 def anonymise_old_applications(now: dt.datetime) -> int:
     """Applications to listings that closed longer ago than the configured period."""
     due = db.session.scalars(
@@ -106,7 +97,7 @@ def anonymise_old_applications(now: dt.datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    return len(due) + drafts.rowcount
+    return len(due) + cast(sa.CursorResult, drafts).rowcount  # a DELETE's result counts its rows
 
 
 def warn_and_delete_inactive_accounts(now: dt.datetime) -> tuple[int, int]:

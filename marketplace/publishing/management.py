@@ -1,5 +1,8 @@
 """Use-cases for managing a listing once it exists: extend, end early, copy, relist.
 
+They span domains: extending or ending a listing emails the people with an application to it started
+and not sent, and a relisted listing is submitted through moderation like any new one.
+
 Each takes the person asking and plain values, checks that they belong to the listing's school or
 trust, adds its changes to the session and leaves the commit to the caller. Every status change goes
 through services.transition, so the audit trail, the search replica's change log and the events stay
@@ -32,12 +35,12 @@ from marketplace.db import utcnow
 from marketplace.events import announce
 from marketplace.extensions import db
 from marketplace.organisations.queries import organisation_ids_for
+from marketplace.publishing.submission import submit_for_review
 from marketplace.vacancies import documents, services
 from marketplace.vacancies.details import MAX_LISTING_DAYS, VacancyDetails, problems
 from marketplace.vacancies.events import ClosingDateExtended, ListingEndedEarly
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
-from marketplace.vacancies.management_models import ClosingDateExtension, VacancyEnding
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyEnding
 from marketplace.vacancies.services import InvalidDetails, VacancyError
 
 S = VacancyStatus
@@ -268,7 +271,7 @@ def relist(
         relisted_from=vacancy.id,
     )
     try:
-        services.submit_for_review(user, copy, now=now)
+        submit_for_review(user, copy, now=now)
     except VacancyError as error:
         error.draft = copy  # type: ignore[attr-defined]  # the caller shows the school the draft to fix
         raise

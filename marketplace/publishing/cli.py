@@ -1,14 +1,16 @@
-"""`marketplace ats`: manage the applicant tracking systems allowed to post through the API."""
+"""`marketplace ats`: manage the applicant tracking systems allowed to post through the API;
+`marketplace vacancies import FILE [--verified]`: bring listings in from another system in bulk."""
 
 from __future__ import annotations
 
 import click
 import sqlalchemy as sa
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from marketplace.extensions import db
-from marketplace.moderation.ats import create_client
 from marketplace.organisations.models import Organisation
+from marketplace.publishing.ats import create_client
+from marketplace.publishing.importer import import_lines
 
 
 @click.group("ats")
@@ -32,3 +34,18 @@ def create_client_command(urn: str, name: str) -> None:
     click.echo(f"Created ATS client {client.id} ({client.name}) for {organisation.name}.")
     click.echo("Its token is shown only now; store it safely:")
     click.echo(token)
+
+
+vacancies = AppGroup("vacancies", help="Manage vacancies in bulk.")
+
+
+@vacancies.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--verified", is_flag=True, help="Mark the schools this import creates as verified.")
+def import_command(file, verified: bool) -> None:
+    """Import vacancies from FILE (JSON Lines, see docs/import-format.md), upserting by external_reference."""
+    report = import_lines(file, verified=verified)
+    db.session.commit()
+    for number, problem in report.problems:
+        click.echo(f"Line {number}: {problem}", err=True)
+    click.echo(report.summary)

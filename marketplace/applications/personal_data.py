@@ -1,0 +1,78 @@
+"""A jobseeker's profile and applications in "download my data", and what happens to them with the account.
+
+Registered with the privacy module's hooks (imported with every model by marketplace.models). Drafts
+were never sent, so they go with the account; sent applications stay as the school's record, anonymised
+(as the retention policy does once a listing closed long enough ago).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.accounts.privacy import before_account_deletion, data_section
+from marketplace.applications import profiles
+from marketplace.applications.lifecycle import ApplicationStatus
+from marketplace.applications.models import Application
+from marketplace.extensions import db
+
+ANONYMISED_NAME = "Anonymised applicant"
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@data_section("profile")
+def _profile(user: User) -> dict[str, Any] | None:
+    profile = profiles.profile_of(user)
+    if profile is None:
+        return None
+    return {
+        "let_schools_find_my_profile": profile.discoverable,
+        "sections": {name: stored.get("data") for name, stored in (profile.sections or {}).items()},
+        "updated_at": _iso(profile.updated_at),
+    }
+
+
+@data_section("applications")
+def _applications(user: User) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        sa.select(Application).where(Application.jobseeker_id == user.id).order_by(Application.created_at)
+    )
+    return [
+        {
+            "job": application.vacancy.title,
+            "school": application.vacancy.organisation.name,
+            "status": str(application.status),
+            "submitted_at": _iso(application.submitted_at),
+            "full_name": application.full_name,
+            "email": application.email,
+            "answers": {name: stored.get("data") for name, stored in (application.answers or {}).items()},
+        }
+        for application in rows
+    ]
+
+
+def anonymise(application: Application) -> None:
+    """Keep the fact of the application for the school's records; erase who made it and what they wrote."""
+    application.full_name = ANONYMISED_NAME
+    application.email = ""
+    application.supporting_statement = ""
+    application.answers = {}  # every section of the form is personal: details, history, referees
+    application.jobseeker_id = None
+    application.notes.clear()  # staff notes are about the person: they go with the name
+
+
+@before_account_deletion
+def _erase_applications(user: User) -> None:
+    """Drafts were never sent, so they go; sent applications stay as the school's anonymised record.
+    (The profile goes with the user row: see JobseekerProfile.user.)"""
+    for application in db.session.scalars(sa.select(Application).where(Application.jobseeker_id == user.id)):
+        if application.status is ApplicationStatus.DRAFT:
+            db.session.delete(application)
+        else:
+            anonymise(application)
