@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from marketplace.resources import resource
 
@@ -51,9 +52,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     from marketplace.web import register_web
 
+    # Ids in addresses are database integers: one past what the columns hold is a 404, not a 500.
+    app.url_map.converters["int"] = _DatabaseId
     register_web(app)
 
     from marketplace.cli import register_commands
 
     register_commands(app)
     return app
+
+
+class _DatabaseId(IntegerConverter):
+    """`<int:…>` in a route: ASCII digits, at most what an INTEGER column holds (2**31 - 1)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
