@@ -1,5 +1,5 @@
-"""The WSGI entry point for production servers: `gunicorn wsgi:app`."""
+"""The WSGI entry point from a checkout: `gunicorn wsgi:app` (from the wheel: marketplace.wsgi:app)."""
 
-from marketplace import create_app
+from marketplace.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

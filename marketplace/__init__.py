@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from marketplace.resources import resource
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -18,10 +19,17 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=values["INSTANCE_PATH"],
-        static_folder=str(PROJECT_ROOT / "static"),
+        static_folder=str(resource("static")),
         static_url_path="/static",
     )
     app.config.update(values)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Believe only as many X-Forwarded-* hops as there are proxies of ours: a client cannot choose its
+        # own address for the rate limits by sending the header itself.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     settings.ensure_secret_key(app.config)
     settings.refuse_unsafe_production(app.config)
@@ -29,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     import marketplace.models  # noqa: F401  (every model registered before the first query)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(resource("migrations")), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -47,9 +55,19 @@ def create_app(config: dict | None = None) -> Flask:
     from marketplace.notifications import subscriptions as email_subscriptions  # noqa: F401
     from marketplace.web import register_web
 
+    # Ids in addresses are database integers: one past what the columns hold is a 404, not a 500.
+    app.url_map.converters["int"] = _DatabaseId
     register_web(app)
 
     from marketplace.cli import register_commands
 
     register_commands(app)
     return app
+
+
+class _DatabaseId(IntegerConverter):
+    """`<int:…>` in a route: ASCII digits, at most what an INTEGER column holds (2**31 - 1)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

@@ -26,8 +26,13 @@ def register_commands(app: Flask) -> None:
 
 def _create_app():
     from marketplace import create_app
+    from marketplace.config import SettingsError
 
-    return create_app()
+    try:
+        return create_app()
+    except SettingsError as error:
+        # A setting an operator mistyped: say which and what it accepts, not a traceback.
+        raise click.UsageError(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

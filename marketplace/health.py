@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter
 from marketplace.notifications.models import OutboxMessage, OutboxStatus
 from marketplace.search.api import SearchUnavailable, backend
 from marketplace.search.models import SearchChange
@@ -16,6 +16,7 @@ from marketplace.search.models import SearchChange
 @dataclass
 class Health:
     database: str = "ok"
+    rate_limits: str = "ok"
     search_index: dict = field(default_factory=dict)
     outbox: dict = field(default_factory=dict)
 
@@ -31,15 +32,17 @@ class Health:
         healthy_index = (
             self.search_index.get("state") == "ok" and self.search_index.get("pending_changes") == 0
         )
-        return "ok" if healthy_index and not self.outbox.get("dead") else "degraded"
+        healthy = healthy_index and not self.outbox.get("dead") and self.rate_limits != "unreachable"
+        return "ok" if healthy else "degraded"
 
     def as_dict(self) -> dict:
         return {"status": self.status, **asdict(self)}
 
 
 def check() -> Health:
-    """Look at the database, this node's search index replica and the email outbox; never raises."""
-    health = Health()
+    """Look at the database, the rate limits' storage, this node's search index replica and the email
+    outbox; never raises."""
+    health = Health(rate_limits=_rate_limit_storage())
     try:
         latest_change = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
         counts = dict(
@@ -66,3 +69,15 @@ def check() -> Health:
             "pending_changes": max(latest_change - applied, 0),
         }
     return health
+
+
+def _rate_limit_storage() -> str:
+    """Whether the shared rate-limit counters answer ("unreachable": each process counts alone meanwhile)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return "off"
+    try:
+        reachable = limiter.storage.check()
+    except Exception as error:  # a storage client raises its own errors: any of them means unreachable
+        current_app.logger.error("Rate-limit storage unreachable: %s", error)
+        reachable = False
+    return "ok" if reachable else "unreachable"

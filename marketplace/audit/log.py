@@ -83,7 +83,7 @@ class AuditFilter:
             )
         if self.since:
             query = query.where(AuditEvent.occurred_at >= dt.datetime.combine(self.since, dt.time(), dt.UTC))
-        if self.until:
+        if self.until and self.until < dt.date.max:  # the last date there is leaves nothing out
             query = query.where(
                 AuditEvent.occurred_at
                 < dt.datetime.combine(self.until + dt.timedelta(days=1), dt.time(), dt.UTC)

@@ -56,7 +56,7 @@ def _number(args: MultiDict, name: str, default: int | None, lowest: int, highes
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not lowest <= int(raw) <= highest:
+    if not (raw.isascii() and raw.isdigit()) or not lowest <= int(raw) <= highest:
         raise BadSearch(name, f"'{name}' must be a whole number from {lowest:,} to {highest:,}")
     return int(raw)
 
@@ -79,13 +79,17 @@ def _read(args: MultiDict, name: str, read, fallback, strict: bool):
         return fallback
 
 
+# The most results one page, the feed or the API answer with: beyond it a request is paged.
+MAX_PER_PAGE = 100
+
+
 def search_from_args(args: MultiDict, *, strict: bool = False) -> VacancySearch:
     """The search in ?keyword=…&phases=…&page=…; unless strict, bad values fall back to defaults."""
     filters = {name: list_values(args, name) for name in FILTER_NAMES}
     flags = {name: _read(args, name, lambda n=name: _flag(args, n), False, strict) for name in FLAG_NAMES}
     numbers = {
         "page": (1, 1, 10_000),
-        "per_page": (20, 1, 100 if strict else 10_000),
+        "per_page": (20, 1, MAX_PER_PAGE),
         "minimum_salary": (None, 0, 10_000_000),
         "posted_within_days": (None, 1, MAX_POSTED_WITHIN_DAYS),
     }

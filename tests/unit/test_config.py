@@ -70,3 +70,48 @@ def test_production_starts_when_configured(tmp_path):
 def test_an_unknown_environment_is_refused(tmp_path):
     with pytest.raises(RuntimeError, match="MARKETPLACE_ENV"):
         config.load({"INSTANCE_PATH": str(tmp_path)}, environ={"MARKETPLACE_ENV": "staging"})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("SIGN_IN_RATE_LIMIT", "ten per minute", 'limits such as "10 per minute;50 per hour"'),
+        ("SMTP_PORT", "abc", "a whole number from 1 to 65,535"),
+        ("SMTP_PORT", "²", "a whole number from 1 to 65,535"),
+        ("SMTP_PORT", "70000", "a whole number from 1 to 65,535"),
+        ("SMTP_TIMEOUT", "nan", "a number from 0.1 to 600"),
+        ("MAIL_BACKEND", "carrier pigeon", "one of file, console, smtp"),
+        ("BASE_URL", "jobs.example.org", "an address starting http:// or https://"),
+        ("RATELIMIT_STORAGE_URL", "localhost:6379", "an address starting memory:// or redis://"),
+        ("SESSION_COOKIE_SECURE", "maybe", "yes or no"),
+        ("MODERATION_DUPLICATE_SIMILARITY", "1.5", "a number from 0 to 1"),
+        ("REPORTS_TO_HIDE", "0", "a whole number from 1 or more"),
+        ("DATABASE_URL", "not a url", "an SQLAlchemy URL"),
+    ],
+)
+def test_a_mistyped_setting_stops_the_start_and_names_the_variable(tmp_path, variable, value, says):
+    with pytest.raises(config.SettingsError) as refused:
+        config.load({"INSTANCE_PATH": str(tmp_path)}, environ={f"MARKETPLACE_{variable}": value})
+    assert f"MARKETPLACE_{variable} must be {says}" in str(refused.value)
+    assert repr(value) in str(refused.value)
+
+
+def test_every_mistake_is_named_at_once(tmp_path):
+    environ = {"MARKETPLACE_SMTP_PORT": "abc", "MARKETPLACE_API_RATE_LIMIT": "lots"}
+    with pytest.raises(config.SettingsError) as refused:
+        config.load({"INSTANCE_PATH": str(tmp_path)}, environ=environ)
+    assert "MARKETPLACE_SMTP_PORT" in str(refused.value)
+    assert "MARKETPLACE_API_RATE_LIMIT" in str(refused.value)
+
+
+def test_well_formed_values_are_read(tmp_path):
+    environ = {
+        "MARKETPLACE_SESSION_COOKIE_SECURE": "off",
+        "MARKETPLACE_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/0",
+        "MARKETPLACE_TRUSTED_PROXIES": "1",
+        "MARKETPLACE_SMTP_SECURITY": "STARTTLS",
+    }
+    values = config.load({"INSTANCE_PATH": str(tmp_path)}, environ=environ)
+    assert values["SESSION_COOKIE_SECURE"] is False
+    assert values["TRUSTED_PROXIES"] == 1
+    assert values["SMTP_SECURITY"] == "starttls"

@@ -101,3 +101,24 @@ def test_no_page_answers_nasty_input_with_a_server_error(app, client, value_inde
                 if response.status_code >= 500:
                     failures.append(f"{role} POST {url}: {response.status_code}")
     assert failures == []
+
+
+def test_hostile_numbers_in_addresses_and_parameters_are_refused_not_crashed(client):
+    # Found by fuzzing: ids past what the database holds, Unicode digits that isdigit() accepts and int()
+    # refuses, the last date there is, and pages longer than anyone reads.
+    assert client.get("/jobs/9223372036854775808").status_code == 404
+    assert client.get("/jobs/2147483648").status_code == 404
+    assert client.get("/api/v1/vacancies/9223372036854775808").status_code == 404
+    assert client.get("/api/v1/vacancies?per_page=²").status_code == 400
+    assert client.get("/api/v1/vacancies?per_page=101").status_code == 400
+    # The page forgives a bad value and shows its default instead: 20 a page, never 10,000.
+    assert client.get("/jobs?page=²").status_code == 200
+    assert client.get("/jobs?per_page=10000").status_code == 200
+
+
+def test_the_audit_log_up_to_the_last_date_there_is(client):
+    from tests.conftest import sign_in_as
+    from tests.factories import UserFactory
+
+    sign_in_as(client, UserFactory(moderator=True))
+    assert client.get("/moderation/audit-log?until=9999-12-31").status_code == 200
