@@ -349,6 +349,8 @@ def _labelled(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _choose(shown: str, candidates: list[Candidate], rest: str) -> Location:
+    """The one candidate meant, narrowed by the words after the name; AmbiguousLocation otherwise."""
+    several = len(candidates) > 1
     if rest:
         narrowed = [
             one
@@ -360,8 +362,8 @@ def _choose(shown: str, candidates: list[Candidate], rest: str) -> Location:
     if len(candidates) > 1:
         raise AmbiguousLocation(shown, [one.label for one in candidates])
     chosen = candidates[0]
-    name = chosen.label if rest and chosen.qualifier else chosen.name
-    return Location(name=name, point=chosen.point)
+    # A place chosen among several of its name keeps the name that tells it apart.
+    return Location(name=chosen.label if several else chosen.name, point=chosen.point)
 
 
 def _register_places(session: Session, names: list[str]) -> dict[str, tuple[list[_Group], list[_Group]]]:
