@@ -52,6 +52,7 @@ SAME_PLACE_MILES = 10
 # Longest place name tried, in words, and longest text looked at: anything longer is not a place.
 _MAX_WORDS = 8
 _MAX_CHARACTERS = 200
+_MAX_LOCALITY_WORDS = 4
 
 _EARTH_RADIUS_METRES = 6_371_000
 _FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])([A-Z]{2})$")
@@ -225,7 +226,7 @@ def resolve(typed: str, session: Session) -> Location | None:
     if len(words) > _MAX_WORDS + 2:
         raise UnknownLocation(shown)
     prefixes = [" ".join(words[:end]) for end in range(min(len(words), _MAX_WORDS), 0, -1)]
-    register = _register_places(session, prefixes)
+    register = _Register(session, prefixes)
     for name in prefixes:
         rest = text[len(name) :].strip()
         whole = not rest or rest in NATIONWIDE
@@ -233,7 +234,7 @@ def resolve(typed: str, session: Session) -> Location | None:
         places = gazetteer_places().get(name, ())
         if area and not places:
             return Location(name=area.name, area=area)
-        candidates = _candidates(name, places, register.get(name, ([], [])))
+        candidates = _candidates(name, places, register)
         if candidates:
             return _choose(shown, candidates, rest if not whole else "")
         if whole:
@@ -274,21 +275,20 @@ def _postcode(text: str, session: Session) -> Location | None:
     return None
 
 
-def _candidates(name: str, places: Iterable[GazetteerPlace], register: tuple[list, list]) -> list[Candidate]:
+def _candidates(name: str, places: Iterable[GazetteerPlace], register: _Register) -> list[Candidate]:
     """The distinct places a name means: the gazetteer's, then the register's towns, else its localities.
 
     A register town far from every gazetteer place of its name counts as another place only when
     more than one school is there: one school's mistyped town must not make "Leeds" ambiguous.
     """
-    towns, localities = register
     candidates = [
         Candidate(place.name, place.county, place.point, 0, {tidy(place.county)}) for place in places
     ]
     known = bool(candidates)
-    for group in towns:
+    for group in register.towns(name):
         _add(candidates, group, lone_ok=not known)
     if not candidates:
-        for group in localities:
+        for group in register.localities(name):
             _add(candidates, group, lone_ok=True)
     return _labelled(candidates)
 
@@ -366,64 +366,90 @@ def _choose(shown: str, candidates: list[Candidate], rest: str) -> Location:
     return Location(name=chosen.label if several else chosen.name, point=chosen.point)
 
 
-def _register_places(session: Session, names: list[str]) -> dict[str, tuple[list[_Group], list[_Group]]]:
-    """Register towns and localities called any of `names`, grouped by local authority: one query each."""
-    from marketplace.organisations.models import Organisation, OrganisationKind
+class _Register:
+    """The register's towns and localities called any of `names`, grouped by local authority and
+    county; each kind is read in one query, on first use (a county or a postcode needs neither)."""
 
-    o = Organisation
-    located = (o.kind == OrganisationKind.SCHOOL, o.latitude.is_not(None), o.longitude.is_not(None))
-    town = sa.func.lower(o.town)
-    columns = (
-        sa.func.avg(o.latitude),
-        sa.func.avg(o.longitude),
-        sa.func.count(),
-        sa.func.min(o.region),
-    )
-    found: dict[str, tuple[list[_Group], list[_Group]]] = {name: ([], []) for name in names}
-    rows = session.execute(
-        sa.select(town, sa.func.min(o.town), o.local_authority, o.county, *columns)
-        .where(*located, town.in_(names))
-        .group_by(town, o.local_authority, o.county)
-    )
-    for key, spelled, local_authority, county, latitude, longitude, count, region in rows:
-        found[key][0].append(
-            _Group(
-                spelled,
-                spelled,
-                local_authority or "",
-                county or "",
-                region or "",
-                Point(latitude, longitude),
-                count,
-            )
+    def __init__(self, session: Session, names: list[str]):
+        self.session = session
+        self.names = names
+        self._towns: dict[str, list[_Group]] | None = None
+        self._localities: dict[str, list[_Group]] | None = None
+
+    def towns(self, name: str) -> list[_Group]:
+        if self._towns is None:
+            self._towns = self._read_towns()
+        return self._towns.get(name, [])
+
+    def localities(self, name: str) -> list[_Group]:
+        if self._localities is None:
+            self._localities = self._read_localities()
+        return self._localities.get(name, [])
+
+    @staticmethod
+    def _located():
+        from marketplace.organisations.models import Organisation, OrganisationKind
+
+        o = Organisation
+        return (o.kind == OrganisationKind.SCHOOL, o.latitude.is_not(None), o.longitude.is_not(None))
+
+    @staticmethod
+    def _centre():
+        from marketplace.organisations.models import Organisation as o
+
+        return (sa.func.avg(o.latitude), sa.func.avg(o.longitude), sa.func.count(), sa.func.min(o.region))
+
+    def _read_towns(self) -> dict[str, list[_Group]]:
+        from marketplace.organisations.models import Organisation as o
+
+        town = sa.func.lower(o.town)
+        found: dict[str, list[_Group]] = {}
+        rows = self.session.execute(
+            sa.select(town, sa.func.min(o.town), o.local_authority, o.county, *self._centre())
+            .where(*self._located(), town.in_(self.names))
+            .group_by(town, o.local_authority, o.county)
         )
-    # The register's locality may carry a second line of the address after a comma ("Headingley, Far Side").
-    locality = sa.func.lower(o.locality)
-    matches = [locality.in_(names)]
-    for name in names:
-        pattern = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        matches += [locality.like(f"{pattern}, %", escape="\\"), locality.like(f"%, {pattern}", escape="\\")]
-    rows = session.execute(
-        sa.select(locality, o.town, o.local_authority, o.county, *columns)
-        .where(*located, sa.or_(*matches))
-        .group_by(locality, o.town, o.local_authority, o.county)
-    )
-    for value, town_name, local_authority, county, latitude, longitude, count, region in rows:
-        for part in (value, *(p.strip() for p in value.split(","))):
-            if part in found:
-                found[part][1].append(
-                    _Group(
+        for key, spelled, local_authority, county, latitude, longitude, count, region in rows:
+            point = Point(float(latitude), float(longitude))
+            group = _Group(spelled, spelled, local_authority or "", county or "", region or "", point, count)
+            found.setdefault(key, []).append(group)
+        return found
+
+    def _read_localities(self) -> dict[str, list[_Group]]:
+        from marketplace.organisations.models import Organisation as o
+
+        # The register's locality may carry a second address line after a comma ("Headingley, Far Side").
+        # Localities are short names: longer prefixes are not looked for, which keeps the scan cheap.
+        names = [name for name in self.names if len(name.split()) <= _MAX_LOCALITY_WORDS]
+        if not names:
+            return {}
+        locality = sa.func.lower(o.locality)
+        matches = [locality.in_(names)]
+        for name in names:
+            pattern = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            matches.append(locality.like(f"{pattern}, %", escape="\\"))
+        rows = self.session.execute(
+            sa.select(locality, o.town, o.local_authority, o.county, *self._centre())
+            .where(*self._located(), sa.or_(*matches))
+            .group_by(locality, o.town, o.local_authority, o.county)
+        )
+        found: dict[str, list[_Group]] = {}
+        for value, town, local_authority, county, latitude, longitude, count, region in rows:
+            for part in (value, value.split(",")[0].strip()):
+                if part in names:
+                    point = Point(float(latitude), float(longitude))
+                    group = _Group(
                         string.capwords(part),
-                        town_name or "",
+                        town or "",
                         local_authority or "",
                         county or "",
                         region or "",
-                        Point(latitude, longitude),
+                        point,
                         count,
                     )
-                )
-                break
-    return found
+                    found.setdefault(part, []).append(group)
+                    break
+        return found
 
 
 def _local_authority(session: Session, name: str) -> str | None:

@@ -109,9 +109,9 @@ class TestTownsAndLocalities:
             assert vacancy.id in found(location=typed, radius=1), typed
         assert resolve("Headingley", db.session).name == "Headingley"
 
-    def test_a_locality_after_an_address_line_still_resolves(self, app):
-        job(school("Leeds", 53.8196, -1.5764, locality="Headingley, Far Headingley"))
-        assert resolve("Far Headingley", db.session).point is not None
+    def test_a_locality_followed_by_another_address_line_still_resolves(self, app):
+        job(school("Leeds", 53.8196, -1.5764, locality="Headingley, North Lane"))
+        assert near(resolve("Headingley", db.session), 53.8196, -1.5764, 0.1)
 
     def test_one_mistyped_town_far_away_does_not_make_a_city_ambiguous(self, app):
         school("Leeds", 51.45, -2.59)  # a Bristol school whose town says Leeds
