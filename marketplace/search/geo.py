@@ -213,7 +213,11 @@ def resolve(typed: str, session: Session) -> Location | None:
     Raises UnknownLocation when it cannot be found, AmbiguousLocation (an UnknownLocation) when it
     names several places far apart.
     """
-    shown = " ".join((typed or "").split())[:_MAX_CHARACTERS]
+    # No place name holds a control character (and PostgreSQL refuses a NUL in a query): drop them.
+    printable = "".join(
+        character for character in (typed or "") if character.isprintable() or character.isspace()
+    )
+    shown = " ".join(printable.split())[:_MAX_CHARACTERS]
     text = tidy(shown)
     if not text:
         return None

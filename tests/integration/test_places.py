@@ -263,7 +263,20 @@ class TestAreasByMembership:
     typed=st.one_of(
         st.text(max_size=120),
         st.from_regex(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{0,2}", fullmatch=True),
-        st.sampled_from(["Newport", "Kent", "%", "_", "\\", "a, b, c", "N%, _", "'; drop table x; --"]),
+        st.sampled_from(
+            [
+                "Newport",
+                "Kent",
+                "%",
+                "_",
+                "\\",
+                "a, b, c",
+                "N%, _",
+                "'; drop table x; --",
+                "Leeds\x00",
+                "\x00",
+            ]
+        ),
     )
 )
 def test_any_location_resolves_or_is_a_clear_message(app, typed):
