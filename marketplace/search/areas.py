@@ -159,6 +159,30 @@ ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
     # "West Midlands" alone is the county (Birmingham, Coventry, Wolverhampton and their neighbours).
     "West Midlands region": ("region", ("West Midlands",)),
     "Greater London": ("county", ("Greater London",)),
+    "Sussex": ("county", ("East Sussex", "West Sussex")),
+    # Short forms people write on envelopes.
+    **{
+        short: ("county", (county,))
+        for short, county in {
+            "Beds": "Bedfordshire",
+            "Bucks": "Buckinghamshire",
+            "Cambs": "Cambridgeshire",
+            "Devonshire": "Devon",
+            "Glos": "Gloucestershire",
+            "Hants": "Hampshire",
+            "Herts": "Hertfordshire",
+            "Kernow": "Cornwall",
+            "Lancs": "Lancashire",
+            "Leics": "Leicestershire",
+            "Lincs": "Lincolnshire",
+            "Northants": "Northamptonshire",
+            "Notts": "Nottinghamshire",
+            "Oxon": "Oxfordshire",
+            "Staffs": "Staffordshire",
+            "Wilts": "Wiltshire",
+            "Worcs": "Worcestershire",
+        }.items()
+    },
 }
 # Region names that are a county or a place when typed alone ("London" is a city with a radius).
 _REGION_NAMES_TAKEN = frozenset({"west midlands", "london"})
