@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from marketplace.search.api import FILTERS, FLAGS, AlertCriteria, SearchBackend, VacancySearch, backend
+from marketplace.search.areas import Area
 from marketplace.search.geo import Location, UnknownLocation, tidy
 from marketplace.vacancies.models import Vacancy
 
@@ -91,7 +92,7 @@ class ListingMatcher:
     """The listings being matched, and the criteria matched against them so far.
 
     `resolve_location` turns a typed place into a Location (the search page's `geo.resolve` on the
-    database); an unknown place is left out of the match, as the search page leaves it out of a search.
+    database); an unknown place matches no listing, as the search page shows none under it.
     Matching many criteria at once (`match_all`) lets the backend prepare the listings once: prefer it
     to one `matching_ids` call per alert.
     """
@@ -126,7 +127,9 @@ class ListingMatcher:
             try:
                 self._locations[key] = self._resolve(typed)
             except UnknownLocation:
-                self._locations[key] = None
+                # A place that can no longer be found (or now names several places) matches nothing,
+                # as the search page shows nothing under it: never every listing in the country.
+                self._locations[key] = Location(name=typed, area=Area(typed, (), "unknown place"))
         return self._locations[key]
 
     def alert_criteria(self, criteria: Mapping[str, Any], key: str | None = None) -> AlertCriteria:

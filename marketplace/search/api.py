@@ -34,9 +34,12 @@ from sqlalchemy.orm import Session, joinedload
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.search import changes
+from marketplace.search.areas import KNOWN_LOCAL_AUTHORITIES, register_values
 from marketplace.search.geo import (
     DEFAULT_RADIUS_MILES,
+    METRES_PER_MILE,
     NATIONWIDE,
+    AmbiguousLocation,
     Location,
     UnknownLocation,
     radius_miles,
@@ -57,6 +60,7 @@ __all__ = [
     "SORTS",
     "AlertCriteria",
     "AlertMatches",
+    "AmbiguousLocation",
     "RebuildFailed",
     "RebuildReport",
     "SearchBackend",
@@ -493,6 +497,7 @@ class SearchPage:
     sort: str = "closing_date"
     location: Location | None = None
     location_problem: str | None = None  # a location we could not find, explained
+    location_choices: tuple[str, ...] = ()  # the places an ambiguous location may mean, each unambiguous
     degraded: bool = False  # answered by the database fallback: no facets, no relevance
 
     @property
@@ -539,23 +544,33 @@ def search_vacancies(
 ) -> SearchPage:
     """One page of live vacancies matching `search`, loaded in a single query, in ranked order.
 
-    An unknown location is reported on the page (`location_problem`) and the search runs without it.
+    A location that cannot be found is reported on the page (`location_problem`, and for a name of
+    several places the `location_choices`) with no results: showing the whole country under "we could
+    not find it" would look like an answer.
     """
     now = now or utcnow()
     session = session or _db_session()
-    location_problem = None
     try:
         location = resolve(search.location, session) if search.location else None
     except UnknownLocation as problem:
-        location, location_problem = None, str(problem)
-        search = VacancySearch(**{**_fields(search), "location": ""})
+        choices = tuple(problem.choices) if isinstance(problem, AmbiguousLocation) else ()
+        return SearchPage(
+            search=search,
+            vacancies=[],
+            total=0,
+            page=search.page,
+            per_page=search.per_page,
+            highlights={},
+            location_problem=str(problem),
+            location_choices=choices,
+        )
     try:
         found = find_vacancies(
             search, now=now, backend=backend, snippets=snippets, session=session, location=location
         )
     except SearchUnavailable as error:
         logger.error("Search index unusable, answering from the database: %s", error)
-        return _database_search(search, now, session, location_problem)
+        return _database_search(search, now, session, location)
     rows = session.scalars(
         sa.select(Vacancy)
         .options(joinedload(Vacancy.organisation))
@@ -575,7 +590,6 @@ def search_vacancies(
         suggestions=found.suggestions,
         sort=found.sort,
         location=location,
-        location_problem=location_problem,
     )
 
 
@@ -589,10 +603,11 @@ def _fields(search: VacancySearch) -> dict[str, Any]:
 
 
 def _database_search(
-    search: VacancySearch, now: dt.datetime, session: Session, location_problem: str | None
+    search: VacancySearch, now: dt.datetime, session: Session, location: Location | None
 ) -> SearchPage:
-    """The fallback while the index is unusable: keywords as plain substrings, list filters, by closing."""
-    conditions = [live_condition(now)]
+    """The fallback while the index is unusable: keywords as plain substrings, list filters, the
+    posting school's area or a box around the place, by closing."""
+    conditions = [live_condition(now), *_location_conditions(search, location)]
     for word in search.keywords.split()[:10]:
         pattern = f"%{word.lower()}%"
         conditions.append(
@@ -629,6 +644,40 @@ def _database_search(
         page=search.page,
         per_page=search.per_page,
         highlights={},
-        location_problem=location_problem,
+        location=location,
         degraded=True,
     )
+
+
+def _location_conditions(search: VacancySearch, location: Location | None) -> list[Any]:
+    """The fallback's location: the posting organisation in the area, or in a box around the point
+    (the radius's square, a little wider than its circle)."""
+    from marketplace.organisations.models import Organisation
+
+    if location is None or location.nationwide:
+        return []
+    if location.area is not None:
+        local_authorities, counties, regions = register_values(location.area)
+        local_authority = sa.func.lower(sa.func.coalesce(Organisation.local_authority, ""))
+        in_area = sa.or_(
+            local_authority.in_(local_authorities),
+            # The county column counts only for a local authority the county table does not know.
+            sa.and_(
+                sa.func.lower(Organisation.county).in_(counties),
+                local_authority.not_in(KNOWN_LOCAL_AUTHORITIES),
+            ),
+            sa.func.lower(Organisation.region).in_(regions),
+        )
+        return [Vacancy.organisation.has(in_area)]
+    point = location.point
+    assert point is not None
+    degrees = search.radius * METRES_PER_MILE / 111_000
+    wide = degrees / max(math.cos(math.radians(point.latitude)), 0.1)
+    return [
+        Vacancy.organisation.has(
+            sa.and_(
+                Organisation.latitude.between(point.latitude - degrees, point.latitude + degrees),
+                Organisation.longitude.between(point.longitude - wide, point.longitude + wide),
+            )
+        )
+    ]

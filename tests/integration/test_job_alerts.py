@@ -245,3 +245,13 @@ def test_the_unsubscribe_headers_arrive_over_real_smtp(app, outbox):
         assert str(received.message["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
     finally:
         servers.close()
+
+
+def test_an_alert_for_a_place_that_cannot_be_found_matches_nothing(app, outbox):
+    listing("Teacher of Mathematics", place=LEEDS)
+    make_alert(email="lost@example.org", keywords="maths", location="Atlantis")
+    make_alert(email="found@example.org", keywords="maths", location="Leeds")
+
+    send_digests(DAILY)
+
+    assert [message.recipient for message in digests(outbox)] == ["found@example.org"]

@@ -47,6 +47,7 @@ FACET_FIELDS = (
     "quick_apply",
     "organisation_type",
     "school_type",
+    "area",
 )
 COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "latitude", "longitude")
 _SEGMENT_CACHE_SIZE = 64

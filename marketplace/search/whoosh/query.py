@@ -140,7 +140,10 @@ class SearchPlan:
         if search.posted_within_days:
             since = self.now - dt.timedelta(days=search.posted_within_days)
             self.conditions["posted_within_days"] = snapshot.posted_since_bits(since)
-        if location is not None and location.point is not None:
+        if location is not None and location.area is not None:
+            # An area is membership, not a circle: the radius does not apply.
+            self.conditions["location"] = snapshot.term_bits("area", location.area.ids)
+        elif location is not None and location.point is not None:
             bits, self.distances = snapshot.within(location.point, search.radius)
             self.conditions["location"] = bits
 

@@ -19,6 +19,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from marketplace.search.api import ORGANISATION_TYPE_GROUPS
+from marketplace.search.areas import area_ids
 from marketplace.search.whoosh.analysis import vacancy_text_analyzer
 from marketplace.vacancies.richtext import plain_text
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from marketplace.vacancies.models import Vacancy
 
 # Raise whenever a field or its analysis changes: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: the `area` field (local authority, county and region of each school)
 
 VACANCY_KIND = "vacancy"
 BOOKMARK_KIND = "bookmark"
@@ -81,6 +82,7 @@ def build_schema() -> Schema:
         organisation_type=KEYWORD(),
         school_type=KEYWORD(),
         organisation_slug=KEYWORD(),  # the school's slug, its trust's, and those of the schools it covers
+        area=KEYWORD(),  # "la:kent county:kent region:south-east" for each school the job is at
         # Per-document values read as columns (engine.py builds its arrays from them); 0 means none.
         # Columns only, not indexed: nothing searches them by range, and a NUMERIC field would index
         # up to 16 terms per value, most of a rebuild's postings.
@@ -159,6 +161,7 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
                 ]
             )
         ),
+        "area": " ".join(areas_of(vacancy)),
         "vacancy_id": vacancy.id,
         "publish_on": day_number(vacancy.publish_on),
         "closes_at": epoch_microseconds(vacancy.closes_at),
@@ -187,6 +190,14 @@ def located_points(vacancy: Vacancy) -> list[tuple[int, int]]:
         if place.latitude is not None and place.longitude is not None
     )
     return list(dict.fromkeys(points))
+
+
+def areas_of(vacancy: Vacancy) -> list[str]:
+    """The ids of the areas (local authority, county, region) of every school the job is at."""
+    ids = (
+        one for place in vacancy.places for one in area_ids(place.local_authority, place.county, place.region)
+    )
+    return list(dict.fromkeys(ids))
 
 
 def _scaled(coordinate: float | None) -> int:

@@ -7,7 +7,16 @@ from marketplace.vacancies import vocabulary
 _ERROR = {
     "type": "object",
     "required": ["error", "message"],
-    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "parameter": {"type": "string", "description": "The query parameter at fault."},
+        "choices": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "For a location naming several places: one `location` value for each of them.",
+        },
+    },
 }
 
 
@@ -71,12 +80,16 @@ def _search_operation() -> dict:
         "parameters": [
             _parameter("keyword", {"type": "string"}, "Every word must match; synonyms and stemming apply."),
             _parameter(
-                "location", {"type": "string"}, "A town, city, county, postcode or postcode district."
+                "location",
+                {"type": "string"},
+                "A town, city, locality, postcode, postcode sector or district (a circle of `radius` "
+                "miles), or a county, region or local authority (its schools, whatever the radius). "
+                "A name of several places is a 400 listing `choices`.",
             ),
             _parameter(
                 "radius",
                 {"type": "integer", "minimum": 0, "maximum": 200},
-                "Miles around the location (default 15; 0 means the default).",
+                "Miles around a place (default 15; 0 means the default); not used for an area.",
             ),
             _list_parameter(
                 "job_roles", [*vocabulary.JOB_ROLES, "leadership", "senior_leader", "middle_leader"]

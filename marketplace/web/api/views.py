@@ -34,7 +34,11 @@ def vacancies():
         return jsonify(error="bad_request", parameter=error.parameter, message=str(error)), 400
     results = search_vacancies(vacancy_search, snippets=False)
     if results.location_problem:
-        return jsonify(error="bad_request", parameter="location", message=results.location_problem), 400
+        problem = {"error": "bad_request", "parameter": "location", "message": results.location_problem}
+        if results.location_choices:
+            # A name of several places: each choice, sent back as `location`, names one of them.
+            problem["choices"] = list(results.location_choices)
+        return jsonify(problem), 400
     data = []
     for found in results.vacancies:
         posting = _posting(found)
