@@ -303,7 +303,7 @@ _SPELLING_FIELDS = ("title", "subjects")
 def _vocabulary_words() -> dict[str, str]:
     words: dict[str, str] = {}
     sources = [
-        *vocabulary.SUBJECTS,
+        *vocabulary.ALL_SUBJECTS,
         *vocabulary.JOB_ROLES.values(),
         *vocabulary.PHASES.values(),
         *(phrase for phrases in ALTERNATIVES.values() for phrase in phrases),
@@ -331,7 +331,7 @@ def spelling_correction(snapshot: Snapshot, search: VacancySearch, plan: SearchP
         pattern = re.compile(rf"\b{re.escape(unit.typed)}\b", re.IGNORECASE)
         keywords, count = pattern.subn(word, keywords, count=1)
         changed = changed or bool(count)
-    return replace(search, keywords=keywords, page=1) if changed else None
+    return replace(search, keywords=keywords) if changed else None
 
 
 def _nearest_word(snapshot: Snapshot, typed: str, term: str) -> str | None:

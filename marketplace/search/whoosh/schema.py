@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from marketplace.vacancies.models import Vacancy
 
 # Raise whenever a field or its analysis changes: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 VACANCY_KIND = "vacancy"
 BOOKMARK_KIND = "bookmark"
@@ -124,7 +124,8 @@ def subject_term(subject: str) -> str:
 
 def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
     """The index document of a published vacancy (its organisation must be loaded or loadable)."""
-    published_at = vacancy.published_at or dt.datetime.combine(vacancy.publish_on, dt.time(), tzinfo=dt.UTC)
+    # "Newest" and "posted within" go by the listing's publish date, not the day an import ran.
+    published_at = vacancy.posted_at
     # Job share is a flag on the vacancy; the filter offers it as one more working pattern.
     working_patterns = [*vacancy.working_patterns, *(["job_share"] if vacancy.job_share else [])]
     organisation = vacancy.organisation

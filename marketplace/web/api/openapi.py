@@ -83,7 +83,7 @@ def _search_operation() -> dict:
             ),
             _list_parameter("phases", vocabulary.PHASES),
             _list_parameter("key_stages", vocabulary.KEY_STAGES),
-            _list_parameter("subjects", vocabulary.SUBJECTS),
+            _list_parameter("subjects", vocabulary.ALL_SUBJECTS),
             _list_parameter("working_patterns", [*vocabulary.WORKING_PATTERNS, "job_share"]),
             _list_parameter("contract_types", vocabulary.CONTRACT_TYPES),
             _list_parameter("organisation_types", LABELS["organisation_types"]),
