@@ -43,7 +43,8 @@ def _is_plural(one: str, other: str) -> bool:
 
 
 def test_no_stem_turns_one_subject_into_another():
-    words_by_subject = {subject: set(re.findall(r"\w+", subject.lower())) for subject in vocabulary.ALL_SUBJECTS}
+    subjects = vocabulary.ALL_SUBJECTS
+    words_by_subject = {subject: set(re.findall(r"\w+", subject.lower())) for subject in subjects}
     for (subject, words), (other_subject, other_words) in itertools.combinations(words_by_subject.items(), 2):
         for word, other in itertools.product(words, other_words):
             if word != other and not _is_plural(word, other):
