@@ -68,6 +68,7 @@ def build_schema() -> Schema:
         subjects=TEXT(analyzer=text),
         organisation=TEXT(analyzer=text),
         body=TEXT(analyzer=text, stored=True),
+        pay=TEXT(analyzer=text),  # the salary as the school wrote it ("MPS/UPS + TLR 2b")
         # Filters: one term per vocabulary identifier.
         job_role=KEYWORD(),
         phase=KEYWORD(),
@@ -141,6 +142,7 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
         "body": "\n\n".join(
             part for part in (plain_text(vacancy.about_role), vacancy.what_school_offers) if part
         ),
+        "pay": vacancy.salary or "",
         "job_role": " ".join(vacancy.job_roles),
         "phase": " ".join(vacancy.phases),
         "key_stage": " ".join(vacancy.key_stages),
