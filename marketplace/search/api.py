@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Protocol
@@ -43,7 +44,14 @@ from marketplace.search.geo import (
     resolve,
     tidy,
 )
-from marketplace.search.synonyms import has_search_words
+from marketplace.search.synonyms import (
+    ALTERNATIVES,
+    NOISE_WORDS,
+    STOP_WORDS,
+    TRIGGERS,
+    has_search_words,
+    phrase_words,
+)
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_condition
@@ -73,6 +81,7 @@ __all__ = [
     "find_vacancies",
     "init_app",
     "search_vacancies",
+    "understand_keywords",
 ]
 
 
@@ -494,6 +503,8 @@ class SearchPage:
     location: Location | None = None
     location_problem: str | None = None  # a location we could not find, explained
     degraded: bool = False  # answered by the database fallback: no facets, no relevance
+    # What was taken out of the keywords and used as a filter instead ("location", "minimum_salary")
+    understood: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -540,9 +551,12 @@ def search_vacancies(
     """One page of live vacancies matching `search`, loaded in a single query, in ranked order.
 
     An unknown location is reported on the page (`location_problem`) and the search runs without it.
+    A place or a salary typed among the keywords becomes the search's location or minimum salary
+    (see `understand_keywords`), and `understood` says so.
     """
     now = now or utcnow()
     session = session or _db_session()
+    search, understood = understand_keywords(search, session)
     location_problem = None
     try:
         location = resolve(search.location, session) if search.location else None
@@ -576,7 +590,101 @@ def search_vacancies(
         sort=found.sort,
         location=location,
         location_problem=location_problem,
+        understood=understood,
     )
+
+
+# --- Keywords that are really a filter -------------------------------------------------------------
+
+# "£40k", "£40,000", "40k", "over £35,000", "£38k+"
+_SALARY = re.compile(
+    r"(?<![\w£])(?:(?:over|above|from|min|minimum|at least)\s+)?"
+    r"(?:£\s?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(?P<k>k)?|(?P<thousands>\d{2,3}(?:\.\d)?)k)"
+    r"\+?(?!\w)",
+    re.IGNORECASE,
+)
+_PLACE_LEADS = frozenset({"in", "near", "nr", "around"})
+_LONGEST_PLACE = 4
+
+
+def _salary_in(keywords: str) -> tuple[str, int] | None:
+    for found in _SALARY.finditer(keywords):
+        if found.group("thousands"):
+            amount = float(found.group("thousands")) * 1000
+        else:
+            amount = float(found.group("pounds").replace(",", "")) * (1000 if found.group("k") else 1)
+        if 1000 <= amount <= 10_000_000:
+            rest = keywords[: found.start()] + " " + keywords[found.end() :]
+            return " ".join(rest.split()), int(amount)
+    return None
+
+
+def _is_vocabulary(words: Sequence[str]) -> bool:
+    return any(
+        (word,) in ALTERNATIVES or (word,) in TRIGGERS or word in STOP_WORDS or word in NOISE_WORDS
+        for word in phrase_words(" ".join(words))
+    )
+
+
+def _resolves(words: Sequence[str], session: Session) -> Location | None:
+    try:
+        location = resolve(" ".join(words), session)
+    except UnknownLocation:
+        return None
+    if location is None or location.point is None:
+        return None
+    return location
+
+
+def _place_in(keywords: str, session: Session) -> tuple[str, str] | None:
+    """A place at the end of the keywords ("maths teacher leeds", "primary teacher near York"): the
+    keywords without it, and the place as typed. After "in" or "near" any place counts; otherwise a
+    vocabulary word ("primary", "reception") is never taken for one."""
+    words = keywords.replace(",", " ").split()
+    lowered = [word.lower() for word in words]
+    lead = max((i for i, word in enumerate(lowered) if word in _PLACE_LEADS), default=None)
+    if lead is not None and 0 < len(words) - lead - 1 <= _LONGEST_PLACE:
+        candidates = [lead + 1]
+    else:
+        lead = None
+        candidates = [len(words) - length for length in range(min(_LONGEST_PLACE, len(words)), 0, -1)]
+    for start in candidates:
+        place = words[start:]
+        if lead is None and _is_vocabulary(place):
+            continue
+        location = _resolves(place, session)
+        if location is None:
+            continue
+        # "york teacher" resolves to York with a word left over: not a place as typed.
+        if len(place) > 1 and (shorter := _resolves(place[:-1], session)) and shorter.name == location.name:
+            continue
+        before = words[: lead if lead is not None else start]
+        return " ".join(before), " ".join(place)
+    return None
+
+
+def understand_keywords(
+    search: VacancySearch, session: Session | None = None
+) -> tuple[VacancySearch, tuple[str, ...]]:
+    """The search with a salary ("£40k") typed among its keywords as its minimum salary, and a place
+    at their end ("maths teacher leeds") as its location, when those are not set already; and which
+    of the two were taken. Both are then shown and removable like any filter."""
+    understood: list[str] = []
+    changes: dict[str, Any] = {}
+    keywords = search.keywords
+    if keywords and not search.minimum_salary:
+        salary = _salary_in(keywords)
+        if salary is not None:
+            keywords, changes["minimum_salary"] = salary
+            understood.append("minimum_salary")
+    if keywords and not search.location:
+        place = _place_in(keywords, session or _db_session())
+        if place is not None:
+            keywords, changes["location"] = place
+            understood.append("location")
+    if not understood:
+        return search, ()
+    return replace(search, keywords=keywords, page=1, **changes), tuple(understood)
 
 
 def _db_session() -> Session:

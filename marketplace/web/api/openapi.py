@@ -124,6 +124,16 @@ def _search_operation() -> dict:
                                         "pages": {"type": "integer"},
                                         "sort": {"type": "string"},
                                         "degraded": {"type": "boolean"},
+                                        "understood": {
+                                            "type": "object",
+                                            "description": "A place or salary typed among the "
+                                            "keywords, used as the location or minimum salary",
+                                            "properties": {
+                                                "keyword": {"type": "string"},
+                                                "location": {"type": "string"},
+                                                "minimum_salary": {"type": "integer"},
+                                            },
+                                        },
                                     },
                                 },
                                 "facets": {

@@ -50,6 +50,16 @@ def vacancies():
             "pages": results.pages,
             "sort": results.sort,
             "degraded": results.degraded,
+            # What a place or salary among the keywords became (the search ran with these).
+            "understood": {
+                name: value
+                for name, value in (
+                    ("keyword", results.search.keywords),
+                    ("location", results.search.location),
+                    ("minimum_salary", results.search.minimum_salary),
+                )
+                if results.understood and value
+            },
         },
         facets=results.facets,
         suggestions=results.suggestions,
