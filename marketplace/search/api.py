@@ -684,7 +684,7 @@ def understand_keywords(
             understood.append("location")
     if not understood:
         return search, ()
-    return replace(search, keywords=keywords, page=1, **changes), tuple(understood)
+    return replace(search, keywords=keywords, **changes), tuple(understood)
 
 
 def _db_session() -> Session:

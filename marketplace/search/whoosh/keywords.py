@@ -46,9 +46,10 @@ TEXT_FIELD_WEIGHTS: Mapping[str, float] = {
 }
 NARROW_FIELDS = ("title", "subjects")
 ALTERNATIVE_WEIGHT = 0.8
-# What a field the school filled in adds to a listing's score: more than a word in the description,
-# so listings that are what the person typed rank above listings that mention it.
-STRUCTURED_BOOST = 6.0
+# What a field the school filled in adds to a listing's score: more than words can add (a BM25F term
+# score stays well below it), so listings that are what the person typed rank above every listing
+# that only mentions it, and among them the words decide.
+STRUCTURED_BOOST = 100.0
 
 # Each filter a phrase's meaning names, and how the index holds one of its values.
 _MEANING_FIELDS: Mapping[str, tuple[str, Any]] = {
