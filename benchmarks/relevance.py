@@ -126,7 +126,7 @@ def build_corpus(size: int, seed: int) -> tuple[list[dict], list[Listing]]:
     named = [gazetteer()[place] for place in QUERIED_PLACES]
     schools = []
     for number in range(max(size // 5, 20)):
-        name, point = rng.choice(named) if rng.random() < 0.35 else rng.choice(places)
+        _name, point = rng.choice(named) if rng.random() < 0.35 else rng.choice(places)
         phase = pick(rng, {"primary": 5, "secondary": 4, "sixth_form_or_college": 1, "through": 1})
         special = rng.random() < 0.08
         schools.append(
