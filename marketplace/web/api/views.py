@@ -25,6 +25,16 @@ def _posting(vacancy: Vacancy) -> dict:
     )
 
 
+def _understood(results) -> dict:
+    search = results.search
+    understood = {"keyword": search.keywords}
+    if "location" in results.understood:
+        understood["location"] = search.location
+    if "minimum_salary" in results.understood:
+        understood["minimum_salary"] = search.minimum_salary
+    return understood
+
+
 @bp.route("/vacancies")
 @public
 def vacancies():
@@ -51,15 +61,7 @@ def vacancies():
             "sort": results.sort,
             "degraded": results.degraded,
             # What a place or salary among the keywords became (the search ran with these).
-            "understood": {
-                name: value
-                for name, value in (
-                    ("keyword", results.search.keywords),
-                    ("location", results.search.location),
-                    ("minimum_salary", results.search.minimum_salary),
-                )
-                if results.understood and value
-            },
+            **({"understood": _understood(results)} if results.understood else {}),
         },
         facets=results.facets,
         suggestions=results.suggestions,
