@@ -11,7 +11,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
-from marketplace.db import utcnow
+from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.organisations.models import (
     Membership,
@@ -116,7 +116,10 @@ class VacancyFactory(BaseFactory):
     salary = "Main pay range (MPR)"
     salary_minimum = 32916
     salary_maximum = 45352
-    publish_on = factory.LazyFunction(lambda: utcnow().date())
+    # The day it went live, when it did (never a later day than today): newest-first goes by it.
+    publish_on = factory.LazyAttribute(
+        lambda o: min(uk_today(getattr(o, "published_at", None) or utcnow()), uk_today())
+    )
     closes_at = factory.LazyFunction(lambda: _in_days(21))
     ect_status = "ect_suitable"
     about_role = "We are looking for an enthusiastic teacher of mathematics to join our friendly department."

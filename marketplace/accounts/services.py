@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+
 from marketplace.accounts import passwords, sessions
 from marketplace.accounts.events import (
     EmailConfirmationRequested,

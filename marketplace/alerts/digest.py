@@ -155,7 +155,9 @@ def send_digests(
         recipient = recipient_of(alert)
         if recipient:
             matched -= applied_by_email.get(recipient.lower(), set())
-        sent = _send_one(alert, covered_until, [by_id[i] for i in matched], recipient, now)
+        # Best first, as the search ranks them (matches[key] is in that order).
+        ranked = [by_id[i] for i in matches[key] if i in matched]
+        sent = _send_one(alert, covered_until, ranked, recipient, now)
         if sent is None:
             report.skipped += 1
         elif sent:
@@ -185,10 +187,7 @@ def _send_one(
                 )
             )
         )
-    fresh = sorted(
-        (vacancy for vacancy in matched if vacancy.id not in already),
-        key=lambda vacancy: (vacancy.closes_at, vacancy.id),
-    )
+    fresh = [vacancy for vacancy in matched if vacancy.id not in already]  # in the order given
     more = max(len(fresh) - MOST_LISTINGS_SHOWN, 0)
     fresh = fresh[:MOST_LISTINGS_SHOWN]  # only what the email shows counts as sent
     moved = db.session.execute(

@@ -110,7 +110,7 @@ class ListingMatcher:
         self._resolve = resolve_location
         self._backend = search_backend or backend()
         self._locations: dict[str, Location | None] = {}
-        self._matches: dict[str, frozenset[int]] = {}
+        self._matches: dict[str, tuple[int, ...]] = {}
 
     def close(self) -> None:
         self._matches.clear()
@@ -140,8 +140,8 @@ class ListingMatcher:
             search = replace(search, location="")
         return AlertCriteria(key=key or criteria_key(criteria), search=search, location=location)
 
-    def match_all(self, criteria_by_key: Mapping[str, Mapping[str, Any]]) -> dict[str, frozenset[int]]:
-        """The ids of the live listings each criteria matches, by criteria key."""
+    def match_all(self, criteria_by_key: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[int, ...]]:
+        """The ids of the live listings each criteria matches, best first, by criteria key."""
         wanted = {key: criteria for key, criteria in criteria_by_key.items() if key not in self._matches}
         if wanted:
             found = self._backend.match(
@@ -149,10 +149,10 @@ class ListingMatcher:
                 (self.alert_criteria(criteria, key) for key, criteria in wanted.items()),
                 now=self.now,
             )
-            self._matches.update((key, frozenset(found.get(key, ()))) for key in wanted)
+            self._matches.update((key, tuple(found.get(key, ()))) for key in wanted)
         return {key: self._matches[key] for key in criteria_by_key}
 
     def matching_ids(self, criteria: Mapping[str, Any], key: str | None = None) -> frozenset[int]:
         """The ids of the live listings (among those being matched) that the criteria match."""
         key = key or criteria_key(criteria)
-        return self.match_all({key: criteria})[key]
+        return frozenset(self.match_all({key: criteria})[key])

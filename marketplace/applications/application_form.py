@@ -16,9 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from marketplace.applications.events import ApplicationStarted, ApplicationSubmitted
-from marketplace.events import announce
 from marketplace.accounts.models import User
+from marketplace.applications.events import ApplicationStarted, ApplicationSubmitted
 from marketplace.applications.lifecycle import ApplicationAction, ApplicationStatus, next_status
 from marketplace.applications.models import Application
 from marketplace.applications.profiles import (
@@ -40,6 +39,7 @@ from marketplace.applications.services import (
     word_count,
 )
 from marketplace.db import uk_today, utcnow
+from marketplace.events import announce
 from marketplace.extensions import db
 from marketplace.vacancies.models import Vacancy
 

@@ -7,13 +7,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from marketplace.applications.events import ApplicationWithdrawn
-from marketplace.events import announce
 from marketplace.accounts.models import User
+from marketplace.applications.events import ApplicationWithdrawn
 from marketplace.applications.lifecycle import ApplicationAction, next_status
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.errors import DomainError
+from marketplace.events import announce
 from marketplace.extensions import db
 
 # Long enough for a thorough statement, short enough that a school reads it (roughly two sides of A4).

@@ -31,7 +31,7 @@ LIST_FIELDS = {
     "job_roles": vocabulary.JOB_ROLES,
     "phases": vocabulary.PHASES,
     "key_stages": vocabulary.KEY_STAGES,
-    "subjects": {subject: subject for subject in vocabulary.SUBJECTS},
+    "subjects": {subject: subject for subject in vocabulary.ALL_SUBJECTS},
     "working_patterns": vocabulary.WORKING_PATTERNS,
 }
 # Fields copied onto the vacancy as they are (after checking), with the vacancy attribute they set.

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Protocol
@@ -46,7 +47,14 @@ from marketplace.search.geo import (
     resolve,
     tidy,
 )
-from marketplace.search.synonyms import has_search_words
+from marketplace.search.synonyms import (
+    ALTERNATIVES,
+    NOISE_WORDS,
+    STOP_WORDS,
+    TRIGGERS,
+    has_search_words,
+    phrase_words,
+)
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_condition
@@ -77,6 +85,7 @@ __all__ = [
     "find_vacancies",
     "init_app",
     "search_vacancies",
+    "understand_keywords",
 ]
 
 
@@ -165,7 +174,7 @@ FILTERS: tuple[FilterChoices, ...] = (
     FilterChoices("job_roles", _choices(vocabulary.JOB_ROLES, _JOB_ROLE_ALIASES)),
     FilterChoices("phases", _choices(vocabulary.PHASES)),
     FilterChoices("key_stages", _choices(vocabulary.KEY_STAGES)),
-    FilterChoices("subjects", _choices(vocabulary.SUBJECTS)),
+    FilterChoices("subjects", _choices(vocabulary.ALL_SUBJECTS)),
     FilterChoices("working_patterns", _choices(_WORKING_PATTERNS)),
     FilterChoices("contract_types", _choices(vocabulary.CONTRACT_TYPES)),
     FilterChoices("organisation_types", _choices(ORGANISATION_TYPES)),
@@ -181,7 +190,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "job_roles": vocabulary.JOB_ROLES,
     "phases": vocabulary.PHASES,
     "key_stages": vocabulary.KEY_STAGES,
-    "subjects": {subject: subject for subject in vocabulary.SUBJECTS},
+    "subjects": {subject: subject for subject in vocabulary.ALL_SUBJECTS},
     "working_patterns": {**vocabulary.WORKING_PATTERNS, "job_share": "Job share"},
     "contract_types": vocabulary.CONTRACT_TYPES,
     "organisation_types": ORGANISATION_TYPES,
@@ -499,6 +508,8 @@ class SearchPage:
     location_problem: str | None = None  # a location we could not find, explained
     location_choices: tuple[str, ...] = ()  # the places an ambiguous location may mean, each unambiguous
     degraded: bool = False  # answered by the database fallback: no facets, no relevance
+    # What was taken out of the keywords and used as a filter instead ("location", "minimum_salary")
+    understood: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -546,10 +557,12 @@ def search_vacancies(
 
     A location that cannot be found is reported on the page (`location_problem`, and for a name of
     several places the `location_choices`) with no results: showing the whole country under "we could
-    not find it" would look like an answer.
+    not find it" would look like an answer. A place or a salary typed among the keywords becomes the
+    search's location or minimum salary (see `understand_keywords`), and `understood` says so.
     """
     now = now or utcnow()
     session = session or _db_session()
+    search, understood = understand_keywords(search, session)
     try:
         location = resolve(search.location, session) if search.location else None
     except UnknownLocation as problem:
@@ -563,6 +576,7 @@ def search_vacancies(
             highlights={},
             location_problem=str(problem),
             location_choices=choices,
+            understood=understood,
         )
     try:
         found = find_vacancies(
@@ -590,7 +604,101 @@ def search_vacancies(
         suggestions=found.suggestions,
         sort=found.sort,
         location=location,
+        understood=understood,
     )
+
+
+# --- Keywords that are really a filter -------------------------------------------------------------
+
+# "£40k", "£40,000", "40k", "over £35,000", "£38k+"
+_SALARY = re.compile(
+    r"(?<![\w£])(?:(?:over|above|from|min|minimum|at least)\s+)?"
+    r"(?:£\s?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(?P<k>k)?|(?P<thousands>\d{2,3}(?:\.\d)?)k)"
+    r"\+?(?!\w)",
+    re.IGNORECASE,
+)
+_PLACE_LEADS = frozenset({"in", "near", "nr", "around"})
+_LONGEST_PLACE = 4
+
+
+def _salary_in(keywords: str) -> tuple[str, int] | None:
+    for found in _SALARY.finditer(keywords):
+        if found.group("thousands"):
+            amount = float(found.group("thousands")) * 1000
+        else:
+            amount = float(found.group("pounds").replace(",", "")) * (1000 if found.group("k") else 1)
+        if 1000 <= amount <= 10_000_000:
+            rest = keywords[: found.start()] + " " + keywords[found.end() :]
+            return " ".join(rest.split()), int(amount)
+    return None
+
+
+def _is_vocabulary(words: Sequence[str]) -> bool:
+    return any(
+        (word,) in ALTERNATIVES or (word,) in TRIGGERS or word in STOP_WORDS or word in NOISE_WORDS
+        for word in phrase_words(" ".join(words))
+    )
+
+
+def _resolves(words: Sequence[str], session: Session) -> Location | None:
+    try:
+        location = resolve(" ".join(words), session)
+    except UnknownLocation:
+        return None
+    if location is None or location.point is None:
+        return None
+    return location
+
+
+def _place_in(keywords: str, session: Session) -> tuple[str, str] | None:
+    """A place at the end of the keywords ("maths teacher leeds", "primary teacher near York"): the
+    keywords without it, and the place as typed. After "in" or "near" any place counts; otherwise a
+    vocabulary word ("primary", "reception") is never taken for one."""
+    words = keywords.replace(",", " ").split()
+    lowered = [word.lower() for word in words]
+    lead = max((i for i, word in enumerate(lowered) if word in _PLACE_LEADS), default=None)
+    if lead is not None and 0 < len(words) - lead - 1 <= _LONGEST_PLACE:
+        candidates = [lead + 1]
+    else:
+        lead = None
+        candidates = [len(words) - length for length in range(min(_LONGEST_PLACE, len(words)), 0, -1)]
+    for start in candidates:
+        place = words[start:]
+        if lead is None and _is_vocabulary(place):
+            continue
+        location = _resolves(place, session)
+        if location is None:
+            continue
+        # "york teacher" resolves to York with a word left over: not a place as typed.
+        if len(place) > 1 and (shorter := _resolves(place[:-1], session)) and shorter.name == location.name:
+            continue
+        before = words[: lead if lead is not None else start]
+        return " ".join(before), " ".join(place)
+    return None
+
+
+def understand_keywords(
+    search: VacancySearch, session: Session | None = None
+) -> tuple[VacancySearch, tuple[str, ...]]:
+    """The search with a salary ("£40k") typed among its keywords as its minimum salary, and a place
+    at their end ("maths teacher leeds") as its location, when those are not set already; and which
+    of the two were taken. Both are then shown and removable like any filter."""
+    understood: list[str] = []
+    changes: dict[str, Any] = {}
+    keywords = search.keywords
+    if keywords and not search.minimum_salary:
+        salary = _salary_in(keywords)
+        if salary is not None:
+            keywords, changes["minimum_salary"] = salary
+            understood.append("minimum_salary")
+    if keywords and not search.location:
+        place = _place_in(keywords, session or _db_session())
+        if place is not None:
+            keywords, changes["location"] = place
+            understood.append("location")
+    if not understood:
+        return search, ()
+    return replace(search, keywords=keywords, **changes), tuple(understood)
 
 
 def _db_session() -> Session:

@@ -13,11 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from marketplace.vacancies import vocabulary
+
+# Where a group below differs from VOCABULARY.md it is because the vocabulary's group bled into
+# other jobs on a realistic corpus: "assistant head" and "deputy head" are different posts; a SENCO
+# is one post among the jobs for "SEN"; "inclusion" is not the SENCO's job title; "languages" alone
+# is the last word of "English Language". Added groups are the equivalents jobseekers type.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("headteacher", "principal", "head teacher"),
+    ("headteacher", "principal", "head teacher", "headteachers", "head teachers", "principals"),
     ("slt", "senior", "leader", "senior leader", "lead practitioner", "head of", "director of"),
     ("primary teacher", "primary practitioner", "primary school teacher", "class teacher"),
-    ("mfl", "modern foreign languages", "languages", "modern languages"),
+    ("mfl", "modern foreign languages", "modern languages", "foreign languages"),
     (
         "computing",
         "it",
@@ -31,8 +37,16 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("gcse", "g.c.s.e", "key stage 4", "ks4"),
     ("ks2", "keystage 2", "key stage 2", "ks 2"),
     ("16+", "fe", "further education"),
-    ("early years", "childcare", "eyfs", "early years teacher", "early years foundation stage", "nursery"),
-    ("ta", "teaching assistant", "classroom assistant"),
+    (
+        "early years",
+        "childcare",
+        "eyfs",
+        "early years teacher",
+        "early years foundation stage",
+        "nursery",
+        "reception",
+    ),
+    ("ta", "tas", "teaching assistant", "teaching assistants", "classroom assistant", "classroom assistants"),
     (
         "nqt",
         "newly qualified teacher",
@@ -43,20 +57,117 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "ect",
         "early career",
     ),
-    ("sen", "send", "senco", "sendco", "special educational needs", "special needs", "inclusion"),
-    ("deputy head", "deputy headteacher", "assistant head", "assistant headteacher"),
+    ("sen", "send", "special educational needs", "special needs"),
+    (
+        "senco",
+        "sendco",
+        "special educational needs coordinator",
+        "special educational needs co-ordinator",
+        "sen coordinator",
+        "send coordinator",
+    ),
+    (
+        "deputy head",
+        "deputy headteacher",
+        "deputy head teacher",
+        "vice principal",
+        "deputy principal",
+        "deputy heads",
+        "deputy headteachers",
+    ),
+    (
+        "assistant head",
+        "assistant headteacher",
+        "assistant head teacher",
+        "assistant principal",
+        "assistant heads",
+        "assistant headteachers",
+    ),
     ("a level", "alevel", "a-level", "ks5", "key stage 5", "ks 5"),
     ("math", "maths", "mathematics"),
     ("ks1", "keystage 1", "key stage 1", "ks 1"),
+    ("ks3", "keystage 3", "key stage 3", "ks 3"),
     ("part time", "part-time", "parttime"),
     ("full time", "full-time", "fulltime"),
+    ("job share", "jobshare", "job-share"),
+    ("lsa", "lsas", "learning support assistant", "learning support assistants"),
+    ("hlta", "hltas", "higher level teaching assistant", "higher level teaching assistants"),
+    ("d&t", "dt", "design and technology", "design technology", "design & technology"),
+    ("sbm", "school business manager", "business manager"),
+    (
+        "head of department",
+        "head of faculty",
+        "head of subject",
+        "curriculum leader",
+        "curriculum lead",
+        "subject leader",
+        "subject lead",
+        "heads of department",
+        "curriculum leaders",
+        "subject leaders",
+    ),
+    ("head of year", "year leader", "progress leader", "pastoral leader", "head of house", "heads of year"),
+    # Pay scales, as salary descriptions write them.
+    ("mps", "main pay scale", "main pay range", "mpr", "main scale"),
+    ("ups", "upper pay scale", "upper pay range", "upr"),
+    ("tlr", "teaching and learning responsibility"),
+    (
+        "leadership scale",
+        "leadership pay scale",
+        "leadership pay range",
+        "leadership range",
+        "leadership spine",
+    ),
 )
+
+# "Head of maths" is a head of department post in maths: each subject's names after "head of" (and
+# before "lead" or after "curriculum leader") are one group.
+HEAD_OF_SUBJECTS: tuple[tuple[str, ...], ...] = (
+    ("math", "maths", "mathematics"),
+    ("science",),
+    ("english",),
+    ("history",),
+    ("geography",),
+    ("mfl", "modern foreign languages", "modern languages", "languages"),
+    ("computing", "ict", "computer science"),
+    ("pe", "physical education"),
+    ("re", "religious education", "religious studies"),
+    ("dt", "design and technology", "design technology"),
+    ("art", "art and design"),
+    ("music",),
+    ("drama",),
+)
+
+
+def _head_of_group(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
+        phrase
+        for name in names
+        for phrase in (f"head of {name}", f"curriculum leader {name}", f"curriculum leader of {name}")
+    )
+
+
+SYNONYM_GROUPS += tuple(_head_of_group(names) for names in HEAD_OF_SUBJECTS)
 
 ONE_WAY_EXPANSIONS: Mapping[str, tuple[str, ...]] = {
     "primary": ("ks1", "ks2"),
-    "mfl": ("french", "german", "spanish", "mandarin", "arabic", "eal", "english as an additional language"),
+    # Not "eal" or "english as an additional language" (VOCABULARY.md lists them): teaching English to
+    # pupils who are learning it is not a modern foreign languages post.
+    "mfl": ("french", "german", "spanish", "mandarin", "arabic", "italian", "russian"),
+    "languages": (
+        "mfl",
+        "modern foreign languages",
+        "modern languages",
+        "foreign languages",
+        "french",
+        "german",
+        "spanish",
+        "mandarin",
+        "arabic",
+        "italian",
+        "russian",
+    ),
     "flexible": ("contract", "temporary", "supply"),
-    "sats": ("ks2", "key stage 2", "keystage 2"),
     "music": ("performing arts",),
     "design and tech": ("food technology", "food", "product design", "textiles", "systems and control"),
     "humanities": (
@@ -75,6 +186,7 @@ ONE_WAY_EXPANSIONS: Mapping[str, tuple[str, ...]] = {
     "science": ("chemistry", "biology", "physics"),
     "all through": ("primary", "secondary"),
     "re": ("religious education",),
+    "sats": ("ks2", "key stage 2", "keystage 2", "year 6"),
 }
 
 # Phrases matched as consecutive words although no synonym goes with them: "head of department" is
@@ -103,6 +215,135 @@ PLAIN_PHRASES: tuple[str, ...] = (
     "cover supervisor",
     "learning support assistant",
     "job share",
+)
+
+SYNONYM_GROUPS += tuple((f"year {number}", f"y{number}") for number in range(1, 14))
+
+# Words that say what the person is looking for in general, not which job: "maths jobs near York".
+# They are never required (a listing does not have to say "jobs"); inside a phrase ("job share") they
+# still count.
+NOISE_WORDS = frozenset(
+    {
+        "job", "jobs", "vacancy", "vacancies", "near", "nr", "around", "position", "positions",
+        "opportunity", "opportunities", "role", "roles", "post", "posts", "career", "careers",
+    }
+)  # fmt: skip
+
+
+def _subjects(*names: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    return tuple((("subjects", name),) for name in names)
+
+
+def _roles(*values: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    return tuple((("job_roles", value),) for value in values)
+
+
+def _key_stages(*values: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    return tuple((("key_stages", value),) for value in values)
+
+
+_SENIOR = _roles("headteacher", "deputy_headteacher", "assistant_headteacher", "other_leadership")
+_MATHS = _subjects("Mathematics")
+_COMPUTING = _subjects("Computing", "ICT")
+_PE = _subjects("Physical education", "Sports science")
+_RE = _subjects("Religious education")
+_LANGUAGES = _subjects("French", "German", "Spanish", "Mandarin", "Languages", "Foreign languages")
+_DT = _subjects("Design and technology")
+_SCIENCE = _subjects("Science", "Biology", "Chemistry", "Physics")
+_EARLY_YEARS = (*_key_stages("early_years"), (("phases", "nursery"),))
+_HEAD_OF_MEANING = {
+    "math": _MATHS,
+    "science": _SCIENCE,
+    "mfl": _LANGUAGES,
+    "computing": _COMPUTING,
+    "pe": _subjects("Physical education"),
+    "re": _RE,
+    "dt": _DT,
+    "art": _subjects("Art and design"),
+}
+
+
+def _subject_meaning(name: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    return _HEAD_OF_MEANING.get(name) or _subjects(name.capitalize())
+
+
+# What a typed phrase says about the job in the fields the school filled in (its roles, phases, key
+# stages, subjects, working patterns): phrase -> alternatives, each a set of (filter, value) pairs that
+# must all hold. A listing whose fields say so matches, and ranks above one that only mentions the
+# words; the words still find listings whose fields say nothing. Every phrase of a two-way group
+# shares its group's meaning.
+MEANINGS: tuple[tuple[tuple[str, ...], tuple[tuple[tuple[str, str], ...], ...]], ...] = (
+    (("teacher", "teachers", "teaching", "teach", "lecturer", "lecturers"), _roles("teacher")),
+    (("head of department", "middle leader", "middle leaders"), _roles("head_of_department_or_curriculum")),
+    (("middle leader", "middle leaders", "middle leadership"), _roles("head_of_year_or_phase")),
+    (
+        ("head of year", "head of key stage", "phase leader", "head of sixth form"),
+        _roles("head_of_year_or_phase"),
+    ),
+    (("assistant head",), _roles("assistant_headteacher")),
+    (("deputy head", "deputy"), _roles("deputy_headteacher")),
+    (("headteacher", "head of school", "executive headteacher", "executive head"), _roles("headteacher")),
+    (("senco",), _roles("sendco")),
+    # A SEN teacher teaches in a special school; a SENCO post is found by "senco".
+    (("sen",), ((("school_types", "special_school"),),)),
+    (("slt", "senior leader", "senior leaders", "senior leadership", "senior leadership team"), _SENIOR),
+    (("leadership",), _SENIOR),
+    (("ta", "teaching assistant"), _roles("teaching_assistant", "higher_level_teaching_assistant")),
+    (("hlta",), _roles("higher_level_teaching_assistant")),
+    (("lsa", "learning support"), _roles("education_support", "teaching_assistant")),
+    (("cover supervisor", "cover supervisors"), _roles("education_support")),
+    (("primary", "primary school", "primary schools"), ((("phases", "primary"),),)),
+    (("primary teacher",), ((("phases", "primary"), ("job_roles", "teacher")),)),
+    (("secondary", "secondary school", "secondary schools"), ((("phases", "secondary"),),)),
+    (("sixth form", "sixth form college"), ((("phases", "sixth_form_or_college"),), *_key_stages("ks5"))),
+    (("fe", "college", "colleges"), ((("phases", "sixth_form_or_college"),),)),
+    (("all through", "all-through school"), ((("phases", "through"),),)),
+    (("early years",), _EARLY_YEARS),
+    (("ks1", "year 1", "year 2"), _key_stages("ks1")),
+    (("ks2", "year 3", "year 4", "year 5", "year 6", "sats", "upper ks2", "lower ks2"), _key_stages("ks2")),
+    (("ks3", "year 7", "year 8", "year 9"), _key_stages("ks3")),
+    (("ks4", "year 10", "year 11"), _key_stages("ks4")),
+    (("ks5", "year 12", "year 13", "sixth form"), _key_stages("ks5")),
+    (("part time",), ((("working_patterns", "part_time"),),)),
+    (("full time",), ((("working_patterns", "full_time"),),)),
+    (("job share",), ((("working_patterns", "job_share"),),)),
+    (("nqt",), ((("ect_suitable", "true"),),)),
+    (("maths",), _MATHS),
+    (("computing",), _COMPUTING),
+    (("pe",), _PE),
+    (("re",), _RE),
+    (("mfl", "languages"), _LANGUAGES),
+    (("dt",), _DT),
+    (("science",), _SCIENCE),
+    (("art",), _subjects("Art and design")),
+    (("business", "business studies"), _subjects("Business studies", "Economics and Business Studies")),
+    (("economics",), _subjects("Economics", "Economics and Business Studies")),
+    (("performing arts",), _subjects("Music", "Drama", "Dance")),
+    (
+        ("humanities",),
+        _subjects(
+            "Humanities",
+            "History",
+            "Geography",
+            "Religious education",
+            "Philosophy",
+            "Sociology",
+            "Politics",
+            "Psychology",
+            "Law",
+            "Social sciences",
+        ),
+    ),
+    *(
+        (
+            _head_of_group(names),
+            tuple(
+                (("job_roles", "head_of_department_or_curriculum"), *condition)
+                for condition in _subject_meaning(names[0])
+            ),
+        )
+        for names in HEAD_OF_SUBJECTS
+    ),
 )
 
 # Typed words that are ordinary English as well as a subject or role ("it", "send your application"):
@@ -384,6 +625,8 @@ def _build_alternatives() -> dict[tuple[str, ...], tuple[str, ...]]:
             alternatives.setdefault(phrase_words(phrase), []).extend(group)
     for phrase in PLAIN_PHRASES:
         alternatives.setdefault(phrase_words(phrase), []).append(phrase)
+    for words in STRUCTURED:  # a phrase with a meaning is one unit, even without synonyms
+        alternatives.setdefault(words, []).append(" ".join(words))
     two_way = {words: tuple(phrases) for words, phrases in alternatives.items()}
     for key, values in ONE_WAY_EXPANSIONS.items():
         key_words = phrase_words(key)
@@ -394,6 +637,29 @@ def _build_alternatives() -> dict[tuple[str, ...], tuple[str, ...]]:
         for phrase in list(alternatives.get(key_words, [key])):
             alternatives.setdefault(phrase_words(phrase), [phrase]).extend(expanded)
     return {words: tuple(dict.fromkeys(phrases)) for words, phrases in alternatives.items()}
+
+
+Condition = tuple[tuple[str, str], ...]  # (filter, value) pairs that must all hold
+
+
+def _build_meanings() -> dict[tuple[str, ...], tuple[Condition, ...]]:
+    meanings: dict[tuple[str, ...], dict[Condition, None]] = {}
+    subject_names = tuple(((name.lower(),), _subjects(name)) for name in vocabulary.ALL_SUBJECTS)
+    for phrases, conditions in (*MEANINGS, *subject_names):
+        for phrase in phrases:
+            meanings.setdefault(phrase_words(phrase), {}).update(dict.fromkeys(conditions))
+    for group in SYNONYM_GROUPS:  # every phrase of a group means what any of them means
+        shared: dict[Condition, None] = {}
+        for phrase in group:
+            shared.update(meanings.get(phrase_words(phrase), {}))
+        if shared:
+            for phrase in group:
+                meanings.setdefault(phrase_words(phrase), {}).update(shared)
+    return {words: tuple(conditions) for words, conditions in meanings.items()}
+
+
+# Typed phrase (as words) -> what it says about the job's fields (see MEANINGS).
+STRUCTURED: Mapping[tuple[str, ...], tuple[Condition, ...]] = _build_meanings()
 
 
 ALTERNATIVES: Mapping[tuple[str, ...], tuple[str, ...]] = _build_alternatives()
@@ -448,5 +714,8 @@ def implied_filters(keywords: str) -> dict[str, list[str]]:
 
 
 def has_search_words(keywords: str) -> bool:
-    """Whether typed keywords hold a word worth searching for (not only stop words or punctuation)."""
-    return any(word.rstrip("+") not in STOP_WORDS for word in phrase_words(keywords))
+    """Whether typed keywords hold a word worth searching for (not only stop words, words such as
+    "jobs" or punctuation)."""
+    return any(
+        word.rstrip("+") not in STOP_WORDS and word not in NOISE_WORDS for word in phrase_words(keywords)
+    )

@@ -41,9 +41,8 @@ def job_posting(vacancy: Vacancy, *, url: str, organisation_url: str | None = No
         "url": url,
         "title": vacancy.title,
         "description": vacancy.about_role,
-        "datePosted": (
-            vacancy.published_at.date() if vacancy.published_at else vacancy.publish_on
-        ).isoformat(),
+        # The listing's publish date (an imported listing's, not the day of the import).
+        "datePosted": vacancy.publish_on.isoformat(),
         "validThrough": vacancy.closes_at.isoformat(),
         "employmentType": employment_types(vacancy),
         "occupationalCategory": vocabulary.labels(vocabulary.JOB_ROLES, vacancy.job_roles),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base, TimestampMixin, str_enum, uk_today, utcnow
+from marketplace.db import UK, Base, TimestampMixin, str_enum, uk_today, utcnow
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES, VacancyStatus
 
@@ -89,6 +89,15 @@ class Vacancy(TimestampMixin, Base):
         """Listed for jobseekers: published, publish date reached, closing time still ahead."""
         now = now or utcnow()
         return self.status in PUBLIC_STATUSES and self.publish_on <= uk_today(now) and self.closes_at > now
+
+    @property
+    def posted_at(self) -> dt.datetime:
+        """When the listing was posted, as jobseekers are told: on its publish date, at the moment it went
+        live when that was on the same day, otherwise at the start of the day (UK time). An imported
+        listing keeps the date its school published it, not the day the import ran."""
+        if self.published_at is not None and self.published_at.astimezone(UK).date() == self.publish_on:
+            return self.published_at
+        return dt.datetime.combine(self.publish_on, dt.time(), tzinfo=UK).astimezone(dt.UTC)
 
     @property
     def places(self) -> list[Organisation]:

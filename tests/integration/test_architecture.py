@@ -198,6 +198,8 @@ def test_every_core_event_carries_plain_values_and_is_heard(app):
                 unheard.append(value.__name__)
     assert not_plain == []
     assert unheard == []
+
+
 # The dependency rule (DESIGN.md, "Shape"): each layer imports only the layers below it. Within the core
 # and within the policies the packages are ordered too: each imports only those before it in its list.
 # Imports inside functions count; imports under `if TYPE_CHECKING:` are exempt, since they exist only
@@ -222,6 +224,7 @@ for _layer, (_name, _packages) in enumerate(LAYERS):
     for _position, _package in enumerate(_packages):
         ordered = _name in {"core", "policies and read models"}
         RANK[_package] = (_layer * 100 + (_position if ordered else 0), _name)
+
 
 def _module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts

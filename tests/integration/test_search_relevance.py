@@ -45,7 +45,9 @@ class TestSynonyms:
         spelled_out = job("Modern foreign languages teacher")
         scattered = job("Modern teacher", about_role="Foreign trips. We value languages highly.")
 
-        assert found("modern foreign languages") == ids(mfl, spelled_out, scattered)  # languages is a synonym
+        # "languages" alone is not a synonym: it is also the last word of "English Language".
+        assert found("modern foreign languages") == ids(mfl, spelled_out)
+        assert scattered.id in found("languages")
         assert {mfl.id, spelled_out.id} <= found("mfl")
 
     def test_one_way_expansions_do_not_work_backwards(self, app):

@@ -364,8 +364,8 @@ class Snapshot:
                 matcher.next()
         return sorted(scores, key=lambda d: (-scores[d], d))
 
-    def keyword_query(self, units) -> Any:
-        return And([unit.query() for unit in units])
+    def keyword_query(self, units, *, strict: bool = False) -> Any:
+        return And([unit.query(strict=strict) for unit in units])
 
 
 # --- One snapshot per index folder, replaced when the index moves to a new generation ------------

@@ -3,7 +3,10 @@
 Matching runs the search page's plan (keyword units with their synonyms, expansions and stemming; OR
 within a filter, AND across filters; the location and radius) on a snapshot of an in-memory index
 holding only the listings being matched. The semantics are therefore the search page's, not a second
-matcher's; only the corpus is smaller.
+matcher's; only the corpus is smaller. Alerts hold to the standard of the page's first results: a
+keyword that names the job (a subject, role, phase, key stage or working pattern) matches a listing
+that is that job (its fields, title or subjects say so), not one that mentions it in passing, and
+matches come best first.
 
 Criteria sharing a key are matched once, and the engine's per-snapshot caches (each keyword unit's
 documents, each place and radius, each ranking) are sized so every unit and location is worked out
@@ -16,6 +19,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 from whoosh.filedb.filestore import RamStorage
 
@@ -57,7 +61,12 @@ def match(
         for one in criteria:
             if one.key in matches:
                 continue
-            plan = SearchPlan(snapshot, one.search, one.location, now)
+            # The relevance of the search page's first page: a keyword that names the job matches
+            # listings that are that job, and the email lists the best matches first.
+            search = one.search
+            if search.has_keywords:
+                search = replace(search, sort="relevance")
+            plan = SearchPlan(snapshot, search, one.location, now, strict=True)
             bits = plan.combined()
             _, docnums = plan.ordered(bits, bits.bit_count())
             matches[one.key] = tuple(vacancy_ids[docnum] for docnum in docnums)

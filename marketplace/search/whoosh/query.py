@@ -24,7 +24,7 @@ from marketplace.search.geo import RADIUS_CHOICES, Location, miles
 from marketplace.search.synonyms import ALTERNATIVES, implied_filters, phrase_words
 from marketplace.search.whoosh.analysis import TEXT_ANALYZER, stem_word
 from marketplace.search.whoosh.engine import Snapshot
-from marketplace.search.whoosh.keywords import KeywordUnit, keyword_units
+from marketplace.search.whoosh.keywords import TEXT_FIELD_WEIGHTS, Unit, keyword_units
 from marketplace.search.whoosh.schema import subject_term
 from marketplace.vacancies import vocabulary
 
@@ -53,11 +53,11 @@ assert set(FLAG_TERMS) == set(FLAGS)
 
 
 @lru_cache(maxsize=4096)
-def _units(keywords: str) -> tuple[KeywordUnit, ...]:
+def _units(keywords: str) -> tuple[Unit, ...]:
     return tuple(keyword_units(keywords))
 
 
-def units_of(search: VacancySearch) -> tuple[KeywordUnit, ...]:
+def units_of(search: VacancySearch) -> tuple[Unit, ...]:
     """The keyword units of a search (one per typed word or known phrase; stop words give none)."""
     return _units(search.keywords)
 
@@ -111,8 +111,17 @@ class SearchPlan:
     """The sets of documents each part of a search allows, combined on demand (alert matching uses it too)."""
 
     def __init__(
-        self, snapshot: Snapshot, search: VacancySearch, location: Location | None, now: dt.datetime
+        self,
+        snapshot: Snapshot,
+        search: VacancySearch,
+        location: Location | None,
+        now: dt.datetime,
+        *,
+        strict: bool = False,
     ):
+        # strict (alerts): a keyword that names the job matches only listings that are that job
+        # (their fields, title or subjects), never a passing mention in the description.
+        self.strict = strict
         self.snapshot = snapshot
         self.search = search
         self.location = location
@@ -147,10 +156,11 @@ class SearchPlan:
             bits, self.distances = snapshot.within(location.point, search.radius)
             self.conditions["location"] = bits
 
-    def unit(self, unit: KeywordUnit) -> int:
-        key = (unit.terms, unit.alternatives, unit.narrow)
+    def unit(self, unit: Unit) -> int:
+        if self.strict and unit.names_the_job:
+            return self.snapshot.query_bits(("strict", unit.key), unit.query(strict=True))
         alone = len(units_of(self.search)) == 1 and self.search.effective_sort == "relevance"
-        return self.snapshot.query_bits(key, unit.query(), ranked=alone)
+        return self.snapshot.query_bits(unit.key, unit.query(), ranked=alone)
 
     def value_bits(self, name: str, values: Iterable[str]) -> int:
         if name in FLAG_TERMS:
@@ -175,7 +185,7 @@ class SearchPlan:
             sort = "relevance" if units else "closing_date"
         if sort == "relevance":
             query = snapshot.keyword_query(units)
-            key = tuple((unit.terms, unit.alternatives, unit.narrow) for unit in units)
+            key = tuple(unit.key for unit in units)
             return sort, snapshot.ranked(query, bits, wanted, key=key)
         if sort == "distance":
             return sort, snapshot.by_distance(bits, self.distances, wanted)
@@ -288,6 +298,20 @@ def suggestions_for(plan: SearchPlan, matching: int, total: int) -> dict[str, An
                 wider.append({"radius": radius, "count": count})
         if wider:
             suggestions["wider_radius"] = wider
+    units = units_of(search)
+    if len(units) > 1:
+        fewer = []
+        others = plan.combined(without="keywords")
+        for unit in units:
+            bits = others
+            for other in units:
+                if other is not unit:
+                    bits &= plan.unit_bits[other.typed]
+            if bits:
+                keyword = " ".join(other.typed for other in units if other is not unit)
+                fewer.append({"keyword": keyword, "without": unit.typed, "count": bits.bit_count()})
+        if fewer:
+            suggestions["fewer_words"] = sorted(fewer, key=lambda way: -way["count"])[:3]
     removable = []
     for name in (*search.active_filters(), *(("keywords",) if units_of(search) else ())):
         count = plan.combined(without=name).bit_count()
@@ -306,7 +330,7 @@ _SPELLING_FIELDS = ("title", "subjects")
 def _vocabulary_words() -> dict[str, str]:
     words: dict[str, str] = {}
     sources = [
-        *vocabulary.SUBJECTS,
+        *vocabulary.ALL_SUBJECTS,
         *vocabulary.JOB_ROLES.values(),
         *vocabulary.PHASES.values(),
         *(phrase for phrases in ALTERNATIVES.values() for phrase in phrases),
@@ -322,28 +346,53 @@ _SURFACE_WORDS = _vocabulary_words()
 
 
 def spelling_correction(snapshot: Snapshot, search: VacancySearch, plan: SearchPlan) -> VacancySearch | None:
-    """The search with each keyword that matches no live listing replaced by the nearest indexed word."""
+    """The search with each misspelt keyword replaced by the nearest indexed word.
+
+    A keyword is misspelt when it matches no live listing and is no word of any listing in the index
+    at all: a real word ("scale" in "leadership scale") is never replaced. A word with nothing near
+    it is left as typed (the page then offers to search without it).
+    """
     keywords = search.keywords
     changed = False
+    reader = snapshot.searcher.reader()
     for unit in units_of(search):
         if plan.unit_bits[unit.typed] & plan.live or len(unit.terms) != 1 or unit.is_vocabulary:
             continue
+        if any(reader.doc_frequency(field_name, unit.terms[0]) for field_name in TEXT_FIELD_WEIGHTS):
+            continue
         word = _nearest_word(snapshot, unit.typed.lower(), unit.terms[0])
         if word is None:
-            return None
+            continue
         pattern = re.compile(rf"\b{re.escape(unit.typed)}\b", re.IGNORECASE)
         keywords, count = pattern.subn(word, keywords, count=1)
         changed = changed or bool(count)
-    return replace(search, keywords=keywords, page=1) if changed else None
+    return replace(search, keywords=keywords) if changed else None
+
+
+def _edit_distance(one: str, other: str, limit: int) -> int:
+    """Letters added, dropped, changed or swapped with a neighbour (limit + 1 once beyond the limit)."""
+    if abs(len(one) - len(other)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(other) + 1))
+    for i, a in enumerate(one, 1):
+        current = [i]
+        for j, b in enumerate(other, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == other[j - 2] and one[i - 2] == b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _nearest_word(snapshot: Snapshot, typed: str, term: str) -> str | None:
     """The indexed word nearest to a typed one (`term` is its stem), or None.
 
     One edit away first (a letter added, dropped or changed, or two neighbours swapped: "histroy"),
-    then, for longer words, two; the word in most listings wins a tie. A swap is looked for in the
-    typed word, because stemming the misspelling ("histroy") and the word ("history" -> "histori")
-    can put them further apart than one edit.
+    then, for longer words, two; the word in most listings wins a tie. Both the words people type
+    (the vocabulary's, "teacher" for "techer") and the index's stems are compared, because stemming
+    a misspelling and the word it means can put them further apart than the typing did.
     """
     reader = snapshot.searcher.reader()
     swapped = {stem_word(word): word for word in _transpositions(typed)}
@@ -356,6 +405,9 @@ def _nearest_word(snapshot: Snapshot, typed: str, term: str) -> str | None:
         )
         if maxdist == 1:
             candidates.update(swapped)
+        for surface in _SURFACE_WORDS.values():
+            if surface[:1] == typed[:1] and _edit_distance(typed, surface, maxdist) <= maxdist:
+                candidates.setdefault(stem_word(surface), surface)
         candidates.pop(term, None)
         frequencies = {
             candidate: sum(reader.doc_frequency(field_name, candidate) for field_name in _SPELLING_FIELDS)

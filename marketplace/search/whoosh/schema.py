@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from marketplace.vacancies.models import Vacancy
 
 # Raise whenever a field or its analysis changes: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 5  # 5: the `area` field (local authority, county and region of each school)
+SCHEMA_VERSION = 6  # 5: the `area` field (local authority, county and region of each school); 6: `pay`
 
 VACANCY_KIND = "vacancy"
 BOOKMARK_KIND = "bookmark"
@@ -69,6 +69,7 @@ def build_schema() -> Schema:
         subjects=TEXT(analyzer=text),
         organisation=TEXT(analyzer=text),
         body=TEXT(analyzer=text, stored=True),
+        pay=TEXT(analyzer=text),  # the salary as the school wrote it ("MPS/UPS + TLR 2b")
         # Filters: one term per vocabulary identifier.
         job_role=KEYWORD(),
         phase=KEYWORD(),
@@ -126,7 +127,8 @@ def subject_term(subject: str) -> str:
 
 def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
     """The index document of a published vacancy (its organisation must be loaded or loadable)."""
-    published_at = vacancy.published_at or dt.datetime.combine(vacancy.publish_on, dt.time(), tzinfo=dt.UTC)
+    # "Newest" and "posted within" go by the listing's publish date, not the day an import ran.
+    published_at = vacancy.posted_at
     # Job share is a flag on the vacancy; the filter offers it as one more working pattern.
     working_patterns = [*vacancy.working_patterns, *(["job_share"] if vacancy.job_share else [])]
     organisation = vacancy.organisation
@@ -142,6 +144,7 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
         "body": "\n\n".join(
             part for part in (plain_text(vacancy.about_role), vacancy.what_school_offers) if part
         ),
+        "pay": vacancy.salary or "",
         "job_role": " ".join(vacancy.job_roles),
         "phase": " ".join(vacancy.phases),
         "key_stage": " ".join(vacancy.key_stages),

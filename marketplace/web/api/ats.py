@@ -12,8 +12,8 @@ from flask import Blueprint, current_app, g, jsonify, request
 from marketplace.extensions import csrf, limiter
 from marketplace.links import external_url
 from marketplace.moderation.policy import Verdict
-from marketplace.unit_of_work import unit_of_work
 from marketplace.publishing import ats
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import public
 

@@ -96,7 +96,7 @@ def _search_operation() -> dict:
             ),
             _list_parameter("phases", vocabulary.PHASES),
             _list_parameter("key_stages", vocabulary.KEY_STAGES),
-            _list_parameter("subjects", vocabulary.SUBJECTS),
+            _list_parameter("subjects", vocabulary.ALL_SUBJECTS),
             _list_parameter("working_patterns", [*vocabulary.WORKING_PATTERNS, "job_share"]),
             _list_parameter("contract_types", vocabulary.CONTRACT_TYPES),
             _list_parameter("organisation_types", LABELS["organisation_types"]),
@@ -137,6 +137,16 @@ def _search_operation() -> dict:
                                         "pages": {"type": "integer"},
                                         "sort": {"type": "string"},
                                         "degraded": {"type": "boolean"},
+                                        "understood": {
+                                            "type": "object",
+                                            "description": "A place or salary typed among the "
+                                            "keywords, used as the location or minimum salary",
+                                            "properties": {
+                                                "keyword": {"type": "string"},
+                                                "location": {"type": "string"},
+                                                "minimum_salary": {"type": "integer"},
+                                            },
+                                        },
                                     },
                                 },
                                 "facets": {

@@ -25,6 +25,16 @@ def _posting(vacancy: Vacancy) -> dict:
     )
 
 
+def _understood(results) -> dict:
+    search = results.search
+    understood = {"keyword": search.keywords}
+    if "location" in results.understood:
+        understood["location"] = search.location
+    if "minimum_salary" in results.understood:
+        understood["minimum_salary"] = search.minimum_salary
+    return understood
+
+
 @bp.route("/vacancies")
 @public
 def vacancies():
@@ -54,6 +64,8 @@ def vacancies():
             "pages": results.pages,
             "sort": results.sort,
             "degraded": results.degraded,
+            # What a place or salary among the keywords became (the search ran with these).
+            **({"understood": _understood(results)} if results.understood else {}),
         },
         facets=results.facets,
         suggestions=results.suggestions,

@@ -31,6 +31,6 @@ def jobs():
         self_url=f"{base}{url_for('feeds.jobs')}" + (f"?{query}" if query else ""),
         page_url=f"{base}{url_for('public.search')}" + (f"?{query}" if query else ""),
         title=f"Teaching jobs: {search.keywords}" if search.keywords else "New teaching jobs",
-        updated=max((v.published_at or v.updated_at for v in results.vacancies), default=utcnow()),
+        updated=max((v.posted_at for v in results.vacancies), default=utcnow()),
     )
     return Response(xml, mimetype="application/atom+xml")

@@ -357,7 +357,7 @@ class DeclarationsForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     job_roles = CheckboxesField("Job roles", choices=choices(vocabulary.JOB_ROLES))
     phases = CheckboxesField("Education phases", choices=choices(vocabulary.PHASES))
-    subjects = CheckboxesField("Subjects", choices=choices(vocabulary.SUBJECTS))
+    subjects = CheckboxesField("Subjects", choices=choices(vocabulary.ALL_SUBJECTS))
     working_patterns = CheckboxesField("Working patterns", choices=choices(vocabulary.WORKING_PATTERNS))
     location = _text("Where do you want to work? (optional)", 100, description="A town, city or postcode")
     radius = SelectField(

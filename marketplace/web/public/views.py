@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.links import external_url
 from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
-from marketplace.search.api import LABELS, search_vacancies
+from marketplace.search.api import LABELS, search_vacancies, understand_keywords
 from marketplace.search.geo import RADIUS_CHOICES
 from marketplace.vacancies import queries, vocabulary
 from marketplace.vacancies.jobposting import structured_data
@@ -90,6 +90,18 @@ def home():
 @public
 def search():
     vacancy_search = search_from_args(request.args)
+    # A place or salary typed as keywords becomes the location or minimum salary: the address says
+    # so, and the page shows them like any filter, ready to remove.
+    understood_search, understood = understand_keywords(vacancy_search)
+    if understood:
+        changes = {
+            "keyword": understood_search.keywords or None,
+            "location": understood_search.location or None,
+            "minimum_salary": understood_search.minimum_salary,
+        }
+        address = _search_url(search_parameters(request.args), **changes)
+        separator = "&" if "?" in address else "?"
+        return redirect(address + separator + "&".join(f"understood={name}" for name in understood))
     results = search_vacancies(vacancy_search)
     record(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
     args = search_parameters(request.args)
@@ -107,6 +119,7 @@ def search():
         search_args=args,
         feed_url=url_for("feeds.jobs", **args.to_dict(flat=False)),
         labels=LABELS,
+        understood=set(request.args.getlist("understood")),
     )
     # Committed once the page is rendered: a commit expires the listings it shows, and rendering
     # them afterwards would load each one again, a query per result.

@@ -41,7 +41,7 @@ class VacancyForm(FlaskForm):
     key_stages = CheckboxesField("Key stages (optional)", choices=choices(vocabulary.KEY_STAGES))
     subjects = CheckboxesField(
         "Subjects (optional)",
-        choices=choices(vocabulary.SUBJECTS),
+        choices=choices(vocabulary.ALL_SUBJECTS),
         description="Leave blank for roles that are not subject-specific.",
     )
     working_patterns = CheckboxesField(

@@ -21,7 +21,7 @@ from marketplace.organisations.queries import organisation_ids_for, organisation
 from marketplace.permissions import Permission
 from marketplace.publishing import documents as publishing_documents
 from marketplace.publishing import editing, submission
-from marketplace.vacancies import documents, listing_schools, richtext, services, steps
+from marketplace.vacancies import documents, listing_schools, richtext, steps
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.documents import send_document
