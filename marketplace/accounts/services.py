@@ -98,8 +98,16 @@ def register_user(
         return None
 
     user = User(email=email, password_hash=passwords.hash_password(password), full_name=full_name, role=role)
-    db.session.add(user)
-    db.session.flush()  # the confirmation token and the membership need the user's id
+    try:
+        with db.session.begin_nested():  # flushed: the confirmation token and the membership need the id
+            db.session.add(user)
+    except sa.exc.IntegrityError:
+        # Someone registered the same address a moment ago: answer as for any address already taken.
+        existing = find_user_by_email(email)
+        if existing is None:
+            raise
+        _queue_account_exists(existing)
+        return None
     if organisation is not None:
         # A claim, never membership: knowing a school's public URN proves nothing.
         try:

@@ -422,15 +422,21 @@ def application_to_show(user: User, vacancy: Vacancy, *, now: dt.datetime | None
 def start_application(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Application:
     """The person's application for this listing: their draft if they have one, else a new prefilled draft.
 
-    Two requests racing to start the same draft meet the unique constraint on (vacancy, jobseeker);
-    the caller rolls back and reads the winner's draft.
+    Two requests racing to start the same draft (two tabs) meet the unique constraint on (vacancy,
+    jobseeker): the later one gets the draft the other stored.
     """
     existing = _existing_application(user, vacancy)
     if existing is not None:
         return existing
     application = _prefilled_draft(user, vacancy, now or utcnow())
-    db.session.add(application)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+    except sa.exc.IntegrityError:
+        winner = _existing_application(user, vacancy)
+        if winner is None:
+            raise
+        return winner
     record(EventName.APPLICATION_STARTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
     return application
 
