@@ -99,8 +99,18 @@ def register_user(
 
     user = User(email=email, password_hash=passwords.hash_password(password), full_name=full_name, role=role)
     try:
-        with db.session.begin_nested():  # flushed: the confirmation token and the membership need the id
+        # All that registering writes, in one savepoint, so a race on the address undoes only this. Nothing
+        # follows it: on SQLite, releasing a savepoint that opened the transaction commits it.
+        with db.session.begin_nested():
             db.session.add(user)
+            db.session.flush()  # the confirmation token and the membership need the user's id
+            if organisation is not None:
+                # A claim, never membership: knowing a school's public URN proves nothing.
+                try:
+                    join_organisation(user, organisation, at_registration=True)
+                except OrganisationError as error:
+                    raise SchoolNotFound(str(error)) from error
+            send_email_confirmation(user)
     except sa.exc.IntegrityError:
         # Someone registered the same address a moment ago: answer as for any address already taken.
         existing = find_user_by_email(email)
@@ -108,13 +118,6 @@ def register_user(
             raise
         _queue_account_exists(existing)
         return None
-    if organisation is not None:
-        # A claim, never membership: knowing a school's public URN proves nothing.
-        try:
-            join_organisation(user, organisation, at_registration=True)
-        except OrganisationError as error:
-            raise SchoolNotFound(str(error)) from error
-    send_email_confirmation(user)
     return user
 
 

@@ -430,14 +430,19 @@ def start_application(user: User, vacancy: Vacancy, *, now: dt.datetime | None =
         return existing
     application = _prefilled_draft(user, vacancy, now or utcnow())
     try:
+        # In a savepoint, so that losing the race undoes only this; nothing is written after it, since on
+        # SQLite releasing a savepoint that opened the transaction commits it.
         with db.session.begin_nested():
             db.session.add(application)
+            db.session.flush()
+            record(
+                EventName.APPLICATION_STARTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id
+            )
     except sa.exc.IntegrityError:
         winner = _existing_application(user, vacancy)
         if winner is None:
             raise
         return winner
-    record(EventName.APPLICATION_STARTED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id)
     return application
 
 

@@ -192,15 +192,21 @@ def claim(moderator: User, vacancy: Vacancy, *, now: dt.datetime | None = None) 
         existing.claimed_at = now
         return existing
     new = ReviewClaim(vacancy_id=vacancy.id, moderator_id=moderator.id, claimed_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(new)
-    except sa.exc.IntegrityError:
-        # Another moderator's claim on the same listing was stored between our look and our insert.
-        raise AlreadyClaimed("Another moderator claimed this listing a moment ago.") from None
-    audit.record(
-        AuditAction.VACANCY_CLAIM, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=moderator
-    )
+    # In a savepoint, so that losing the race undoes only this; nothing is written after it, since on
+    # SQLite releasing a savepoint that opened the transaction commits it.
+    with db.session.begin_nested():
+        db.session.add(new)
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError:
+            # Another moderator's claim on this listing was stored between our look and our insert.
+            raise AlreadyClaimed("Another moderator claimed this listing a moment ago.") from None
+        audit.record(
+            AuditAction.VACANCY_CLAIM,
+            subject_type=AuditSubject.VACANCY,
+            subject_id=vacancy.id,
+            actor=moderator,
+        )
     return new
 
 
