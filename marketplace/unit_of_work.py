@@ -32,3 +32,11 @@ def unit_of_work() -> Iterator[scoped_session[Session]]:
     except BaseException:
         session.rollback()
         raise
+
+
+def discard_failed_work() -> None:
+    """Forget what a request that failed had left in the session, so its error page reads afresh.
+
+    For the error handlers: a fault raised outside a unit of work (a read on a lost connection) can
+    leave the session's transaction unusable."""
+    db.session.rollback()

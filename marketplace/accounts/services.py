@@ -97,11 +97,22 @@ def register_user(
         return None
 
     user = User(email=email, password_hash=passwords.hash_password(password), full_name=full_name, role=role)
-    db.session.add(user)
-    db.session.flush()  # the confirmation token and anything joined need the user's id
-    if on_created is not None:
-        on_created(user)
-    send_email_confirmation(user)
+    try:
+        # All that registering writes, in one savepoint, so a race on the address undoes only this. Nothing
+        # follows it: on SQLite, releasing a savepoint that opened the transaction commits it.
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()  # the confirmation token and anything joined need the user's id
+            if on_created is not None:
+                on_created(user)
+            send_email_confirmation(user)
+    except sa.exc.IntegrityError:
+        # Someone registered the same address a moment ago: answer as for any address already taken.
+        existing = find_user_by_email(email)
+        if existing is None:
+            raise
+        announce(RegistrationForExistingAccount(user_id=existing.id))
+        return None
     return user
 
 

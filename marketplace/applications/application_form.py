@@ -135,16 +135,25 @@ def application_to_show(user: User, vacancy: Vacancy, *, now: dt.datetime | None
 def start_application(user: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> Application:
     """The person's application for this listing: their draft if they have one, else a new prefilled draft.
 
-    Two requests racing to start the same draft meet the unique constraint on (vacancy, jobseeker);
-    the caller rolls back and reads the winner's draft.
+    Two requests racing to start the same draft (two tabs) meet the unique constraint on (vacancy,
+    jobseeker): the later one gets the draft the other stored.
     """
     existing = existing_application(user, vacancy.id)
     if existing is not None:
         return existing
     application = _prefilled_draft(user, vacancy, now or utcnow())
-    db.session.add(application)
-    db.session.flush()
-    announce(ApplicationStarted(application_id=application.id))
+    try:
+        # In a savepoint, so that losing the race undoes only this; nothing is written after it, since on
+        # SQLite releasing a savepoint that opened the transaction commits it.
+        with db.session.begin_nested():
+            db.session.add(application)
+            db.session.flush()
+            announce(ApplicationStarted(application_id=application.id))
+    except sa.exc.IntegrityError:
+        winner = existing_application(user, vacancy.id)
+        if winner is None:
+            raise
+        return winner
     return application
 
 

@@ -179,7 +179,8 @@ def current_claim(vacancy_id: int, now: dt.datetime | None = None) -> ReviewClai
 
 
 def claim(moderator: User, vacancy: Vacancy, *, now: dt.datetime | None = None) -> ReviewClaim:
-    """Mark the listing as being reviewed by this moderator; a fresh claim by someone else refuses."""
+    """Mark the listing as being reviewed by this moderator; a fresh claim by someone else refuses
+    (AlreadyClaimed), as does one stored by someone else while this one was being made."""
     now = now or utcnow()
     if vacancy.status is not VacancyStatus.PENDING_REVIEW:
         raise VacancyError("Only listings waiting for review can be claimed.")
@@ -191,10 +192,21 @@ def claim(moderator: User, vacancy: Vacancy, *, now: dt.datetime | None = None) 
         existing.claimed_at = now
         return existing
     new = ReviewClaim(vacancy_id=vacancy.id, moderator_id=moderator.id, claimed_at=now)
-    db.session.add(new)
-    audit.record(
-        AuditAction.VACANCY_CLAIM, subject_type=AuditSubject.VACANCY, subject_id=vacancy.id, actor=moderator
-    )
+    # In a savepoint, so that losing the race undoes only this; nothing is written after it, since on
+    # SQLite releasing a savepoint that opened the transaction commits it.
+    with db.session.begin_nested():
+        db.session.add(new)
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError:
+            # Another moderator's claim on this listing was stored between our look and our insert.
+            raise AlreadyClaimed("Another moderator claimed this listing a moment ago.") from None
+        audit.record(
+            AuditAction.VACANCY_CLAIM,
+            subject_type=AuditSubject.VACANCY,
+            subject_id=vacancy.id,
+            actor=moderator,
+        )
     return new
 
 

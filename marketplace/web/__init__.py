@@ -10,8 +10,9 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
 from marketplace import observability
-from marketplace.extensions import db, login_manager
+from marketplace.extensions import login_manager
 from marketplace.search.api import SearchUnavailable
+from marketplace.unit_of_work import discard_failed_work
 from marketplace.web import filters, security, signed_in
 
 SERVICE_NAME = "Teacher Vacancy Marketplace"
@@ -110,7 +111,7 @@ def _register_error_pages(app: Flask) -> None:
     def database_unavailable(error: sa.exc.OperationalError):
         # Nothing the person did: the database is down or unreachable. Say so, and ask them to retry.
         app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, error)
-        db.session.rollback()
+        discard_failed_work()
         if _wants_json():
             return jsonify(
                 error="service_unavailable", message="The service is unavailable for a moment."
@@ -129,7 +130,7 @@ def _register_error_pages(app: Flask) -> None:
         if isinstance(error, HTTPException):  # pragma: no cover - handled above
             return http_error(error)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        discard_failed_work()
         if _wants_json():
             return jsonify(error="internal_server_error", message="Something went wrong on our side."), 500
         return render_template("errors/500.html"), 500

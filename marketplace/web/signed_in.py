@@ -7,7 +7,8 @@ from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import sessions
 from marketplace.accounts.models import User
-from marketplace.extensions import db, login_manager
+from marketplace.extensions import login_manager
+from marketplace.unit_of_work import unit_of_work
 
 # The key in the Flask session that holds the random id of the server-side session record.
 SESSION_ID_KEY = "sid"
@@ -19,8 +20,9 @@ def start_session(user: User) -> None:
     session.clear()
     g.pop("csrf_token", None)  # cached for this request from the old session: the next form gets a new one
     login_user(user)
-    session[SESSION_ID_KEY] = sessions.start(user)
-    db.session.commit()
+    with unit_of_work():
+        session_id = sessions.start(user)
+    session[SESSION_ID_KEY] = session_id
 
 
 def current_session_id() -> str | None:
@@ -32,8 +34,8 @@ def end_session() -> None:
     """Sign out: delete the record, so that a copy of this cookie stops working too. Commits."""
     session_id = current_session_id()
     if session_id:
-        sessions.end(session_id)
-        db.session.commit()
+        with unit_of_work():
+            sessions.end(session_id)
     session.clear()
     logout_user()
 
@@ -63,4 +65,5 @@ def init_app(app: Flask) -> None:
             return
         current_user._get_current_object()
         if g.pop("session_seen", False):
-            db.session.commit()
+            with unit_of_work():
+                pass  # the loader's write, committed by itself

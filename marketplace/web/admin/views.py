@@ -10,6 +10,7 @@ from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.notifications import outbox
 from marketplace.permissions import Permission, Role
+from marketplace.unit_of_work import unit_of_work
 from marketplace.web.access import requires
 from marketplace.web.analytics_views import build_funnel, csv_response, period_days
 
@@ -33,8 +34,8 @@ def resend():
     if not ids:
         flash("Select the emails to send again.", "info")
         return redirect(url_for("admin.outbox_page"))
-    count = outbox.requeue(ids)
-    db.session.commit()
+    with unit_of_work():
+        count = outbox.requeue(ids)
     flash(f"{count} email{'' if count == 1 else 's'} queued to be sent again by the worker.", "success")
     return redirect(url_for("admin.outbox_page"))
 
@@ -77,14 +78,16 @@ def _user_or_404(user_id: int) -> User:
 def change_role(user_id: int):
     user = _user_or_404(user_id)
     try:
-        admin.change_role(current_user, user, Role(request.form.get("role", "")))
+        role = Role(request.form.get("role", ""))
     except ValueError:
         flash("Choose one of the roles offered.", "info")
         return redirect(url_for("admin.users", q=user.email))
+    try:
+        with unit_of_work():
+            admin.change_role(current_user, user, role)
     except admin.AdminError as error:
         flash(str(error), "info")
         return redirect(url_for("admin.users", q=user.email))
-    db.session.commit()
     flash(f"{user.email} is now a {user.role.label.lower()}.", "success")
     return redirect(url_for("admin.users", q=user.email))
 
@@ -95,10 +98,10 @@ def change_access(user_id: int):
     user = _user_or_404(user_id)
     disable = request.form.get("action") == "disable"
     try:
-        admin.set_disabled(current_user, user, disabled=disable, reason=request.form.get("reason", ""))
+        with unit_of_work():
+            admin.set_disabled(current_user, user, disabled=disable, reason=request.form.get("reason", ""))
     except admin.AdminError as error:
         flash(str(error), "info")
         return redirect(url_for("admin.users", q=user.email))
-    db.session.commit()
     flash(f"{user.email} {'can no longer sign in' if disable else 'can sign in again'}.", "success")
     return redirect(url_for("admin.users", q=user.email))

@@ -21,6 +21,7 @@ from marketplace.db import utcnow
 from marketplace.extensions import csrf, db, limiter
 from marketplace.permissions import Permission
 from marketplace.search.geo import UnknownLocation, resolve
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import once_public_vacancy
 from marketplace.web.access import public, requires
@@ -76,13 +77,13 @@ def new():
         if not by_account and not form.email.data:
             form.email.errors.append("Enter your email address")
         else:
-            created = services.create_alert(
-                search,
-                AlertFrequency(form.frequency.data),
-                user=current_user if by_account else None,
-                email=None if by_account else form.email.data,
-            )
-            db.session.commit()
+            with unit_of_work():
+                created = services.create_alert(
+                    search,
+                    AlertFrequency(form.frequency.data),
+                    user=current_user if by_account else None,
+                    email=None if by_account else form.email.data,
+                )
             if created.needs_confirmation:
                 return redirect(url_for("alerts.check_your_email"))
             flash("Your job alert is set up.", "success")
@@ -107,12 +108,12 @@ def check_your_email():
 @public
 def confirm(token: str):
     try:
-        alert = services.confirm_alert(token)
+        with unit_of_work():
+            alert = services.confirm_alert(token)
     except services.AlertLinkExpired:
         return render_template("alerts/link_problem.html", expired=True), 400
     except services.AlertLinkInvalid:
         return render_template("alerts/link_problem.html", expired=False), 404
-    db.session.commit()
     return render_template(
         "alerts/confirmed.html", alert=alert, description=services.describe(alert.criteria)
     )
@@ -138,8 +139,8 @@ def change_frequency(alert_id: int):
         abort(404)
     form = FrequencyForm()
     if form.validate_on_submit():
-        services.change_frequency(alert, AlertFrequency(form.frequency.data))
-        db.session.commit()
+        with unit_of_work():
+            services.change_frequency(alert, AlertFrequency(form.frequency.data))
         flash(f"You will get this alert {alert.frequency.label.lower()}.", "success")
     else:
         flash("Select how often you want emails.", "info")
@@ -152,8 +153,8 @@ def delete(alert_id: int):
     alert = services.alert_of(current_user, alert_id)
     if alert is None:
         abort(404)
-    services.delete_alert(alert)
-    db.session.commit()
+    with unit_of_work():
+        services.delete_alert(alert)
     flash("Your job alert is deleted. You will not get any more emails for it.", "success")
     return redirect(url_for("alerts.index"))
 
@@ -168,8 +169,8 @@ def manage(token: str):
         return render_template("alerts/unsubscribed.html", gone=True), 404
     form = FrequencyForm(frequency=alert.frequency.value)
     if form.validate_on_submit():
-        services.change_frequency(alert, AlertFrequency(form.frequency.data))
-        db.session.commit()
+        with unit_of_work():
+            services.change_frequency(alert, AlertFrequency(form.frequency.data))
         flash(f"You will get this alert {alert.frequency.label.lower()}.", "success")
         return redirect(url_for("alerts.manage", token=token))
     return render_template(
@@ -194,8 +195,8 @@ def unsubscribe(token: str):
         )
     description = services.describe(alert.criteria)
     if request.method == "POST":
-        services.delete_alert(alert)
-        db.session.commit()
+        with unit_of_work():
+            services.delete_alert(alert)
         return render_template("alerts/unsubscribed.html", gone=False, description=description)
     return render_template("alerts/unsubscribe.html", description=description)
 
@@ -212,13 +213,13 @@ def click(token: str):
     vacancy = once_public_vacancy(vacancy_id)
     if vacancy is None:
         abort(404)
-    record(
-        EventName.ALERT_CLICKED,
-        vacancy_id=vacancy.id,
-        organisation_id=vacancy.organisation_id,
-        frequency=frequency,
-        live=vacancy.is_live(utcnow()),
-    )
-    db.session.commit()
+    with unit_of_work():
+        record(
+            EventName.ALERT_CLICKED,
+            vacancy_id=vacancy.id,
+            organisation_id=vacancy.organisation_id,
+            frequency=frequency,
+            live=vacancy.is_live(utcnow()),
+        )
     # Tagged so the listing's statistics count this view as coming from a job alert email.
     return redirect(url_for("public.vacancy", vacancy_id=vacancy.id, src="alert"))

@@ -6,14 +6,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import services
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import TokenError, TokenExpired, TokenUsed
-from marketplace.extensions import db, limiter
+from marketplace.extensions import limiter
 from marketplace.permissions import Permission, Role
 from marketplace.publishing import registration
+from marketplace.unit_of_work import unit_of_work
 from marketplace.web.access import anonymous_only, public, requires
 from marketplace.web.auth.forms import (
     RegistrationForm,
@@ -60,9 +60,9 @@ def sign_in():
     form = SignInForm()
     next_url = safe_next(request.args.get("next"))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        with unit_of_work():
+            user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
             start_session(user)
             return redirect(next_url or home_for(user))
         form.email.errors.append(SIGN_IN_FAILED)
@@ -84,7 +84,14 @@ def register():
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            _register(form)
+            with unit_of_work():
+                registration.register_user(
+                    email=form.email.data,
+                    password=form.password.data,
+                    full_name=form.full_name.data,
+                    role=Role(form.account_type.data),
+                    school_urn=form.school_urn.data or None,
+                )
         except services.SchoolNotFound as error:
             form.school_urn.errors.append(str(error))
         except services.WeakPassword as error:
@@ -97,24 +104,6 @@ def register():
             session["registered_email"] = services.normalise_email(form.email.data)
             return redirect(url_for("auth.registration_sent"))
     return render_template("auth/register.html", form=form)
-
-
-def _register(form: RegistrationForm) -> None:
-    arguments = {
-        "email": form.email.data,
-        "password": form.password.data,
-        "full_name": form.full_name.data,
-        "role": Role(form.account_type.data),
-        "school_urn": form.school_urn.data or None,
-    }
-    registration.register_user(**arguments)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Someone registered the same address a moment ago: answer as for any address already taken.
-        db.session.rollback()
-        registration.register_user(**arguments)
-        db.session.commit()
 
 
 @bp.route("/register/check-your-email")
@@ -133,8 +122,8 @@ def confirm_email_needed():
         return redirect(home_for(user))
     form = ResendConfirmationForm()
     if form.validate_on_submit():
-        services.send_email_confirmation(user)
-        db.session.commit()
+        with unit_of_work():
+            services.send_email_confirmation(user)
         flash(f"We have sent a new link to {user.email}", "success")
         return redirect(url_for("auth.confirm_email_needed"))
     return render_template("auth/confirm_email_needed.html", form=form, user=user)
@@ -144,10 +133,10 @@ def confirm_email_needed():
 @public
 def confirm_email(token: str):
     try:
-        user = registration.confirm_email(token)
+        with unit_of_work():
+            user = registration.confirm_email(token)
     except TokenError as error:
         return _link_problem("confirm", error)
-    db.session.commit()
     flash("Your email address is confirmed", "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(home_for(user))
@@ -160,8 +149,8 @@ def confirm_email(token: str):
 def request_password_reset():
     form = RequestPasswordResetForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        with unit_of_work():
+            services.request_password_reset(form.email.data)
         session["reset_email"] = services.normalise_email(form.email.data)
         return redirect(url_for("auth.password_reset_sent"))
     return render_template("auth/request_password_reset.html", form=form)
@@ -183,11 +172,11 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            registration.reset_password(token, form.password.data)
+            with unit_of_work():
+                registration.reset_password(token, form.password.data)
         except services.WeakPassword as error:
             form.password.errors.append(str(error))
         else:
-            db.session.commit()
             end_session()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.sign_in"))

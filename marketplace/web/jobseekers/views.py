@@ -8,16 +8,15 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import privacy
 from marketplace.applications import application_form, profiles, queries, services
 from marketplace.applications.lifecycle import ApplicationStatus, IllegalTransition
 from marketplace.applications.models import Application
 from marketplace.db import uk_today
-from marketplace.extensions import db
 from marketplace.permissions import Permission
 from marketplace.search.api import VacancySearch, search_vacancies
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import requires
@@ -196,12 +195,11 @@ def profile_section(slug: str):
     form = _bind_section_form(section, profiles.profile_section(profiles.profile_of(current_user), section))
     if _wants_to_save(form):
         try:
-            profiles.save_profile_section(current_user, section, form.to_data())
+            with unit_of_work():
+                profiles.save_profile_section(current_user, section, form.to_data())
         except profiles.SectionInvalid as invalid:
-            db.session.rollback()
             _show_problems(form, invalid.problems)
         else:
-            db.session.commit()
             flash(f"{profiles.PROFILE_SECTIONS[section]} saved to your profile.", "success")
             return redirect(url_for("jobseekers.profile"))
     return render_template(
@@ -255,14 +253,8 @@ def _stored_draft(vacancy) -> Application:
 
     Committed on its own, so a section or a send that is refused still leaves the started draft.
     """
-    try:
-        application = application_form.start_application(current_user, vacancy)
-        db.session.commit()
-    except IntegrityError:
-        # Two tabs started the same draft at once: one row exists, as intended. Use it.
-        db.session.rollback()
-        application = services.existing_application(current_user, vacancy.id)
-    return application
+    with unit_of_work():
+        return application_form.start_application(current_user, vacancy)
 
 
 @bp.route("/jobs/<int:vacancy_id>/apply")
@@ -295,12 +287,11 @@ def apply_section(vacancy_id: int, slug: str):
     if _wants_to_save(form):
         application = _stored_draft(vacancy)
         try:
-            application_form.save_application_section(application, section, form.to_data())
+            with unit_of_work():
+                application_form.save_application_section(application, section, form.to_data())
         except profiles.SectionInvalid as invalid:
-            db.session.rollback()
             _show_problems(form, invalid.problems)
         else:
-            db.session.commit()
             return redirect(url_for("jobseekers.apply", vacancy_id=vacancy.id))
     source = (application.answers or {}).get(section, {})
     return render_template(
@@ -330,13 +321,11 @@ def check_answers(vacancy_id: int):
     if form.validate_on_submit():
         application = _stored_draft(vacancy)
         try:
-            sent = application_form.submit(current_user, application)
-            db.session.commit()
+            with unit_of_work():
+                sent = application_form.submit(current_user, application)
         except services.AlreadyApplied as error:
-            db.session.rollback()
             return redirect(url_for("jobseekers.application", application_id=error.application.id))
         except services.ApplicationError as error:
-            db.session.rollback()
             problem = str(error)
         else:
             flash("Your application has been sent. We have emailed you a copy.", "success")
@@ -360,8 +349,8 @@ def save_to_profile(application_id: int):
     found = queries.application_of(current_user, application_id)
     if found is None:
         abort(404)
-    copied = application_form.copy_answers_to_profile(current_user, found)
-    db.session.commit()
+    with unit_of_work():
+        copied = application_form.copy_answers_to_profile(current_user, found)
     if copied:
         titles = ", ".join(profiles.PROFILE_SECTIONS[section].lower() for section in copied)
         flash(f"Saved to your profile: {titles}.", "success")
@@ -407,12 +396,11 @@ def withdraw(application_id: int):
     if found is None:
         abort(404)
     try:
-        services.withdraw(current_user, found)
+        with unit_of_work():
+            services.withdraw(current_user, found)
     except IllegalTransition:
-        db.session.rollback()
         flash("This application can no longer be withdrawn.", "info")
     else:
-        db.session.commit()
         flash("Your application has been withdrawn. The school has been told.", "success")
     return redirect(url_for("jobseekers.application", application_id=found.id))
 
@@ -440,12 +428,11 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            privacy.delete_account(current_user._get_current_object(), form.password.data)
+            with unit_of_work():
+                privacy.delete_account(current_user._get_current_object(), form.password.data)
         except privacy.PrivacyError as error:
-            db.session.rollback()
             form.password.errors = [*form.password.errors, str(error)]
         else:
-            db.session.commit()
             end_session()
             flash("Your account has been deleted. We have emailed you to confirm.", "success")
             return redirect(url_for("public.home"))

@@ -21,6 +21,7 @@ from marketplace.moderation.screening import findings_for_vacancy
 from marketplace.organisations import services as organisation_services
 from marketplace.organisations.models import JoinRequest, Organisation, OrganisationEmailDomain
 from marketplace.permissions import Permission
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError
@@ -39,6 +40,7 @@ from marketplace.web.moderators.forms import (
     RequestChangesForm,
     SanctionForm,
 )
+from marketplace.web.outcomes import show_refusal
 
 bp = Blueprint("moderators", __name__, url_prefix="/moderation", template_folder="templates")
 
@@ -113,7 +115,6 @@ def _waited_filter(value: dt.timedelta) -> str:
 
 
 def _refused(error: Exception, vacancy_id: int):
-    db.session.rollback()
     flash(f"Nothing was changed: {error}", "info")
     return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
 
@@ -152,14 +153,13 @@ def bulk():
         return redirect(url_for("moderators.queue"))
     ids = [int(v) for v in form.vacancy_ids.data if v.isdigit()]
     try:
-        result = services.bulk_decide(
-            current_user, ids, approve_them=form.decision.data == "approve", reason=form.reason.data or ""
-        )
+        with unit_of_work():
+            result = services.bulk_decide(
+                current_user, ids, approve_them=form.decision.data == "approve", reason=form.reason.data or ""
+            )
     except VacancyError as error:
-        db.session.rollback()
         flash(f"Nothing was changed: {error}", "info")
         return redirect(url_for("moderators.queue"))
-    db.session.commit()
     verb = "Approved" if form.decision.data == "approve" else "Rejected"
     flash(f"{verb} {len(result.decided)} listing{'' if len(result.decided) == 1 else 's'}.", "success")
     for vacancy_id, reason in result.skipped:
@@ -230,14 +230,10 @@ def vacancy_document(vacancy_id: int, document_id: int):
 def claim(vacancy_id: int):
     vacancy = _vacancy_or_404(vacancy_id)
     try:
-        services.claim(current_user, vacancy)
-        db.session.commit()
-    except VacancyError as error:
+        with unit_of_work():
+            services.claim(current_user, vacancy)
+    except VacancyError as error:  # AlreadyClaimed too, when another moderator won a race for it
         return _refused(error, vacancy_id)
-    except Exception:  # two claims racing for the same row: the other one won
-        db.session.rollback()
-        flash("Nothing was changed: another moderator claimed this listing a moment ago.", "info")
-        return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
     flash("You have claimed this listing: other moderators can see you are reviewing it.", "success")
     return redirect(url_for("moderators.review", vacancy_id=vacancy_id))
 
@@ -249,10 +245,10 @@ def _decision(vacancy_id: int, form_name: str, form, decide_with, done: Callable
     if not form.validate_on_submit():
         return _review_page(vacancy, status=400, **{form_name: form})
     try:
-        decide_with(vacancy)
+        with unit_of_work():
+            decide_with(vacancy)
     except VacancyError as error:
         return _refused(error, vacancy_id)
-    db.session.commit()
     flash(done(vacancy), "success")
     return redirect(then)
 
@@ -349,10 +345,10 @@ def decide_reports(vacancy_id: int):
     if not form.validate_on_submit():
         return _review_page(vacancy, report_form=form, status=400)
     try:
-        reports.decide_reports(current_user, vacancy, outcome=form.outcome.data, reason=form.reason.data)
+        with unit_of_work():
+            reports.decide_reports(current_user, vacancy, outcome=form.outcome.data, reason=form.reason.data)
     except VacancyError as error:
         return _refused(error, vacancy_id)
-    db.session.commit()
     flash(f"Reports closed: {reports.REPORT_OUTCOME_TEXT[form.outcome.data]}", "success")
     return redirect(url_for("moderators.reported"))
 
@@ -365,16 +361,16 @@ def dismiss_reports_as_abuse(vacancy_id: int):
     if not form.validate_on_submit():
         return _review_page(vacancy, abuse_form=form, status=400)
     try:
-        result = reports.dismiss_source_as_abuse(
-            current_user,
-            vacancy,
-            source=form.source.data,
-            reason=form.reason.data,
-            hide_after=current_app.config["REPORTS_TO_HIDE"],
-        )
+        with unit_of_work():
+            result = reports.dismiss_source_as_abuse(
+                current_user,
+                vacancy,
+                source=form.source.data,
+                reason=form.reason.data,
+                hide_after=current_app.config["REPORTS_TO_HIDE"],
+            )
     except VacancyError as error:
         return _refused(error, vacancy_id)
-    db.session.commit()
     count = len(result.reports)
     source = reports.source_label(result.reports[0].network_key)
     message = f"Dismissed {count} report{'' if count == 1 else 's'} from {source} as abuse."
@@ -411,14 +407,13 @@ def appeal(appeal_id: int):
             abort(403)
         if form.validate_on_submit():
             try:
-                appeals.decide_appeal(
-                    current_user, found, overturn=form.outcome.data == "overturn", reason=form.reason.data
-                )
+                with unit_of_work():
+                    appeals.decide_appeal(
+                        current_user, found, overturn=form.outcome.data == "overturn", reason=form.reason.data
+                    )
             except VacancyError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
+                show_refusal(form, error)
             else:
-                db.session.commit()
                 flash("Appeal decided. The school has been emailed your reason.", "success")
                 return redirect(url_for("moderators.appeal_list"))
     vacancy = db.session.get(services.Vacancy, found.vacancy_id)
@@ -455,17 +450,16 @@ def organisation(organisation_id: int):
     form = SanctionForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            if found.suspended_at is None:
-                changed = sanctions.suspend_organisation(current_user, found, reason=form.reason.data)
-                message = f"{found.name} is suspended; {len(changed)} listing(s) taken down."
-            else:
-                changed = sanctions.reinstate_organisation(current_user, found, reason=form.reason.data)
-                message = f"{found.name} is reinstated; {len(changed)} listing(s) put back."
+            with unit_of_work():
+                if found.suspended_at is None:
+                    changed = sanctions.suspend_organisation(current_user, found, reason=form.reason.data)
+                    message = f"{found.name} is suspended; {len(changed)} listing(s) taken down."
+                else:
+                    changed = sanctions.reinstate_organisation(current_user, found, reason=form.reason.data)
+                    message = f"{found.name} is reinstated; {len(changed)} listing(s) put back."
         except VacancyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(message, "success")
             return redirect(url_for("moderators.organisation", organisation_id=organisation_id))
     return _organisation_page(found, form)
@@ -494,14 +488,13 @@ def add_email_domain(organisation_id: int):
     domain_form = EmailDomainForm()
     if domain_form.validate_on_submit():
         try:
-            record, joined = organisation_services.add_email_domain(
-                current_user, found, domain_form.domain.data, domain_form.reason.data
-            )
+            with unit_of_work():
+                record, joined = organisation_services.add_email_domain(
+                    current_user, found, domain_form.domain.data, domain_form.reason.data
+                )
         except organisation_services.OrganisationError as error:
-            db.session.rollback()
             domain_form.domain.errors.append(str(error))
         else:
-            db.session.commit()
             message = f"Confirmed addresses on {record.domain} now join {found.name} at once."
             if joined:
                 message += f" {len(joined)} waiting claim(s) from such addresses were approved."
@@ -517,8 +510,8 @@ def remove_email_domain(organisation_id: int, domain_id: int):
     if record is None or record.organisation_id != organisation_id:
         abort(404)
     domain = record.domain
-    organisation_services.remove_email_domain(current_user, record, request.form.get("reason", "")[:2000])
-    db.session.commit()
+    with unit_of_work():
+        organisation_services.remove_email_domain(current_user, record, request.form.get("reason", "")[:2000])
     flash(f"{domain} is no longer treated as the organisation's own domain.", "success")
     return redirect(url_for("moderators.organisation", organisation_id=organisation_id))
 
@@ -566,16 +559,16 @@ def claim_decision(claim_id: int):
     if request.method == "POST" and form.validate_on_submit():
         approve = form.decision.data == "approve"
         try:
-            organisation_services.decide_claim(current_user, found, approve=approve, reason=form.reason.data)
+            with unit_of_work():
+                organisation_services.decide_claim(
+                    current_user, found, approve=approve, reason=form.reason.data
+                )
         except organisation_services.AlreadyDecided as error:
-            db.session.rollback()
             flash(f"Nothing was changed. {error}.", "info")
             return redirect(url_for("moderators.claims"))
         except organisation_services.OrganisationError as error:
-            db.session.rollback()
             form.reason.errors.append(str(error))
         else:
-            db.session.commit()
             verb = "has joined" if approve else "will not join"
             flash(
                 f"{found.user.full_name} {verb} {found.organisation.name}. We have emailed them.",
@@ -601,12 +594,13 @@ def verify_organisation(organisation_id: int):
     if found is None:
         abort(404)
     try:
-        organisation_services.verify_organisation(current_user, found, request.form.get("reason", "").strip())
+        with unit_of_work():
+            organisation_services.verify_organisation(
+                current_user, found, request.form.get("reason", "").strip()
+            )
     except organisation_services.OrganisationError as error:
-        db.session.rollback()
         flash(str(error), "info")
     else:
-        db.session.commit()
         flash(f"{found.name} is verified: its listings no longer wait for review for that reason.", "success")
     return redirect(url_for("moderators.organisation", organisation_id=organisation_id))
 
@@ -620,17 +614,16 @@ def user(user_id: int):
     form = SanctionForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            if found.disabled:
-                sanctions.reinstate_user(current_user, found, reason=form.reason.data)
-                message = f"{found.email} can sign in again."
-            else:
-                sanctions.suspend_user(current_user, found, reason=form.reason.data)
-                message = f"{found.email} is suspended and can no longer sign in."
+            with unit_of_work():
+                if found.disabled:
+                    sanctions.reinstate_user(current_user, found, reason=form.reason.data)
+                    message = f"{found.email} can sign in again."
+                else:
+                    sanctions.suspend_user(current_user, found, reason=form.reason.data)
+                    message = f"{found.email} is suspended and can no longer sign in."
         except VacancyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(message, "success")
             return redirect(url_for("moderators.user", user_id=user_id))
     return render_template(

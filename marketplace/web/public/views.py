@@ -16,6 +16,7 @@ from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
 from marketplace.search.api import LABELS, search_vacancies, understand_keywords
 from marketplace.search.geo import RADIUS_CHOICES
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies import queries, vocabulary
 from marketplace.vacancies.jobposting import structured_data
 from marketplace.vacancies.lifecycle import VacancyStatus
@@ -103,7 +104,6 @@ def search():
         separator = "&" if "?" in address else "?"
         return redirect(address + separator + "&".join(f"understood={name}" for name in understood))
     results = search_vacancies(vacancy_search)
-    record(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
     args = search_parameters(request.args)
     page = render_template(
         "public/search.html",
@@ -121,9 +121,10 @@ def search():
         labels=LABELS,
         understood=set(request.args.getlist("understood")),
     )
-    # Committed once the page is rendered: a commit expires the listings it shows, and rendering
+    # Counted once the page is rendered: the commit expires the listings it shows, and rendering
     # them afterwards would load each one again, a query per result.
-    db.session.commit()
+    with unit_of_work():
+        record(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
     return page
 
 
@@ -140,10 +141,13 @@ def vacancy(vacancy_id: int):
         return render_template("public/vacancy.html", vacancy=found, closed=True)
     # Only a bucket (search, alert email, search engine…) is kept: never the referring address itself.
     source = view_source(request.referrer, request.args.get("src"), request.host)
-    record(
-        EventName.VACANCY_VIEWED, vacancy_id=found.id, organisation_id=found.organisation_id, source=source
-    )
-    db.session.commit()
+    with unit_of_work():
+        record(
+            EventName.VACANCY_VIEWED,
+            vacancy_id=found.id,
+            organisation_id=found.organisation_id,
+            source=source,
+        )
     application = None
     if current_user.is_authenticated and current_user.can(Permission.APPLICATION_CREATE):
         application = existing_application(current_user, found.id)

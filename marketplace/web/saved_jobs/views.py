@@ -10,8 +10,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from marketplace.applications import saved_jobs
-from marketplace.extensions import db
 from marketplace.permissions import Permission
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import requires
 from marketplace.web.auth.views import safe_next
@@ -60,10 +60,9 @@ def save(vacancy_id: int):
             "saved_jobs/save.html", vacancy=vacancy, next=safe_next(request.args.get("next"))
         )
     try:
-        saved_jobs.save_job(current_user, vacancy.id)
-        db.session.commit()
+        with unit_of_work():
+            saved_jobs.save_job(current_user, vacancy.id)
     except saved_jobs.NotSaveable:
-        db.session.rollback()
         abort(404)
     flash(f"Saved \u2018{vacancy.title}\u2019. Find it under Saved jobs.", "success")
     return _back(vacancy.id)
@@ -72,7 +71,8 @@ def save(vacancy_id: int):
 @bp.route("/saved-jobs/<int:vacancy_id>/remove", methods=["POST"])
 @manage_saved_jobs
 def remove(vacancy_id: int):
-    if saved_jobs.unsave_job(current_user, vacancy_id):
-        db.session.commit()
+    with unit_of_work():
+        removed = saved_jobs.unsave_job(current_user, vacancy_id)
+    if removed:
         flash("Removed from your saved jobs.", "success")
     return redirect(safe_next(request.values.get("next")) or url_for("saved_jobs.index"))
