@@ -9,7 +9,7 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from marketplace.vacancies.importer import import_lines
+from marketplace.publishing.importer import import_lines
 
 from marketplace.alerts.digest import send_digests
 from marketplace.alerts.models import AlertFrequency
