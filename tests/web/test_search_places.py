@@ -16,8 +16,14 @@ from tests.factories import OrganisationFactory, VacancyFactory
 
 def school_job(title: str, town: str, latitude: float, longitude: float, **fields):
     organisation = OrganisationFactory(town=town, latitude=latitude, longitude=longitude, **fields)
+    # The role the school chose counts in search: a TA's listing says so, as a school's would.
+    roles = ["teaching_assistant"] if title.endswith(" TA") else ["teacher"]
     return VacancyFactory(
-        published=True, title=title, organisation=organisation, about_role="A friendly school."
+        published=True,
+        title=title,
+        organisation=organisation,
+        about_role="A friendly school.",
+        job_roles=roles,
     )
 
 
