@@ -259,6 +259,6 @@ def keyword_units(keywords: str) -> list[Unit]:
             units.append(piece)
         joining = False
     unique: dict[Any, Unit] = {}
-    for unit in units:
-        unique.setdefault(unit.key, unit)
+    for each in units:
+        unique.setdefault(each.key, each)
     return list(unique.values())

@@ -300,7 +300,7 @@ def suggestions_for(plan: SearchPlan, matching: int, total: int) -> dict[str, An
             suggestions["wider_radius"] = wider
     units = units_of(search)
     if len(units) > 1:
-        fewer = []
+        fewer: list[dict[str, Any]] = []
         others = plan.combined(without="keywords")
         for unit in units:
             bits = others
