@@ -9,12 +9,12 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from marketplace.publishing.importer import import_lines
 
 from marketplace.alerts.digest import send_digests
 from marketplace.alerts.models import AlertFrequency
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.publishing.importer import import_lines
 from marketplace.search.api import VacancySearch, find_vacancies, search_vacancies
 from tests.alerts_support import LONDON, listing, make_alert
 from tests.factories import OrganisationFactory, VacancyFactory
