@@ -48,7 +48,7 @@ def send_document(vacancy: Vacancy, document_id: int):
     response.content_length = stored.size
     response.headers.set("Content-Disposition", "attachment", **_download_names(document.filename))
     response.set_etag(document.sha256)  # the bytes never change under a document id
-    response = response.make_conditional(request.environ, accept_ranges=True, complete_length=stored.size)
+    response.make_conditional(request.environ, accept_ranges=True, complete_length=stored.size)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from marketplace.extensions import db
 from marketplace.vacancies.models import DocumentBlob
@@ -26,7 +26,10 @@ from marketplace.vacancies.models import DocumentBlob
 # this much of it in memory, and a typical document (a few hundred KB) takes one query.
 CHUNK_BYTES = 512 * 1024
 
-_BLOBS = DocumentBlob.__table__
+_BLOBS = cast(sa.Table, DocumentBlob.__table__)
+
+# Where the store's statements run: the app's session, or a connection (in a flush, or a migration).
+Executor = Session | scoped_session[Any] | sa.Connection
 
 
 @dataclass
@@ -66,7 +69,7 @@ class DatabaseStore:
     """Bytes in the `document_blobs` table, through `connection` (a session, or a connection in a flush
     or a migration), so they are written and deleted in the caller's transaction."""
 
-    connection: Session | sa.Connection
+    connection: Executor
 
     def put(self, document_id: int, data: bytes) -> None:
         self.connection.execute(sa.insert(_BLOBS).values(document_id=document_id, data=data))
@@ -104,6 +107,6 @@ class DatabaseStore:
             sent += len(chunk)
 
 
-def store(connection: Session | sa.Connection | None = None) -> DocumentStore:
+def store(connection: Executor | None = None) -> DocumentStore:
     """The store documents are kept in, working in `connection`'s transaction (by default the session's)."""
     return DatabaseStore(db.session if connection is None else connection)
