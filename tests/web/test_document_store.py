@@ -65,6 +65,10 @@ def test_a_document_uploaded_through_one_node_downloads_through_another(client, 
             assert rest.status_code == 206
             assert rest.data == large[CHUNK_BYTES - 10 :]
 
+        head = node_b.head(address)
+        assert (head.status_code, head.headers["Content-Length"], head.data) == (200, str(len(large)), b"")
+        assert node_b.get(address, headers={"If-None-Match": f'"{pack.sha256}"'}).status_code == 304
+
         with node_b.get(f"/school/vacancies/{vacancy.id}/documents/{spec.id}") as download:
             assert download.data == small
 
