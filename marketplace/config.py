@@ -346,6 +346,7 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         SESSION_COOKIE_SECURE=_default(config["SESSION_COOKIE_SECURE"], env == "production"),
         LOG_FORMAT=config["LOG_FORMAT"] or ("json" if env == "production" else "text"),
         OUTBOX_PATH=str(instance.resolve() / "outbox"),
+        # Only read by migration fd10c0de0020, which moves documents kept here into the database.
         UPLOAD_PATH=str(instance.resolve() / "uploads"),
         SECRET_KEY_FROM_ENV=bool(config["SECRET_KEY"]),
     )

@@ -18,10 +18,10 @@ from marketplace.vacancies.models import Vacancy, VacancyDocument
 from marketplace.vacancies.services import transition
 
 
-def attach(user: User, vacancy: Vacancy, upload: documents.Upload, *, upload_path: str) -> VacancyDocument:
+def attach(user: User, vacancy: Vacancy, upload: documents.Upload) -> VacancyDocument:
     """Store a checked file and record it against the listing (the caller commits); a listing on sale is
     screened again with it. Raises DocumentRejected, VacancyError, or ListingBlocked (roll back)."""
-    document = documents.attach(user, vacancy, upload, upload_path=upload_path)
+    document = documents.attach(user, vacancy, upload)
     if vacancy.status in (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED):
         _screen_again(user, vacancy)
     return document

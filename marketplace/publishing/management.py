@@ -176,9 +176,7 @@ def end_early(
     return ending
 
 
-def _copy(
-    user: User, vacancy: Vacancy, title: str, dates: NewDates, upload_path: str | None, now: dt.datetime
-) -> Vacancy:
+def _copy(user: User, vacancy: Vacancy, title: str, dates: NewDates, now: dt.datetime) -> Vacancy:
     details = VacancyDetails.from_vacancy(vacancy)
     details.title = title.strip()
     details.publish_on, details.closing_date = dates.publish_on, dates.closing_date
@@ -196,24 +194,24 @@ def _copy(
             setattr(copy, column.key, getattr(vacancy, column.key))
     copy.additional_schools = list(vacancy.additional_schools)  # the job is at the same schools
     db.session.flush()
-    if upload_path is not None:
-        _copy_documents(user, vacancy, copy, upload_path)
+    _copy_documents(user, vacancy, copy)
     return copy
 
 
-def _copy_documents(user: User, vacancy: Vacancy, copy: Vacancy, upload_path: str) -> None:
-    """Each supporting document gets its own stored file: deleting it from one listing leaves the other's."""
+def _copy_documents(user: User, vacancy: Vacancy, copy: Vacancy) -> None:
+    """Each supporting document gets its own stored bytes: deleting it from one listing leaves the other's."""
+    store = documents.store()
     for document in documents.for_vacancy(vacancy.id):
-        path = documents.path_of(document, upload_path)
-        if not path.is_file():  # a file lost from the store is not worth failing the copy over
+        stored = store.open(document.id)
+        if stored is None:  # bytes lost from the store are not worth failing the copy over
             continue
         upload = documents.Upload(
             filename=document.filename,
             content_type=document.content_type,
-            data=path.read_bytes(),
+            data=stored.read(),
             text=document.text,  # read when the original was uploaded
         )
-        documents.attach(user, copy, upload, upload_path=upload_path)
+        documents.attach(user, copy, upload)
 
 
 def copy_listing(
@@ -222,18 +220,15 @@ def copy_listing(
     *,
     title: str,
     dates: NewDates,
-    upload_path: str | None = None,
     now: dt.datetime | None = None,
 ) -> Vacancy:
-    """A new draft saying what `vacancy` says, with the title and dates given.
-
-    With `upload_path` (where supporting documents are stored), the documents are copied too.
-    """
+    """A new draft saying what `vacancy` says, with the title and dates given, and copies of its
+    supporting documents."""
     now = now or utcnow()
     _check_member(user, vacancy)
     if vacancy.status not in COPYABLE:
         raise VacancyError("This listing was removed by a moderator, so it cannot be copied.")
-    copy = _copy(user, vacancy, title, dates, upload_path, now)
+    copy = _copy(user, vacancy, title, dates, now)
     audit.record(
         AuditAction.VACANCY_COPY,
         subject_type=AuditSubject.VACANCY,
@@ -249,7 +244,6 @@ def relist(
     vacancy: Vacancy,
     *,
     dates: NewDates,
-    upload_path: str | None = None,
     now: dt.datetime | None = None,
 ) -> Vacancy:
     """Advertise a closed or expired job again: a new listing with new dates, sent through moderation.
@@ -262,7 +256,7 @@ def relist(
     _check_member(user, vacancy)
     if vacancy.status not in RELISTABLE:
         raise VacancyError("Only closed or expired listings can be relisted.")
-    copy = _copy(user, vacancy, vacancy.title, dates, upload_path, now)
+    copy = _copy(user, vacancy, vacancy.title, dates, now)
     audit.record(
         AuditAction.VACANCY_RELIST,
         subject_type=AuditSubject.VACANCY,

@@ -149,14 +149,16 @@ DOCUMENT_KINDS = {
 
 
 class VacancyDocument(Base):
-    """A file a school attached to a listing; its bytes are in the DocumentStore under `stored_name`
-    (vacancies/documents/store.py)."""
+    """A file a school attached to a listing; its bytes are in the DocumentStore under the document's id
+    (vacancies/documents/store.py), never in this row, so pages listing documents never load them."""
 
     __tablename__ = "vacancy_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(120))
+    # A random name, never the school's: the file's name when the bytes were kept on disk, still given to
+    # each document so a downgrade (or a store keyed by name) can write it out without a clash.
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
@@ -178,6 +180,19 @@ class VacancyDocument(Base):
 
     def __repr__(self) -> str:
         return f"<VacancyDocument {self.id} {self.filename!r}>"
+
+
+class DocumentBlob(Base):
+    """The bytes of one VacancyDocument (the DatabaseStore): a table of its own, so the document rows that
+    pages list stay small, and every web node serves the same files. Deleted with its document."""
+
+    __tablename__ = "document_blobs"
+
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("vacancy_documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Never loaded with the row: the store reads it in chunks (see documents/store.py).
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
 
 
 class ClosingDateExtension(Base):

@@ -30,7 +30,6 @@ def attach(app, member, vacancy, data: bytes, name: str):
         member.user,
         vacancy,
         check_upload(name, data),
-        upload_path=app.config["UPLOAD_PATH"],
     )
     db.session.commit()
     return document
@@ -105,7 +104,6 @@ def test_a_copy_of_a_listing_keeps_what_its_documents_say(app):
         original,
         title=original.title,
         dates=management.NewDates(uk_today(), uk_today() + dt.timedelta(days=20), "12:00"),
-        upload_path=app.config["UPLOAD_PATH"],
     )
     db.session.commit()
 

@@ -352,16 +352,14 @@ def test_nobody_manages_another_schools_listing(member, use_case):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Vacancy)) == 1
 
 
-def test_a_copy_takes_the_supporting_documents_as_files_of_its_own(app, member, tmp_path):
+def test_a_copy_takes_the_supporting_documents_as_files_of_its_own(app, member):
     from marketplace.vacancies import documents
 
     original = listing(member)
-    upload_path = str(tmp_path / "uploads")
     documents.attach(
         member.user,
         original,
         documents.Upload("job-description.pdf", "application/pdf", b"%PDF-1.4 job description"),
-        upload_path=upload_path,
     )
     db.session.commit()
 
@@ -370,14 +368,18 @@ def test_a_copy_takes_the_supporting_documents_as_files_of_its_own(app, member, 
         original,
         title=original.title,
         dates=NewDates(in_days(1), in_days(20), "12:00"),
-        upload_path=upload_path,
     )
     db.session.commit()
 
     (theirs,), (ours,) = documents.for_vacancy(original.id), documents.for_vacancy(copy.id)
     assert ours.filename == "job-description.pdf"
     assert ours.stored_name != theirs.stored_name
-    assert documents.path_of(ours, upload_path).read_bytes() == b"%PDF-1.4 job description"
+    assert documents.store().open(ours.id).read() == b"%PDF-1.4 job description"
+    # Deleting the original's document leaves the copy's bytes.
+    documents.remove(member.user, original, theirs)
+    db.session.commit()
+    assert documents.store().open(theirs.id) is None
+    assert documents.store().open(ours.id).read() == b"%PDF-1.4 job description"
 
 
 def test_a_listing_changed_by_someone_else_meanwhile_is_not_moved_twice(app, member):

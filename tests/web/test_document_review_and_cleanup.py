@@ -1,10 +1,9 @@
 """Supporting documents beyond the school's own pages: moderators download them while reviewing, and a
-file on disk goes when its record is deleted, only once that deletion has committed."""
+document's bytes go with its record, in the same transaction (kept when it rolls back)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -12,21 +11,16 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.publishing import retention
 from marketplace.vacancies import documents, services
-from marketplace.vacancies.models import Vacancy, VacancyDocument
+from marketplace.vacancies.models import DocumentBlob, Vacancy, VacancyDocument
 from tests.conftest import sign_in_as
 from tests.document_samples import pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory
 
 
-def _attach(app, member, vacancy, name: str = "Job description.pdf") -> tuple[int, Path]:
-    document = documents.attach(
-        member.user,
-        vacancy,
-        documents.check_upload(name, pdf_bytes()),
-        upload_path=app.config["UPLOAD_PATH"],
-    )
+def _attach(member, vacancy, name: str = "Job description.pdf") -> int:
+    document = documents.attach(member.user, vacancy, documents.check_upload(name, pdf_bytes()))
     db.session.commit()
-    return document.id, documents.path_of(document, app.config["UPLOAD_PATH"])
+    return document.id
 
 
 def _document_count() -> int:
@@ -34,10 +28,14 @@ def _document_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(VacancyDocument))
 
 
+def _blob_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(DocumentBlob))
+
+
 def test_a_moderator_downloads_the_documents_of_a_listing_in_review(client, app):
     member = MembershipFactory()
     vacancy = VacancyFactory(organisation=member.organisation, pending=True)
-    document_id, path = _attach(app, member, vacancy)
+    document_id = _attach(member, vacancy)
     address = f"/moderation/vacancies/{vacancy.id}/documents/{document_id}"
 
     assert client.get(f"/jobs/{vacancy.id}/documents/{document_id}").status_code == 404  # not public
@@ -48,7 +46,7 @@ def test_a_moderator_downloads_the_documents_of_a_listing_in_review(client, app)
     review = client.get(f"/moderation/vacancies/{vacancy.id}").get_data(as_text=True)
     with client.get(address) as download:
         assert download.status_code == 200
-        assert download.data == path.read_bytes()
+        assert download.data == pdf_bytes()
         assert download.headers["Content-Disposition"].startswith("attachment")
 
     assert f'href="{address}"' in review
@@ -59,36 +57,38 @@ def test_a_school_deleting_a_draft_deletes_its_files(client, app):
     member = MembershipFactory()
     draft = VacancyFactory(organisation=member.organisation)
     draft_id = draft.id
-    _, path = _attach(app, member, draft)
+    _attach(member, draft)
+    _attach(member, draft, "Person specification.pdf")
+    kept = _attach(member, VacancyFactory(organisation=member.organisation))  # another listing's
+    assert _blob_count() == 3
     sign_in_as(client, member.user)
 
     response = client.post(f"/school/vacancies/{draft_id}/delete")
 
     assert response.status_code == 302
-    assert _document_count() == 0
     assert db.session.get(Vacancy, draft_id) is None
-    assert not path.exists()
+    assert _document_count() == 1
+    assert db.session.scalars(sa.select(DocumentBlob.document_id)).all() == [kept]
 
 
 def test_retention_deleting_a_stale_draft_deletes_its_files(app):
     member = MembershipFactory()
     stale = VacancyFactory(organisation=member.organisation)
-    _, path = _attach(app, member, stale)
+    _attach(member, stale)
     stale.updated_at = utcnow() - dt.timedelta(days=400)
     db.session.commit()
 
     assert retention.run().deleted_drafts == 1
-    assert path.exists()  # nothing goes before the commit
     db.session.commit()
 
     assert _document_count() == 0
-    assert not path.exists()
+    assert _blob_count() == 0
 
 
 def test_a_rolled_back_deletion_keeps_the_files(app):
     member = MembershipFactory()
     draft = VacancyFactory(organisation=member.organisation)
-    _, path = _attach(app, member, draft)
+    document_id = _attach(member, draft)
 
     services.delete_draft(member.user, draft)
     db.session.flush()
@@ -97,4 +97,4 @@ def test_a_rolled_back_deletion_keeps_the_files(app):
 
     assert db.session.get(Vacancy, draft.id) is not None
     assert _document_count() == 1
-    assert path.exists()
+    assert documents.store().open(document_id).read() == pdf_bytes()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from marketplace.extensions import db
-from marketplace.vacancies.models import VacancyDocument
+from marketplace.vacancies import documents
+from marketplace.vacancies.models import DocumentBlob, VacancyDocument
 from tests.conftest import sign_in_as
 from tests.document_samples import damaged, doc_bytes, docx_bytes, pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory
@@ -33,16 +33,17 @@ def _documents() -> list[VacancyDocument]:
     return list(db.session.scalars(sa.select(VacancyDocument).order_by(VacancyDocument.id)))
 
 
-def test_a_school_uploads_pdf_doc_and_docx_files_stored_with_random_names(client, app):
+def test_a_school_uploads_pdf_doc_and_docx_files_stored_in_the_database(client, app, tmp_path):
     membership = MembershipFactory()
     vacancy = VacancyFactory(organisation=membership.organisation)
     sign_in_as(client, membership.user)
 
-    for data, name in (
+    files = (
         (pdf_bytes(), "Job description.pdf"),
         (doc_bytes(), "pack.doc"),
         (docx_bytes(), "spec.docx"),
-    ):
+    )
+    for data, name in files:
         response = _upload(client, vacancy.id, data, name, "application/octet-stream")
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"/school/vacancies/{vacancy.id}/edit/documents")
@@ -50,12 +51,11 @@ def test_a_school_uploads_pdf_doc_and_docx_files_stored_with_random_names(client
     stored = _documents()
     assert [d.filename for d in stored] == ["Job description.pdf", "pack.doc", "spec.docx"]
     assert [d.kind for d in stored] == ["PDF", "DOC", "DOCX"]
-    folder = Path(app.config["UPLOAD_PATH"]) / "documents"
-    assert folder.is_relative_to(app.instance_path)
-    for document in stored:
-        assert len(document.stored_name) == 32
-        assert (folder / document.stored_name).read_bytes()
+    for document, (data, _) in zip(stored, files, strict=True):
+        assert documents.store().open(document.id).read() == data
+        assert (document.size, len(document.stored_name)) == (len(data), 32)
         assert "." not in document.stored_name
+    assert not (tmp_path / "instance" / "uploads").exists()  # nothing on this node's disk
     page = client.get(f"/school/vacancies/{vacancy.id}/edit/documents").get_data(as_text=True)
     assert "spec.docx has been uploaded" in page
     for document in stored:
@@ -164,14 +164,13 @@ def test_a_school_deletes_a_document_and_its_file(client, app):
     sign_in_as(client, membership.user)
     _upload(client, vacancy.id, pdf_bytes(), "job.pdf")
     [document] = _documents()
-    path = Path(app.config["UPLOAD_PATH"]) / "documents" / document.stored_name
 
     response = client.post(f"/school/vacancies/{vacancy.id}/documents/{document.id}/delete")
 
     assert response.status_code == 302
     assert "job.pdf has been deleted" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert _documents() == []
-    assert not path.exists()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DocumentBlob)) == 0
 
 
 def test_the_documents_section_is_answered_with_save_and_continue(client):

@@ -1,9 +1,9 @@
 """Supporting documents for a listing (job description, person specification, application pack).
 
     checks.py    what a file is, judged by its bytes (pure)
-    store.py     the DocumentStore seam and the local-disk store
+    store.py     the DocumentStore seam and the database store (bytes by document id)
     services.py  list, attach and remove a listing's documents
-    cleanup.py   files follow their records, after commit
+    cleanup.py   bytes follow their records, in the same transaction
 
 The record itself is `VacancyDocument` in vacancies/models.py. The names below are the package's public
 face, so callers write `documents.check_upload(...)`.
@@ -21,32 +21,23 @@ from marketplace.vacancies.documents.checks import (
 )
 from marketplace.vacancies.documents.cleanup import init_app
 from marketplace.vacancies.documents.services import attach, for_vacancy, remove
-from marketplace.vacancies.documents.store import (
-    DocumentStore,
-    LocalDiskStore,
-    delete_file,
-    folder,
-    path_of,
-    store_for,
-)
+from marketplace.vacancies.documents.store import DatabaseStore, DocumentStore, StoredFile, store
 
 __all__ = [
     "MAX_BYTES",
     "MAX_PER_LISTING",
+    "DatabaseStore",
     "DocumentRejected",
     "DocumentStore",
-    "LocalDiskStore",
+    "StoredFile",
     "Upload",
     "attach",
     "check_upload",
-    "delete_file",
-    "folder",
     "for_vacancy",
     "init_app",
-    "path_of",
     "read_text",
     "remove",
     "safe_filename",
     "sniff",
-    "store_for",
+    "store",
 ]

@@ -1,43 +1,34 @@
-"""Files follow their records: a document's file is deleted once the deletion of its record commits.
+"""Bytes follow their records: a document's bytes are deleted in the same flush as its record.
 
-Collected in after_flush, acted on in after_commit, forgotten in after_rollback (and when a transaction
-ends without a commit), so a rolled-back deletion never loses a file.
+However the record goes (a school deleting it, its listing deleted by the school or by retention, a
+delete-orphan cascade), the database store's row goes in the same transaction: a rolled-back deletion
+keeps both, a committed one keeps neither. PostgreSQL's ON DELETE CASCADE would do it alone; SQLite does
+not enforce foreign keys, so it is done here for both.
 """
 
 from __future__ import annotations
 
-import logging
-
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
-from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
+from flask import Flask
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
-from marketplace.vacancies.documents.store import delete_file
+from marketplace.vacancies.documents.store import DatabaseStore
 from marketplace.vacancies.models import Vacancy, VacancyDocument
-
-logger = logging.getLogger(__name__)
-
-_DELETED_FILES = "marketplace.vacancies.documents.deleted_files"
 
 
 def init_app(app: Flask) -> None:
-    """Listen to session transactions (process-wide listeners, added once)."""
-    for event, listener in (
-        ("before_flush", delete_documents_with_their_listing),
-        ("after_flush", collect_deleted_files),
-        ("after_commit", delete_files_after_commit),
-        ("after_rollback", forget_deleted_files),
-        ("after_transaction_end", forget_at_transaction_end),
-    ):
-        if not sa.event.contains(Session, event, listener):
-            sa.event.listen(Session, event, listener)
+    """Listen to session flushes and document deletions (process-wide listeners, added once)."""
+    if not sa.event.contains(Session, "before_flush", delete_documents_with_their_listing):
+        sa.event.listen(Session, "before_flush", delete_documents_with_their_listing)
+    if not sa.event.contains(VacancyDocument, "before_delete", delete_bytes_with_their_document):
+        sa.event.listen(VacancyDocument, "before_delete", delete_bytes_with_their_document)
 
 
 def delete_documents_with_their_listing(session: Session, flush_context: UOWTransaction, instances) -> None:
     """Before a flush: delete the document records of listings being deleted, through the session.
 
     The foreign key cascades on PostgreSQL, but SQLite does not enforce it, and either way the records
-    must pass through the session for their files to be found (the relationship's deletes are passive).
+    must pass through the session for their bytes to go too (the relationship's deletes are passive).
     """
     vacancy_ids = [item.id for item in session.deleted if isinstance(item, Vacancy) and item.id is not None]
     if vacancy_ids:
@@ -47,33 +38,9 @@ def delete_documents_with_their_listing(session: Session, flush_context: UOWTran
             session.delete(document)
 
 
-def collect_deleted_files(session: Session, flush_context: UOWTransaction) -> None:
-    """After a flush: remember the stored names of the documents it deleted, with the folder they are in."""
-    if not has_app_context():
-        return
-    names = {item.stored_name for item in session.deleted if isinstance(item, VacancyDocument)}
-    if names:
-        upload_path = current_app.config["UPLOAD_PATH"]
-        session.info.setdefault(_DELETED_FILES, set()).update((upload_path, name) for name in names)
-
-
-def delete_files_after_commit(session: Session) -> None:
-    """After a commit: delete the files whose records are gone. A failure is logged, never raised: the
-    commit has happened, and an unreferenced file is harmless."""
-    for upload_path, stored_name in sorted(session.info.pop(_DELETED_FILES, ())):
-        try:
-            delete_file(stored_name, upload_path)
-        except OSError:
-            logger.exception("The document file %s could not be deleted", stored_name)
-
-
-def forget_deleted_files(session: Session) -> None:
-    """After a rollback: the records are back, so their files stay."""
-    session.info.pop(_DELETED_FILES, None)
-
-
-def forget_at_transaction_end(session: Session, transaction: SessionTransaction) -> None:
-    """When the outermost transaction ends without a commit (a session closed mid-transaction fires no
-    after_rollback), its deletions never happened."""
-    if transaction.parent is None:
-        session.info.pop(_DELETED_FILES, None)
+def delete_bytes_with_their_document(
+    mapper: Mapper, connection: sa.Connection, target: VacancyDocument
+) -> None:
+    """In the flush that deletes a document's record, just before it: delete its bytes, on the flush's
+    own connection (so in the same transaction)."""
+    DatabaseStore(connection).delete(target.id)

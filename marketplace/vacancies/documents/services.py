@@ -1,12 +1,13 @@
 """Use-cases for a listing's supporting documents: list, attach and remove them (the caller commits).
 
-A file on disk goes when its record is deleted (with its document or its whole listing), once that
-deletion has committed (see cleanup.py). A document added to a listing on sale is screened again with
+A document's bytes are written in the same transaction as its record and go with it (with the document
+or its whole listing: see cleanup.py). A document added to a listing on sale is screened again with
 the listing: that use-case is publishing/documents.py, which calls `attach` here.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from marketplace.audit import AuditAction, AuditSubject
 from marketplace.extensions import db
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies.documents.checks import MAX_PER_LISTING, DocumentRejected, Upload
-from marketplace.vacancies.documents.store import store_for
+from marketplace.vacancies.documents.store import store
 from marketplace.vacancies.models import Vacancy, VacancyDocument
 from marketplace.vacancies.services import VacancyError
 
@@ -39,20 +40,18 @@ def _check_member(user: User, vacancy: Vacancy) -> None:
         raise VacancyError("You can only change listings of a school or trust you belong to.")
 
 
-def attach(user: User, vacancy: Vacancy, upload: Upload, *, upload_path: str) -> VacancyDocument:
-    """Store a checked file under a random name and record it against the listing (the caller commits).
+def attach(user: User, vacancy: Vacancy, upload: Upload) -> VacancyDocument:
+    """Record a checked file against the listing and store its bytes, in the caller's transaction (the
+    caller commits; a rollback leaves neither).
 
     Not screened: a listing on sale takes documents through publishing.documents.attach."""
     _check_member(user, vacancy)
     if len(for_vacancy(vacancy.id)) >= MAX_PER_LISTING:
         raise DocumentRejected(f"A listing can have up to {MAX_PER_LISTING} documents: delete one first")
-    # Written before the row: if the transaction fails, an unreferenced file is harmless; a row without
-    # its file would not be.
-    stored_name = store_for(upload_path).put(upload.data)
     document = VacancyDocument(
         vacancy_id=vacancy.id,
         filename=upload.filename,
-        stored_name=stored_name,
+        stored_name=secrets.token_hex(16),
         content_type=upload.content_type,
         size=len(upload.data),
         sha256=upload.sha256,
@@ -60,7 +59,8 @@ def attach(user: User, vacancy: Vacancy, upload: Upload, *, upload_path: str) ->
         text=upload.text,
     )
     db.session.add(document)
-    db.session.flush()
+    db.session.flush()  # its id keys the bytes
+    store().put(document.id, upload.data)
     audit.record(
         AuditAction.VACANCY_DOCUMENT_ADDED,
         subject_type=AuditSubject.VACANCY,
@@ -73,7 +73,7 @@ def attach(user: User, vacancy: Vacancy, upload: Upload, *, upload_path: str) ->
 
 
 def remove(user: User, vacancy: Vacancy, document: VacancyDocument) -> str:
-    """Delete a document's record (the caller commits; the file goes after the commit); returns its name."""
+    """Delete a document's record, and with it its bytes (the caller commits); returns its name."""
     _check_member(user, vacancy)
     if document.vacancy_id != vacancy.id:
         raise VacancyError("This document belongs to another listing.")

@@ -1,79 +1,112 @@
-"""Where the bytes of supporting documents live: the DocumentStore seam, and the local-disk store used today.
+"""Where the bytes of supporting documents live: the DocumentStore seam, and the database store behind it.
 
-A record (VacancyDocument) names its file by `stored_name`, a random hex name, never the name the
-school gave it. Files are kept under the instance folder (never under static/) and served through
-the app. Another store (an S3-compatible bucket, the database) fits behind the same four methods.
+The bytes are kept in the database (`document_blobs`, one row per document, keyed by its id), written in
+the same transaction as the document's record and deleted with it. So every web node serves the same
+files, a backup of the database holds them, and a rolled-back upload or deletion leaves nothing behind.
+
+The seam is three methods on purpose (put, open and delete by document id), so another store fits behind
+it later: an S3-compatible bucket would put an object under the document's id before the commit, and
+delete it only after the deletion of its record has committed (collect in after_flush, act in
+after_commit, as the search hooks do), since a bucket cannot join the database transaction.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from marketplace.vacancies.models import VacancyDocument
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, scoped_session
 
-_STORED_NAME = re.compile(r"[0-9a-f]{32}")
+from marketplace.extensions import db
+from marketplace.vacancies.models import DocumentBlob
+
+# How much of a document is read from the database at a time while it is sent: a download holds at most
+# this much of it in memory, and a typical document (a few hundred KB) takes one query.
+CHUNK_BYTES = 512 * 1024
+
+_BLOBS = cast(sa.Table, DocumentBlob.__table__)
+
+# Where the store's statements run: the app's session, or a connection (in a flush, or a migration).
+Executor = Session | scoped_session[Any] | sa.Connection
+
+
+@dataclass
+class StoredFile:
+    """A stored document, opened: its size, and its bytes read lazily a chunk at a time."""
+
+    size: int
+    chunks: Iterator[bytes]
+
+    def read(self) -> bytes:
+        """All of it (a document is at most 10 MB: see checks.MAX_BYTES)."""
+        return b"".join(self.chunks)
 
 
 class DocumentStore(Protocol):
-    """The bytes of documents, by stored name."""
+    """The bytes of documents, by document id.
 
-    def put(self, data: bytes) -> str:
-        """Keep `data` under a new random name, and return the name."""
+    Small on purpose, so an S3-compatible store can be added behind it later (see this module's
+    docstring for what such a store must do about transactions).
+    """
+
+    def put(self, document_id: int, data: bytes) -> None:
+        """Keep `data` as the bytes of the (flushed) document `document_id`."""
         ...
 
-    def path(self, stored_name: str) -> Path:
-        """Where the file is, to send it (it may be missing: check before use)."""
+    def open(self, document_id: int) -> StoredFile | None:
+        """The document's bytes, or None when the store has none for it."""
         ...
 
-    def delete(self, stored_name: str) -> None:
-        """Forget a file whose record is gone; a file already missing is the wanted outcome."""
+    def delete(self, document_id: int) -> None:
+        """Forget a document's bytes (already gone is the wanted outcome); only once its record goes."""
         ...
 
 
 @dataclass(frozen=True)
-class LocalDiskStore:
-    """Files in `documents/` under the upload folder (UPLOAD_PATH)."""
+class DatabaseStore:
+    """Bytes in the `document_blobs` table, through `connection` (a session, or a connection in a flush
+    or a migration), so they are written and deleted in the caller's transaction."""
 
-    upload_path: str
+    connection: Executor
 
-    @property
-    def folder(self) -> Path:
-        return Path(self.upload_path) / "documents"
+    def put(self, document_id: int, data: bytes) -> None:
+        self.connection.execute(sa.insert(_BLOBS).values(document_id=document_id, data=data))
 
-    def put(self, data: bytes) -> str:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stored_name = secrets.token_hex(16)
-        with open(self.folder / stored_name, "xb") as handle:
-            handle.write(data)
-        return stored_name
+    def open(self, document_id: int) -> StoredFile | None:
+        row = self.connection.execute(
+            sa.select(sa.func.length(_BLOBS.c.data), self._slice(0)).where(
+                _BLOBS.c.document_id == document_id
+            )
+        ).first()
+        if row is None:
+            return None
+        size, first = int(row[0]), bytes(row[1] or b"")
+        return StoredFile(size=size, chunks=self._chunks(document_id, size, first))
 
-    def path(self, stored_name: str) -> Path:
-        return self.folder / stored_name
+    def delete(self, document_id: int) -> None:
+        self.connection.execute(sa.delete(_BLOBS).where(_BLOBS.c.document_id == document_id))
 
-    def delete(self, stored_name: str) -> None:
-        # Only names this store made: a stored name is never a path to somewhere else.
-        if _STORED_NAME.fullmatch(stored_name):
-            self.path(stored_name).unlink(missing_ok=True)
+    @staticmethod
+    def _slice(offset: int) -> sa.ColumnElement[bytes]:
+        # substr counts from 1, and reads bytes of a BLOB (SQLite) or a bytea (PostgreSQL).
+        return sa.func.substr(_BLOBS.c.data, offset + 1, CHUNK_BYTES, type_=sa.LargeBinary)
+
+    def _chunks(self, document_id: int, size: int, first: bytes) -> Iterator[bytes]:
+        if first:
+            yield first
+        sent = len(first)
+        while sent < size:
+            chunk = self.connection.execute(
+                sa.select(self._slice(sent)).where(_BLOBS.c.document_id == document_id)
+            ).scalar()
+            if not chunk:  # deleted while it was being sent: the download ends short, as a client sees
+                return
+            yield bytes(chunk)
+            sent += len(chunk)
 
 
-def store_for(upload_path: str) -> DocumentStore:
-    """The store documents are kept in for an app whose upload folder is `upload_path`."""
-    return LocalDiskStore(upload_path)
-
-
-def folder(upload_path: str) -> Path:
-    return LocalDiskStore(upload_path).folder
-
-
-def path_of(document: VacancyDocument, upload_path: str) -> Path:
-    """Where a document's file is (it may be missing: check before sending it)."""
-    return store_for(upload_path).path(document.stored_name)
-
-
-def delete_file(stored_name: str, upload_path: str) -> None:
-    """Remove a stored file once its record is gone (a missing file is already the wanted outcome)."""
-    store_for(upload_path).delete(stored_name)
+def store(connection: Executor | None = None) -> DocumentStore:
+    """The store documents are kept in, working in `connection`'s transaction (by default the session's)."""
+    return DatabaseStore(db.session if connection is None else connection)

@@ -9,7 +9,7 @@ refusal for the listing's state is said on the listing's page.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.analytics import listings
@@ -187,7 +187,6 @@ def copy_vacancy(vacancy_id: int):
                 vacancy,
                 title=form.title.data,
                 dates=form.dates(),
-                upload_path=current_app.config["UPLOAD_PATH"],
             )
         if done:
             return _done(copy, "A copy has been saved as a draft. Check it, then submit it for review.")
@@ -205,9 +204,7 @@ def relist_vacancy(vacancy_id: int):
     form = RelistForm()
     if form.validate_on_submit():
         with _use_case(form, keep=ListingBlocked) as done:
-            relisted = management.relist(
-                current_user, vacancy, dates=form.dates(), upload_path=current_app.config["UPLOAD_PATH"]
-            )
+            relisted = management.relist(current_user, vacancy, dates=form.dates())
         if done:
             return _done(relisted, _relisted_message(relisted))
         if isinstance(done.refusal, ListingBlocked):  # the new draft is kept, with the policy's refusal

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -254,9 +254,7 @@ def upload_document(vacancy_id: int):
         else:
             with attempt(form, field="document") as done:
                 checked = documents.check_upload(upload.filename, upload.read(documents.MAX_BYTES + 1))
-                document = publishing_documents.attach(
-                    current_user, vacancy, checked, upload_path=current_app.config["UPLOAD_PATH"]
-                )
+                document = publishing_documents.attach(current_user, vacancy, checked)
             if done and vacancy.status is VacancyStatus.PENDING_REVIEW and was_on_sale:
                 flash(
                     f"{document.filename} has been uploaded. Our checks found something a moderator "
@@ -303,7 +301,7 @@ def delete_document(vacancy_id: int, document_id: int):
     if not form.validate_on_submit():
         abort(400)
     filename = document.filename
-    with attempt() as done:  # the file itself goes after the commit (see vacancies.documents)
+    with attempt() as done:  # its bytes go with it (see vacancies.documents)
         documents.remove(current_user, vacancy, document)
     if done:
         flash(f"{filename} has been deleted.", "success")
