@@ -5,7 +5,7 @@ import socket
 import pytest
 
 from marketplace import create_app
-from marketplace.extensions import limiter
+from marketplace.extensions import db, limiter
 from tests.conftest import make_config
 
 ATTEMPTS = 3
@@ -27,6 +27,23 @@ def app_config(tmp_path, migrated_database):
         SIGN_IN_RATE_LIMIT=f"{ATTEMPTS} per minute",
         TRUSTED_PROXIES=1,
     )
+
+
+@pytest.fixture
+def separate_app():
+    """An app with settings of its own; its database connections are closed after the test."""
+    made = []
+
+    def make(tmp_path, database, **settings):
+        app = create_app(make_config(tmp_path, database, **settings))
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _sign_in_from(client, address: str, forwarded_for: str | None = None):
@@ -51,10 +68,8 @@ def test_a_client_cannot_pick_its_own_address_past_the_proxy(client):
     assert _sign_in_from(client, proxy, "4.4.4.4, 203.0.113.10").status_code == 429
 
 
-def test_without_trusted_proxies_the_header_is_ignored(tmp_path, migrated_database):
-    app = create_app(
-        make_config(tmp_path, migrated_database, RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="1 per minute")
-    )
+def test_without_trusted_proxies_the_header_is_ignored(tmp_path, migrated_database, separate_app):
+    app = separate_app(tmp_path, migrated_database, RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="1 per minute")
     client = app.test_client()
     _sign_in_from(client, "198.51.100.7", "203.0.113.1")
     assert _sign_in_from(client, "198.51.100.7", "203.0.113.2").status_code == 429
@@ -69,15 +84,15 @@ def forget_dead_storage():
 
 
 @pytest.mark.usefixtures("forget_dead_storage")
-def test_when_redis_is_unreachable_sign_in_still_answers_and_healthz_says_so(tmp_path, migrated_database):
-    app = create_app(
-        make_config(
-            tmp_path,
-            migrated_database,
-            RATELIMIT_ENABLED=True,
-            RATELIMIT_STORAGE_URL=f"redis://127.0.0.1:{_closed_port()}",
-            SIGN_IN_RATE_LIMIT=f"{ATTEMPTS} per minute",
-        )
+def test_when_redis_is_unreachable_sign_in_still_answers_and_healthz_says_so(
+    tmp_path, migrated_database, separate_app
+):
+    app = separate_app(
+        tmp_path,
+        migrated_database,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URL=f"redis://127.0.0.1:{_closed_port()}",
+        SIGN_IN_RATE_LIMIT=f"{ATTEMPTS} per minute",
     )
     client = app.test_client()
 
