@@ -21,6 +21,8 @@ from pathlib import Path
 
 from pyproj import Transformer
 
+from marketplace.numbers import whole_number
+
 ENCODING = "cp1252"
 
 # The register's phase names and our phase identifiers (marketplace.vacancies.vocabulary.PHASES).
@@ -335,12 +337,11 @@ def _text(value: str | None, limit: int) -> str | None:
 
 def _age(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() and int(value) < 100 else None
+    return whole_number(value, highest=99)
 
 
 def _grid(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() else None
+    return whole_number(value)
 
 
 def normalise_postcode(value: str | None) -> str | None:
