@@ -204,7 +204,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
 def _whole_number(value: Any, default: int, *, lowest: int = 1, highest: int | None = None) -> int:
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         return default
     number = max(number, lowest)
     return min(number, highest) if highest is not None else number
@@ -213,7 +213,7 @@ def _whole_number(value: Any, default: int, *, lowest: int = 1, highest: int | N
 def _optional_number(value: Any, highest: int) -> int | None:
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return min(number, highest) if number > 0 else None
 
