@@ -7,6 +7,8 @@ read from a request, a file or a form goes through here instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # What an INTEGER column holds (PostgreSQL's `integer`), so an id read from input can always be looked up.
 LARGEST_ID = 2**31 - 1
 
@@ -32,3 +34,8 @@ def whole_number(text: object, lowest: int = 0, highest: int = LARGEST_ID) -> in
 def record_id(text: object) -> int | None:
     """A database id read from input: a positive whole number an INTEGER column can hold, or None."""
     return whole_number(text, lowest=1)
+
+
+def record_ids(texts: Iterable[object]) -> list[int]:
+    """The database ids among `texts` (ticked checkboxes, say), in order; anything else is left out."""
+    return [number for number in map(record_id, texts) if number is not None]

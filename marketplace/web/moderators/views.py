@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -18,7 +18,7 @@ from marketplace.moderation import appeals, metrics, reports, sanctions, service
 from marketplace.moderation.models import Appeal
 from marketplace.moderation.rules import DOCUMENTS_FIELD, RULE_NAMES, TEXT_FIELDS, Severity, field_text
 from marketplace.moderation.screening import findings_for_vacancy
-from marketplace.numbers import record_id, whole_number
+from marketplace.numbers import record_id, record_ids, whole_number
 from marketplace.organisations import services as organisation_services
 from marketplace.organisations.models import JoinRequest, Organisation, OrganisationEmailDomain
 from marketplace.permissions import Permission
@@ -28,6 +28,7 @@ from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import requires
 from marketplace.web.documents import send_document
+from marketplace.web.downloads import csv_download
 from marketplace.web.moderators.forms import (
     AppealDecisionForm,
     ApproveForm,
@@ -152,7 +153,7 @@ def bulk():
         for message in [*form.vacancy_ids.errors, *form.decision.errors, *form.reason.errors]:
             flash(f"Nothing was changed: {message}.", "info")
         return redirect(url_for("moderators.queue"))
-    ids = [found for value in form.vacancy_ids.data if (found := record_id(value))]
+    ids = record_ids(form.vacancy_ids.data)
     try:
         with unit_of_work():
             result = services.bulk_decide(
@@ -674,11 +675,7 @@ def audit_log():
 @read_audit
 def audit_log_download():
     body = "".join(audit.csv_rows(_audit_filter()))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=audit-log-{utcnow():%Y-%m-%d}.csv"},
-    )
+    return csv_download(body, f"audit-log-{utcnow():%Y-%m-%d}.csv", private=True)
 
 
 @bp.route("/metrics")

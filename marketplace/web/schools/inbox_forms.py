@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError
 from marketplace.applications.inbox import MAX_NOTE_LENGTH
 from marketplace.applications.lifecycle import NEEDS_INTERVIEW_TIME, ApplicationAction
 from marketplace.db import UK
-from marketplace.numbers import record_id
+from marketplace.numbers import record_ids
 from marketplace.web.forms import GovDateField, RadiosField, choices
 
 _TIME = re.compile(r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm)?")
@@ -119,7 +119,7 @@ class BulkStatusForm(InterviewFields, FlaskForm):
     application_id = SelectMultipleField("Applications", validate_choice=False)
 
     def selected_ids(self) -> list[int]:
-        return [found for value in self.application_id.data or [] if (found := record_id(value))]
+        return record_ids(self.application_id.data or [])
 
     def validate_application_id(self, field):
         if not self.selected_ids():
