@@ -11,6 +11,7 @@ from flask import Response, current_app, request
 from marketplace.analytics import funnel as funnels
 from marketplace.db import utcnow
 from marketplace.numbers import whole_number
+from marketplace.web.downloads import csv_download
 
 PERIODS = (7, 30, 90, 365)
 
@@ -51,8 +52,4 @@ def csv_response(funnel: funnels.Funnel, filename: str) -> Response:
         ("longest", fill.longest_days),
     ):
         writer.writerow([label, "" if days is None else f"{days:.1f}"])
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(buffer.getvalue(), filename)

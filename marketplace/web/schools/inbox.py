@@ -19,11 +19,12 @@ from marketplace.applications.lifecycle import (
 )
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
-from marketplace.numbers import record_id
+from marketplace.numbers import record_id, record_ids
 from marketplace.permissions import Permission
 from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.models import Vacancy
 from marketplace.web.access import requires
+from marketplace.web.downloads import csv_download
 from marketplace.web.outcomes import attempt
 from marketplace.web.schools import bp
 from marketplace.web.schools.inbox_forms import (
@@ -71,7 +72,7 @@ def _render_list(vacancy: Vacancy | None = None, *, bulk_form: BulkStatusForm | 
             formdata=None, anonymise="yes" if vacancy.anonymise_applications else "no"
         )
     bulk_form = bulk_form or BulkStatusForm(formdata=None)
-    selected = {found for value in request.form.getlist("application_id") if (found := record_id(value))}
+    selected = set(record_ids(request.form.getlist("application_id")))
     listings = {a.vacancy for a in use_cases.inbox(current_user).applications}
     if vacancy is not None:
         list_endpoint, list_args = "schools.vacancy_applications", {"vacancy_id": vacancy.id}
@@ -279,11 +280,7 @@ def anonymise_applications(vacancy_id: int):
 
 
 def _csv(applications: list[Application], filename: str) -> Response:
-    return Response(
-        use_cases.applications_csv(applications),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
+    return csv_download(use_cases.applications_csv(applications), filename, private=True)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/applications/download")
