@@ -209,7 +209,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "foundation",
         [
             *("config", "db", "extensions", "errors", "unit_of_work", "links", "observability"),
-            *("permissions", "audit", "events", "resources", "numbers"),
+            *("permissions", "audit", "events", "resources", "numbers", "progress"),
         ],
     ),
     ("core", ["accounts", "organisations", "vacancies", "applications"]),
