@@ -446,8 +446,9 @@ class SearchBackend(Protocol):
         """Apply the change log entries the index has not applied yet (`marketplace search sync`)."""
         ...
 
-    def rebuild(self, session: Session) -> RebuildReport:
-        """Recreate the index from the database without interrupting searches, then catch up."""
+    def rebuild(self, session: Session, *, progress: Callable[[int], object] | None = None) -> RebuildReport:
+        """Recreate the index from the database without interrupting searches, then catch up.
+        `progress(n)` is told of each n vacancies indexed, possibly from another thread."""
         ...
 
     def verify(self, session: Session) -> VerifyReport:
