@@ -210,6 +210,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         [
             *("config", "db", "extensions", "errors", "unit_of_work", "links", "observability"),
             *("permissions", "audit", "events", "resources", "numbers", "progress"),
+            "submissions",
         ],
     ),
     ("core", ["accounts", "organisations", "vacancies", "applications"]),
