@@ -97,14 +97,14 @@ def _form_for(step: steps.Step, vacancy, *, formdata=None):
 
 def _render_step(step: steps.Step, form, vacancy, *, findings=(), status: int = 200):
     back = steps.previous_step(step)
-    if request.args.get("check"):
+    if vacancy is None:  # a new listing (whatever ?check= says: there is nothing to check yet)
+        back_href = url_for("schools.dashboard")
+    elif request.args.get("check"):
         back_href = url_for("schools.check_answers", vacancy_id=vacancy.id)
     elif back is not None:
         back_href = url_for("schools.wizard_step", vacancy_id=vacancy.id, step=back.slug)
-    elif vacancy is not None:
-        back_href = url_for("schools.vacancy", vacancy_id=vacancy.id)
     else:
-        back_href = url_for("schools.dashboard")
+        back_href = url_for("schools.vacancy", vacancy_id=vacancy.id)
     return (
         render_template(
             f"schools/wizard/{step.slug.replace('-', '_')}.html",
