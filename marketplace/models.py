@@ -12,6 +12,7 @@ from marketplace.notifications.models import OutboxMessage
 from marketplace.organisations import slugs  # noqa: F401  (gives new organisations their slug)
 from marketplace.organisations.models import Membership, Organisation
 from marketplace.search.models import SearchChange
+from marketplace.submissions import FormSubmission
 from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyDocument, VacancyEnding
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "AuditEvent",
     "ClosingDateExtension",
     "Event",
+    "FormSubmission",
     "JobAlert",
     "JobseekerProfile",
     "Membership",

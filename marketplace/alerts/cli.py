@@ -12,6 +12,7 @@ from marketplace.alerts.digest import send_digests
 from marketplace.alerts.models import AlertFrequency
 from marketplace.applications.saved_jobs import send_closing_reminders
 from marketplace.extensions import db
+from marketplace.progress import Progress
 
 alerts = AppGroup("alerts", help="Job alert digests and saved-job reminders.")
 
@@ -25,11 +26,13 @@ def send_command(frequency: str) -> None:
 
     Safe to re-run, and to run again after a crash: nothing is ever sent twice.
     """
-    report = send_digests(AlertFrequency(frequency))
+    with Progress(f"Sending {frequency} alerts", unit="alerts") as progress:
+        report = send_digests(AlertFrequency(frequency), progress=lambda alert: progress.advance())
     click.echo(
         f"{report.alerts} {frequency} alerts, {report.new_listings} new listings: "
         f"{report.digests} digests queued with {report.listings} listings"
         + (f", {report.skipped} already done by another run" if report.skipped else "")
+        + f" ({progress.summary()})"
     )
 
 

@@ -43,6 +43,7 @@ from marketplace.moderation.models import (
 )
 from marketplace.moderation.services import decide, guarded_transition, remove
 from marketplace.notifications.messages import moderation as messages
+from marketplace.numbers import record_id
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError
@@ -446,11 +447,8 @@ def dismiss_source_as_abuse(
     reason = reason.strip()
     if not reason:
         raise VacancyError("Enter why these reports are abuse.")
-    condition = (
-        ListingReport.id == int(source.removeprefix("report-"))
-        if source.startswith("report-") and source.removeprefix("report-").isdigit()
-        else ListingReport.network_key == source
-    )
+    report_id = record_id(source.removeprefix("report-")) if source.startswith("report-") else None
+    condition = ListingReport.id == report_id if report_id else ListingReport.network_key == source
     reports = list(
         db.session.scalars(
             sa.select(ListingReport).where(

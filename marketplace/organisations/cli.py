@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from marketplace.extensions import db
 from marketplace.organisations import importer
 from marketplace.organisations.register import RegisterFormatError
+from marketplace.progress import Progress, rate
 
 PROBLEMS_SHOWN = 50
 
@@ -24,16 +25,26 @@ def trusts() -> None:
     """Trusts and federations from the register of schools in England."""
 
 
-def _print_report(report: importer.ImportReport, what: str, started: float) -> None:
+def _print_report(report: importer.ImportReport, what: str, started: float, rows: int | None = None) -> None:
     for problem in report.problems[:PROBLEMS_SHOWN]:
         click.echo(f"Skipped {problem}", err=True)
     if report.problem_count > PROBLEMS_SHOWN:
         click.echo(f"... and {report.problem_count - PROBLEMS_SHOWN} more rows with problems", err=True)
+    elapsed = time.perf_counter() - started
+    timing = f"{elapsed:.1f} s" if rows is None else rate(rows, elapsed, "rows")
     click.echo(
         f"{what}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{report.skipped} not open or not kept, {report.problem_count} rows with problems "
-        f"({time.perf_counter() - started:.1f} s)"
+        f"{report.skipped} not open or not kept, {report.problem_count} rows with problems ({timing})"
     )
+
+
+def _estimated_rows(path: str) -> int:
+    """Lines after the header: the rows, unless a quoted field spans lines (an estimate for progress)."""
+    lines = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0)
 
 
 @schools.command("import")
@@ -46,12 +57,15 @@ def import_schools(path: str) -> None:
     """
     started = time.perf_counter()
     try:
-        report = importer.import_establishments(path, after_batch=db.session.commit)
+        with Progress("Importing schools", _estimated_rows(path), unit="rows") as progress:
+            report = importer.import_establishments(
+                path, after_batch=db.session.commit, progress=progress.advance
+            )
     except RegisterFormatError as error:
         db.session.rollback()
-        raise click.ClickException(f"{path} is not an establishments file: {error}") from error
+        raise click.ClickException(f"{path} cannot be imported: {error}") from error
     db.session.commit()
-    _print_report(report, "Schools", started)
+    _print_report(report, "Schools", started, rows=progress.count)
 
 
 @trusts.command("import")

@@ -82,16 +82,23 @@ class ImportReport:
 
 
 def import_establishments(
-    path: Path | str, *, batch_size: int = BATCH_SIZE, after_batch: Callable[[], Any] | None = None
+    path: Path | str,
+    *,
+    batch_size: int = BATCH_SIZE,
+    after_batch: Callable[[], Any] | None = None,
+    progress: Callable[[int], Any] | None = None,
 ) -> ImportReport:
     """Create or update every open school in a register establishments file (`edubasealldata*.csv`).
 
     Schools that are not open are counted as skipped (a school already here that has closed is kept,
-    with its listings). Raises register.RegisterFormatError if the file lacks a column we need.
+    with its listings). Raises register.RegisterFormatError if the file lacks a column we need or is
+    not CSV text. `progress(rows)` is called as each batch of rows is written.
     """
     report = ImportReport()
     batch: dict[str, Establishment] = {}
+    rows_read = 0
     for row_number, item in register.read_establishments(path):
+        rows_read += 1
         if isinstance(item, RowProblem):
             report.add_problem(item)
         elif item is None:
@@ -107,10 +114,15 @@ def import_establishments(
                 batch.clear()
                 if after_batch:
                     after_batch()
+                if progress:
+                    progress(rows_read)
+                    rows_read = 0
     if batch:
         _upsert_schools(list(batch.values()), report)
         if after_batch:
             after_batch()
+    if progress and rows_read:
+        progress(rows_read)
     return report
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from pyproj import Transformer
 
+from marketplace.numbers import whole_number
+
 ENCODING = "cp1252"
 
 # The register's phase names and our phase identifiers (marketplace.vacancies.vocabulary.PHASES).
@@ -293,37 +295,99 @@ class RegisterFormatError(Exception):
     """The file is not in the layout we expect (for example, a column we need is missing)."""
 
 
+# Enough of the start of a file to tell its encoding (the register's header alone is about 3 KB).
+SNIFF_BYTES = 64 * 1024
+SAVE_AS_CSV = (
+    'save it again as "CSV (comma delimited)" or "CSV UTF-8", or use the file as downloaded from '
+    "Get Information About Schools"
+)
+
+
+def file_encoding(path: Path | str) -> str:
+    """The encoding to read a register file in: the register's own Windows-1252, or UTF-8 when the file
+    says so (a byte-order mark) or reads as UTF-8 (a file saved again by a spreadsheet).
+
+    Raises RegisterFormatError naming the problem for a file that is not CSV text at all: UTF-16 (a
+    spreadsheet's "Unicode text"), a zip archive or a spreadsheet workbook.
+    """
+    with open(path, "rb") as handle:
+        start = handle.read(SNIFF_BYTES)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or (start[:2].count(b"\x00") == 1):
+        raise RegisterFormatError(f'The file is in UTF-16 (a spreadsheet\'s "Unicode text"): {SAVE_AS_CSV}')
+    if start.startswith(b"PK\x03\x04"):
+        raise RegisterFormatError(
+            "The file is a zip archive or an Excel workbook, not a CSV file: unzip it, or " + SAVE_AS_CSV
+        )
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RegisterFormatError(f"The file is an old-style Excel workbook, not a CSV file: {SAVE_AS_CSV}")
+    if b"\x00" in start:
+        raise RegisterFormatError(f"The file holds binary data (NUL bytes), not CSV text: {SAVE_AS_CSV}")
+    if start.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    # The first block with a byte beyond ASCII decides: most of the register is plain ASCII.
+    with open(path, "rb") as handle:
+        while block := handle.read(SNIFF_BYTES):
+            if block.isascii():
+                continue
+            try:
+                block.decode("utf-8")
+            except UnicodeDecodeError as error:
+                # A character cut in two by the end of the block is still UTF-8.
+                if error.start < len(block) - 3:
+                    return ENCODING
+            return "utf-8"
+    return ENCODING
+
+
 def read_rows(path: Path | str, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str] | RowProblem]]:
     """Stream a register CSV as (row number, {column: value}) pairs, one row in memory at a time.
 
     A row with more or fewer fields than the header cannot be matched to its columns safely (the
     register's own exports sometimes shift a row's fields), so it comes out as a RowProblem instead.
+    A file that cannot be read as CSV text (see `file_encoding`) is a RegisterFormatError naming why.
     """
-    with open(path, encoding=ENCODING, errors="replace", newline="") as handle:
+    encoding = file_encoding(path)
+    # Windows-1252 leaves five byte values undefined: replaced, as the register has always been read.
+    # A file that began as UTF-8 and stops being so is refused, rather than imported half garbled.
+    errors = "replace" if encoding == ENCODING else "strict"
+    with open(path, encoding=encoding, errors=errors, newline="") as handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise RegisterFormatError("The file is empty")
-        header = [name.strip().lstrip("\ufeff") for name in header]
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise RegisterFormatError(f"The file has no column {', '.join(repr(m) for m in missing)}")
-        width = len(header)
-        for row_number, fields in enumerate(reader, start=2):
-            if not fields or fields == [""]:
-                continue
-            if len(fields) != width:
-                reference = fields[0].strip() if fields else ""
-                yield (
+        try:
+            yield from _rows(reader, required)
+        except UnicodeDecodeError:
+            raise RegisterFormatError(
+                f"Line {reader.line_num + 1:,} is not UTF-8, though the lines before it are: {SAVE_AS_CSV}"
+            ) from None
+        except csv.Error as error:
+            raise RegisterFormatError(
+                f"Line {reader.line_num:,} is not CSV the file can hold: {error}"
+            ) from None
+
+
+def _rows(reader, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str] | RowProblem]]:
+    header = next(reader, None)
+    if header is None:
+        raise RegisterFormatError("The file is empty")
+    header = [name.strip().lstrip("\ufeff") for name in header]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise RegisterFormatError(f"The file has no column {', '.join(repr(m) for m in missing)}")
+    width = len(header)
+    for row_number, fields in enumerate(reader, start=2):
+        if not fields or fields == [""]:
+            continue
+        if len(fields) != width:
+            reference = fields[0].strip() if fields else ""
+            yield (
+                row_number,
+                RowProblem(
                     row_number,
-                    RowProblem(
-                        row_number,
-                        reference,
-                        f"{len(fields)} fields where the header has {width}; skipped",
-                    ),
-                )
-                continue
-            yield row_number, dict(zip(header, fields, strict=True))
+                    reference,
+                    f"{len(fields)} fields where the header has {width}; skipped",
+                ),
+            )
+            continue
+        yield row_number, dict(zip(header, fields, strict=True))
 
 
 def _text(value: str | None, limit: int) -> str | None:
@@ -335,12 +399,11 @@ def _text(value: str | None, limit: int) -> str | None:
 
 def _age(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() and int(value) < 100 else None
+    return whole_number(value, highest=99)
 
 
 def _grid(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() else None
+    return whole_number(value)
 
 
 def normalise_postcode(value: str | None) -> str | None:

@@ -30,6 +30,7 @@ from marketplace.db import utcnow
 from marketplace.errors import DomainError
 from marketplace.events import announce
 from marketplace.extensions import db
+from marketplace.numbers import is_ascii_digits
 from marketplace.organisations.domains import (
     DomainCheck,
     DomainRefused,
@@ -81,7 +82,7 @@ def search_organisations(query: str, limit: int = SEARCH_LIMIT) -> list[Organisa
     conditions = []
     if _URN.match(query):
         conditions.append(Organisation.urn == query)
-    if query.isdigit():
+    if is_ascii_digits(query):
         conditions.append(Organisation.uid == query)
     postcode = normalise_postcode(query)
     if postcode:

@@ -14,7 +14,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from marketplace import audit
+from marketplace import audit, submissions
 from marketplace.accounts import privacy, sessions
 from marketplace.accounts.events import InactiveAccountWarned
 from marketplace.accounts.models import User
@@ -42,13 +42,14 @@ class RetentionReport:
     warned_accounts: int = 0
     deleted_accounts: int = 0
     deleted_sessions: int = 0
+    forgotten_form_keys: int = 0
 
     def __str__(self) -> str:
         return (
             f"expired {self.expired_listings} listings, deleted {self.deleted_drafts} stale drafts, "
             f"anonymised {self.anonymised_applications} applications, warned {self.warned_accounts} and "
             f"deleted {self.deleted_accounts} inactive accounts, "
-            f"removed {self.deleted_sessions} expired sessions"
+            f"removed {self.deleted_sessions} expired sessions and {self.forgotten_form_keys} used form keys"
         )
 
 
@@ -137,6 +138,7 @@ def run(now: dt.datetime | None = None) -> RetentionReport:
     report.anonymised_applications = anonymise_old_applications(now)
     report.warned_accounts, report.deleted_accounts = warn_and_delete_inactive_accounts(now)
     report.deleted_sessions = sessions.delete_expired(now)
+    report.forgotten_form_keys = submissions.forget_old(now)
     return report
 
 

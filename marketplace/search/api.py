@@ -204,7 +204,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
 def _whole_number(value: Any, default: int, *, lowest: int = 1, highest: int | None = None) -> int:
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         return default
     number = max(number, lowest)
     return min(number, highest) if highest is not None else number
@@ -213,7 +213,7 @@ def _whole_number(value: Any, default: int, *, lowest: int = 1, highest: int | N
 def _optional_number(value: Any, highest: int) -> int | None:
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return min(number, highest) if number > 0 else None
 
@@ -446,8 +446,9 @@ class SearchBackend(Protocol):
         """Apply the change log entries the index has not applied yet (`marketplace search sync`)."""
         ...
 
-    def rebuild(self, session: Session) -> RebuildReport:
-        """Recreate the index from the database without interrupting searches, then catch up."""
+    def rebuild(self, session: Session, *, progress: Callable[[int], object] | None = None) -> RebuildReport:
+        """Recreate the index from the database without interrupting searches, then catch up.
+        `progress(n)` is told of each n vacancies indexed, possibly from another thread."""
         ...
 
     def verify(self, session: Session) -> VerifyReport:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from marketplace.extensions import db
+from marketplace.progress import Progress, rate
 from marketplace.search.api import RebuildFailed, SearchBusy, SearchUnavailable, VerifyReport, backend
+from marketplace.vacancies.lifecycle import PUBLIC_STATUSES
+from marketplace.vacancies.models import Vacancy
 
 search = AppGroup("search", help="Keep this node's search index in step with the database.")
 
@@ -47,8 +51,10 @@ def sync_command() -> None:
 def rebuild_command() -> None:
     """Recreate the index from the database, beside the live one, then swap it in."""
     engine = backend()
+    expected = db.session.scalar(sa.select(sa.func.count()).where(Vacancy.status.in_(PUBLIC_STATUSES)))
     try:
-        report = engine.rebuild(db.session)
+        with Progress("Indexing vacancies", expected, unit="vacancies") as progress:
+            report = engine.rebuild(db.session, progress=progress.advance)
     except SearchBusy as error:
         raise click.ClickException(f"{error}; try again shortly.") from error
     except RebuildFailed as error:
@@ -57,6 +63,7 @@ def rebuild_command() -> None:
         f"Rebuilt the search index at {engine.where} with {_vacancies(report.vacancies)} "
         f"(up to change {report.last_change_id})."
     )
+    click.echo(f"Indexed {rate(progress.count, progress.elapsed, 'vacancies')}.")
 
 
 @search.command("verify")

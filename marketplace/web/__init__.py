@@ -14,11 +14,13 @@ from marketplace.extensions import login_manager
 from marketplace.search.api import SearchUnavailable
 from marketplace.unit_of_work import discard_failed_work
 from marketplace.web import filters, security, signed_in
+from marketplace.web.json_input import BoundedJSONProvider
 
 SERVICE_NAME = "Teacher Vacancy Marketplace"
 
 
 def register_web(app: Flask) -> None:
+    app.json = BoundedJSONProvider(app)
     app.jinja_loader = ChoiceLoader(
         [
             PackageLoader("marketplace"),

@@ -10,14 +10,16 @@ from flask import Response, current_app, request
 
 from marketplace.analytics import funnel as funnels
 from marketplace.db import utcnow
+from marketplace.numbers import whole_number
+from marketplace.web.downloads import csv_download
 
 PERIODS = (7, 30, 90, 365)
 
 
 def period_days() -> int:
     """The period asked for in ?days=, or 30: an unknown value is not an error."""
-    raw = request.args.get("days", "")
-    return int(raw) if raw.isdigit() and int(raw) in PERIODS else 30
+    days = whole_number(request.args.get("days", ""))
+    return days if days in PERIODS else 30
 
 
 def build_funnel(days: int, organisation_ids: set[int] | None = None) -> funnels.Funnel:
@@ -50,8 +52,4 @@ def csv_response(funnel: funnels.Funnel, filename: str) -> Response:
         ("longest", fill.longest_days),
     ):
         writer.writerow([label, "" if days is None else f"{days:.1f}"])
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(buffer.getvalue(), filename)

@@ -10,6 +10,8 @@ from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.fields.choices import RadioField, SelectChoice
 from wtforms.validators import ValidationError
 
+from marketplace.numbers import whole_number
+
 
 def choices(mapping: dict[str, str] | tuple[str, ...]) -> list[SelectChoice]:
     if isinstance(mapping, dict):
@@ -59,7 +61,9 @@ class GovDateField(DateField):
             self.data = None
             raise ValueError(f"{self.label.text} must include a day, month and year")
         try:
-            day, month, year = (int(part) for part in parts)
+            day, month, year = (whole_number(part, highest=9999) for part in parts)
+            if day is None or month is None or year is None:
+                raise ValueError("not a number")
             self.data = dt.date(year, month, day)
         except ValueError:
             self.data = None
@@ -77,10 +81,9 @@ class PoundsField(StringField):
         if not cleaned:
             self.data = None
             return
-        if not cleaned.isdigit():
-            self.data = None
+        self.data = whole_number(cleaned)
+        if self.data is None:
             raise ValueError("Enter an amount in pounds, like 32,000")
-        self.data = int(cleaned)
 
     def _value(self):
         if self.raw_data:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
+from marketplace.numbers import whole_number
 from marketplace.search.api import FILTERS, FLAGS, MAX_POSTED_WITHIN_DAYS, VacancySearch
 
 MAX_KEYWORD_LENGTH = 200
@@ -56,9 +57,10 @@ def _number(args: MultiDict, name: str, default: int | None, lowest: int, highes
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not lowest <= int(raw) <= highest:
+    number = whole_number(raw, lowest, highest)
+    if number is None:
         raise BadSearch(name, f"'{name}' must be a whole number from {lowest:,} to {highest:,}")
-    return int(raw)
+    return number
 
 
 def _flag(args: MultiDict, name: str) -> bool:

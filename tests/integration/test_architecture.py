@@ -209,7 +209,8 @@ LAYERS: list[tuple[str, list[str]]] = [
         "foundation",
         [
             *("config", "db", "extensions", "errors", "unit_of_work", "links", "observability"),
-            *("permissions", "audit", "events", "resources"),
+            *("permissions", "audit", "events", "resources", "numbers", "progress"),
+            "submissions",
         ],
     ),
     ("core", ["accounts", "organisations", "vacancies", "applications"]),

@@ -234,7 +234,64 @@ def test_the_commands_import_and_report(app, tmp_path):
 
     result = runner.invoke(args=["schools", "import", str(tmp_path / "g.csv")])
     assert result.exit_code != 0
-    assert "is not an establishments file" in result.output
+    assert "cannot be imported: The file has no column 'URN'" in result.output
+
+
+def test_the_schools_command_shows_no_progress_off_a_terminal_but_still_sums_up(app, tmp_path):
+    files.establishments(tmp_path / "e.csv", *(files.school(URN=str(100001 + n)) for n in range(3)))
+
+    result = app.test_cli_runner().invoke(args=["schools", "import", str(tmp_path / "e.csv")])
+
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.output  # a log file or cron mail gets no redrawn progress lines
+    assert "Schools: 3 created" in result.output
+    assert "(3 rows in " in result.output
+
+
+def _refused(app, path) -> str:
+    result = app.test_cli_runner().invoke(args=["schools", "import", str(path)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert organisation(urn="137042") is None
+    return result.output
+
+
+def test_a_file_in_an_encoding_that_is_not_csv_text_is_refused_naming_the_problem(app, tmp_path):
+    utf8 = files.establishments(tmp_path / "e.csv", files.school())
+    text = utf8.read_text(encoding="cp1252")
+
+    (tmp_path / "utf16.csv").write_text(text, encoding="utf-16")
+    assert 'The file is in UTF-16 (a spreadsheet\'s "Unicode text")' in _refused(app, tmp_path / "utf16.csv")
+    (tmp_path / "utf16be.csv").write_bytes(text.encode("utf-16-be"))
+    assert "The file is in UTF-16" in _refused(app, tmp_path / "utf16be.csv")
+    (tmp_path / "edubase.zip").write_bytes(b"PK\x03\x04" + bytes(100))
+    assert "is a zip archive or an Excel workbook" in _refused(app, tmp_path / "edubase.zip")
+    (tmp_path / "nul.csv").write_bytes(text.encode("cp1252") + b'"1\x002"\r\n')
+    assert "NUL bytes" in _refused(app, tmp_path / "nul.csv")
+
+
+def test_a_file_that_turns_from_utf8_to_another_encoding_is_refused_at_its_line(app, tmp_path):
+    path = files.establishments(
+        tmp_path / "e.csv", files.school(EstablishmentName="Ysgol Gymraeg Caerdydd \u2013 Cymraeg")
+    )
+    body = path.read_bytes().decode("cp1252").encode("utf-8")
+    path.write_bytes(body + b"x" * importer.register.SNIFF_BYTES + b"\r\n\xa3\r\n")
+
+    assert "is not UTF-8, though the lines before it are" in _refused(app, path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_a_file_saved_again_in_utf8_keeps_its_accents(app, tmp_path, encoding):
+    # Plain ASCII for longer than one sniffed block: the first accented block decides the encoding.
+    rows = [files.school(URN=str(200000 + n), EstablishmentName="Leeds School") for n in range(800)]
+    path = files.establishments(tmp_path / "e.csv", *rows, files.school(EstablishmentName="École Française"))
+    path.write_text(path.read_text(encoding="cp1252"), encoding=encoding)
+
+    result = app.test_cli_runner().invoke(args=["schools", "import", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert organisation(urn="137042").name == "École Française"
 
 
 def test_the_benchmark_writes_its_figure(tmp_path):

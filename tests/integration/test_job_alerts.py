@@ -219,6 +219,8 @@ def test_the_command_reports_what_it_sent(app, outbox):
     assert result.exit_code == 0
     assert "1 daily alerts" in result.output
     assert "1 digests queued with 1 listings" in result.output
+    assert "(1 alerts in " in result.output  # with the rate, and no progress line off a terminal
+    assert "\r" not in result.output
     again = CliRunner().invoke(app.cli, ["alerts", "send", "--frequency", "daily"])
     assert "0 digests queued" in again.output
     bad = CliRunner().invoke(app.cli, ["alerts", "send", "--frequency", "hourly"])

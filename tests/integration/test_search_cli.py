@@ -99,6 +99,8 @@ def test_rebuild_repairs_the_index_and_records_the_latest_change(app):
 
     assert result.exit_code == 0, result.output
     assert f"with 1 vacancy (up to change {latest_change_id()})" in result.output
+    assert "Indexed 1 vacancies in " in result.output  # with the rate; no progress line off a terminal
+    assert "\r" not in result.output
     assert find_vacancies(VacancySearch(keywords="music")).ids == [vacancy.id]
     assert index.bookmark() == Bookmark(last_change_id=latest_change_id(), schema_version=SCHEMA_VERSION)
     assert [path.name for path in index.path.parent.iterdir() if "rebuild" in path.name] == []

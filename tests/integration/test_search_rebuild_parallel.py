@@ -85,6 +85,18 @@ def test_an_index_built_by_several_processes_answers_as_one_built_by_one(app, mo
     assert report.indexed == 24
 
 
+def test_every_process_reports_its_progress_while_it_builds(app, monkeypatch):
+    monkeypatch.setattr(build, "MINIMUM_PER_PROCESS", 5)
+    varied_listings(15)
+    told = []
+
+    report = rebuild(current_index(), db.session, processes=3, progress=told.append)
+
+    assert report.vacancies == 15
+    assert sum(told) == 15
+    assert len(told) == 3  # this process's part and each worker's, passed on as they are printed
+
+
 def test_a_small_index_is_built_by_one_process(app):
     varied_listings(3)
     rebuild(current_index(), db.session, processes=4)

@@ -1,9 +1,7 @@
 """The applications inbox through the web layer, as a school business manager uses it."""
 
-import csv
 import datetime as dt
 import html
-import io
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +12,7 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from tests.conftest import sign_in_as
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
+from tests.web.downloads import csv_rows
 
 S = ApplicationStatus
 
@@ -288,12 +287,23 @@ def test_the_csv_download_is_formula_safe(client, school):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = csv_rows(response)
     assert rows[0][:3] == ["Reference", "Job", "Name"]
     assert rows[1][2] == "'=cmd|' /C calc'!A0"
     assert rows[1][3] == "eve@example.org"
     everything = client.get("/school/applications/download?status=submitted")
-    assert len(list(csv.reader(io.StringIO(everything.get_data(as_text=True))))) == 2
+    assert len(csv_rows(everything)) == 2
+
+
+def test_the_csv_download_opens_in_excel_with_accents_intact(client, school):
+    _, vacancy = school
+    ApplicationFactory(vacancy=vacancy, full_name="Zoë Ó Súilleabháin", email="zoe@example.org")
+
+    response = client.get(f"/school/vacancies/{vacancy.id}/applications/download")
+
+    assert response.get_data().startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel reads as UTF-8
+    assert response.headers["Cache-Control"] == "no-store"
+    assert csv_rows(response)[1][2] == "Zoë Ó Súilleabháin"
 
 
 def test_the_printable_view_needs_no_script_and_has_a_print_stylesheet(client, school):

@@ -139,6 +139,24 @@ def test_bad_payloads_get_422_with_the_field_errors(client, token):
     assert "school.urn" in wrong.get_json()["errors"]
 
 
+def test_a_body_nested_too_deeply_or_not_json_is_a_400_saying_so(client, token):
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    for url in ("/api/v1/ats/vacancies", "/api/v1/ats/vacancies/check"):
+        # Deep enough that Python's parser gives up (RecursionError), and merely deeper than a listing needs.
+        for body in ("[" * 100_000 + "]" * 100_000, '{"a":' * 40 + "1" + "}" * 40):
+            answer = client.post(url, data=body, headers=headers)
+            assert answer.status_code == 400
+            assert answer.get_json()["error"] == "bad_request"
+            assert "nested more than 32 levels deep" in answer.get_json()["message"]
+        not_json = client.post(url, data="{'title': 'Teacher'", headers=headers)
+        assert not_json.status_code == 400
+        assert "not JSON the API can read" in not_json.get_json()["message"]
+    # NaN is not JSON (Python reads it; int() then refuses it).
+    nan = client.post("/api/v1/ats/vacancies", data='{"salary_min": NaN}', headers=headers)
+    assert nan.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(Vacancy.id))) == 1  # only the school's earlier listing
+
+
 def test_no_token_or_a_wrong_token_is_refused(client, token):
     assert client.post("/api/v1/ats/vacancies", json=payload()).status_code == 401
     assert post(client, "/api/v1/ats/vacancies", payload(), "tvm_wrong").status_code == 401

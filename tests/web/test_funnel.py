@@ -1,8 +1,6 @@
 """The funnel: the service team's view of the whole service, and each school's view of its own."""
 
-import csv
 import datetime as dt
-import io
 import re
 
 from marketplace.analytics.events import EventName, record
@@ -14,6 +12,7 @@ from marketplace.publishing import management
 from tests.conftest import sign_in_as
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
 from tests.web.applying import apply
+from tests.web.downloads import csv_rows
 
 
 def _journeys(app, vacancy, jobseekers):
@@ -44,7 +43,7 @@ def test_the_service_team_sees_each_step_and_the_drop_off_between_them(app, clie
     sign_in_as(client, UserFactory(role=Role.ADMIN))
 
     page = client.get("/admin/funnel").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(client.get("/admin/funnel/download").get_data(as_text=True))))
+    rows = csv_rows(client.get("/admin/funnel/download"))
 
     assert "<svg" in page
     assert 'role="img"' in page
@@ -73,7 +72,7 @@ def test_a_school_sees_only_its_own_funnel(app, client):
     _journeys(app, VacancyFactory(published=True), [UserFactory(), UserFactory()])
     sign_in_as(client, ours.user)
 
-    rows = list(csv.reader(io.StringIO(client.get("/school/statistics/download").get_data(as_text=True))))
+    rows = csv_rows(client.get("/school/statistics/download"))
 
     assert rows[1][:3] == ["Listing views", "1", ""]
     assert rows[4][:2] == ["Applications submitted", "1"]
@@ -115,9 +114,9 @@ def test_time_to_fill_is_the_median_over_ended_listings_and_accepted_offers(clie
 
     sign_in_as(client, school.user)
     page = client.get("/school/statistics").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(client.get("/school/statistics/download").get_data(as_text=True))))
+    rows = csv_rows(client.get("/school/statistics/download"))
     sign_in_as(client, UserFactory(role=Role.ADMIN))
-    everyone = list(csv.reader(io.StringIO(client.get("/admin/funnel/download").get_data(as_text=True))))
+    everyone = csv_rows(client.get("/admin/funnel/download"))
 
     assert "Time to fill" in page
     assert "10.0 days" in page  # the median of 4, 10 and 20
@@ -141,7 +140,7 @@ def test_time_to_fill_says_so_when_nothing_was_filled(client):
 
 
 def _rates(client, url: str) -> list[float]:
-    rows = list(csv.reader(io.StringIO(client.get(url).get_data(as_text=True))))
+    rows = csv_rows(client.get(url))
     return [float(row[2]) for row in rows[1:8] if row[2]]
 
 

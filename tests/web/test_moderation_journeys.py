@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 
 from marketplace.audit import AuditEvent
@@ -14,6 +11,7 @@ from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from tests.conftest import sign_in_as
 from tests.factories import MembershipFactory, UserFactory, VacancyFactory, listing_history
+from tests.web.downloads import csv_rows
 from tests.web.listing_wizard import post_listing
 from tests.web.report_helpers import confirmation_link
 from tests.web.test_vacancy_journey import vacancy_form
@@ -280,7 +278,7 @@ def test_the_audit_log_filters_and_exports_csv_and_the_metrics_page_adds_up(clie
     assert "pending_review → rejected" in page
     assert "1 event." in page
     download = client.get("/moderation/audit-log/download?action=vacancy.reject")
-    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
+    rows = csv_rows(download)
     assert rows[0][:4] == ["id", "occurred_at", "actor", "action"]
     assert rows[1][2:8] == [
         moderator.email,

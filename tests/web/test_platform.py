@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import logging
+import re
 
 import sqlalchemy as sa
 
@@ -74,10 +75,18 @@ def test_an_unreachable_database_gives_503s_not_crashes(tmp_path):
         db.engine.dispose()
 
 
-def test_robots_points_at_the_sitemap_and_keeps_private_areas_out(client):
+def test_robots_points_at_the_sitemap_index_and_keeps_private_areas_out(client):
     body = client.get("/robots.txt").get_data(as_text=True)
     assert "Disallow: /school" in body
     assert "Sitemap: http://localhost/sitemap.xml" in body
+    assert "<sitemapindex" in client.get("/sitemap.xml").get_data(as_text=True)
+
+
+def _locations(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    return [loc.removeprefix("http://localhost") for loc in re.findall(r"<loc>([^<]+)</loc>", response.text)]
 
 
 def test_the_sitemap_lists_live_jobs_and_their_schools_only(client):
@@ -86,12 +95,46 @@ def test_the_sitemap_lists_live_jobs_and_their_schools_only(client):
     closed = VacancyFactory(published=True, closes_at=utcnow() - dt.timedelta(hours=1))
     draft = VacancyFactory()
 
-    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    files = _locations(client, "/sitemap.xml")
+    assert files == ["/sitemap-pages.xml", "/sitemap-jobs-1.xml", "/sitemap-schools-1.xml"]
+    listed = [url for file in files for url in _locations(client, file)]
 
-    assert f"/jobs/{live.id}</loc>" in xml
-    assert f"/jobs/{closed.id}</loc>" not in xml
-    assert f"/jobs/{draft.id}</loc>" not in xml
-    assert "/schools/oak-hill-school</loc>" in xml
+    assert "/jobs" in listed
+    assert f"/jobs/{live.id}" in listed
+    assert f"/jobs/{closed.id}" not in listed
+    assert f"/jobs/{draft.id}" not in listed
+    assert "/schools/oak-hill-school" in listed
+
+
+def test_the_sitemap_is_split_into_files_of_at_most_the_protocols_limit(app, client):
+    app.config["SITEMAP_URLS_PER_FILE"] = 2  # 50,000 in production
+    schools = [OrganisationFactory(name=f"School {n}") for n in range(3)]
+    jobs = [VacancyFactory(published=True, organisation=schools[n % 3]) for n in range(5)]
+
+    files = _locations(client, "/sitemap.xml")
+
+    assert files == [
+        "/sitemap-pages.xml",
+        "/sitemap-jobs-1.xml",
+        "/sitemap-jobs-2.xml",
+        "/sitemap-jobs-3.xml",
+        "/sitemap-schools-1.xml",
+        "/sitemap-schools-2.xml",
+    ]
+    pages = {file: _locations(client, file) for file in files[1:]}
+    assert all(1 <= len(urls) <= 2 for urls in pages.values())
+    listed = [url for urls in pages.values() for url in urls]
+    assert sorted(listed) == sorted(
+        [f"/jobs/{job.id}" for job in jobs] + [f"/schools/{s.slug}" for s in schools]
+    )
+    assert client.get("/sitemap-jobs-4.xml").status_code == 404
+    assert client.get("/sitemap-schools-0.xml").status_code == 404
+    assert client.get("/sitemap-teachers-1.xml").status_code == 404
+
+
+def test_an_empty_marketplace_still_has_a_valid_sitemap(client):
+    assert _locations(client, "/sitemap.xml")[1:] == ["/sitemap-jobs-1.xml", "/sitemap-schools-1.xml"]
+    assert _locations(client, "/sitemap-jobs-1.xml") == []
 
 
 def test_every_response_carries_a_request_id_and_keeps_a_sane_one_from_upstream(client):

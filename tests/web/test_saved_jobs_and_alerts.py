@@ -185,6 +185,9 @@ def test_the_alert_form_explains_its_problems_and_keeps_what_was_typed(client):
 
     missing = client.post("/job-alerts/new?keyword=maths", data={"frequency": "daily"}).get_data(as_text=True)
     assert "Enter your email address" in missing
+    spaces = client.post("/job-alerts/new?keyword=maths", data={"frequency": "daily", "email": "   "})
+    assert spaces.status_code == 200
+    assert "Enter your email address" in spaces.get_data(as_text=True)
 
     unknown = client.get("/job-alerts/new?keyword=maths&location=Atlantis").get_data(as_text=True)
     assert "We could not find \u2018Atlantis\u2019" in unknown

@@ -4,7 +4,7 @@ Whoosh index folder, a replica of the database fed by the durable change log."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,8 +62,8 @@ class WhooshBackend:
     def apply_pending_changes(self, session: Session) -> SyncReport:
         return replica.sync(self.index, session)
 
-    def rebuild(self, session: Session) -> RebuildReport:
-        return replica.rebuild(self.index, session, processes=self.rebuild_processes)
+    def rebuild(self, session: Session, *, progress: Callable[[int], object] | None = None) -> RebuildReport:
+        return replica.rebuild(self.index, session, processes=self.rebuild_processes, progress=progress)
 
     def verify(self, session: Session) -> VerifyReport:
         return replica.verify(self.index, session)

@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,10 @@ from marketplace.vacancies.lifecycle import PUBLIC_STATUSES
 from marketplace.vacancies.models import Vacancy
 
 LOAD_BATCH = 500
+# Told how many more vacancies were indexed (the CLI draws it); called from several threads at once.
+Progress = Callable[[int], object]
+# A worker's line on stdout saying it indexed that many more; its last line is its total.
+PROGRESS_PREFIX = "+"
 # Each process's postings pool spills to disk beyond this, and sorting the spilled runs back together
 # costs a quarter of the time: 1 GB holds the postings of about 80,000 listings.
 MEMORY_MB_PER_PROCESS = 1024
@@ -93,15 +98,20 @@ def add_published(
     id_range: IdRange | None = None,
     *,
     still_wanted: Callable[[], bool] = lambda: True,
+    progress: Progress | None = None,
 ) -> int:
     """Add the published vacancies to a writer; returns how many. Stops early (BuildFailed) once
-    `still_wanted()` turns false."""
+    `still_wanted()` turns false. `progress(n)` is told of every LOAD_BATCH added, and of the rest."""
     count = 0
     for vacancy in all_published_vacancies(session, id_range):
         if not still_wanted():
             raise BuildFailed("the rebuild this part belonged to has stopped")
         writer.add_document(**vacancy_document(vacancy))
         count += 1
+        if progress is not None and count % LOAD_BATCH == 0:
+            progress(LOAD_BATCH)
+    if progress is not None and count % LOAD_BATCH:
+        progress(count % LOAD_BATCH)
     return count
 
 
@@ -127,7 +137,12 @@ def plan_parts(ids: Sequence[int], folder: Path, processes: int) -> list[Part]:
 
 
 def build_index(
-    folder: Path, session: Session, *, extra_documents: Sequence[dict], processes: int = 1
+    folder: Path,
+    session: Session,
+    *,
+    extra_documents: Sequence[dict],
+    processes: int = 1,
+    progress: Progress | None = None,
 ) -> tuple[list[Path], int]:
     """Index every published vacancy, plus `extra_documents`, into new indexes under `folder`.
 
@@ -142,17 +157,19 @@ def build_index(
     ).all()
     first, *others = plan_parts(ids, folder, processes)
     workers = [_start_worker(url, part) for part in others]
+    # Each worker's stdout is read as it is written, so its progress shows while this process works.
+    readers = [_WorkerOutput(worker, progress) for worker in workers]
     try:
-        count = _build_part(first, session, extra_documents)
-        for part, worker in zip(others, workers, strict=True):
-            count += _result_of(worker, part)
+        count = _build_part(first, session, extra_documents, progress=progress)
+        for part, worker, reader in zip(others, workers, readers, strict=True):
+            count += _result_of(worker, part, reader)
     finally:
         for worker in workers:
             if worker.poll() is None:  # this process failed first: the other parts are not needed
                 worker.kill()
-            if worker.stdout is not None:
-                worker.stdout.close()
             worker.wait()
+        for reader in readers:
+            reader.join()
     return [part.folder for part in (first, *others)], count
 
 
@@ -161,13 +178,14 @@ def _build_part(
     session: Session,
     extra_documents: Sequence[dict] = (),
     still_wanted: Callable[[], bool] = lambda: True,
+    progress: Progress | None = None,
 ) -> int:
     part.folder.mkdir(parents=True, exist_ok=True)
     # One writer, one segment: its postings pool spills to disk only beyond MEMORY_MB_PER_PROCESS.
     index = whoosh_index.create_in(part.folder, SCHEMA, INDEX_NAME)
     writer = index.writer(limitmb=MEMORY_MB_PER_PROCESS, codec=rebuild_codec())
     try:
-        count = add_published(writer, session, part.id_range, still_wanted=still_wanted)
+        count = add_published(writer, session, part.id_range, still_wanted=still_wanted, progress=progress)
         for document in extra_documents:
             writer.add_document(**document)
     except BaseException:
@@ -195,16 +213,35 @@ def _start_worker(url: sa.URL, part: Part) -> subprocess.Popen:
     return worker
 
 
-def _result_of(worker: subprocess.Popen, part: Part) -> int:
-    assert worker.stdout is not None
-    output = worker.stdout.read()
+class _WorkerOutput(threading.Thread):
+    """Reads a worker's stdout: passes its progress lines on, and keeps its last line (the total)."""
+
+    def __init__(self, worker: subprocess.Popen, progress: Progress | None):
+        super().__init__(daemon=True)
+        self.worker, self.progress, self.last = worker, progress, ""
+        self.start()
+
+    def run(self) -> None:
+        assert self.worker.stdout is not None
+        with self.worker.stdout:
+            for raw in self.worker.stdout:
+                line = raw.decode().strip()
+                if line.startswith(PROGRESS_PREFIX):
+                    if self.progress is not None:
+                        self.progress(int(line.removeprefix(PROGRESS_PREFIX)))
+                elif line:
+                    self.last = line
+
+
+def _result_of(worker: subprocess.Popen, part: Part, reader: _WorkerOutput) -> int:
+    reader.join()
     if worker.wait() != 0:
         first, last = part.id_range
         ids = f"{first} onwards" if last is None else f"{first} to {last}"
         raise BuildFailed(
             f"Indexing vacancies {ids} failed (exit status {worker.returncode}); its error is above."
         )
-    return int(output)
+    return int(reader.last)
 
 
 def main() -> None:
@@ -220,7 +257,12 @@ def main() -> None:
     try:
         with Session(engine) as session:
             part = Part(Path(task["folder"]), tuple(task["id_range"]))
-            count = _build_part(part, session, still_wanted=lambda: os.getppid() == parent)
+            count = _build_part(
+                part,
+                session,
+                still_wanted=lambda: os.getppid() == parent,
+                progress=lambda added: print(f"{PROGRESS_PREFIX}{added}", flush=True),
+            )
     except BuildFailed as error:
         raise SystemExit(str(error)) from None
     finally:

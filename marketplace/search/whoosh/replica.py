@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -128,7 +128,12 @@ def _published_vacancies(session: Session, vacancy_ids: Sequence[int]) -> list[V
 
 
 def rebuild(
-    index: SearchIndex, session: Session, *, now: dt.datetime | None = None, processes: int = 1
+    index: SearchIndex,
+    session: Session,
+    *,
+    now: dt.datetime | None = None,
+    processes: int = 1,
+    progress: Callable[[int], object] | None = None,
 ) -> RebuildReport:
     """Recreate the index from the database in a new folder, then swap it in whole.
 
@@ -151,6 +156,7 @@ def rebuild(
             session,
             extra_documents=[Bookmark(bookmark, SCHEMA_VERSION).document()],
             processes=processes,
+            progress=progress,
         )
         index.swap_in(*parts)
     finally:

@@ -9,6 +9,7 @@ from marketplace.accounts import admin
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.notifications import outbox
+from marketplace.numbers import record_ids
 from marketplace.permissions import Permission, Role
 from marketplace.unit_of_work import unit_of_work
 from marketplace.web.access import requires
@@ -30,7 +31,7 @@ def outbox_page():
 @bp.route("/outbox/resend", methods=["POST"])
 @manage_outbox
 def resend():
-    ids = [int(value) for value in request.form.getlist("message_ids") if value.isdigit()]
+    ids = record_ids(request.form.getlist("message_ids"))
     if not ids:
         flash("Select the emails to send again.", "info")
         return redirect(url_for("admin.outbox_page"))

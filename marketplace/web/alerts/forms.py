@@ -6,6 +6,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.alerts.models import AlertFrequency
+from marketplace.web.account_fields import strip
 from marketplace.web.forms import RadiosField, choices
 from marketplace.web.moderators.forms import without_nul
 
@@ -27,7 +28,8 @@ class FrequencyForm(FlaskForm):
 class NewAlertForm(FrequencyForm):
     email = StringField(
         "Email address",
-        filters=[without_nul],
+        # Stripped, so an address of only spaces is a missing address, not one to send to.
+        filters=[without_nul, strip],
         widget=GovTextInput(),
         description="We will send you a link to confirm it. Nothing is sent until you do.",
         validators=[

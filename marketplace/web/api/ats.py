@@ -16,6 +16,7 @@ from marketplace.publishing import ats
 from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import public
+from marketplace.web.json_input import json_body
 
 bp = Blueprint("ats", __name__, url_prefix="/api/v1/ats")
 csrf.exempt(bp)
@@ -48,7 +49,7 @@ def _authenticate():
 
 
 def _payload():
-    return request.get_json(silent=True)
+    return json_body()
 
 
 # @public: these routes do not use the session; the bearer token is checked in the view.
@@ -59,9 +60,10 @@ def upsert():
     client = _authenticate()
     if client is None:
         return _unauthorised()
+    payload = _payload()
     try:
         with unit_of_work():
-            vacancy, verdict, created = ats.upsert(client, _payload())
+            vacancy, verdict, created = ats.upsert(client, payload)
     except ats.PayloadError as error:
         return jsonify(error="invalid", message="The listing has problems.", errors=error.errors), 422
     except VacancyError as error:
@@ -81,8 +83,9 @@ def check():
         return _unauthorised()
     # A check saves nothing: no unit of work, so nothing is committed, and the request's session is
     # discarded when it ends.
+    payload = _payload()
     try:
-        verdict = ats.check(client, _payload())
+        verdict = ats.check(client, payload)
     except ats.PayloadError as error:
         return jsonify(error="invalid", message="The listing has problems.", errors=error.errors), 422
     return jsonify(_answer(verdict))

@@ -228,6 +228,7 @@ def _ats_operation(operation_id: str, summary: str, successes: dict[str, str]) -
         },
         "responses": {
             **{code: {"description": text, "content": answer} for code, text in successes.items()},
+            "400": error("The body is not JSON, or is nested more than 32 levels deep"),
             "401": error("No valid ATS token"),
             "422": error("The listing has problems; `errors` names each field"),
             "429": error("Too many requests for this token"),

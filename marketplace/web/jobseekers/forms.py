@@ -33,6 +33,7 @@ from marketplace.applications.profiles import (
     trn_problem,
 )
 from marketplace.applications.services import MAX_STATEMENT_WORDS, word_count
+from marketplace.numbers import is_ascii_digits, whole_number
 from marketplace.search.geo import RADIUS_CHOICES
 from marketplace.vacancies import vocabulary
 from marketplace.web.forms import CheckboxesField, RadiosField, choices
@@ -124,7 +125,7 @@ class PersonalForm(FlaskForm):
     postcode = _text("Postcode", 10)
 
     def validate_phone(self, field) -> None:
-        if field.data and not all(c.isdigit() or c in " +()-" for c in field.data):
+        if field.data and not all(is_ascii_digits(c) or c in " +()-" for c in field.data):
             raise ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
 
     def to_data(self) -> dict[str, Any]:
@@ -161,7 +162,7 @@ class ProfessionalForm(FlaskForm):
             raise ValidationError("Enter your teacher reference number (TRN)")
 
     def validate_qts_year(self, field) -> None:
-        if field.data and not (field.data.isdigit() and 1950 <= int(field.data) <= 2100):
+        if field.data and whole_number(field.data, 1950, 2100) is None:
             raise ValidationError("Enter the year as 4 digits, like 2015")
 
     def to_data(self) -> dict[str, Any]:
@@ -181,7 +182,7 @@ class QualificationRow(_Row):
     required = {"name": "Enter the qualification", "subject": "Enter the subject"}
 
     def validate_year(self, field) -> None:
-        if field.data and not (field.data.isdigit() and 1940 <= int(field.data) <= 2100):
+        if field.data and whole_number(field.data, 1940, 2100) is None:
             raise ValidationError("Enter the year as 4 digits, like 2015")
 
 

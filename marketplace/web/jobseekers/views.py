@@ -8,6 +8,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import privacy
 from marketplace.applications import application_form, profiles, queries, services
@@ -27,6 +28,7 @@ from marketplace.web.jobseekers.forms import (
     ListSection,
     refresh_list_errors,
 )
+from marketplace.web.once import SEND_APPLICATION, SendOnceForm, answer_to_race, earlier_answer, remember
 from marketplace.web.signed_in import end_session
 
 bp = Blueprint("jobseekers", __name__, template_folder="templates")
@@ -316,20 +318,25 @@ def check_answers(vacancy_id: int):
     application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
-    form = FlaskForm()
+    form = SendOnceForm()
     problem = None
     if form.validate_on_submit():
+        if answer := earlier_answer(form, SEND_APPLICATION):
+            return answer
         application = _stored_draft(vacancy)
         try:
             with unit_of_work():
                 sent = application_form.submit(current_user, application)
+                remember(form, SEND_APPLICATION, _application_path(sent), APPLICATION_SENT)
+        except IntegrityError as error:
+            return answer_to_race(form, SEND_APPLICATION, error)
         except services.AlreadyApplied as error:
-            return redirect(url_for("jobseekers.application", application_id=error.application.id))
+            return redirect(_application_path(error.application))
         except services.ApplicationError as error:
             problem = str(error)
         else:
-            flash("Your application has been sent. We have emailed you a copy.", "success")
-            return redirect(url_for("jobseekers.application", application_id=sent.id))
+            flash(APPLICATION_SENT, "success")
+            return redirect(_application_path(sent))
     states = application_form.section_states(application)
     return render_template(
         "jobseekers/check_answers.html",
@@ -340,7 +347,15 @@ def check_answers(vacancy_id: int):
         problem=problem,
         slug_of=SLUG_OF,
         labels=_labels(),
+        form=form,
     ), (400 if problem else 200)
+
+
+APPLICATION_SENT = "Your application has been sent. We have emailed you a copy."
+
+
+def _application_path(application) -> str:
+    return url_for("jobseekers.application", application_id=application.id)
 
 
 @bp.route("/your-applications/<int:application_id>/save-to-profile", methods=["POST"])

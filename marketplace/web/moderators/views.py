@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -18,6 +18,7 @@ from marketplace.moderation import appeals, metrics, reports, sanctions, service
 from marketplace.moderation.models import Appeal
 from marketplace.moderation.rules import DOCUMENTS_FIELD, RULE_NAMES, TEXT_FIELDS, Severity, field_text
 from marketplace.moderation.screening import findings_for_vacancy
+from marketplace.numbers import record_id, record_ids, whole_number
 from marketplace.organisations import services as organisation_services
 from marketplace.organisations.models import JoinRequest, Organisation, OrganisationEmailDomain
 from marketplace.permissions import Permission
@@ -27,6 +28,7 @@ from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import VacancyError
 from marketplace.web.access import requires
 from marketplace.web.documents import send_document
+from marketplace.web.downloads import csv_download
 from marketplace.web.moderators.forms import (
     AppealDecisionForm,
     ApproveForm,
@@ -151,7 +153,7 @@ def bulk():
         for message in [*form.vacancy_ids.errors, *form.decision.errors, *form.reason.errors]:
             flash(f"Nothing was changed: {message}.", "info")
         return redirect(url_for("moderators.queue"))
-    ids = [int(v) for v in form.vacancy_ids.data if v.isdigit()]
+    ids = record_ids(form.vacancy_ids.data)
     try:
         with unit_of_work():
             result = services.bulk_decide(
@@ -645,7 +647,7 @@ def _audit_filter() -> audit.AuditFilter:
     return audit.AuditFilter(
         action=request.args.get("action", "").strip()[:64],
         subject_type=request.args.get("subject_type", "").strip()[:32],
-        subject_id=int(subject_id) if subject_id.isdigit() and len(subject_id) < 12 else None,
+        subject_id=record_id(subject_id),
         actor_email=request.args.get("actor", "").strip()[:320],
         since=date("since"),
         until=date("until"),
@@ -656,8 +658,7 @@ def _audit_filter() -> audit.AuditFilter:
 @read_audit
 def audit_log():
     audit_filter = _audit_filter()
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+    page = whole_number(request.args.get("page", ""), lowest=1, highest=999_999) or 1
     events, total = audit.search(audit_filter, page=page)
     return render_template(
         "moderators/audit_log.html",
@@ -674,11 +675,7 @@ def audit_log():
 @read_audit
 def audit_log_download():
     body = "".join(audit.csv_rows(_audit_filter()))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=audit-log-{utcnow():%Y-%m-%d}.csv"},
-    )
+    return csv_download(body, f"audit-log-{utcnow():%Y-%m-%d}.csv", private=True)
 
 
 @bp.route("/metrics")

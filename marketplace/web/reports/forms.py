@@ -8,9 +8,10 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from marketplace.moderation.models import REPORT_CATEGORY_LABELS
 from marketplace.web.forms import RadiosField, choices
 from marketplace.web.moderators.forms import without_nul
+from marketplace.web.once import SentOnce
 
 
-class ReportForm(FlaskForm):
+class ReportForm(SentOnce, FlaskForm):
     category = RadiosField(
         "What is wrong with this listing?",
         choices=choices({str(key): label for key, label in REPORT_CATEGORY_LABELS.items()}),

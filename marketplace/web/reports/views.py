@@ -13,6 +13,7 @@ from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import public
+from marketplace.web.once import REPORT_LISTING, AnsweredBefore, earlier_answer, remember, stop_if_answered
 from marketplace.web.outcomes import attempt, once_more_if_raced
 from marketplace.web.reports.forms import ConfirmReportForm, ReportForm
 
@@ -45,25 +46,41 @@ def report(vacancy_id: int):
     form = ReportForm()
     signed_in = current_user.is_authenticated
     if form.validate_on_submit():
-        # The same reporter twice at once: one report is kept, and the second run says so.
-        with attempt() as done:
-            receipt = once_more_if_raced(
-                lambda: reports.report_listing(
-                    vacancy,
-                    category=ReportCategory(form.category.data),
-                    details=form.details.data or "",
-                    reporter_email=None if signed_in else form.email.data or None,
-                    reporter=current_user if signed_in else None,
-                    network_address=request.remote_addr,
-                    hide_after=current_app.config["REPORTS_TO_HIDE"],
-                )
-            )
+        if answer := earlier_answer(form, REPORT_LISTING):
+            return answer  # the same form sent again: one report, and the same answer
+        # The same reporter twice at once: one report is kept; the second run gives the first's answer
+        # when it was the same form, and says the listing was already reported when it was another.
+        try:
+            with attempt() as done:
+                receipt = once_more_if_raced(lambda: _report_once(vacancy, form, signed_in))
+        except AnsweredBefore as before:
+            return before.response
         if done:
             flash(_receipt_message(receipt), "success")
         if live_vacancy(vacancy_id) is None:
             return redirect(url_for("public.search"))
         return redirect(url_for("public.vacancy", vacancy_id=vacancy_id))
     return render_template("reports/report.html", vacancy=vacancy, form=form), 400 if form.errors else 200
+
+
+def _report_once(vacancy: Vacancy, form: ReportForm, signed_in: bool) -> reports.ReportReceipt:
+    """Make the report and remember the form's key with the answer. Run again after a race (see
+    once_more_if_raced), a second copy of the same form finds the first's key and gives its answer."""
+    stop_if_answered(form, REPORT_LISTING)
+    receipt = reports.report_listing(
+        vacancy,
+        category=ReportCategory(form.category.data),
+        details=form.details.data or "",
+        reporter_email=None if signed_in else form.email.data or None,
+        reporter=current_user if signed_in else None,
+        network_address=request.remote_addr,
+        hide_after=current_app.config["REPORTS_TO_HIDE"],
+    )
+    # Where the reporter goes next: the listing, unless the reports have just hidden it.
+    shown = live_vacancy(vacancy.id) is not None
+    next_page = url_for("public.vacancy", vacancy_id=vacancy.id) if shown else url_for("public.search")
+    remember(form, REPORT_LISTING, next_page, _receipt_message(receipt))
+    return receipt
 
 
 def _receipt_message(receipt: reports.ReportReceipt) -> str:

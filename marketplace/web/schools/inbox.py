@@ -19,10 +19,12 @@ from marketplace.applications.lifecycle import (
 )
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
+from marketplace.numbers import record_id, record_ids
 from marketplace.permissions import Permission
 from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.models import Vacancy
 from marketplace.web.access import requires
+from marketplace.web.downloads import csv_download
 from marketplace.web.outcomes import attempt
 from marketplace.web.schools import bp
 from marketplace.web.schools.inbox_forms import (
@@ -52,7 +54,7 @@ def _filters() -> dict:
     return {
         "status": ApplicationStatus(status) if status in use_cases.INBOX_STATUSES else None,
         "sort": sort if sort in use_cases.SORTS else "newest",
-        "vacancy_id": int(vacancy) if vacancy.isdigit() and len(vacancy) < 10 else None,
+        "vacancy_id": record_id(vacancy),
     }
 
 
@@ -70,7 +72,7 @@ def _render_list(vacancy: Vacancy | None = None, *, bulk_form: BulkStatusForm | 
             formdata=None, anonymise="yes" if vacancy.anonymise_applications else "no"
         )
     bulk_form = bulk_form or BulkStatusForm(formdata=None)
-    selected = {int(i) for i in request.form.getlist("application_id") if i.isdigit() and len(i) < 10}
+    selected = set(record_ids(request.form.getlist("application_id")))
     listings = {a.vacancy for a in use_cases.inbox(current_user).applications}
     if vacancy is not None:
         list_endpoint, list_args = "schools.vacancy_applications", {"vacancy_id": vacancy.id}
@@ -117,10 +119,10 @@ def vacancy_applications(vacancy_id: int):
 
 def _back_to_list():
     """Back to the list the bulk form was sent from, keeping its filters."""
-    vacancy_id = request.form.get("vacancy", "")
+    vacancy_id = record_id(request.form.get("vacancy", ""))
     args = {key: request.form.get(key) for key in ("status", "sort") if request.form.get(key)}
-    if vacancy_id.isdigit() and len(vacancy_id) < 10:
-        return redirect(url_for("schools.vacancy_applications", vacancy_id=int(vacancy_id), **args))
+    if vacancy_id:
+        return redirect(url_for("schools.vacancy_applications", vacancy_id=vacancy_id, **args))
     return redirect(url_for("schools.applications", **args))
 
 
@@ -149,10 +151,8 @@ def bulk_change_status():
                 f"{result.not_found} selected application(s) could not be found and were not moved.", "info"
             )
         return _back_to_list()
-    vacancy_id = request.form.get("vacancy", "")
-    vacancy = None
-    if vacancy_id.isdigit() and len(vacancy_id) < 10:
-        vacancy = own_vacancy_or_404(int(vacancy_id))
+    vacancy_id = record_id(request.form.get("vacancy", ""))
+    vacancy = own_vacancy_or_404(vacancy_id) if vacancy_id else None
     return _render_list(vacancy, bulk_form=form)
 
 
@@ -280,11 +280,7 @@ def anonymise_applications(vacancy_id: int):
 
 
 def _csv(applications: list[Application], filename: str) -> Response:
-    return Response(
-        use_cases.applications_csv(applications),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
+    return csv_download(use_cases.applications_csv(applications), filename, private=True)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/applications/download")

@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 from marketplace.applications.inbox import MAX_NOTE_LENGTH
 from marketplace.applications.lifecycle import NEEDS_INTERVIEW_TIME, ApplicationAction
 from marketplace.db import UK
+from marketplace.numbers import record_ids
 from marketplace.web.forms import GovDateField, RadiosField, choices
 
 _TIME = re.compile(r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm)?")
@@ -118,7 +119,7 @@ class BulkStatusForm(InterviewFields, FlaskForm):
     application_id = SelectMultipleField("Applications", validate_choice=False)
 
     def selected_ids(self) -> list[int]:
-        return [int(i) for i in self.application_id.data or [] if i.isdigit() and len(i) < 10]
+        return record_ids(self.application_id.data or [])
 
     def validate_application_id(self, field):
         if not self.selected_ids():

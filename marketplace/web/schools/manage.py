@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.analytics import listings
 from marketplace.applications import queries as application_queries
@@ -23,6 +24,7 @@ from marketplace.publishing import management
 from marketplace.vacancies import steps
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyEnding
+from marketplace.web.once import COPY_VACANCY, RELIST_VACANCY, answer_to_race, earlier_answer, remember
 from marketplace.web.outcomes import attempt
 from marketplace.web.schools import bp
 from marketplace.web.schools.manage_forms import CopyForm, EndEarlyForm, ExtendForm, RelistForm
@@ -181,15 +183,21 @@ def copy_vacancy(vacancy_id: int):
     if request.method == "GET":
         form.title.data = vacancy.title
     if form.validate_on_submit():
-        with _use_case(form) as done:
-            copy = management.copy_listing(
-                current_user,
-                vacancy,
-                title=form.title.data,
-                dates=form.dates(),
-            )
+        if answer := earlier_answer(form, COPY_VACANCY):
+            return answer
+        try:
+            with _use_case(form) as done:
+                copy = management.copy_listing(
+                    current_user,
+                    vacancy,
+                    title=form.title.data,
+                    dates=form.dates(),
+                )
+                remember(form, COPY_VACANCY, _path_of(copy), COPIED)
+        except IntegrityError as error:
+            return answer_to_race(form, COPY_VACANCY, error)
         if done:
-            return _done(copy, "A copy has been saved as a draft. Check it, then submit it for review.")
+            return _done(copy, COPIED)
         if done.flashed:
             return _back_to(vacancy)
     return render_template("schools/manage/copy.html", form=form, vacancy=vacancy)
@@ -203,15 +211,40 @@ def relist_vacancy(vacancy_id: int):
         return _refused(vacancy, "Only closed or expired listings can be relisted.")
     form = RelistForm()
     if form.validate_on_submit():
-        with _use_case(form, keep=ListingBlocked) as done:
-            relisted = management.relist(current_user, vacancy, dates=form.dates())
+        if answer := earlier_answer(form, RELIST_VACANCY):
+            return answer
+        try:
+            with _use_case(form, keep=ListingBlocked) as done:
+                try:
+                    relisted = management.relist(
+                        current_user,
+                        vacancy,
+                        dates=form.dates(),
+                    )
+                except ListingBlocked as blocked:  # the new draft is kept: a second click finds it
+                    remember(form, RELIST_VACANCY, _path_of(blocked.draft), _blocked_message(blocked), "info")
+                    raise
+                remember(form, RELIST_VACANCY, _path_of(relisted), _relisted_message(relisted))
+        except IntegrityError as error:
+            return answer_to_race(form, RELIST_VACANCY, error)
         if done:
             return _done(relisted, _relisted_message(relisted))
         if isinstance(done.refusal, ListingBlocked):  # the new draft is kept, with the policy's refusal
-            return _refused(done.refusal.draft, f"Your new listing is saved as a draft. {done.refusal}")
+            return _refused(done.refusal.draft, _blocked_message(done.refusal))
         if done.flashed:
             return _back_to(vacancy)
     return render_template("schools/manage/relist.html", form=form, vacancy=vacancy)
+
+
+COPIED = "A copy has been saved as a draft. Check it, then submit it for review."
+
+
+def _path_of(vacancy: Vacancy) -> str:
+    return url_for("schools.vacancy", vacancy_id=vacancy.id)
+
+
+def _blocked_message(blocked: ListingBlocked) -> str:
+    return f"Your new listing is saved as a draft. {blocked}"
 
 
 def _relisted_message(vacancy: Vacancy) -> str:

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from marketplace.publishing.management import MAX_REASON_LENGTH, NewDates
 from marketplace.vacancies import vocabulary
 from marketplace.web.forms import GovDateField, RadiosField, choices
+from marketplace.web.once import SentOnce
 from marketplace.web.schools.forms import VacancyForm
 
 FILLED_CHOICES = {
@@ -85,7 +86,7 @@ class EndEarlyForm(FlaskForm):
         return filled, through
 
 
-class RelistForm(_ClosingFields, FlaskForm):
+class RelistForm(SentOnce, _ClosingFields, FlaskForm):
     # The listing form's own date questions, defined once there.
     publish_on = VacancyForm.publish_on
     closing_date = VacancyForm.closing_date

@@ -11,6 +11,7 @@ import dataclasses
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.moderation.rules import DOCUMENTS_FIELD
@@ -25,6 +26,7 @@ from marketplace.vacancies import documents, listing_schools, richtext, steps
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.documents import send_document
+from marketplace.web.once import CREATE_VACANCY, answer_to_race, earlier_answer, remember
 from marketplace.web.outcomes import attempt
 from marketplace.web.schools import bp
 from marketplace.web.schools.views import claim_statuses, manage, own_vacancy_or_404, submitted_message
@@ -95,14 +97,14 @@ def _form_for(step: steps.Step, vacancy, *, formdata=None):
 
 def _render_step(step: steps.Step, form, vacancy, *, findings=(), status: int = 200):
     back = steps.previous_step(step)
-    if request.args.get("check"):
+    if vacancy is None:  # a new listing (whatever ?check= says: there is nothing to check yet)
+        back_href = url_for("schools.dashboard")
+    elif request.args.get("check"):
         back_href = url_for("schools.check_answers", vacancy_id=vacancy.id)
     elif back is not None:
         back_href = url_for("schools.wizard_step", vacancy_id=vacancy.id, step=back.slug)
-    elif vacancy is not None:
-        back_href = url_for("schools.vacancy", vacancy_id=vacancy.id)
     else:
-        back_href = url_for("schools.dashboard")
+        back_href = url_for("schools.vacancy", vacancy_id=vacancy.id)
     return (
         render_template(
             f"schools/wizard/{step.slug.replace('-', '_')}.html",
@@ -165,13 +167,19 @@ def new_vacancy():
     step = steps.STEPS[0]
     form = FORMS[step.slug](**_job_details_choices(organisations))
     if form.validate_on_submit():
-        with attempt(form, field="organisation_id") as done:
-            vacancy = steps.start(
-                current_user,
-                int(form.organisation_id.data),
-                form.values(),
-                school_ids=form.chosen_school_ids(),
-            )
+        if answer := earlier_answer(form, CREATE_VACANCY):
+            return answer  # the first click made the draft: carry on with it
+        try:
+            with attempt(form, field="organisation_id") as done:
+                vacancy = steps.start(
+                    current_user,
+                    int(form.organisation_id.data),
+                    form.values(),
+                    school_ids=form.chosen_school_ids(),
+                )
+                remember(form, CREATE_VACANCY, url_for("schools.edit_vacancy", vacancy_id=vacancy.id))
+        except IntegrityError as error:
+            return answer_to_race(form, CREATE_VACANCY, error)
         if done:
             return _after_save(vacancy, step, editing.Saved.DRAFT)
     return _render_step(step, form, None)

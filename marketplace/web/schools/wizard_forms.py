@@ -14,6 +14,7 @@ from marketplace.vacancies import richtext, vocabulary
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.steps import asks_subjects, key_stages_for
 from marketplace.web.forms import CheckboxesField, RadiosField, choices
+from marketplace.web.once import SentOnce
 from marketplace.web.schools.forms import VacancyForm
 
 F = VacancyForm  # the questions, defined once
@@ -56,7 +57,7 @@ class StepForm(FlaskForm):
                 field.data = getattr(details, name)
 
 
-class JobDetailsForm(StepForm):
+class JobDetailsForm(SentOnce, StepForm):
     organisation_id = F.organisation_id
     title = F.title
     job_roles = F.job_roles
