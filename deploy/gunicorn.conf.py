@@ -48,5 +48,8 @@ errorlog = "-"
 access_log_format = (
     '%({x-forwarded-for}i)s - %(u)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
 )
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which the nodes
+# of one server would fight over; systemd's signals (reload, stop) are all a node needs.
+control_socket_disable = True
 # Name each node's processes after its address in `ps` and the journal.
 proc_name = f"marketplace-web {bind}"
