@@ -156,21 +156,10 @@ def run(
     )
 
 
-def psql(sql: str, **values: object) -> list[list[str]]:
+def psql(sql: str, database: str = DATABASE, **values: object) -> list[list[str]]:
     """Rows of a query on the cluster's database; `values` are psql variables (:'name' in `sql`)."""
-    command = [
-        "psql",
-        "-h",
-        "127.0.0.1",
-        "-U",
-        "postgres",
-        "-d",
-        DATABASE,
-        "-AtF",
-        "\t",
-        "-v",
-        "ON_ERROR_STOP=1",
-    ]
+    command = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-AtF", "\t"]
+    command += ["-v", "ON_ERROR_STOP=1"]
     for name, value in values.items():
         command += ["-v", f"{name}={value}"]
     completed = subprocess.run(command, input=sql, capture_output=True, text=True, check=False)  # noqa: S603
@@ -770,6 +759,14 @@ def problem(page: Response) -> str:
     return " ".join(text.split())[:400]
 
 
+# Each table of the schema with its number of rows (PostgreSQL builds each count query itself).
+ROW_COUNTS = """
+SELECT tablename, (xpath('/row/c/text()', query_to_xml(
+    format('SELECT count(*) AS c FROM public.%I', tablename), false, true, '')))[1]::text
+FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename
+"""
+
+
 def vacancy_status(vacancy_id: int) -> str:
     return psql("SELECT status FROM vacancies WHERE id = :'id'", id=vacancy_id)[0][0]
 
@@ -1293,6 +1290,23 @@ class Run:
         health = self.c.public("health").get("/healthz")
         check("/healthz through nginx answers 200", health.status == 200, health.text.strip()[:300])
 
+    def backup_and_restore(self) -> None:
+        """The README's backup: pg_dump -Fc of the database, restored into a new one, holds every row."""
+        dump, copy = WORK / "marketplace.dump", f"{DATABASE}_restore"
+        connection = ["-h", "127.0.0.1", "-U", "postgres"]
+        dumped = run(["pg_dump", *connection, "-Fc", "-f", str(dump), DATABASE], self.c.env)
+        assert dumped.returncode == 0, dumped.stderr
+        psql(f'CREATE DATABASE "{copy}"', database="postgres")
+        restored = run(["pg_restore", *connection, "--no-owner", "-d", copy, str(dump)], self.c.env)
+        original, copied = psql(ROW_COUNTS), psql(ROW_COUNTS, database=copy)
+        rows = sum(int(n) for _, n in original)
+        figures["backup"] = f"{len(original)} tables, {rows} rows, a {dump.stat().st_size // 1024} KiB dump"
+        check(
+            "a pg_dump of the database restores into a new one with every row",
+            restored.returncode == 0 and original == copied,
+            figures["backup"] if original == copied else restored.stderr.strip()[:300],
+        )
+
     def no_server_errors(self) -> None:
         errors = [r for r in responses if r[3] >= 500]
         check(
@@ -1337,6 +1351,7 @@ def main() -> int:
         steps.timers()
         steps.emails_exactly_once()
         steps.final_health()
+        steps.backup_and_restore()
         steps.no_server_errors()
     except (AssertionError, OSError, subprocess.SubprocessError, KeyError, ValueError) as error:
         check("the run completed", False, f"{type(error).__name__}: {error}")
