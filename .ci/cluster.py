@@ -1254,8 +1254,8 @@ class Run:
         static = self.c.public("static").get("/static/dist/marketplace.css")
         cache = static.headers.get("Cache-Control", "")
         check(
-            "nginx serves the stylesheet from the wheel's share folder with long cache headers",
-            static.status == 200 and "max-age=" in cache and "X-Request-ID" not in static.headers,
+            "nginx serves the stylesheet from the wheel's share folder, cached for a day",
+            static.status == 200 and "max-age=86400" in cache and "X-Request-ID" not in static.headers,
             f"{static.status}, Cache-Control: {cache}",
         )
         plain = Browser("plain-http", self.c.redirect_port)
