@@ -1,7 +1,7 @@
 """form submissions: one-time keys, so a form sent twice (a double click) makes one thing
 
 Revision ID: fd20c0de0021
-Revises: fcf0c0de0019
+Revises: fd10c0de0020
 Create Date: 2026-12-04 23:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "fd20c0de0021"
-down_revision = "fcf0c0de0019"
+down_revision = "fd10c0de0020"
 branch_labels = None
 depends_on = None
 
