@@ -96,6 +96,21 @@ def stop_all(timeout: float = 10.0) -> None:
         follower.stop(timeout)
 
 
+def _forget_in_child() -> None:
+    """After a fork (gunicorn --preload loads the app, then forks its workers): the parent's follower
+    threads did not come along, and the database connections they opened belong to the parent. The
+    child lets go of both, without closing the parent's connections, and starts its own follower on
+    its first request."""
+    global _lock
+    _lock = threading.Lock()  # another thread may have held it at the moment of the fork
+    for follower in _followers.values():
+        follower.engine.dispose(close=False)
+    _followers.clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _key(app: Flask) -> str:
     # One follower per replica: two apps on the same index folder in one process share it.
     return str(app.config["SEARCH_INDEX_PATH"])
@@ -161,7 +176,8 @@ class Follower:
                         logger.warning(
                             "Lost the search change notifications connection; reconnecting.", exc_info=True
                         )
-                        connection = self._close(connection)
+                        self._close(connection)
+                        connection = None
                         self._listener_trouble.failed()
                 else:
                     self._stopping.wait(WAIT_STEP)
