@@ -176,7 +176,8 @@ def apply_pending_changes(backend: SearchBackend, engine: sa.Engine) -> SyncRepo
     """Sync `backend` using a session of its own (the committing one can no longer run SQL).
 
     Returns None, after logging a warning, when the index cannot be updated now: the changes stay in
-    the log and the next sync (after the next commit, or `marketplace search sync`) applies them.
+    the log and the next sync (the follower's next look, the next commit, or `marketplace search sync`)
+    applies them.
     """
     from marketplace.search.api import SearchBusy
 
