@@ -44,9 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from marketplace.notifications import delivery
     from marketplace.search import api as search
+    from marketplace.search import follow as search_follow
     from marketplace.vacancies.documents import cleanup as documents
 
     search.init_app(app)
+    search_follow.init_app(app)
     delivery.init_app(app)
     documents.init_app(app)
 

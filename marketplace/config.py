@@ -148,6 +148,13 @@ SETTINGS: tuple[Setting, ...] = (
         whole(0),
     ),
     Setting(
+        "SEARCH_FOLLOW",
+        None,
+        "each web process applies other nodes' listing changes to its index within 2 seconds "
+        "(default: yes except in testing)",
+        flag,
+    ),
+    Setting(
         "BASE_URL", "http://127.0.0.1:5000", "public address used in emails and feeds", url("http", "https")
     ),
     Setting(
@@ -342,6 +349,7 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         DATABASE_URL=config["DATABASE_URL"] or f"sqlite:///{instance.resolve() / 'marketplace.db'}",
         SEARCH_INDEX_PATH=config["SEARCH_INDEX_PATH"] or str(instance.resolve() / "search-index"),
         SEARCH_REBUILD_PROCESSES=config["SEARCH_REBUILD_PROCESSES"] or _usable_cores(),
+        SEARCH_FOLLOW=_default(config["SEARCH_FOLLOW"], env != "testing"),
         MAIL_DELIVER_ON_COMMIT=_default(config["MAIL_DELIVER_ON_COMMIT"], env != "production"),
         SESSION_COOKIE_SECURE=_default(config["SESSION_COOKIE_SECURE"], env == "production"),
         LOG_FORMAT=config["LOG_FORMAT"] or ("json" if env == "production" else "text"),

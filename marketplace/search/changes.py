@@ -6,8 +6,10 @@ log commits or rolls back with the change itself.
 
 Applying side, after the transaction: the committing process asks its app's backend to apply the
 entries its index has not applied yet. A failure there (lock held, disk full, corrupt index) is logged
-and left for the next sync; the commit has already succeeded and stays that way. Each index records
-the last entry it applied, so any replica, on any node, after any crash, knows where to resume.
+and left for the next sync; the commit has already succeeded and stays that way. Every other node hears
+of the entries within seconds (on PostgreSQL the transaction also sends a NOTIFY on CHANNEL, delivered
+on commit) and applies them to its own replica (see follow.py). Each index records the last entry it
+applied, so any replica, on any node, after any crash, knows where to resume.
 
 Change ids come from a sequence, and on PostgreSQL a transaction can commit a lower id after another
 committed a higher one. A backend's position therefore only moves past a gap in the ids once the change
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 # app.extensions key: the app's search backend factory (see api.init_app).
 EXTENSION = "marketplace.search"
 _PENDING = "marketplace.search.pending"  # Session.info key: this transaction logged changes
+# The PostgreSQL notification channel on which a committed change is announced to every node (follow.py).
+CHANNEL = "search_changes"
 
 # How long a transaction may sit between taking a change id and committing before we stop waiting for it.
 IN_FLIGHT_GRACE = dt.timedelta(minutes=5)
@@ -125,6 +129,10 @@ def _append_changes(session: Session, vacancy_ids: Iterable[int]) -> None:
     connection = session.connection()
     rows = [{"vacancy_id": vacancy_id} for vacancy_id in sorted(vacancy_ids)]
     connection.execute(sa.insert(SearchChange), rows)
+    if connection.dialect.name == "postgresql":
+        # Delivered to every listening node when the transaction commits, and never if it rolls back;
+        # the notifications of one transaction fold into one.
+        connection.execute(sa.text(f"NOTIFY {CHANNEL}"))
     if has_app_context() and EXTENSION in current_app.extensions:
         session.info[_PENDING] = (current_app._get_current_object(), connection.engine)  # type: ignore[attr-defined]
 
@@ -168,7 +176,8 @@ def apply_pending_changes(backend: SearchBackend, engine: sa.Engine) -> SyncRepo
     """Sync `backend` using a session of its own (the committing one can no longer run SQL).
 
     Returns None, after logging a warning, when the index cannot be updated now: the changes stay in
-    the log and the next sync (after the next commit, or `marketplace search sync`) applies them.
+    the log and the next sync (the follower's next look, the next commit, or `marketplace search sync`)
+    applies them.
     """
     from marketplace.search.api import SearchBusy
 

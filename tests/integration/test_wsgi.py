@@ -2,14 +2,29 @@
 
 import importlib
 import sys
+import threading
+
+from marketplace.extensions import db
+from marketplace.search import follow
 
 
-def test_gunicorn_entry_point_builds_the_app_from_the_environment(monkeypatch, tmp_path):
+def test_gunicorn_entry_point_builds_the_app_from_the_environment(monkeypatch, tmp_path, migrated_database):
     monkeypatch.setenv("MARKETPLACE_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("MARKETPLACE_DATABASE_URL", migrated_database)
     sys.modules.pop("wsgi", None)
+    sys.modules.pop("marketplace.wsgi", None)
 
-    wsgi = importlib.import_module("wsgi")
+    try:
+        wsgi = importlib.import_module("wsgi")
 
-    response = wsgi.app.test_client().get("/robots.txt")
-    assert response.status_code == 200
-    assert wsgi.app.config["INSTANCE_PATH"] == str((tmp_path / "instance").resolve())
+        response = wsgi.app.test_client().get("/robots.txt")
+        assert response.status_code == 200
+        assert wsgi.app.config["INSTANCE_PATH"] == str((tmp_path / "instance").resolve())
+        # Each worker follows the search change log from the start (MARKETPLACE_SEARCH_FOLLOW).
+        followers = [thread for thread in threading.enumerate() if thread.name.startswith("search-follower")]
+        assert len(followers) == 1
+    finally:
+        follow.stop_all()
+        if "wsgi" in sys.modules:
+            with sys.modules["wsgi"].app.app_context():
+                db.engine.dispose()

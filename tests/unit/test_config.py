@@ -115,3 +115,14 @@ def test_well_formed_values_are_read(tmp_path):
     assert values["SESSION_COOKIE_SECURE"] is False
     assert values["TRUSTED_PROXIES"] == 1
     assert values["SMTP_SECURITY"] == "starttls"
+
+
+def test_web_processes_follow_the_search_change_log_except_in_tests(tmp_path):
+    def follows(**environ: str) -> bool:
+        return config.load({"INSTANCE_PATH": str(tmp_path)}, environ=environ)["SEARCH_FOLLOW"]
+
+    assert follows() is True  # the development server
+    assert follows(MARKETPLACE_ENV="production") is True
+    assert follows(MARKETPLACE_ENV="testing") is False
+    assert follows(MARKETPLACE_ENV="testing", MARKETPLACE_SEARCH_FOLLOW="yes") is True
+    assert follows(MARKETPLACE_ENV="production", MARKETPLACE_SEARCH_FOLLOW="no") is False

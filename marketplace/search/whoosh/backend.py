@@ -22,7 +22,7 @@ from marketplace.search.api import (
 )
 from marketplace.search.geo import Location
 from marketplace.search.whoosh import matching, replica
-from marketplace.search.whoosh.engine import snapshot_for
+from marketplace.search.whoosh.engine import snapshot_in_use
 from marketplace.search.whoosh.index import SearchIndex
 from marketplace.search.whoosh.query import run_search
 from marketplace.vacancies.models import Vacancy
@@ -51,8 +51,9 @@ class WhooshBackend:
         location: Location | None = None,
         snippets: bool = True,
     ) -> SearchResult:
-        snapshot = snapshot_for(self.index.path, self.index.open)
-        return run_search(snapshot, search, now=now, location=location, snippets=snippets)
+        # The result is complete (ids, highlights, facets) before the snapshot is let go.
+        with snapshot_in_use(self.index.path, self.index.open) as snapshot:
+            return run_search(snapshot, search, now=now, location=location, snippets=snippets)
 
     def match(
         self, listings: Sequence[Vacancy], criteria: Iterable[AlertCriteria], *, now: dt.datetime

@@ -18,7 +18,8 @@ import math
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,8 @@ class Snapshot:
     # several schools has one entry per school, and its distance is to the nearest.
     by_latitude: list[tuple[int, int, int]]
     caches: dict[str, _Cache] = field(default_factory=dict)
+    users: int = 0  # searches using it now (see snapshot_in_use)
+    retired: bool = False  # replaced by a newer generation: closed when its last user is done
 
     @classmethod
     def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
@@ -369,22 +372,40 @@ class Snapshot:
 
 
 # --- One snapshot per index folder, replaced when the index moves to a new generation ------------
+#
+# A snapshot is shared by every search on its folder's latest generation. A commit on any thread (or in
+# another process) moves the folder to a new generation, and the next search builds a new snapshot and
+# retires the old one. A retired snapshot's reader is closed only once no search uses it: closing it
+# under a search in progress failed that search (ReaderClosed, a 500 for the jobseeker).
 
 _snapshots: dict[str, Snapshot] = {}
-_snapshots_lock = threading.Lock()
+_snapshots_lock = threading.Lock()  # guards _snapshots and every snapshot's users and retired
 _MAX_SNAPSHOTS = 4
 
 
-def snapshot_for(path: Path, open_index: Callable[[], Any]) -> Snapshot:
-    """The snapshot of the index's latest generation (built on first use, then shared).
+@contextmanager
+def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snapshot]:
+    """The snapshot of the index's latest generation (built on first use, then shared), kept open
+    until the block ends however many commits replace it meanwhile.
 
     Checking for a newer generation costs one directory listing; the index itself is only opened
     when the generation has moved on.
     """
+    snapshot = _acquire(path, open_index)
+    try:
+        yield snapshot
+    finally:
+        _release(snapshot)
+
+
+def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
     key = str(path)
-    current = _snapshots.get(key)
-    if current is not None and _latest_generation(path) == current.generation:
-        return current
+    latest = _latest_generation(path)
+    with _snapshots_lock:
+        current = _snapshots.get(key)
+        if current is not None and current.generation == latest:
+            current.users += 1
+            return current
     ix = open_index()
     searcher = ix.searcher()
     try:
@@ -392,14 +413,38 @@ def snapshot_for(path: Path, open_index: Callable[[], Any]) -> Snapshot:
     except BaseException:
         searcher.close()
         raise
+    snapshot.users = 1
+    replaced: list[Snapshot] = []
     with _snapshots_lock:
-        previous = _snapshots.pop(key, None)
-        _snapshots[key] = snapshot
-        while len(_snapshots) > _MAX_SNAPSHOTS:
-            _close(_snapshots.pop(next(iter(_snapshots))))
-    if previous is not None:
-        _close(previous)
+        previous = _snapshots.get(key)
+        if previous is not None and previous.generation > snapshot.generation:
+            # Another search built a newer one meanwhile: this one serves only the search that built it.
+            snapshot.retired = True
+        else:
+            _snapshots.pop(key, None)
+            _snapshots[key] = snapshot
+            if previous is not None:
+                replaced.append(previous)
+            while len(_snapshots) > _MAX_SNAPSHOTS:
+                replaced.append(_snapshots.pop(next(iter(_snapshots))))
+        unused = [old for old in replaced if _retire(old)]
+    for old in unused:
+        old.searcher.close()
     return snapshot
+
+
+def _retire(snapshot: Snapshot) -> bool:
+    """Mark a snapshot replaced (call under _snapshots_lock); whether it can be closed now."""
+    snapshot.retired = True
+    return snapshot.users == 0
+
+
+def _release(snapshot: Snapshot) -> None:
+    with _snapshots_lock:
+        snapshot.users -= 1
+        unused = snapshot.retired and snapshot.users == 0
+    if unused:  # the last search on a replaced generation closes its reader
+        snapshot.searcher.close()
 
 
 def _latest_generation(path: Path) -> int:
@@ -408,17 +453,13 @@ def _latest_generation(path: Path) -> int:
     return TOC._latest_generation(FileStorage(str(path)), INDEX_NAME)
 
 
-def _close(snapshot: Snapshot) -> None:
-    # A request on another thread may still be reading it: searchers of a replaced generation are
-    # closed when it is replaced, and Whoosh's readers fail cleanly (ReaderClosed) if used after.
-    snapshot.searcher.close()
-
-
 def forget_snapshots() -> None:
-    """Close every cached snapshot (tests, and after a rebuild swaps the folder's contents)."""
+    """Retire every cached snapshot (tests, and after a rebuild swaps the folder's contents); each is
+    closed now, or by the last search still using it."""
     with _snapshots_lock:
-        for snapshot in _snapshots.values():
-            _close(snapshot)
+        unused = [snapshot for snapshot in _snapshots.values() if _retire(snapshot)]
         _snapshots.clear()
+    for snapshot in unused:
+        snapshot.searcher.close()
     with _segments_lock:
         _segments.clear()
