@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # What mypy checks in `make test`: the use-cases and services, the pure policies and the search port.
 TYPED := marketplace/publishing marketplace/*/services.py marketplace/vacancies/lifecycle.py \
 	marketplace/applications/lifecycle.py marketplace/moderation/rules.py marketplace/moderation/policy.py \
-	marketplace/search/api.py marketplace/search/whoosh marketplace/errors.py marketplace/unit_of_work.py
+	marketplace/search/api.py marketplace/search/follow.py marketplace/search/whoosh marketplace/errors.py marketplace/unit_of_work.py
 
 .PHONY: run test install assets lint lock wheel db demo index worker benchmarks clean
 
