@@ -24,7 +24,6 @@ import os
 import platform
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,14 +44,14 @@ TITLES = [
     ("Teacher of Art and Design", ["Art and design"], ["secondary"], ["ks3", "ks4"]),
     ("Teacher of Geography", ["Geography"], ["secondary"], ["ks3", "ks4"]),
 ]
-ROLE_WORDS = (
+ROLE_WORDS = (  # noqa: SIM905 (a sentence's words, easier to read as one)
     "plan teach assess inspire pupils lessons curriculum department colleagues progress learning "
     "enthusiastic reflective practitioner support intervention marking feedback behaviour pastoral "
     "tutor group trips clubs enrichment examination results outstanding developing mentor training "
     "career subject knowledge passion creative resources differentiated classroom practice wellbeing "
     "leadership responsibility collaborate parents community ambitious caring inclusive vision values"
 ).split()
-SCHOOL_WORDS = (
+SCHOOL_WORDS = (  # noqa: SIM905
     "our school is a happy friendly oversubscribed community set in green grounds with modern buildings "
     "a strong tradition of music sport and the arts where every child is known and cared for staff "
     "enjoy generous training time a supportive leadership team and excellent facilities"
@@ -109,7 +108,7 @@ def listing(number: int, schools: int, rng: random.Random, today: dt.date) -> di
 
 def write_file(path: Path, lines: int, seed: int = 7) -> None:
     rng = random.Random(seed)
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     schools = max(1, lines // LISTINGS_PER_SCHOOL)
     with open(path, "w", encoding="utf-8") as handle:
         for number in range(lines):
@@ -144,7 +143,9 @@ def environment(database_url: str, folder: Path) -> dict[str, str]:
 
 def marketplace(*arguments: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     command = [sys.executable, "-c", "from marketplace.cli import main; main()", *arguments]
-    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(  # noqa: S603 (our own command line)
+        command, env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def children_cpu() -> float:
@@ -195,7 +196,9 @@ def time_import(lines: int, database_url: str, verified: bool) -> dict:
 
             server = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
             with server.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
+                connection.execute(
+                    sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
+                )
             server.dispose()
         return result
 
@@ -230,7 +233,7 @@ with app.app_context():
     print(json.dumps({{"vacancies": total, "median_ms": round(statistics.median(timings), 2),
                       "max_ms": round(max(timings), 2), "runs": len(timings)}}))
 """
-    run = subprocess.run(
+    run = subprocess.run(  # noqa: S603 (our own script)
         [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, check=False
     )
     if run.returncode != 0:

@@ -29,7 +29,14 @@ from marketplace.vacancies.fingerprints import (
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy, vacancy_bands
 
-__all__ = ["SHINGLE_WORDS", "duplicate_findings", "listing_text", "normalised_words", "shingles", "similarity"]
+__all__ = [
+    "SHINGLE_WORDS",
+    "duplicate_findings",
+    "listing_text",
+    "normalised_words",
+    "shingles",
+    "similarity",
+]
 
 # Listings another one may duplicate: those live, on their way to being live, or waiting for review.
 ACTIVE = (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED, VacancyStatus.PENDING_REVIEW)
@@ -88,6 +95,7 @@ def exact_copies(details: VacancyDetails, organisation_ids: set[int]) -> list[Va
             .limit(5)
         )
     )
+
 
 def duplicate_findings(
     details: VacancyDetails,

@@ -246,20 +246,34 @@ def _refresh_content_hash(mapper, connection, vacancy: Vacancy) -> None:
         vacancy._bands_stale = True
 
 
+# One statement writes a listing's band keys (a round trip per row would be most of an import's time).
+_INSERT_BANDS = sa.insert(vacancy_bands).values(
+    [
+        {
+            "vacancy_id": sa.bindparam("vacancy_id"),
+            "band": band,
+            "key": sa.bindparam(f"key{band}"),
+            "organisation_id": sa.bindparam("organisation_id"),
+        }
+        for band in range(fingerprints.BANDS)
+    ]
+)
+
+
 @sa.event.listens_for(Vacancy, "after_insert")
 @sa.event.listens_for(Vacancy, "after_update")
 def _store_band_keys(mapper, connection, vacancy: Vacancy) -> None:
     if not vacancy._bands_stale:
         return
     vacancy._bands_stale = False
-    connection.execute(sa.delete(vacancy_bands).where(vacancy_bands.c.vacancy_id == vacancy.id))
+    # A new row on PostgreSQL has no bands (ids are never reused and deletes cascade); SQLite may reuse the
+    # id of a deleted listing, whose rows its foreign keys (not enforced) left behind.
+    if sa.inspect(vacancy).persistent or connection.dialect.name == "sqlite":
+        connection.execute(sa.delete(vacancy_bands).where(vacancy_bands.c.vacancy_id == vacancy.id))
     keys = fingerprints.band_keys(vacancy.title, vacancy.about_role)
     if keys:
         connection.execute(
-            sa.insert(vacancy_bands).values(
-                [
-                    {"vacancy_id": vacancy.id, "band": band, "key": key, "organisation_id": vacancy.organisation_id}
-                    for band, key in enumerate(keys)
-                ]
-            )
+            _INSERT_BANDS,
+            {"vacancy_id": vacancy.id, "organisation_id": vacancy.organisation_id}
+            | {f"key{band}": key for band, key in enumerate(keys)},
         )

@@ -24,7 +24,7 @@ from tests.factories import OrganisationFactory, VacancyFactory
 
 pytestmark = pytest.mark.usefixtures("app")
 
-WORDS = (
+WORDS = (  # noqa: SIM905 (a sentence's words, easier to read as one)
     "plan teach assess inspire pupils lessons curriculum department colleagues progress learning "
     "enthusiastic reflective practitioner support intervention marking feedback behaviour pastoral tutor "
     "group trips clubs enrichment examination results outstanding developing mentor training career "
@@ -144,14 +144,18 @@ def test_an_exact_copy_is_found_by_its_hash_among_many_listings_with_the_same_ti
     copy = VacancyDetails.from_vacancy(original)
     copy.about_role = f"<p>{text.upper()}</p>"  # case and markup do not disguise a copy
 
-    assert [f.rule for f in duplicate_findings(copy, copier, threshold=0.8)] == ["duplicate.other_organisation"]
+    assert [f.rule for f in duplicate_findings(copy, copier, threshold=0.8)] == [
+        "duplicate.other_organisation"
+    ]
     copy.about_role = text + " Apply soon."
     assert duplicate_findings(copy, copier, threshold=0.8) == []
 
 
 def test_the_migration_fingerprints_listings_saved_before_it(app):
     vacancies = [
-        VacancyFactory(published=True, about_role="Teach mathematics to keen pupils in years seven to eleven."),
+        VacancyFactory(
+            published=True, about_role="Teach mathematics to keen pupils in years seven to eleven."
+        ),
         VacancyFactory(about_role=""),
     ]
     db.session.commit()
