@@ -110,7 +110,8 @@ def _import_file(source: BinaryIO, name: str, *, verified: bool, batch_size: int
         )
         return STOPPED
     progress.finish(report.lines)
-    click.echo(f"{report.summary} {report.lines:,} lines in {progress.elapsed_label()}.")
+    lines = f"{report.lines:,} line{'' if report.lines == 1 else 's'}"
+    click.echo(f"{report.summary} {lines} in {progress.elapsed_label()}.")
     return SOME_REJECTED if report.problems else IMPORTED
 
 
