@@ -50,9 +50,14 @@ def similarity(first: str, second: str) -> float:
     return len(a & b) / len(a | b)
 
 
+# What the checks read of another listing: a short statement the driver keeps prepared, rather than
+# every column of the vacancy.
+_COMPARED = (Vacancy.id, Vacancy.title, Vacancy.about_role, Vacancy.status)
+
+
 def near_duplicate_candidates(
     details: VacancyDetails, organisation_id: int, *, exclude_vacancy_id: int | None = None
-) -> list[Vacancy]:
+) -> list[sa.Row]:
     """The organisation's active listings that share a MinHash band with these details, in id order:
     every listing at or above the usual thresholds is among them (see vacancies/fingerprints.py), and
     only a few that are not."""
@@ -65,8 +70,8 @@ def near_duplicate_candidates(
         .distinct()
     )
     return list(
-        db.session.scalars(
-            sa.select(Vacancy)
+        db.session.execute(
+            sa.select(*_COMPARED)
             .where(
                 Vacancy.id.in_(sharing),
                 Vacancy.organisation_id == organisation_id,
@@ -78,12 +83,12 @@ def near_duplicate_candidates(
     )
 
 
-def exact_copies(details: VacancyDetails, organisation_ids: set[int]) -> list[Vacancy]:
+def exact_copies(details: VacancyDetails, organisation_ids: set[int]) -> list[sa.Row]:
     """Active listings outside `organisation_ids` with the same title (ignoring case) and word for word
     the same text, found by the content hash."""
     return list(
-        db.session.scalars(
-            sa.select(Vacancy)
+        db.session.execute(
+            sa.select(*_COMPARED)
             .where(
                 Vacancy.content_hash == content_hash(details.title, details.about_role),
                 Vacancy.organisation_id.not_in(organisation_ids),

@@ -104,8 +104,9 @@ def _import_file(source: BinaryIO, name: str, *, verified: bool, batch_size: int
         progress.clear()
         reason = "interrupted" if isinstance(error, KeyboardInterrupt) else "the database stopped answering"
         click.echo(
-            f"Stopped ({reason}): the first {progress.saved:,} lines are saved; run the same command again "
-            "to import the rest (lines already saved are found by external_reference and left unchanged).",
+            f"Stopped ({reason}): the lines up to line {progress.saved:,} are saved. Run the same command "
+            "again to import the rest (lines already saved are found by external_reference and left "
+            "unchanged).",
             err=True,
         )
         return STOPPED
