@@ -103,10 +103,12 @@ def _import_file(source: BinaryIO, name: str, *, verified: bool, batch_size: int
         db.session.rollback()
         progress.clear()
         reason = "interrupted" if isinstance(error, KeyboardInterrupt) else "the database stopped answering"
+        saved = (
+            f"the lines up to line {progress.saved:,} are saved" if progress.saved else "nothing was saved"
+        )
         click.echo(
-            f"Stopped ({reason}): the lines up to line {progress.saved:,} are saved. Run the same command "
-            "again to import the rest (lines already saved are found by external_reference and left "
-            "unchanged).",
+            f"Stopped ({reason}): {saved}. Run the same command again to import the rest (lines already "
+            "saved are found by external_reference and left unchanged).",
             err=True,
         )
         return STOPPED
@@ -175,9 +177,10 @@ class Progress:
         rate = self.rate(done)
         percent = 100 * done / self.total if self.total else 100.0
         remaining = (self.total - done) / rate if rate else 0.0
+        left = f"{remaining:.0f} s" if remaining < 120 else f"{remaining / 60:.0f} min"
         return (
             f"{done:,} of {self.total:,} lines ({percent:.0f}%), {rate:,.0f} lines a second, "
-            f"about {remaining:.0f} s to go"
+            f"about {left} to go"
         )
 
     def update(self, done: int) -> None:
