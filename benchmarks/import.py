@@ -259,7 +259,14 @@ def main() -> None:
     output = Path(arguments.output)
     previous = json.loads(output.read_text()) if output.exists() else {}
     key = runs[0]["database"] + ("-verified" if arguments.verified else "")
-    previous[key] = {"python": platform.python_version(), "cores": os.cpu_count(), "runs": runs}
+    # Sizes measured in an earlier invocation are kept, so 20,000 and 100,000 can be run one at a time.
+    measured = {run["lines"]: run for run in previous.get(key, {}).get("runs", [])}
+    measured.update({run["lines"]: run for run in runs})
+    previous[key] = {
+        "python": platform.python_version(),
+        "cores": os.cpu_count(),
+        "runs": [measured[lines] for lines in sorted(measured)],
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n")
     if len(runs) > 1:
