@@ -4,11 +4,13 @@ Kept apart from `rules.py` so the text rules stay pure. Similarity is the Jaccar
 shingles (runs of five words) over the title and description: near-duplicates within one organisation
 usually mean a listing posted twice by mistake; an exact copy of another organisation's listing is a
 classic sign of a scraped or fake advert.
+
+Both checks find their candidates by index, so they cost the same with a hundred listings or a million:
+exact copies by the content hash of the words, near-duplicates by the MinHash band keys of the
+organisation's listings (vacancies/fingerprints.py); `similarity` then decides as it always has.
 """
 
 from __future__ import annotations
-
-import re
 
 import sqlalchemy as sa
 
@@ -16,26 +18,28 @@ from marketplace.extensions import db
 from marketplace.moderation.rules import Finding, Severity
 from marketplace.organisations.models import Organisation
 from marketplace.vacancies.details import VacancyDetails
+from marketplace.vacancies.fingerprints import (
+    SHINGLE_WORDS,
+    band_keys,
+    content_hash,
+    listing_text,
+    normalised_words,
+    shingles,
+)
 from marketplace.vacancies.lifecycle import VacancyStatus
-from marketplace.vacancies.models import Vacancy
-from marketplace.vacancies.richtext import plain_text
+from marketplace.vacancies.models import Vacancy, vacancy_bands
 
-SHINGLE_WORDS = 5
+__all__ = [
+    "SHINGLE_WORDS",
+    "duplicate_findings",
+    "listing_text",
+    "normalised_words",
+    "shingles",
+    "similarity",
+]
+
 # Listings another one may duplicate: those live, on their way to being live, or waiting for review.
 ACTIVE = (VacancyStatus.PUBLISHED, VacancyStatus.SCHEDULED, VacancyStatus.PENDING_REVIEW)
-
-_WORD = re.compile(r"[a-z0-9£]+")
-
-
-def normalised_words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
-    words = normalised_words(text)
-    if len(words) < size:
-        return frozenset({tuple(words)}) if words else frozenset()
-    return frozenset(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
 
 
 def similarity(first: str, second: str) -> float:
@@ -46,8 +50,56 @@ def similarity(first: str, second: str) -> float:
     return len(a & b) / len(a | b)
 
 
-def listing_text(title: str, about_role: str) -> str:
-    return f"{title}\n{plain_text(about_role)}"
+# What the checks read of another listing: a short statement the driver keeps prepared, rather than
+# every column of the vacancy.
+_COMPARED = (Vacancy.id, Vacancy.title, Vacancy.about_role, Vacancy.status)
+
+
+def near_duplicate_candidates(
+    details: VacancyDetails, organisation_id: int, *, exclude_vacancy_id: int | None = None
+) -> list[sa.Row]:
+    """The organisation's active listings that share a MinHash band with these details, in id order:
+    every listing at or above the usual thresholds is among them (see vacancies/fingerprints.py), and
+    only a few that are not."""
+    keys = band_keys(details.title, details.about_role)
+    if not keys:
+        return []
+    sharing = (
+        sa.select(vacancy_bands.c.vacancy_id)
+        .where(vacancy_bands.c.organisation_id == organisation_id, vacancy_bands.c.key.in_(keys))
+        .distinct()
+    )
+    return list(
+        db.session.execute(
+            sa.select(*_COMPARED)
+            .where(
+                Vacancy.id.in_(sharing),
+                Vacancy.organisation_id == organisation_id,
+                Vacancy.status.in_(ACTIVE),
+                Vacancy.id != (exclude_vacancy_id or -1),
+            )
+            .order_by(Vacancy.id)
+        )
+    )
+
+
+def exact_copies(details: VacancyDetails, organisation_ids: set[int]) -> list[sa.Row]:
+    """Active listings outside `organisation_ids` with the same title (ignoring case) and word for word
+    the same text, found by the content hash."""
+    return list(
+        db.session.execute(
+            sa.select(*_COMPARED)
+            .where(
+                Vacancy.content_hash == content_hash(details.title, details.about_role),
+                Vacancy.organisation_id.not_in(organisation_ids),
+                Vacancy.status.in_(ACTIVE),
+                sa.func.lower(Vacancy.title) == details.title.strip().lower(),
+            )
+            .order_by(Vacancy.id)
+            # One confirmed copy is enough; a few in case a digest ever collides.
+            .limit(5)
+        )
+    )
 
 
 def duplicate_findings(
@@ -60,14 +112,7 @@ def duplicate_findings(
     """Near-duplicates among the organisation's active listings; exact copies of other organisations' ones."""
     findings: list[Finding] = []
     text = listing_text(details.title, details.about_role)
-    own = db.session.scalars(
-        sa.select(Vacancy).where(
-            Vacancy.organisation_id == organisation.id,
-            Vacancy.status.in_(ACTIVE),
-            Vacancy.id != (exclude_vacancy_id or -1),
-        )
-    )
-    for other in own:
+    for other in near_duplicate_candidates(details, organisation.id, exclude_vacancy_id=exclude_vacancy_id):
         score = similarity(text, listing_text(other.title, other.about_role))
         if score >= threshold:
             findings.append(
@@ -95,14 +140,8 @@ def duplicate_findings(
     )
     words = normalised_words(text)
     if len(words) >= 20:  # short, formulaic texts are not evidence of copying
-        copies = db.session.scalars(
-            sa.select(Vacancy).where(
-                Vacancy.organisation_id.not_in(same_family),
-                Vacancy.status.in_(ACTIVE),
-                sa.func.lower(Vacancy.title) == details.title.strip().lower(),
-            )
-        )
-        for other in copies:
+        for other in exact_copies(details, same_family):
+            # The hash found it; the words confirm it (a digest collision is not a copy).
             if normalised_words(listing_text(other.title, other.about_role)) == words:
                 findings.append(
                     Finding(

@@ -54,7 +54,9 @@ class Organisation(TimestampMixin, Base):
     verified_at: Mapped[dt.datetime | None]
     # A suspended organisation's listings are unpublished and it cannot post until reinstated.
     suspended_at: Mapped[dt.datetime | None]
-    trust_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    trust_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
 
     trust: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="schools")
     schools: Mapped[list[Organisation]] = relationship(back_populates="trust")

@@ -2,20 +2,23 @@
 
 Lines are upserted by `external_reference`, so running the same file twice changes nothing. A line that
 cannot be imported is reported with its number and reason, and the good lines are imported anyway
-(each line in a savepoint). The caller commits once at the end.
+(each line in a savepoint). Lines are taken in batches: `after_batch` (the CLI passes a commit) runs
+after each, so a crash loses at most one batch, and a re-run finds the lines already saved unchanged
+(nothing is created, screened or published twice). The caller commits the last batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeGuard, overload
 
 import sqlalchemy as sa
 
 from marketplace.db import utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.moderation.policy import Outcome
 from marketplace.moderation.screening import verdict_for
@@ -53,12 +56,26 @@ SIMPLE_FIELDS = {
 }
 
 
+# Lines per transaction: a crash loses at most this many, and each commit makes them visible.
+BATCH_SIZE = 500
+
+# Optional text fields with the longest value their column holds.
+OPTIONAL_TEXT = {
+    "what_school_offers": 20_000,
+    "fixed_term_length": 100,
+    "application_url": 500,
+    "application_email": 320,
+}
+MAX_SALARY = 1_000_000
+
+
 class BadLine(ValueError):
     """Why one line cannot be imported, in words the operator can act on."""
 
 
 @dataclass
 class ImportReport:
+    lines: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -92,26 +109,72 @@ def imported_listing_goes_live(vacancy: Vacancy, organisation: Organisation, now
 
 
 def import_lines(
-    lines: Iterable[str], *, verified: bool = False, now: dt.datetime | None = None
+    lines: Iterable[str],
+    *,
+    verified: bool = False,
+    now: dt.datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    after_batch: Callable[[ImportReport], object] | None = None,
+    after_line: Callable[[ImportReport], object] | None = None,
+    on_problem: Callable[[int, str], object] | None = None,
 ) -> ImportReport:
-    """Import every line; with `verified`, schools the import creates are marked verified."""
+    """Import every line; with `verified`, schools the import creates are marked verified.
+
+    `after_batch` runs after every `batch_size` lines (not after the last, partial batch: the caller
+    commits that); `after_line` after each line (progress); `on_problem` with each rejected line's number
+    and reason as it is found.
+    """
     now = now or utcnow()
     report = ImportReport()
+    in_batch = 0
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        savepoint = db.session.begin_nested()
-        counted = (report.schools_created, report.published, report.queued_for_review)
-        try:
-            outcome = _import_line(line, verified=verified, now=now, report=report)
-        except BadLine as problem:
-            savepoint.rollback()
-            report.schools_created, report.published, report.queued_for_review = counted
-            report.problems.append((number, str(problem)))
-            continue
+        if in_batch == 0:
+            _begin_batch()
+        in_batch += 1
+        report.lines = number
+        if line.strip():
+            problem = _import_in_savepoint(number, line, verified=verified, now=now, report=report)
+            if problem is not None:
+                report.problems.append((number, problem))
+                if on_problem is not None:
+                    on_problem(number, problem)
+        if after_line is not None:
+            after_line(report)
+        if in_batch >= batch_size:
+            if after_batch is not None:
+                after_batch(report)
+            in_batch = 0
+    return report
+
+
+def _begin_batch() -> None:
+    """Open the batch's transaction for real. Python's sqlite3 driver begins one only before a write, so
+    on SQLite each line's SAVEPOINT would otherwise start a transaction of its own and its RELEASE commit
+    it: a disk sync per line (most of the import's time) and a batch that is not one transaction."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(sa.text("DELETE FROM vacancy_bands WHERE 0 = 1"))
+
+
+def _import_in_savepoint(
+    number: int, line: str, *, verified: bool, now: dt.datetime, report: ImportReport
+) -> str | None:
+    """Import one line in a savepoint; the reason it was rejected (its writes undone), or None."""
+    savepoint = db.session.begin_nested()
+    counted = (report.schools_created, report.published, report.queued_for_review)
+    try:
+        outcome = _import_line(line, verified=verified, now=now, report=report)
+    except (BadLine, DomainError) as problem:
+        reason = str(problem)
+    except (sa.exc.IntegrityError, sa.exc.DataError) as error:
+        # A value the checks above let through but the database refuses: the line is reported, the rest go on.
+        reason = "the database refused it: " + str(error.orig).strip().splitlines()[0]
+    else:
         savepoint.commit()
         setattr(report, outcome, getattr(report, outcome) + 1)
-    return report
+        return None
+    savepoint.rollback()
+    report.schools_created, report.published, report.queued_for_review = counted
+    return reason
 
 
 def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportReport) -> str:
@@ -206,14 +269,31 @@ def _vacancy_values(record: dict, now: dt.datetime) -> dict[str, Any]:
     values["contact_email"] = _text(record, "contact_email", 320)
     values["salary"] = _text(record, "salary", 200)
     for name in ("salary_minimum", "salary_maximum"):
-        if name in values and (not isinstance(values[name], int) or isinstance(values[name], bool)):
+        if name in values and (
+            not isinstance(values[name], int)
+            or isinstance(values[name], bool)
+            or not 0 <= values[name] <= MAX_SALARY
+        ):
             raise BadLine(
-                f"{'salary_min' if name == 'salary_minimum' else 'salary_max'} must be a whole number"
+                f"{'salary_min' if name == 'salary_minimum' else 'salary_max'} must be a whole number "
+                f"of pounds from 0 to {MAX_SALARY:,}"
             )
+    if values.get("salary_minimum", 0) > values.get("salary_maximum", MAX_SALARY):
+        raise BadLine("salary_min is more than salary_max")
+    # Free text the checks above do not cover: text of a length the database column holds.
+    for name, limit in OPTIONAL_TEXT.items():
+        if name in record and record[name] is not None:
+            attribute = SIMPLE_FIELDS[name]
+            typed = _text(record, name, limit, required=False)
+            values[attribute] = typed if typed is not None or attribute != "what_school_offers" else ""
+    url = values.get("application_url")
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise BadLine("application_url must be a web address starting https://")
     for name in ("job_share", "visa_sponsorship", "parental_leave_cover"):
         if name in values and not isinstance(values[name], bool):
             raise BadLine(f"{name} must be true or false")
-    if values.get("contract_type", "permanent") not in vocabulary.CONTRACT_TYPES:
+    contract_type = values.get("contract_type", "permanent")
+    if not isinstance(contract_type, str) or contract_type not in vocabulary.CONTRACT_TYPES:
         raise BadLine(f"contract_type must be one of {', '.join(vocabulary.CONTRACT_TYPES)}")
     if "ect_suitable" in record:
         if not isinstance(record["ect_suitable"], bool):
@@ -228,10 +308,15 @@ def _vacancy_values(record: dict, now: dt.datetime) -> dict[str, Any]:
             values["how_to_apply"] = "website" if record.get("application_url") else "email"
     try:
         values["publish_on"] = dt.date.fromisoformat(_text(record, "publish_on", 10))
+        # A date at the edges of the calendar (year 1, year 9999) has no UK time to convert.
+        if not 2000 <= values["publish_on"].year <= 9000:
+            raise ValueError
     except ValueError:
         raise BadLine("publish_on must be a date like 2026-11-20") from None
     try:
         closes_at = dt.datetime.fromisoformat(_text(record, "closes_at", 40))
+        if not 2000 <= closes_at.year <= 9000:
+            raise ValueError
     except ValueError:
         raise BadLine("closes_at must be a date and time like 2026-12-10T12:00:00+00:00") from None
     if closes_at.tzinfo is None:
@@ -297,7 +382,7 @@ def _organisation(school: Any, *, verified: bool, now: dt.datetime, report: Impo
     if not (_is_number(latitude) and _is_number(longitude)):
         raise BadLine("a new school needs lat and lon as numbers")
     organisation_type = school.get("organisation_type")
-    if organisation_type not in ORGANISATION_TYPE_GROUPS:
+    if not isinstance(organisation_type, str) or organisation_type not in ORGANISATION_TYPE_GROUPS:
         raise BadLine(f"school organisation_type must be one of {', '.join(ORGANISATION_TYPE_GROUPS)}")
     organisation = Organisation(
         kind=OrganisationKind.SCHOOL,

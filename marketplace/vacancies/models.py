@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db import UK, Base, TimestampMixin, str_enum, uk_today, utcnow
-from marketplace.vacancies import vocabulary
+from marketplace.vacancies import fingerprints, vocabulary
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES, VacancyStatus
 
 if TYPE_CHECKING:
@@ -23,6 +24,19 @@ vacancy_schools = sa.Table(
     sa.Column(
         "organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
     ),
+)
+
+# A listing's MinHash band keys (vacancies/fingerprints.py), kept by the save hooks at the end of this
+# module: the near-duplicate check looks up an organisation's listings sharing a key instead of reading
+# them all. The organisation is copied here so the lookup stays within one organisation's rows.
+vacancy_bands = sa.Table(
+    "vacancy_bands",
+    Base.metadata,
+    sa.Column("vacancy_id", sa.ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("band", sa.SmallInteger, primary_key=True, autoincrement=False),
+    sa.Column("key", sa.BigInteger, nullable=False),
+    sa.Column("organisation_id", sa.Integer, nullable=False),
+    sa.Index("ix_vacancy_bands_organisation_id_key", "organisation_id", "key"),
 )
 
 
@@ -61,7 +75,10 @@ class Vacancy(TimestampMixin, Base):
     application_url: Mapped[str | None] = mapped_column(sa.String(500))
     application_email: Mapped[str | None] = mapped_column(sa.String(320))
     contact_email: Mapped[str] = mapped_column(sa.String(320))
-    external_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    external_reference: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    # Digest of the title and description's words (vacancies/fingerprints.py), kept by the save hooks
+    # below: an exact copy of another listing is one indexed lookup.
+    content_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     # Anonymised shortlisting: the school sees no names or contact details until it shortlists.
     anonymise_applications: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
@@ -138,6 +155,10 @@ class Vacancy(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Vacancy {self.id} {self.status} {self.title!r}>"
+
+    # Set by the save hooks when the words or the organisation changed, so the band keys are rewritten
+    # once the row has its id (not a column).
+    _bands_stale = False
 
 
 # What each accepted content type is called on the page (see vacancies/documents/checks.py).
@@ -223,3 +244,62 @@ class VacancyEnding(Base):
     ended_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     filled: Mapped[bool | None]
     through_marketplace: Mapped[bool | None]
+
+
+# Fingerprints follow the words on every save through the ORM (rows written with Core inserts, as some
+# benchmarks and search tests do, have none and are simply not found by the duplicate checks).
+@sa.event.listens_for(Vacancy, "before_insert")
+@sa.event.listens_for(Vacancy, "before_update")
+def _refresh_content_hash(mapper, connection, vacancy: Vacancy) -> None:
+    state = sa.inspect(vacancy)
+    if state.persistent and vacancy.content_hash is not None:
+        changed = state.attrs.title.history.has_changes() or state.attrs.about_role.history.has_changes()
+        if not changed and not state.attrs.organisation_id.history.has_changes():
+            return
+    digest = fingerprints.content_hash(vacancy.title, vacancy.about_role)
+    if digest != vacancy.content_hash or state.attrs.organisation_id.history.has_changes():
+        vacancy.content_hash = digest
+        vacancy._bands_stale = True
+
+
+# One statement writes a listing's band keys, sent as it is: a round trip per row, or SQLAlchemy
+# compiling a many-row INSERT for every listing, was most of an import's time.
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+@functools.cache
+def _insert_bands_sql(paramstyle: str) -> str:
+    mark = _PLACEHOLDERS[paramstyle]
+    rows = ", ".join(f"({mark}, {band}, {mark}, {mark})" for band in range(fingerprints.BANDS))
+    return f"INSERT INTO vacancy_bands (vacancy_id, band, key, organisation_id) VALUES {rows}"  # noqa: S608 (placeholders only)
+
+
+@sa.event.listens_for(Vacancy, "after_insert")
+@sa.event.listens_for(Vacancy, "after_update")
+def _store_band_keys(mapper, connection, vacancy: Vacancy) -> None:
+    if not vacancy._bands_stale:
+        return
+    vacancy._bands_stale = False
+    # A new row on PostgreSQL has no bands (ids are never reused and deletes cascade); SQLite may reuse the
+    # id of a deleted listing, whose rows its foreign keys (not enforced) left behind.
+    if sa.inspect(vacancy).persistent or connection.dialect.name == "sqlite":
+        connection.execute(sa.delete(vacancy_bands).where(vacancy_bands.c.vacancy_id == vacancy.id))
+    keys = fingerprints.band_keys(vacancy.title, vacancy.about_role)
+    if not keys:
+        return
+    if connection.dialect.paramstyle in _PLACEHOLDERS:
+        values = tuple(value for key in keys for value in (vacancy.id, key, vacancy.organisation_id))
+        connection.exec_driver_sql(_insert_bands_sql(connection.dialect.paramstyle), values)
+    else:
+        connection.execute(
+            sa.insert(vacancy_bands),
+            [
+                {
+                    "vacancy_id": vacancy.id,
+                    "band": band,
+                    "key": key,
+                    "organisation_id": vacancy.organisation_id,
+                }
+                for band, key in enumerate(keys)
+            ],
+        )

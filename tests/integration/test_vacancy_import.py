@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
 
 import sqlalchemy as sa
 
+from marketplace.audit import AuditEvent
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.organisations.models import Organisation
@@ -132,3 +140,125 @@ def test_bad_lines_are_reported_with_their_number_and_the_good_ones_imported(app
 def test_drafts_stay_drafts(app, tmp_path):
     run(app, write(tmp_path, line("ATS-1", status="draft")), "--verified")
     assert vacancies()[0].status is VacancyStatus.DRAFT
+
+
+def test_the_exit_code_says_whether_any_line_was_rejected(app, tmp_path):
+    good = run(app, write(tmp_path, line("ATS-1")), "--verified")
+    assert good.exit_code == 0, good.output
+
+    some_bad = run(app, write(tmp_path, line("ATS-2"), "{not json"), "--verified")
+    assert some_bad.exit_code == 1
+    assert "Line 2: not valid JSON" in some_bad.output
+    assert "1 created, 0 updated, 0 unchanged, 1 rejected" in some_bad.output
+    assert "2 lines in" in some_bad.output
+
+
+def test_a_file_that_is_not_utf8_is_refused_naming_the_line_and_byte_and_nothing_is_imported(app, tmp_path):
+    path = tmp_path / "windows.jsonl"
+    good = json.dumps(line("ATS-1")).encode()
+    bad = json.dumps(line("ATS-2", title="Café manager"), ensure_ascii=False).encode("cp1252")
+    path.write_bytes(good + b"\n" + bad + b"\n")
+
+    result = run(app, str(path), "--verified")
+
+    assert result.exit_code == 2
+    assert "line 2 (byte" in result.output
+    assert "0xE9 (“é” in Windows-1252)" in result.output
+    assert "The file must be UTF-8" in result.output
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, UnicodeDecodeError)
+    assert vacancies() == []
+
+
+def test_a_missing_file_is_exit_code_2(app, tmp_path):
+    result = run(app, str(tmp_path / "nowhere.jsonl"))
+    assert result.exit_code == 2
+    assert "No such file" in result.output
+
+
+def test_a_utf8_file_with_a_byte_order_mark_imports(app, tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps(line("ATS-1", title="Teacher of Français")).encode() + b"\n"
+    )
+    result = run(app, str(path), "--verified")
+    assert result.exit_code == 0, result.output
+    assert vacancies()[0].title == "Teacher of Français"
+
+
+def test_fields_the_database_would_refuse_or_the_page_would_misuse_reject_the_line(app, tmp_path):
+    path = write(
+        tmp_path,
+        line("ATS-1", quick_apply=False, application_url="javascript:alert(1)"),
+        line("ATS-2", salary_min=50000, salary_max=30000),
+        line("ATS-3", salary_max=10**12),
+        line("ATS-4", closes_at="0001-01-01T00:00:00+01:00"),
+        line("ATS-5", contract_type=["permanent"]),
+        line("ATS-6", fixed_term_length="x" * 101),
+        line("ATS-7", what_school_offers=["a list"]),
+        line("ATS-8", school={**line("x")["school"], "urn": "999999", "organisation_type": ["academy"]}),
+        line("ATS-9", title="Teacher of Art", subjects=["Art and design"], what_school_offers=""),
+    )
+
+    result = run(app, path, "--verified")
+
+    assert result.exit_code == 1
+    assert "Line 1: application_url must be a web address starting https://" in result.output
+    assert "Line 2: salary_min is more than salary_max" in result.output
+    assert "Line 3: salary_max must be a whole number of pounds from 0 to 1,000,000" in result.output
+    assert "Line 4: closes_at must be a date and time" in result.output
+    assert "Line 5: contract_type must be one of" in result.output
+    assert "Line 6: fixed_term_length is longer than 100 characters" in result.output
+    assert "Line 7: what_school_offers must be text" in result.output
+    assert "Line 8: school organisation_type must be one of" in result.output
+    assert "1 created, 0 updated, 0 unchanged, 8 rejected" in result.output
+    assert [(v.external_reference, v.what_school_offers) for v in vacancies()] == [("ATS-9", "")]
+
+
+def test_lines_are_committed_in_batches_and_a_rerun_after_a_crash_neither_duplicates_nor_repeats(
+    app, tmp_path, app_config
+):
+    """The import is killed (as by a crash or kill -9) once some batches are saved: they stay saved,
+    and running the same command again imports the rest, creating and publishing each listing once."""
+    count = 300
+    path = write(tmp_path, *(line(f"ATS-{n}", title=f"Teacher of Mathematics {n}") for n in range(count)))
+    environment = {
+        **os.environ,
+        "MARKETPLACE_DATABASE_URL": app_config["DATABASE_URL"],
+        "MARKETPLACE_INSTANCE_PATH": str(tmp_path / "cli-instance"),
+        "MARKETPLACE_SECRET_KEY": "test",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    command = [sys.executable, "-c", "from marketplace.cli import main; main()", "vacancies", "import"]
+    db.session.remove()
+    process = subprocess.Popen(
+        [*command, path, "--verified", "--batch-size", "20"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        saved = 0
+        while not 40 <= saved < count and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            saved = db.session.scalar(sa.select(sa.func.count(Vacancy.id)))
+            db.session.remove()
+        process.kill()
+    finally:
+        process.wait()
+    assert 40 <= saved < count, "the import should be seen part way, with whole batches saved"
+    assert saved % 20 == 0  # whole batches: the one in progress when it died was lost
+
+    again = subprocess.run([*command, path, "--verified"], env=environment, capture_output=True, text=True)
+
+    assert again.returncode == 0, again.stderr
+    listings = vacancies()
+    assert sorted(v.external_reference for v in listings) == sorted(f"ATS-{n}" for n in range(count))
+    assert all(v.status is VacancyStatus.PUBLISHED for v in listings)
+    events = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.subject_type == "vacancy")
+    ).all()
+    assert sorted(Counter(events).items()) == [("vacancy.approve", count), ("vacancy.submit", count)]
+    unchanged = int(re.search(r"(\d+) unchanged", again.stdout).group(1))
+    assert unchanged >= saved
