@@ -2,7 +2,7 @@
 vacancies.external_reference (the import's upsert key) and organisations.trust_id
 
 Revision ID: fd30c0de0022
-Revises: fcf0c0de0019
+Revises: fd20c0de0021
 Create Date: 2026-12-05 00:50:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 from marketplace.vacancies import fingerprints
 
 revision = "fd30c0de0022"
-down_revision = "fcf0c0de0019"
+down_revision = "fd20c0de0021"
 branch_labels = None
 depends_on = None
 
