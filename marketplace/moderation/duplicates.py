@@ -54,6 +54,11 @@ def similarity(first: str, second: str) -> float:
 # every column of the vacancy.
 _COMPARED = (Vacancy.id, Vacancy.title, Vacancy.about_role, Vacancy.status)
 
+# Both lookups below keep to the index that finds their few candidates and check the status of those
+# in Python: a status condition in the query lets PostgreSQL combine the status index too, which covers
+# most of the table and costs more than the whole lookup (the more so while a bulk import has left
+# its statistics behind).
+
 
 def near_duplicate_candidates(
     details: VacancyDetails, organisation_id: int, *, exclude_vacancy_id: int | None = None
@@ -69,37 +74,25 @@ def near_duplicate_candidates(
         .where(vacancy_bands.c.organisation_id == organisation_id, vacancy_bands.c.key.in_(keys))
         .distinct()
     )
-    return list(
-        db.session.execute(
-            sa.select(*_COMPARED)
-            .where(
-                Vacancy.id.in_(sharing),
-                Vacancy.organisation_id == organisation_id,
-                Vacancy.status.in_(ACTIVE),
-                Vacancy.id != (exclude_vacancy_id or -1),
-            )
-            .order_by(Vacancy.id)
-        )
+    rows = db.session.execute(
+        sa.select(*_COMPARED)
+        .where(Vacancy.id.in_(sharing), Vacancy.organisation_id == organisation_id)
+        .order_by(Vacancy.id)
     )
+    return [row for row in rows if row.status in ACTIVE and row.id != exclude_vacancy_id]
 
 
 def exact_copies(details: VacancyDetails, organisation_ids: set[int]) -> list[sa.Row]:
     """Active listings outside `organisation_ids` with the same title (ignoring case) and word for word
     the same text, found by the content hash."""
-    return list(
-        db.session.execute(
-            sa.select(*_COMPARED)
-            .where(
-                Vacancy.content_hash == content_hash(details.title, details.about_role),
-                Vacancy.organisation_id.not_in(organisation_ids),
-                Vacancy.status.in_(ACTIVE),
-                sa.func.lower(Vacancy.title) == details.title.strip().lower(),
-            )
-            .order_by(Vacancy.id)
-            # One confirmed copy is enough; a few in case a digest ever collides.
-            .limit(5)
+    rows = db.session.execute(
+        sa.select(*_COMPARED).where(
+            Vacancy.content_hash == content_hash(details.title, details.about_role),
+            Vacancy.organisation_id.not_in(organisation_ids),
+            sa.func.lower(Vacancy.title) == details.title.strip().lower(),
         )
     )
+    return [row for row in rows if row.status in ACTIVE]
 
 
 def duplicate_findings(
