@@ -13,10 +13,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from hypothesis import settings
 from jinja2 import BytecodeCache
 
 from marketplace import create_app
 from marketplace.extensions import db
+
+# Property tests assert what the code does, never how fast: speed lives in benchmarks/. Without this, a
+# first example that warms caches on a busy machine fails Hypothesis's 200 ms deadline.
+settings.register_profile("marketplace", deadline=None)
+settings.load_profile("marketplace")
 
 TEST_DATABASE_URL = os.environ.get("MARKETPLACE_TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("MARKETPLACE_REQUIRE_POSTGRES") == "1"
