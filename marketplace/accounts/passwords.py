@@ -26,7 +26,7 @@ TOO_COMMON = "Password is too easy to guess. Try 3 random words together, or use
 IS_EMAIL = "Password must not be your email address"
 
 # Digits, punctuation and spaces that people add around a word to satisfy old-style rules.
-_DECORATION = re.compile(r"^[\d\W_]*(.*?)[\d\W_]*$")
+_DECORATION = re.compile(r"[\d\W_]*(.*?)[\d\W_]*", re.DOTALL)  # DOTALL: a password may hold a line break
 # Letters people swap for look-alike digits and symbols ("P@ssw0rd"); attackers' word lists swap them back.
 _LEET = str.maketrans(
     {"@": "a", "4": "a", "0": "o", "1": "i", "!": "i", "3": "e", "$": "s", "5": "s", "7": "t"}
@@ -71,7 +71,7 @@ def password_problem(password: str, email: str = "") -> str | None:
 def _is_guessable(lowered: str) -> bool:
     if lowered in COMMON_PASSWORDS or len(set(lowered)) <= 2:
         return True
-    core = _DECORATION.match(lowered).group(1).replace(" ", "")
+    core = _DECORATION.fullmatch(lowered).group(1).replace(" ", "")
     if {core, core.translate(_LEET)} & (GUESSABLE_WORDS | COMMON_PASSWORDS):
         return True
     # "abcdefghij", "9876543210": runs of the alphabet or the digits.

@@ -19,6 +19,7 @@ from tests.factories import PASSWORD, UserFactory
         "8305729164",
         "Zebra-Lamp-7",
         "ζωή είναι ωραία",
+        "kettle\norbit\u2028meadow",  # line breaks typed or pasted in: judged, never a crash
         ("correct horse battery staple " * 5)[:128],
     ],
 )
