@@ -17,7 +17,7 @@ from marketplace import create_app
 from marketplace.analytics.models import Event
 from marketplace.extensions import db
 from tests.conftest import make_config, sign_in_as
-from tests.factories import UserFactory, VacancyFactory
+from tests.factories import PASSWORD, UserFactory, VacancyFactory
 
 
 def _vary(response) -> set[str]:
@@ -228,3 +228,14 @@ class TestSharedThroughRedis:
         assert _searches() == 2
         with other_node.app_context():
             db.engine.dispose()
+
+
+def test_signing_in_tells_the_browser_to_drop_the_visitor_pages_it_kept(client):
+    person = UserFactory()
+    assert "Clear-Site-Data" not in client.get("/jobs").headers
+
+    response = client.post("/sign-in", data={"email": person.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"cache"'
+    assert "Clear-Site-Data" not in client.get("/jobs").headers
