@@ -26,6 +26,7 @@ import json
 import logging
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,7 +107,11 @@ class MemoryStore:
 
 
 class RedisStore:
-    """Pages shared by every process and node. Short timeouts: a slow cache must not slow the page."""
+    """Pages shared by every process and node. Short timeouts: a slow cache must not slow the page.
+
+    Pages are compressed (HTML shrinks about tenfold for a fraction of a millisecond): Redis holds every
+    page asked for in the last `PAGE_CACHE_SECONDS`, however many distinct searches that is.
+    """
 
     def __init__(self, url: str):
         import redis
@@ -115,10 +120,10 @@ class RedisStore:
 
     def get(self, key: str) -> CachedPage | None:
         raw = self.client.get(key)
-        return CachedPage.loads(raw) if raw else None  # type: ignore[arg-type]
+        return CachedPage.loads(zlib.decompress(raw)) if raw else None  # type: ignore[arg-type]
 
     def set(self, key: str, page: CachedPage, ttl: int) -> None:
-        self.client.set(key, page.dumps(), ex=ttl)
+        self.client.set(key, zlib.compress(page.dumps(), 1), ex=ttl)
 
 
 class PageCache:
