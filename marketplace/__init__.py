@@ -53,9 +53,12 @@ def create_app(config: dict | None = None) -> Flask:
     documents.init_app(app)
 
     # Every process built here (web, CLI, worker) sends the core's emails and counts its funnel events.
+    from marketplace.analytics import buffer as analytics_buffer
     from marketplace.analytics import subscriptions as analytics_subscriptions  # noqa: F401
     from marketplace.notifications import subscriptions as email_subscriptions  # noqa: F401
     from marketplace.web import register_web
+
+    analytics_buffer.init_app(app)
 
     # Ids in addresses are database integers: one past what the columns hold is a 404, not a 500.
     app.url_map.converters["int"] = _DatabaseId

@@ -302,6 +302,29 @@ SETTINGS: tuple[Setting, ...] = (
         whole(0, 5),
     ),
     Setting(
+        "PAGE_CACHE_SECONDS",
+        "60",
+        "seconds a search page is kept for visitors who are not signed in, by us and by browsers and "
+        "proxies (0: never)",
+        whole(0, 3600),
+    ),
+    Setting(
+        "PAGE_CACHE_URL",
+        "memory://",
+        "where those pages are kept: memory:// (each process its own) or redis://… (shared)",
+        url("memory", "redis", "rediss"),
+    ),
+    Setting(
+        "PAGE_CACHE_MEMORY_MB", "32", "megabytes of pages each process keeps with memory://", whole(1, 4096)
+    ),
+    Setting(
+        "ANALYTICS_FLUSH_SECONDS",
+        None,
+        "seconds between writes of the searches and listing views counted for the funnel "
+        "(default: 5; 0, the default in testing, writes them as each request ends)",
+        number(0, 300),
+    ),
+    Setting(
         "SESSION_IDLE_HOURS", "12", "hours without a request after which a signed-in session ends", whole(1)
     ),
     Setting(
@@ -352,6 +375,11 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         SEARCH_FOLLOW=_default(config["SEARCH_FOLLOW"], env != "testing"),
         MAIL_DELIVER_ON_COMMIT=_default(config["MAIL_DELIVER_ON_COMMIT"], env != "production"),
         SESSION_COOKIE_SECURE=_default(config["SESSION_COOKIE_SECURE"], env == "production"),
+        ANALYTICS_FLUSH_SECONDS=(
+            config["ANALYTICS_FLUSH_SECONDS"]
+            if config["ANALYTICS_FLUSH_SECONDS"] not in (None, "")
+            else (0 if env == "testing" else 5)
+        ),
         LOG_FORMAT=config["LOG_FORMAT"] or ("json" if env == "production" else "text"),
         OUTBOX_PATH=str(instance.resolve() / "outbox"),
         # Only read by migration fd10c0de0020, which moves documents kept here into the database.

@@ -13,7 +13,7 @@ from marketplace import observability
 from marketplace.extensions import login_manager
 from marketplace.search.api import SearchUnavailable
 from marketplace.unit_of_work import discard_failed_work
-from marketplace.web import filters, security, signed_in
+from marketplace.web import filters, page_cache, security, signed_in
 from marketplace.web.json_input import BoundedJSONProvider
 
 SERVICE_NAME = "Teacher Vacancy Marketplace"
@@ -37,6 +37,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["service_name"] = SERVICE_NAME
     WTFormsHelpers(app)
     security.init_app(app)
+    page_cache.init_app(app)
     observability.init_app(app)
     filters.init_app(app)
 

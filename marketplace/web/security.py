@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-import secrets
+import base64
+import hashlib
+import re
 
-from flask import Flask, g
+from flask import Flask
 from flask_login import current_user
 
+# The GOV.UK page template's one inline script (it marks <body> as js-enabled before anything paints).
+_INLINE_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL)
 
-def csp_nonce() -> str:
-    """One nonce per response, for the single inline script the GOV.UK template needs."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+
+def inline_script_hashes(app: Flask, template: str = "govuk_frontend_jinja/template.html") -> list[str]:
+    """CSP sources allowing exactly the inline scripts of `template`, by the SHA-256 of their text.
+
+    A hash instead of a nonce keeps the policy the same on every response, so a page can be cached and
+    served again to anyone; the policy still allows no other inline script. Our own scripts are files.
+    """
+    loader = app.jinja_loader
+    if loader is None:
+        return []
+    source, _, _ = loader.get_source(app.jinja_env, template)
+    hashes = []
+    for body in _INLINE_SCRIPT.findall(source):
+        if "{" in body:  # a script built from template values has no fixed hash: refuse to guess
+            raise RuntimeError(f"{template} has an inline script whose text varies: {body[:60]!r}")
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    return hashes
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
-
-    @app.after_request
-    def set_security_headers(response):
-        policy = [
+    script_src = " ".join(["'self'", *inline_script_hashes(app)])
+    policy = "; ".join(
+        [
             "default-src 'self'",
-            f"script-src 'self' 'nonce-{csp_nonce()}'",
+            f"script-src {script_src}",
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",
@@ -32,8 +47,12 @@ def init_app(app: Flask) -> None:
             "form-action 'self'",
             "frame-ancestors 'none'",
         ]
+    )
+
+    @app.after_request
+    def set_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", "; ".join(policy))
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

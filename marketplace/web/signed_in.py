@@ -23,6 +23,7 @@ def start_session(user: User) -> None:
     with unit_of_work():
         session_id = sessions.start(user)
     session[SESSION_ID_KEY] = session_id
+    g.session_started = True
 
 
 def current_session_id() -> str | None:
@@ -41,6 +42,15 @@ def end_session() -> None:
 
 
 def init_app(app: Flask) -> None:
+    @app.after_request
+    def forget_visitor_pages(response):
+        # Pages for visitors who are not signed in may be kept by the browser for a minute (see
+        # web/page_cache.py) and do not vary by cookie: drop them when the person signs in, so the same
+        # address then shows their own page, not the visitor's copy.
+        if g.pop("session_started", False):
+            response.headers["Clear-Site-Data"] = '"cache"'
+        return response
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         # A request is signed in only while its session record exists and has not expired. A remember-me

@@ -4,6 +4,7 @@ Whoosh index folder, a replica of the database fed by the durable change log."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from marketplace.search.api import (
 )
 from marketplace.search.geo import Location
 from marketplace.search.whoosh import matching, replica
-from marketplace.search.whoosh.engine import snapshot_in_use
+from marketplace.search.whoosh.engine import _latest_generation, snapshot_in_use
 from marketplace.search.whoosh.index import SearchIndex
 from marketplace.search.whoosh.query import run_search
 from marketplace.vacancies.models import Vacancy
@@ -70,8 +71,25 @@ class WhooshBackend:
         return replica.verify(self.index, session)
 
     def applied_change_id(self) -> int | None:
+        # Asked on every cacheable page: opening the index each time costs milliseconds, listing its
+        # folder for the table of contents' generation costs microseconds, so the bookmark is read
+        # again only when the index has moved to a new generation.
+        key = str(self.index.path)
+        generation = _latest_generation(self.index.path)
+        with _applied_lock:
+            known = _applied.get(key)
+        if known is not None and known[0] == generation:
+            return known[1]
         bookmark = self.index.bookmark()
-        return bookmark.last_change_id if bookmark else None
+        applied = bookmark.last_change_id if bookmark else None
+        with _applied_lock:
+            _applied[key] = (generation, applied)
+        return applied
+
+
+# Index folder -> (the generation its table of contents had, the change id its bookmark held then).
+_applied: dict[str, tuple[int, int | None]] = {}
+_applied_lock = threading.Lock()
 
 
 def current_index() -> SearchIndex:

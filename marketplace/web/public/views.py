@@ -7,7 +7,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from marketplace.analytics.events import EventName, record
+from marketplace.analytics.buffer import record_soon
+from marketplace.analytics.events import EventName
 from marketplace.analytics.sources import classify as view_source
 from marketplace.applications.services import existing_application
 from marketplace.extensions import db
@@ -16,11 +17,11 @@ from marketplace.organisations.models import Organisation
 from marketplace.permissions import Permission
 from marketplace.search.api import LABELS, search_vacancies, understand_keywords
 from marketplace.search.geo import RADIUS_CHOICES
-from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies import queries, vocabulary
 from marketplace.vacancies.jobposting import structured_data
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.access import public
+from marketplace.web.page_cache import cached_for_visitors, dont_cache_this_page
 from marketplace.web.search_args import search_from_args, search_parameters
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -83,12 +84,14 @@ def _filter_tags(search, args: MultiDict) -> list[dict]:
 
 @bp.route("/")
 @public
+@cached_for_visitors
 def home():
     return render_template("public/home.html")
 
 
 @bp.route("/jobs")
 @public
+@cached_for_visitors
 def search():
     vacancy_search = search_from_args(request.args)
     # A place or salary typed as keywords becomes the location or minimum salary: the address says
@@ -121,10 +124,10 @@ def search():
         labels=LABELS,
         understood=set(request.args.getlist("understood")),
     )
-    # Counted once the page is rendered: the commit expires the listings it shows, and rendering
-    # them afterwards would load each one again, a query per result.
-    with unit_of_work():
-        record(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
+    if results.degraded:  # the database's simpler answer: the index may be back for the next visitor
+        dont_cache_this_page()
+    # Counted in memory and written with others in a few seconds: no write on the page's path.
+    record_soon(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
     return page
 
 
@@ -141,13 +144,9 @@ def vacancy(vacancy_id: int):
         return render_template("public/vacancy.html", vacancy=found, closed=True)
     # Only a bucket (search, alert email, search engine…) is kept: never the referring address itself.
     source = view_source(request.referrer, request.args.get("src"), request.host)
-    with unit_of_work():
-        record(
-            EventName.VACANCY_VIEWED,
-            vacancy_id=found.id,
-            organisation_id=found.organisation_id,
-            source=source,
-        )
+    record_soon(
+        EventName.VACANCY_VIEWED, vacancy_id=found.id, organisation_id=found.organisation_id, source=source
+    )
     application = None
     if current_user.is_authenticated and current_user.can(Permission.APPLICATION_CREATE):
         application = existing_application(current_user, found.id)

@@ -28,6 +28,13 @@ def can_save_jobs() -> bool:
 
 
 @bp.app_template_global()
+def saving_asks_to_sign_in() -> bool:
+    """A visitor who is not signed in gets a link that asks them to, not a form: their pages then need
+    no session and no form token, and are the same for every such visitor."""
+    return not current_user.is_authenticated
+
+
+@bp.app_template_global()
 def saved_job_ids() -> set[int]:
     """The listings the signed-in jobseeker has saved (worked out once per request)."""
     if "saved_job_ids" not in g:
