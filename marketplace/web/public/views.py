@@ -21,6 +21,7 @@ from marketplace.vacancies import queries, vocabulary
 from marketplace.vacancies.jobposting import structured_data
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.access import public
+from marketplace.web.search_args import problems as search_problems
 from marketplace.web.search_args import search_from_args, search_parameters
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -120,6 +121,8 @@ def search():
         feed_url=url_for("feeds.jobs", **args.to_dict(flat=False)),
         labels=LABELS,
         understood=set(request.args.getlist("understood")),
+        # A value the search could not use is shown back with its error, never dropped silently.
+        errors=search_problems(request.args),
     )
     # Counted once the page is rendered: the commit expires the listings it shows, and rendering
     # them afterwards would load each one again, a query per result.
