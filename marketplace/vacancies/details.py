@@ -149,8 +149,8 @@ def pay_problems(values: Mapping[str, Any]) -> dict[str, str]:
             found["actual_salary"] = (
                 "The actual pay must be the same as or less than the highest full-time salary"
             )
-        elif "part_time" not in working_patterns:
-            found["actual_salary"] = "Only give the actual pay for a part-time job"
+        elif "part_time" not in working_patterns and not values.get("term_time_only"):
+            found["actual_salary"] = "Only give the actual pay for a part-time or term-time-only job"
     if hourly_rate_pence is not None and not 0 < hourly_rate_pence <= pay.MOST_HOURLY_RATE_PENCE:
         found["hourly_rate_pence"] = "Enter an hourly rate in pounds and pence, like 12.45"
     return found

@@ -152,7 +152,7 @@ class VacancyForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=500_000, message="Enter a yearly salary in pounds")],
     )
     actual_salary = PoundsField(
-        "Actual pay in pounds a year, for a part-time job (optional)",
+        "Actual pay in pounds a year, for a part-time or term-time-only job (optional)",
         description=(
             "What the job pays for its hours. If you leave it blank we show the full-time range times "
             "the FTE, except for a term-time-only job"
