@@ -57,7 +57,7 @@ _JOB_POSTING = {
             "description": "MonetaryAmount: the full-time yearly range (value.unitText YEAR, minValue, "
             "maxValue) or, for a job paid by the hour without a range, the hourly rate (HOUR, value).",
         },
-        "workHours": {"type": "string", "description": "Hours a week and FTE in words."},
+        "workHours": {"type": ["string", "null"], "description": "Hours a week and FTE in words."},
         "salary": {"type": "string", "description": "The salary as the school wrote it."},
         "hours_per_week": {"type": ["number", "null"]},
         "fte": {"type": ["number", "null"], "minimum": 0.1, "maximum": 1},
