@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass, field
 
 from marketplace.demo.organisations import DemoOrganisation
@@ -460,7 +461,7 @@ class Draft:
     # Classroom posts may be advertised part time; leadership and middle-leadership posts stay full time.
     flexible: bool = False
     term_time: bool = False  # support roles paid for term time only
-    part_time_hours: float = 25.0
+    part_time_hours: float | None = 25.0
 
 
 @dataclass
@@ -929,7 +930,7 @@ class SupportRole:
     person: str
     term_time: bool = False
     key_stages: str = "none"  # none, school or primary_classes
-    part_time_hours: float = 25.0  # a week, when advertised part time only
+    part_time_hours: float | None = 25.0  # a week, when advertised part time only
     contract: str = "permanent"
 
 
@@ -1123,6 +1124,7 @@ SUPPORT_ROLES: dict[str, SupportRole] = {
         "We are looking for a cleaner to join our friendly team for 15 hours a week, from 3.30pm to 6.30pm "
         "Monday to Friday, keeping classrooms, corridors and toilets clean and welcoming.",
         "No experience is needed, as full training and equipment are provided.",
+        part_time_hours=15.0,
     ),
     "kitchen_assistant": SupportRole(
         ("Kitchen Assistant", "Catering Assistant"),
@@ -1136,6 +1138,7 @@ SUPPORT_ROLES: dict[str, SupportRole] = {
         "You will enjoy working as part of a busy team; a food hygiene certificate is helpful but "
         "training is given.",
         term_time=True,
+        part_time_hours=15.0,
     ),
     "estates_manager": SupportRole(
         ("Estates and Compliance Manager",),
@@ -1275,6 +1278,7 @@ SUPPORT_ROLES: dict[str, SupportRole] = {
         "You will be reliable, observant and calm; full training is provided and hours vary with the exam "
         "timetable.",
         contract="casual",
+        part_time_hours=None,  # they vary with the exam timetable
     ),
 }
 
@@ -1389,23 +1393,29 @@ TERM_TIME_SHARE = 0.8545
 
 def _hours_and_pay(draft: Draft, patterns: list[str], fte: float | None) -> dict:
     """The advert's hours, FTE, term time and the pay figures a school gives for them."""
-    minimum = draft.pay[1]
+    salary, minimum = draft.pay[0], draft.pay[1]
     if draft.kind != "support":
         return {"fte": fte}
     full_time = "full_time" in patterns
     hours = SUPPORT_FULL_TIME_HOURS if full_time else draft.part_time_hours
-    share = round(hours / SUPPORT_FULL_TIME_HOURS, 2)
+    share = round(hours / SUPPORT_FULL_TIME_HOURS, 2) if hours is not None else None
     values: dict = {
         "hours_per_week": hours,
         "fte": None if full_time else share,
         "term_time_only": draft.term_time,
     }
-    if minimum is not None:
+    hourly = _HOURLY.search(salary)
+    if hourly is not None:
+        values["hourly_rate_pence"] = int(hourly.group(1)) * 100 + int(hourly.group(2))
+    elif minimum is not None:
         # NJC hourly rates are the full-time yearly pay over 52.14 weeks of 37 hours.
         values["hourly_rate_pence"] = round(minimum * 7 / 365 / SUPPORT_FULL_TIME_HOURS * 100)
-        if draft.term_time or not full_time:
+        if share is not None and (draft.term_time or not full_time):
             values["actual_salary"] = round(minimum * share * (TERM_TIME_SHARE if draft.term_time else 1))
     return values
+
+
+_HOURLY = re.compile(r"£(\d+)\.(\d\d) an hour")
 
 
 def _contract(
