@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass, field
 
 from marketplace.demo.organisations import DemoOrganisation
@@ -86,6 +87,11 @@ class Advert:
     application_url: str | None
     application_email: str | None
     contact_email: str
+    hours_per_week: float | None = None
+    fte: float | None = None
+    term_time_only: bool = False
+    actual_salary: int | None = None
+    hourly_rate_pence: int | None = None
 
 
 # --- words -------------------------------------------------------------------------------------------------
@@ -454,6 +460,8 @@ class Draft:
     ect_suitable: bool = False
     # Classroom posts may be advertised part time; leadership and middle-leadership posts stay full time.
     flexible: bool = False
+    term_time: bool = False  # support roles paid for term time only
+    part_time_hours: float | None = 25.0
 
 
 @dataclass
@@ -922,6 +930,7 @@ class SupportRole:
     person: str
     term_time: bool = False
     key_stages: str = "none"  # none, school or primary_classes
+    part_time_hours: float | None = 25.0  # a week, when advertised part time only
     contract: str = "permanent"
 
 
@@ -940,6 +949,7 @@ SUPPORT_ROLES: dict[str, SupportRole] = {
         "reliability and a genuine interest in helping children learn.",
         term_time=True,
         key_stages="primary_classes",
+        part_time_hours=30.0,
     ),
     "send_teaching_assistant": SupportRole(
         ("SEND Teaching Assistant", "Teaching Assistant (one-to-one support)"),
@@ -1114,6 +1124,7 @@ SUPPORT_ROLES: dict[str, SupportRole] = {
         "We are looking for a cleaner to join our friendly team for 15 hours a week, from 3.30pm to 6.30pm "
         "Monday to Friday, keeping classrooms, corridors and toilets clean and welcoming.",
         "No experience is needed, as full training and equipment are provided.",
+        part_time_hours=15.0,
     ),
     "kitchen_assistant": SupportRole(
         ("Kitchen Assistant", "Catering Assistant"),
@@ -1127,6 +1138,7 @@ SUPPORT_ROLES: dict[str, SupportRole] = {
         "You will enjoy working as part of a busy team; a food hygiene certificate is helpful but "
         "training is given.",
         term_time=True,
+        part_time_hours=15.0,
     ),
     "estates_manager": SupportRole(
         ("Estates and Compliance Manager",),
@@ -1266,6 +1278,7 @@ SUPPORT_ROLES: dict[str, SupportRole] = {
         "You will be reliable, observant and calm; full training is provided and hours vary with the exam "
         "timetable.",
         contract="casual",
+        part_time_hours=None,  # they vary with the exam timetable
     ),
 }
 
@@ -1311,6 +1324,8 @@ def _support(r: RecipeInput) -> Draft:
         working_patterns=patterns,
         contract_type=role.contract,
         person=role.person,
+        term_time=role.term_time,
+        part_time_hours=role.part_time_hours,
     )
 
 
@@ -1338,27 +1353,69 @@ def starts_on_for(recipe: str, closes_on: dt.date, rng: random.Random) -> dt.dat
 # --- assembling an advert ----------------------------------------------------------------------------------
 
 
-def _pattern_sentence(draft: Draft, job_share: bool, rng: random.Random) -> tuple[list[str], str | None]:
-    """Teaching posts are mostly full time; some are part time or open to a job share."""
+def _pattern_sentence(
+    draft: Draft, job_share: bool, rng: random.Random
+) -> tuple[list[str], str | None, float | None]:
+    """Teaching posts are mostly full time; some are part time (with their FTE) or open to a job share."""
     if draft.kind == "support":
-        return draft.working_patterns, None
+        return draft.working_patterns, None, None
     if not draft.flexible:
-        return ["full_time"], None
+        return ["full_time"], None, None
     if job_share:
-        return ["full_time"], (
-            "We would welcome applications from two teachers who would like to share this "
-            "post, for example Monday to Wednesday and Wednesday to Friday."
+        return (
+            ["full_time"],
+            (
+                "We would welcome applications from two teachers who would like to share this "
+                "post, for example Monday to Wednesday and Wednesday to Friday."
+            ),
+            None,
         )
     roll = rng.random()
     if roll < 0.1:
         fte = rng.choice(["0.6", "0.8", "0.4"])
         days = {"0.4": "two", "0.6": "three", "0.8": "four"}[fte]
-        return ["part_time"], (
-            f"This is a part-time post of {fte} FTE ({days} days a week); we will agree the days."
-        )
+        sentence = f"This is a part-time post of {fte} FTE ({days} days a week); we will agree the days."
+        return ["part_time"], sentence, float(fte)
     if roll < 0.15:
-        return ["full_time", "part_time"], "We will consider full-time or part-time applicants for this post."
-    return ["full_time"], None
+        return (
+            ["full_time", "part_time"],
+            "We will consider full-time or part-time applicants for this post.",
+            None,
+        )
+    return ["full_time"], None, None
+
+
+# A full-time support role's week, and the share of a full-time year's pay a term-time-only post is paid
+# (39 weeks of term and its holiday entitlement: about 44.6 paid weeks of 52.14, as many councils work it).
+SUPPORT_FULL_TIME_HOURS = 37.0
+TERM_TIME_SHARE = 0.8545
+
+
+def _hours_and_pay(draft: Draft, patterns: list[str], fte: float | None) -> dict:
+    """The advert's hours, FTE, term time and the pay figures a school gives for them."""
+    salary, minimum = draft.pay[0], draft.pay[1]
+    if draft.kind != "support":
+        return {"fte": fte}
+    full_time = "full_time" in patterns
+    hours = SUPPORT_FULL_TIME_HOURS if full_time else draft.part_time_hours
+    share = round(hours / SUPPORT_FULL_TIME_HOURS, 2) if hours is not None else None
+    values: dict = {
+        "hours_per_week": hours,
+        "fte": None if full_time else share,
+        "term_time_only": draft.term_time,
+    }
+    hourly = _HOURLY.search(salary)
+    if hourly is not None:
+        values["hourly_rate_pence"] = int(hourly.group(1)) * 100 + int(hourly.group(2))
+    elif minimum is not None:
+        # NJC hourly rates are the full-time yearly pay over 52.14 weeks of 37 hours.
+        values["hourly_rate_pence"] = round(minimum * 7 / 365 / SUPPORT_FULL_TIME_HOURS * 100)
+        if share is not None and (draft.term_time or not full_time):
+            values["actual_salary"] = round(minimum * share * (TERM_TIME_SHARE if draft.term_time else 1))
+    return values
+
+
+_HOURLY = re.compile(r"£(\d+)\.(\d\d) an hour")
 
 
 def _contract(
@@ -1449,7 +1506,7 @@ def write_advert(
     recipe = TEACHING_RECIPES.get(opening.recipe, _support)
     draft = recipe(recipe_input)
     job_share = "jobshare" in opening.flags
-    patterns, pattern_sentence = _pattern_sentence(draft, job_share, rng)
+    patterns, pattern_sentence, fte = _pattern_sentence(draft, job_share, rng)
     contract_type, length, parental_cover, contract_sentence = _contract(
         draft, opening, starts_on or closes_on, rng
     )
@@ -1498,4 +1555,5 @@ def write_advert(
         application_url=url,
         application_email=email,
         contact_email=f"{'hr' if org.kind == 'trust' else 'recruitment'}@{org.domain}",
+        **_hours_and_pay(draft, patterns, fte),
     )

@@ -25,12 +25,17 @@ LABELS: dict[str, str] = {
     "subjects": "Subjects",
     "working_patterns": "Working pattern",
     "job_share": "Job share",
+    "hours_per_week": "Hours per week",
+    "fte": "Full-time equivalent (FTE)",
+    "term_time_only": "Term time only",
     "contract_type": "Contract type",
     "fixed_term_length": "Length of contract",
     "parental_leave_cover": "Parental leave cover",
     "salary": "Salary",
     "salary_minimum": "Lowest salary",
     "salary_maximum": "Highest salary",
+    "actual_salary": "Actual pay",
+    "hourly_rate_pence": "Hourly rate",
     "publish_on": "Goes live",
     "closing_date": "Closing date",
     "closing_time": "Closing time",
@@ -109,8 +114,10 @@ def shown(name: str, value) -> str:
         return "None given"
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if name in ("salary_minimum", "salary_maximum") and isinstance(value, int):
+    if name in ("salary_minimum", "salary_maximum", "actual_salary") and isinstance(value, int):
         return f"£{value:,}"
+    if name == "hourly_rate_pence" and isinstance(value, int):
+        return f"£{value // 100:,}.{value % 100:02d} an hour"
     if name in ("publish_on", "closing_date", "starts_on"):
         return _date(str(value))
     if name == "job_roles":

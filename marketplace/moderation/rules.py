@@ -700,7 +700,16 @@ def _pay_band(details: VacancyDetails) -> tuple[int, int]:
 def salary(details: VacancyDetails, context: ListingContext) -> list[Finding]:
     """The pay must be stated, and any amounts given must be believable for the role."""
     text = (details.salary or "").strip()
-    has_amounts = details.salary_minimum is not None or details.salary_maximum is not None
+    # An hourly rate or an actual yearly pay is a figure too (vacancies/pay.py).
+    has_amounts = any(
+        amount is not None
+        for amount in (
+            details.salary_minimum,
+            details.salary_maximum,
+            details.hourly_rate_pence,
+            details.actual_salary,
+        )
+    )
     if not text and not has_amounts:
         return [
             Finding(

@@ -24,8 +24,8 @@ from marketplace.moderation.policy import Outcome
 from marketplace.moderation.screening import verdict_for
 from marketplace.organisations.models import Organisation, OrganisationKind
 from marketplace.search.api import ORGANISATION_TYPE_GROUPS
-from marketplace.vacancies import listing_schools, vocabulary
-from marketplace.vacancies.details import VacancyDetails
+from marketplace.vacancies import listing_schools, pay, vocabulary
+from marketplace.vacancies.details import VacancyDetails, pay_problems
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.services import transition
@@ -324,7 +324,24 @@ def _vacancy_values(record: dict, now: dt.datetime) -> dict[str, Any]:
     values["closes_at"] = closes_at.astimezone(dt.UTC)
     if values["closes_at"].date() < values["publish_on"]:
         raise BadLine("closes_at is before publish_on")
+    _pay_values(record, values)
     return values
+
+
+# How the import format names the vacancy's pay fields where they differ.
+_PAY_NAMES = {"hourly_rate_pence": "hourly_rate", "salary_maximum": "salary_max"}
+
+
+def _pay_values(record: dict, values: dict[str, Any]) -> None:
+    """Hours and pay (vacancies/pay.py): each checked, then together with the working pattern and range."""
+    errors: dict[str, str] = {}
+    values.update(pay.from_json(record, errors))
+    if not errors:
+        errors = {_PAY_NAMES.get(name, name): message for name, message in pay_problems(values).items()}
+    if errors:
+        raise BadLine(
+            "; ".join(f"{name}: {message[:1].lower()}{message[1:]}" for name, message in errors.items())
+        )
 
 
 def _additional_schools(urns: Any, organisation: Organisation) -> list[Organisation]:

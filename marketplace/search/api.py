@@ -57,6 +57,7 @@ from marketplace.search.synonyms import (
 )
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.pay import yearly_pay_expression
 from marketplace.vacancies.queries import live_condition
 
 logger = logging.getLogger(__name__)
@@ -152,8 +153,9 @@ _JOB_ROLE_ALIASES = {
     "senior_leader": _SENIOR_LEADERS,
     "middle_leader": _MIDDLE_LEADERS,
 }
-# Job share is a yes/no flag on the vacancy, offered (and indexed) as one more working pattern.
-_WORKING_PATTERNS = [*vocabulary.WORKING_PATTERNS, "job_share"]
+# Job share and term time only are yes/no flags on the vacancy, offered (and indexed) as more working
+# patterns.
+_WORKING_PATTERNS = [*vocabulary.WORKING_PATTERNS, "job_share", "term_time_only"]
 ORGANISATION_TYPES = {
     "academy": "Academy or free school",
     "local_authority": "Local authority maintained school",
@@ -191,7 +193,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "phases": vocabulary.PHASES,
     "key_stages": vocabulary.KEY_STAGES,
     "subjects": {subject: subject for subject in vocabulary.ALL_SUBJECTS},
-    "working_patterns": {**vocabulary.WORKING_PATTERNS, "job_share": "Job share"},
+    "working_patterns": {
+        **vocabulary.WORKING_PATTERNS,
+        "job_share": "Job share",
+        "term_time_only": "Term time only",
+    },
     "contract_types": vocabulary.CONTRACT_TYPES,
     "organisation_types": ORGANISATION_TYPES,
     "school_types": SCHOOL_TYPES,
@@ -733,9 +739,7 @@ def _database_search(
     if search.quick_apply:
         conditions.append(Vacancy.how_to_apply == "marketplace")
     if search.minimum_salary:
-        conditions.append(
-            sa.func.coalesce(Vacancy.salary_maximum, Vacancy.salary_minimum, 0) >= search.minimum_salary
-        )
+        conditions.append(yearly_pay_expression(Vacancy) >= search.minimum_salary)
     query = sa.select(Vacancy).where(*conditions)
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     vacancies = list(

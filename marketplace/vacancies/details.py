@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from marketplace.db import UK, uk_today
-from marketplace.vacancies import vocabulary
+from marketplace.vacancies import pay, vocabulary
 
 # A listing runs for at most this long: longer adverts go stale and mislead jobseekers.
 MAX_LISTING_DAYS = 183
@@ -44,6 +46,12 @@ class VacancyDetails:
     application_email: str | None
     contact_email: str
     external_reference: str | None
+    # Hours and pay beyond the range (vacancies/pay.py); optional, so last and with defaults.
+    hours_per_week: float | None = None
+    fte: float | None = None
+    term_time_only: bool = False
+    actual_salary: int | None = None
+    hourly_rate_pence: int | None = None
 
     @property
     def closes_at(self) -> dt.datetime:
@@ -94,6 +102,7 @@ def problems(details: VacancyDetails, now: dt.datetime) -> dict[str, str]:
         and details.salary_minimum > details.salary_maximum
     ):
         found["salary_maximum"] = "The highest salary must be the same as or more than the lowest salary"
+    found.update(pay_problems(vars(details)))
     if details.publish_on < today:
         found["publish_on"] = "The date the listing goes live must be today or in the future"
     if details.closing_date < details.publish_on:
@@ -112,4 +121,36 @@ def problems(details: VacancyDetails, now: dt.datetime) -> dict[str, str]:
             found["application_url"] = "Enter a web address starting https://"
     if details.how_to_apply == "email" and not (details.application_email or "").strip():
         found["application_email"] = "Enter the email address candidates should apply to"
+    return found
+
+
+def pay_problems(values: Mapping[str, Any]) -> dict[str, str]:
+    """The hours and pay beyond the range (VacancyDetails values, or a Vacancy's for an import): within
+    bounds, and consistent with the working pattern."""
+    found: dict[str, str] = {}
+    hours, fte = values.get("hours_per_week"), values.get("fte")
+    actual_salary, salary_maximum = values.get("actual_salary"), values.get("salary_maximum")
+    hourly_rate_pence = values.get("hourly_rate_pence")
+    working_patterns = list(values.get("working_patterns") or [])
+    if hours is not None and not 0 < hours <= pay.MOST_HOURS:
+        found["hours_per_week"] = f"Hours per week must be more than 0 and no more than {pay.MOST_HOURS}"
+    if fte is not None:
+        if not pay.LOWEST_FTE <= fte <= pay.HIGHEST_FTE:
+            found["fte"] = "Full-time equivalent must be between 0.1 and 1.0, like 0.6"
+        elif fte < pay.HIGHEST_FTE and working_patterns == ["full_time"]:
+            found["fte"] = (
+                "A full-time job is 1.0 full-time equivalent: enter 1.0, or choose part time as the "
+                "working pattern"
+            )
+    if actual_salary is not None:
+        if not 0 < actual_salary <= pay.MOST_SALARY:
+            found["actual_salary"] = "Enter the actual pay in pounds a year, like 18,990"
+        elif salary_maximum is not None and actual_salary > salary_maximum:
+            found["actual_salary"] = (
+                "The actual pay must be the same as or less than the highest full-time salary"
+            )
+        elif "part_time" not in working_patterns and not values.get("term_time_only"):
+            found["actual_salary"] = "Only give the actual pay for a part-time or term-time-only job"
+    if hourly_rate_pence is not None and not 0 < hourly_rate_pence <= pay.MOST_HOURLY_RATE_PENCE:
+        found["hourly_rate_pence"] = "Enter an hourly rate in pounds and pence, like 12.45"
     return found

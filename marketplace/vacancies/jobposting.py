@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from marketplace.vacancies import vocabulary
+from marketplace.vacancies import pay, vocabulary
 from marketplace.vacancies.models import Vacancy
 
 if TYPE_CHECKING:
@@ -59,7 +59,16 @@ def job_posting(vacancy: Vacancy, *, url: str, organisation_url: str | None = No
         },
         "jobLocation": _job_location(vacancy),
         "baseSalary": _salary(vacancy),
+        "workHours": vacancy.hours_label,
         "salary": vacancy.salary,
+        # Hours and pay (see vacancies/pay.py): as the school gave them, and the yearly pay worked out.
+        "hours_per_week": vacancy.hours_per_week,
+        "fte": vacancy.fte,
+        "term_time_only": vacancy.term_time_only,
+        "actual_salary": vacancy.actual_salary,
+        "actual_pay": _actual_pay(vacancy),
+        "hourly_rate": vacancy.hourly_rate_pence / 100 if vacancy.hourly_rate_pence is not None else None,
+        "yearly_pay": pay.yearly_pay(vacancy),
         # The marketplace's own vocabulary, for filters and alerts in other systems.
         "job_roles": vacancy.job_roles,
         "phases": vacancy.phases,
@@ -109,14 +118,28 @@ def _job_location(vacancy: Vacancy) -> dict[str, Any] | list[dict[str, Any]]:
 
 
 def _salary(vacancy: Vacancy) -> dict[str, Any] | None:
-    if vacancy.salary_minimum is None and vacancy.salary_maximum is None:
+    """The full-time yearly range (unitText YEAR); for a job paid by the hour without a range, its hourly
+    rate (unitText HOUR)."""
+    value: dict[str, Any] = {"@type": "QuantitativeValue"}
+    if vacancy.salary_minimum is not None or vacancy.salary_maximum is not None:
+        value["unitText"] = "YEAR"
+        if vacancy.salary_minimum is not None:
+            value["minValue"] = vacancy.salary_minimum
+        if vacancy.salary_maximum is not None:
+            value["maxValue"] = vacancy.salary_maximum
+    elif vacancy.hourly_rate_pence is not None:
+        value["unitText"] = "HOUR"
+        value["value"] = vacancy.hourly_rate_pence / 100
+    else:
         return None
-    value: dict[str, Any] = {"@type": "QuantitativeValue", "unitText": "YEAR"}
-    if vacancy.salary_minimum is not None:
-        value["minValue"] = vacancy.salary_minimum
-    if vacancy.salary_maximum is not None:
-        value["maxValue"] = vacancy.salary_maximum
     return {"@type": "MonetaryAmount", "currency": "GBP", "value": value}
+
+
+def _actual_pay(vacancy: Vacancy) -> dict[str, Any] | None:
+    actual = pay.actual_pay(vacancy)
+    if actual is None:
+        return None
+    return {"minimum": actual[0], "maximum": actual[1], "worked_out": pay.actual_pay_is_worked_out(vacancy)}
 
 
 # The properties search engines read from a job page's JSON-LD (Google for Jobs' required and
@@ -132,6 +155,7 @@ _STRUCTURED_DATA_KEYS = (
     "hiringOrganization",
     "jobLocation",
     "baseSalary",
+    "workHours",
     "directApply",
     "occupationalCategory",
     "jobBenefits",

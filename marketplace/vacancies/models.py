@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db import UK, Base, TimestampMixin, str_enum, uk_today, utcnow
-from marketplace.vacancies import fingerprints, vocabulary
+from marketplace.vacancies import fingerprints, pay, vocabulary
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES, VacancyStatus
 
 if TYPE_CHECKING:
@@ -64,6 +64,12 @@ class Vacancy(TimestampMixin, Base):
     salary: Mapped[str] = mapped_column(sa.String(200))
     salary_minimum: Mapped[int | None]  # whole pounds a year, when the school gives a range
     salary_maximum: Mapped[int | None]
+    # Hours and pay beyond the range (see vacancies/pay.py for what is worked out from them).
+    hours_per_week: Mapped[float | None] = mapped_column(sa.Numeric(4, 1, asdecimal=False))
+    fte: Mapped[float | None] = mapped_column(sa.Numeric(3, 2, asdecimal=False))  # 0.1 to 1.0
+    term_time_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    actual_salary: Mapped[int | None]  # whole pounds a year, a part-time post's actual pay
+    hourly_rate_pence: Mapped[int | None]
     starts_on: Mapped[dt.date | None]
     publish_on: Mapped[dt.date]
     closes_at: Mapped[dt.datetime]
@@ -144,7 +150,30 @@ class Vacancy(TimestampMixin, Base):
     @property
     def working_pattern_labels(self) -> list[str]:
         patterns = vocabulary.labels(vocabulary.WORKING_PATTERNS, self.working_patterns)
-        return [*patterns, "Job share"] if self.job_share else patterns
+        return [*patterns, *(["Job share"] if self.job_share else [])] + (
+            ["Term time only"] if self.term_time_only else []
+        )
+
+    # Pay in words for jobseekers (vacancies/pay.py); None when the school gave no such figure.
+    @property
+    def salary_range_label(self) -> str | None:
+        return pay.salary_range_label(self)
+
+    @property
+    def actual_pay_label(self) -> str | None:
+        return pay.actual_pay_label(self)
+
+    @property
+    def hourly_rate_label(self) -> str | None:
+        return pay.hourly_rate_label(self)
+
+    @property
+    def hours_label(self) -> str | None:
+        return pay.hours_label(self)
+
+    @property
+    def pay_summary(self) -> str | None:
+        return pay.pay_summary(self)
 
     @property
     def contract_label(self) -> str:

@@ -41,9 +41,22 @@ STEPS: tuple[Step, ...] = (
     Step(
         "working-pattern",
         "Working pattern and contract",
-        ("working_patterns", "job_share", "contract_type", "fixed_term_length", "parental_leave_cover"),
+        (
+            "working_patterns",
+            "job_share",
+            "hours_per_week",
+            "fte",
+            "term_time_only",
+            "contract_type",
+            "fixed_term_length",
+            "parental_leave_cover",
+        ),
     ),
-    Step("pay", "Pay", ("salary", "salary_minimum", "salary_maximum")),
+    Step(
+        "pay",
+        "Pay",
+        ("salary", "salary_minimum", "salary_maximum", "actual_salary", "hourly_rate_pence"),
+    ),
     Step("important-dates", "Important dates", ("publish_on", "closing_date", "closing_time", "starts_on")),
     Step(
         "about-the-role",

@@ -63,6 +63,31 @@ def _number(args: MultiDict, name: str, default: int | None, lowest: int, highes
     return number
 
 
+MAX_MINIMUM_SALARY = 10_000_000
+MINIMUM_SALARY_PROBLEM = "Enter a minimum salary in pounds a year, like 30,000"
+
+
+def _minimum_salary(args: MultiDict) -> int | None:
+    """The minimum salary as people type it: "30000", "30,000" or "£30,000"."""
+    raw = args.get("minimum_salary", "").strip()
+    cleaned = raw.removeprefix("£").replace(",", "").strip()
+    if not cleaned:
+        return None
+    number = whole_number(cleaned, 0, MAX_MINIMUM_SALARY)
+    if number is None:
+        raise BadSearch("minimum_salary", MINIMUM_SALARY_PROBLEM)
+    return number
+
+
+def problems(args: MultiDict) -> dict[str, str]:
+    """What the search page tells people it could not use, by field (the rest falls back quietly)."""
+    try:
+        _minimum_salary(args)
+    except BadSearch as error:
+        return {error.parameter: str(error)}
+    return {}
+
+
 def _flag(args: MultiDict, name: str) -> bool:
     raw = args.get(name, "").strip().lower()
     if raw in _YES:
@@ -92,13 +117,13 @@ def search_from_args(args: MultiDict, *, strict: bool = False) -> VacancySearch:
     numbers = {
         "page": (1, 1, 10_000),
         "per_page": (20, 1, MAX_PER_PAGE),
-        "minimum_salary": (None, 0, 10_000_000),
         "posted_within_days": (None, 1, MAX_POSTED_WITHIN_DAYS),
     }
     values = {
         name: _read(args, name, lambda n=name, d=d, lo=lo, hi=hi: _number(args, n, d, lo, hi), d, strict)
         for name, (d, lo, hi) in numbers.items()
     }
+    values["minimum_salary"] = _read(args, "minimum_salary", lambda: _minimum_salary(args), None, strict)
     return VacancySearch(
         keywords=args.get("keyword", "")[:MAX_KEYWORD_LENGTH],
         location=args.get("location", "")[:MAX_LOCATION_LENGTH],

@@ -143,6 +143,11 @@ def test_the_demo_world_has_about_120_vacancies_that_read_like_real_adverts(run_
     assert any(v.job_share for v in vacancies)
     assert any(v.contract_type == "fixed_term" and v.fixed_term_length for v in vacancies)
     assert any(v.parental_leave_cover for v in vacancies)
+    # Hours and pay as schools give them: part-time FTEs, term-time support roles with their actual pay,
+    # and hourly rates (some jobs are paid by the hour only).
+    assert any(v.fte is not None and v.fte < 1 and "part_time" in v.working_patterns for v in vacancies)
+    assert any(v.term_time_only and v.actual_salary for v in vacancies)
+    assert any(v.hourly_rate_pence and v.salary_maximum is None for v in vacancies)
     assert any(v.visa_sponsorship for v in vacancies)
     assert {"marketplace", "website", "email"} == {v.how_to_apply for v in vacancies}
     assert {"ect_suitable", "ect_unsuitable"} == {v.ect_status for v in vacancies}

@@ -237,7 +237,12 @@ class TestFacets:
 
         assert facets["phases"]["primary"] == 2
         assert facets["phases"]["secondary"] == 1  # what choosing it as well would add
-        assert facets["working_patterns"] == {"full_time": 1, "part_time": 1, "job_share": 0}
+        assert facets["working_patterns"] == {
+            "full_time": 1,
+            "part_time": 1,
+            "job_share": 0,
+            "term_time_only": 0,
+        }
 
     def test_counts_follow_the_keywords(self, app):
         job("Music teacher", phases=["primary"])

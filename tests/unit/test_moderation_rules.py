@@ -225,6 +225,15 @@ def test_personal_webmail_contact_is_a_scam_signal(changes, expected):
         ({"salary": "£12.65 an hour", "salary_minimum": None, "salary_maximum": None}, set()),
         (
             {
+                "salary": "Competitive",
+                "salary_minimum": None,
+                "salary_maximum": None,
+                "hourly_rate_pence": 1285,
+            },
+            set(),
+        ),
+        (
+            {
                 "title": "Teaching assistant",
                 "job_roles": ["teaching_assistant"],
                 "salary": "Grade 4: £24,000 to £26,000 FTE, pro rata",

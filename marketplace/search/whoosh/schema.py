@@ -21,6 +21,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from marketplace.search.api import ORGANISATION_TYPE_GROUPS
 from marketplace.search.areas import area_ids
 from marketplace.search.whoosh.analysis import vacancy_text_analyzer
+from marketplace.vacancies.pay import yearly_pay
 from marketplace.vacancies.richtext import plain_text
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
     from marketplace.vacancies.models import Vacancy
 
 # Raise whenever a field or its analysis changes: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 6  # 5: the `area` field (local authority, county and region of each school); 6: `pay`
+SCHEMA_VERSION = 7  # 5: the `area` field (local authority, county and region of each school); 6: `pay`;
+# 7: `salary` is the listing's yearly pay (vacancies/pay.py), and term time only is a working pattern
 
 VACANCY_KIND = "vacancy"
 BOOKMARK_KIND = "bookmark"
@@ -129,8 +131,12 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
     """The index document of a published vacancy (its organisation must be loaded or loadable)."""
     # "Newest" and "posted within" go by the listing's publish date, not the day an import ran.
     published_at = vacancy.posted_at
-    # Job share is a flag on the vacancy; the filter offers it as one more working pattern.
-    working_patterns = [*vacancy.working_patterns, *(["job_share"] if vacancy.job_share else [])]
+    # Job share and term time only are flags on the vacancy; the filter offers them as more working patterns.
+    working_patterns = [
+        *vacancy.working_patterns,
+        *(["job_share"] if vacancy.job_share else []),
+        *(["term_time_only"] if vacancy.term_time_only else []),
+    ]
     organisation = vacancy.organisation
     points = located_points(vacancy)
     latitude, longitude = points[0] if points else (0, 0)
@@ -169,8 +175,9 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
         "publish_on": day_number(vacancy.publish_on),
         "closes_at": epoch_microseconds(vacancy.closes_at),
         "published_at": epoch_microseconds(published_at),
-        # The most the job pays, so "at least £X" keeps a range that reaches X.
-        "salary": vacancy.salary_maximum or vacancy.salary_minimum or 0,
+        # The most the job pays a year for its hours (vacancies/pay.py), so "at least £X" keeps a range
+        # that reaches X, and a part-time post counts at its actual pay.
+        "salary": yearly_pay(vacancy) or 0,
         "latitude": latitude,
         "longitude": longitude,
     }

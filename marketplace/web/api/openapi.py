@@ -52,7 +52,35 @@ _JOB_POSTING = {
             "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}],
             "description": "One Place, or a list of Places when the job is at several schools of a trust.",
         },
-        "baseSalary": {"type": ["object", "null"]},
+        "baseSalary": {
+            "type": ["object", "null"],
+            "description": "MonetaryAmount: the full-time yearly range (value.unitText YEAR, minValue, "
+            "maxValue) or, for a job paid by the hour without a range, the hourly rate (HOUR, value).",
+        },
+        "workHours": {"type": ["string", "null"], "description": "Hours a week and FTE in words."},
+        "salary": {"type": "string", "description": "The salary as the school wrote it."},
+        "hours_per_week": {"type": ["number", "null"]},
+        "fte": {"type": ["number", "null"], "minimum": 0.1, "maximum": 1},
+        "term_time_only": {"type": "boolean"},
+        "actual_salary": {
+            "type": ["integer", "null"],
+            "description": "A part-time job's actual yearly pay, as given.",
+        },
+        "actual_pay": {
+            "type": ["object", "null"],
+            "description": "A part-time job's actual yearly pay: as given, or worked out as the full-time "
+            "range times the FTE (`worked_out`; never for a term-time-only job).",
+            "properties": {
+                "minimum": {"type": "integer"},
+                "maximum": {"type": "integer"},
+                "worked_out": {"type": "boolean"},
+            },
+        },
+        "hourly_rate": {"type": ["number", "null"], "description": "Pounds an hour."},
+        "yearly_pay": {
+            "type": ["integer", "null"],
+            "description": "What minimum_salary compares: the most the job pays a year for its hours.",
+        },
         "distance_miles": {
             "type": ["number", "null"],
             "description": "Miles from the searched location (only when a location was given).",
@@ -97,7 +125,7 @@ def _search_operation() -> dict:
             _list_parameter("phases", vocabulary.PHASES),
             _list_parameter("key_stages", vocabulary.KEY_STAGES),
             _list_parameter("subjects", vocabulary.ALL_SUBJECTS),
-            _list_parameter("working_patterns", [*vocabulary.WORKING_PATTERNS, "job_share"]),
+            _list_parameter("working_patterns", LABELS["working_patterns"]),
             _list_parameter("contract_types", vocabulary.CONTRACT_TYPES),
             _list_parameter("organisation_types", LABELS["organisation_types"]),
             _list_parameter("school_types", LABELS["school_types"]),
@@ -106,7 +134,11 @@ def _search_operation() -> dict:
             _parameter("quick_apply", flag, "Only jobs applied for through the marketplace."),
             _parameter("organisation", {"type": "string"}, "One school's or trust's slug."),
             _parameter(
-                "minimum_salary", {"type": "integer", "minimum": 0}, "Pounds a year the job can reach."
+                "minimum_salary",
+                {"type": "integer", "minimum": 0},
+                "Pounds a year the job can reach for its hours: a part-time job's actual pay, else the top "
+                "of its range (times its FTE), else its hourly rate times its hours for 52.14 weeks (44 "
+                "when term time only). Commas and a £ sign are allowed.",
             ),
             _parameter("posted_within_days", {"type": "integer", "minimum": 1, "maximum": 3650}, "Days."),
             _parameter(
@@ -180,6 +212,13 @@ _IMPORTED_VACANCY = {
         "title": {"type": "string"},
         "description": {"type": "string"},
         "salary": {"type": "string"},
+        "salary_min": {"type": "integer", "minimum": 0},
+        "salary_max": {"type": "integer", "minimum": 0},
+        "hours_per_week": {"type": "number", "minimum": 0.5, "maximum": 60},
+        "fte": {"type": "number", "minimum": 0.1, "maximum": 1},
+        "term_time_only": {"type": "boolean"},
+        "actual_salary": {"type": "integer", "minimum": 1, "maximum": 500000},
+        "hourly_rate": {"type": "number", "minimum": 0.01, "maximum": 500},
         "publish_on": {"type": "string", "format": "date"},
         "closes_at": {"type": "string", "format": "date-time"},
         "school": {"type": "object"},

@@ -22,6 +22,7 @@ from marketplace.vacancies.jobposting import structured_data
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.access import public
 from marketplace.web.page_cache import cached_for_visitors, dont_cache_this_page
+from marketplace.web.search_args import problems as search_problems
 from marketplace.web.search_args import search_from_args, search_parameters
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -123,6 +124,8 @@ def search():
         feed_url=url_for("feeds.jobs", **args.to_dict(flat=False)),
         labels=LABELS,
         understood=set(request.args.getlist("understood")),
+        # A value the search could not use is shown back with its error, never dropped silently.
+        errors=search_problems(request.args),
     )
     if results.degraded:  # the database's simpler answer: the index may be back for the next visitor
         dont_cache_this_page()

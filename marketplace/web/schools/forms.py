@@ -7,11 +7,69 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextArea, Go
 from wtforms import BooleanField, EmailField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from marketplace.vacancies import vocabulary
+from marketplace.vacancies import pay, vocabulary
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.web.forms import CheckboxesField, GovDateField, PoundsField, RadiosField, choices
 
 YES_NO = choices({"yes": "Yes", "no": "No"})
+
+
+class DecimalField(StringField):
+    """A number that may have a fraction ("32.5", "0.6"), kept as typed when it is not one."""
+
+    widget = GovTextInput()
+
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        places: int,
+        lowest: float,
+        highest: float,
+        message: str,
+        **kwargs,
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.places, self.lowest, self.highest, self.message = places, lowest, highest, message
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        if not self.raw.strip():
+            self.data = None
+            return
+        self.data = pay.decimal_number(self.raw, places=self.places, lowest=self.lowest, highest=self.highest)
+        if self.data is None:
+            raise ValueError(self.message)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return pay.number(self.data) if self.data is not None else ""
+
+
+class PenceField(StringField):
+    """An amount in pounds and pence ("12.45" or "£12.45"), held in whole pence."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, *, message: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        if not self.raw.strip():
+            self.data = None
+            return
+        self.data = pay.pence(self.raw)
+        if self.data is None:
+            raise ValueError(self.message)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return pay.pounds_and_pence(self.data)[1:] if self.data is not None else ""
 
 
 class VacancyForm(FlaskForm):
@@ -62,6 +120,23 @@ class VacancyForm(FlaskForm):
         validators=[Optional(), Length(max=100)],
     )
     parental_leave_cover = BooleanField("This contract covers parental leave", widget=GovCheckboxInput())
+    hours_per_week = DecimalField(
+        "Hours per week (optional)",
+        description="For example, 32.5",
+        places=1,
+        lowest=0.5,
+        highest=pay.MOST_HOURS,
+        message=f"Enter the hours per week as a number from 0.5 to {pay.MOST_HOURS}, like 32.5",
+    )
+    fte = DecimalField(
+        "Full-time equivalent (FTE) (optional)",
+        description="For a part-time job, a number from 0.1 to 1.0. For example, 0.6 for 3 days a week",
+        places=2,
+        lowest=pay.LOWEST_FTE,
+        highest=pay.HIGHEST_FTE,
+        message="Enter the full-time equivalent as a number from 0.1 to 1.0, like 0.6",
+    )
+    term_time_only = BooleanField("Term time only", widget=GovCheckboxInput())
     salary = StringField(
         "Salary",
         widget=GovTextInput(),
@@ -75,6 +150,24 @@ class VacancyForm(FlaskForm):
     salary_maximum = PoundsField(
         "Highest full-time salary in pounds a year (optional)",
         validators=[Optional(), NumberRange(min=1, max=500_000, message="Enter a yearly salary in pounds")],
+    )
+    actual_salary = PoundsField(
+        "Actual pay in pounds a year, for a part-time or term-time-only job (optional)",
+        description=(
+            "What the job pays for its hours. If you leave it blank we show the full-time range times "
+            "the FTE, except for a term-time-only job"
+        ),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=pay.MOST_SALARY, message="Enter the actual pay in pounds a year, like 18,990"
+            ),
+        ],
+    )
+    hourly_rate_pence = PenceField(
+        "Hourly rate in pounds (optional)",
+        description="For jobs paid by the hour. For example, 12.85",
+        message="Enter an hourly rate in pounds and pence, like 12.85",
     )
     starts_on = GovDateField(
         "Start date (optional)",
@@ -178,6 +271,11 @@ class VacancyForm(FlaskForm):
             application_email=(self.application_email.data or "").strip().lower() or None,
             contact_email=self.contact_email.data.strip().lower(),
             external_reference=(self.external_reference.data or "").strip() or None,
+            hours_per_week=self.hours_per_week.data,
+            fte=self.fte.data,
+            term_time_only=bool(self.term_time_only.data),
+            actual_salary=self.actual_salary.data,
+            hourly_rate_pence=self.hourly_rate_pence.data,
         )
 
     def fill_from(self, details: VacancyDetails, organisation_id: int) -> None:

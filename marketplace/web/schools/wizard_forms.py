@@ -44,7 +44,7 @@ class StepForm(FlaskForm):
                     value = value.lower()
             if name == "visa_sponsorship":
                 value = value == "yes"
-            if name in ("job_share", "parental_leave_cover"):
+            if name in ("job_share", "parental_leave_cover", "term_time_only"):
                 value = bool(value)
             if name in ("job_roles", "phases", "key_stages", "subjects", "working_patterns"):
                 value = list(value or [])
@@ -101,6 +101,9 @@ class KeyStagesForm(StepForm):
 class WorkingPatternForm(StepForm):
     working_patterns = F.working_patterns
     job_share = F.job_share
+    hours_per_week = F.hours_per_week
+    fte = F.fte
+    term_time_only = F.term_time_only
     contract_type = F.contract_type
     fixed_term_length = F.fixed_term_length
     parental_leave_cover = F.parental_leave_cover
@@ -110,6 +113,8 @@ class PayForm(StepForm):
     salary = F.salary
     salary_minimum = F.salary_minimum
     salary_maximum = F.salary_maximum
+    actual_salary = F.actual_salary
+    hourly_rate_pence = F.hourly_rate_pence
 
 
 PUBLISH_WHEN = {"now": "Publish as soon as it passes our checks", "date": "Publish on a date"}
