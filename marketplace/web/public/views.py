@@ -104,9 +104,27 @@ def search():
         separator = "&" if "?" in address else "?"
         return redirect(address + separator + "&".join(f"understood={name}" for name in understood))
     results = search_vacancies(vacancy_search)
+    page = _search_page(results)
+    # Counted once the page is rendered: the commit expires the listings it shows, and rendering
+    # them afterwards would load each one again, a query per result.
+    with unit_of_work():
+        record(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
+    return page
+
+
+@bp.route("/jobs/filters")
+@public
+def search_filters():
+    """The search's filters on a page of their own, where "Filter results" leads on a phone without
+    JavaScript; its form shows the results on the search page."""
+    return _search_page(search_vacancies(search_from_args(request.args)), filters_page=True)
+
+
+def _search_page(results, filters_page: bool = False) -> str:
     args = search_parameters(request.args)
-    page = render_template(
+    return render_template(
         "public/search.html",
+        filters_page=filters_page,
         search=results.search,
         results=results,
         filter_options=FILTER_OPTIONS,
@@ -121,11 +139,6 @@ def search():
         labels=LABELS,
         understood=set(request.args.getlist("understood")),
     )
-    # Counted once the page is rendered: the commit expires the listings it shows, and rendering
-    # them afterwards would load each one again, a query per result.
-    with unit_of_work():
-        record(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
-    return page
 
 
 @bp.route("/jobs/<int:vacancy_id>")
