@@ -6,7 +6,7 @@ export function initFilterToggle(root = document) {
     if (!panel) continue;
     const button = document.createElement("button");
     button.type = "button";
-    button.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0 app-filter-toggle";
+    button.className = "govuk-button govuk-button--secondary app-filter-toggle";
     button.id = link.id;
     button.textContent = link.textContent;
     button.setAttribute("aria-controls", panel.id);
