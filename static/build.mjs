@@ -23,6 +23,7 @@ writeFileSync(join(out, "marketplace.css"), css.css);
 cpSync(join(frontend, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
 cpSync(join(here, "src", "init.mjs"), join(out, "init.mjs"));
 cpSync(join(here, "src", "listing-checks.mjs"), join(out, "listing-checks.mjs"));
+cpSync(join(here, "src", "filter-toggle.mjs"), join(out, "filter-toggle.mjs"));
 // The crest, crown icons and GDS Transport fonts are deliberately not copied.
 writeFileSync(join(out, ".built"), new Date().toISOString() + "\n");
 console.log(`assets built into ${out}`);

@@ -14,6 +14,7 @@ from marketplace.extensions import login_manager
 from marketplace.search.api import SearchUnavailable
 from marketplace.unit_of_work import discard_failed_work
 from marketplace.web import filters, page_cache, security, signed_in
+from marketplace.web.forms import error_summary
 from marketplace.web.json_input import BoundedJSONProvider
 
 SERVICE_NAME = "Teacher Vacancy Marketplace"
@@ -36,6 +37,8 @@ def register_web(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["service_name"] = SERVICE_NAME
     WTFormsHelpers(app)
+    # The same helper, with date errors linked to the day box rather than the group around the boxes.
+    app.add_template_global(error_summary, "wtforms_errors")
     security.init_app(app)
     page_cache.init_app(app)
     observability.init_app(app)

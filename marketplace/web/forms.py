@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovRadioInput, GovTextInput
 from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.fields.choices import RadioField, SelectChoice
@@ -89,3 +90,16 @@ class PoundsField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return f"{self.data:,}" if self.data is not None else ""
+
+
+def error_summary(form, params=None) -> dict:
+    """The error summary's parameters for a form, each link pointing at a box that takes focus.
+
+    A date's id names the group of day, month and year boxes (a `div`), so its link goes to the day box.
+    """
+    summary = wtforms_errors(form, params or {})
+    dates = {f"#{field.id}" for field in form if isinstance(field, GovDateField)}
+    for error in summary["errorList"]:
+        if error.get("href") in dates:
+            error["href"] += "-day"
+    return summary

@@ -17,15 +17,28 @@ def without_nul(value):
 MAX_TEXT_LENGTH = 2000
 
 
-def written_field(label: str, *, required: str | None = None, description: str = "", noun: str = "reason"):
+def written_field(
+    label: str,
+    *,
+    required: str | None = None,
+    description: str = "",
+    noun: str = "reason",
+    id: str | None = None,
+):
     """A reason or message the moderator writes (and, mostly, the school reads), up to 2,000 characters.
 
-    `required` is the error shown when it is left empty; without it the field may stay empty.
+    `required` is the error shown when it is left empty; without it the field may stay empty. `id` keeps
+    the field's box (and the error summary's link to it) distinct when several forms share one page.
     """
     validators = [DataRequired(required)] if required else []
     validators.append(Length(max=MAX_TEXT_LENGTH, message=f"The {noun} must be 2,000 characters or fewer"))
     return TextAreaField(
-        label, filters=[without_nul], widget=GovTextArea(), description=description, validators=validators
+        label,
+        filters=[without_nul],
+        widget=GovTextArea(),
+        description=description,
+        validators=validators,
+        id=id,
     )
 
 
@@ -55,6 +68,7 @@ class RejectForm(FlaskForm):
     reason = written_field(
         "Reason for rejecting",
         description="The school sees this. Say what must change for the listing to be approved.",
+        id="reject-reason",
     )
 
     def validate_reason(self, field):
@@ -76,6 +90,7 @@ class RemoveForm(FlaskForm):
         "Reason for removing",
         required="Enter the reason for removing this listing",
         description="The school sees this, and may appeal once.",
+        id="remove-reason",
     )
 
 
@@ -108,6 +123,7 @@ class ReportDecisionForm(FlaskForm):
         "Reason",
         required="Enter the reason for your decision",
         description="The school sees this. Reporters who confirmed an email address are told the outcome.",
+        id="report-reason",
     )
 
 
@@ -119,6 +135,7 @@ class DismissSourceForm(FlaskForm):
         "Why are these reports abuse?",
         required="Enter why these reports are abuse",
         description="Kept in the audit log. If the listing comes back, its school sees this too.",
+        id="abuse-reason",
     )
 
 

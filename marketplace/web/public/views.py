@@ -108,9 +108,27 @@ def search():
         separator = "&" if "?" in address else "?"
         return redirect(address + separator + "&".join(f"understood={name}" for name in understood))
     results = search_vacancies(vacancy_search)
+    page = _search_page(results)
+    if results.degraded:  # the database's simpler answer: the index may be back for the next visitor
+        dont_cache_this_page()
+    # Counted in memory and written with others in a few seconds: no write on the page's path.
+    record_soon(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
+    return page
+
+
+@bp.route("/jobs/filters")
+@public
+def search_filters():
+    """The search's filters on a page of their own, where "Filter results" leads on a phone without
+    JavaScript; its form shows the results on the search page."""
+    return _search_page(search_vacancies(search_from_args(request.args)), filters_page=True)
+
+
+def _search_page(results, filters_page: bool = False) -> str:
     args = search_parameters(request.args)
-    page = render_template(
+    return render_template(
         "public/search.html",
+        filters_page=filters_page,
         search=results.search,
         results=results,
         filter_options=FILTER_OPTIONS,
@@ -127,11 +145,6 @@ def search():
         # A value the search could not use is shown back with its error, never dropped silently.
         errors=search_problems(request.args),
     )
-    if results.degraded:  # the database's simpler answer: the index may be back for the next visitor
-        dont_cache_this_page()
-    # Counted in memory and written with others in a few seconds: no write on the page's path.
-    record_soon(EventName.SEARCH_PERFORMED, has_keywords=bool(vacancy_search.keywords), results=results.total)
-    return page
 
 
 @bp.route("/jobs/<int:vacancy_id>")
