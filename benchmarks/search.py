@@ -51,6 +51,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -389,6 +390,7 @@ def part(record: dict, name: str) -> Iterator[dict]:
         yield figures
     finally:
         figures["seconds"] = round(time.perf_counter() - started, 1)
+        figures["measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         figures["load_average_end"] = loadavg()
         record[name] = figures
 
@@ -1036,6 +1038,16 @@ def wrk(base: str, paths: list[str], seconds: int, workdir: Path, pids: list[int
     }
 
 
+def warm_up(base: str, paths: list[str], rounds: int) -> None:
+    def fetch(path: str) -> None:
+        with urlopen(base + path, timeout=120):  # noqa: S310 (our own local server)
+            pass
+
+    with ThreadPoolExecutor(2) as pool:
+        for _ in range(rounds):
+            list(pool.map(fetch, [path for path in paths for _ in range(2)]))
+
+
 def statements_per_request(app, paths: dict[str, list[str]]) -> dict[str, float]:
     """SQL statements per request for each kind of page, counted in this process with the test client."""
     counted = [0]
@@ -1153,8 +1165,9 @@ def run_wrk(app, database_url: str, workdir: Path, index_path: Path, seconds: in
                     raise
                 time.sleep(0.2)
         pids = worker_pids(server.pid)
-        # Each worker opens the index and meets every popular search before anything is measured.
-        wrk(base, popular + api + ["/", "/robots.txt", f"/jobs/{job}"], max(5, seconds // 2), workdir, pids)
+        # Each worker opens the index and meets every popular search before anything is measured: each
+        # path is asked for six times by two clients at once, so both workers almost surely answer it.
+        warm_up(base, popular + api + ["/", "/robots.txt", f"/jobs/{job}"], rounds=3)
         for name, paths in pages.items():
             results[name] = wrk(base, paths, seconds, workdir, pids)
             if name == "search_page_cache_misses" and results[name]["requests"] > len(paths):
@@ -1287,7 +1300,8 @@ def table(results: list[dict]) -> str:
                     size,
                     f"wrk {name}",
                     [figures["p50_ms"], "", ""],
-                    f"{figures['requests_per_second']} req/s, p99 {figures['p99_ms']} ms, "
+                    f"{figures['requests_per_second']} req/s ({figures['requests']} requests), "
+                    f"p99 {figures['p99_ms']} ms, "
                     f"CPU {figures['worker_cpu_ms_per_request']} ms/req, "
                     f"SQL {statements.get(kind, '?')}/req, "
                     f"non-2xx {figures['non_2xx_3xx']}",
@@ -1319,7 +1333,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", default=None, help="listings (default: 20000 100000)")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, of {','.join(PARTS)}")
     parser.add_argument("--queries", type=int, default=None, help="distinct queries (default 300)")
-    parser.add_argument("--wrk-seconds", type=int, default=None, help="length of each wrk run (default 10)")
+    parser.add_argument("--wrk-seconds", type=int, default=None, help="length of each wrk run (default 15)")
     parser.add_argument(
         "--write-seconds", type=float, default=None, help="least length of the with-writes pass"
     )
@@ -1341,11 +1355,22 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     quick = arguments.quick
     arguments.sizes = arguments.sizes or ([2_000] if quick else [20_000, 100_000])
     arguments.queries = arguments.queries or (60 if quick else 300)
-    arguments.wrk_seconds = arguments.wrk_seconds or (3 if quick else 10)
+    arguments.wrk_seconds = arguments.wrk_seconds or (3 if quick else 15)
     arguments.write_seconds = arguments.write_seconds or (5.0 if quick else 30.0)
     # A smoke run leaves the measured figures alone.
     arguments.output = arguments.output or (None if quick else RESULTS)
     return arguments
+
+
+def merged(earlier: dict, document: dict) -> dict:
+    """The earlier results with the parts measured now put in their place (each part keeps its own
+    measured_at and load averages), for a run of some of the parts."""
+    by_size = {result["vacancies"]: result for result in earlier.get("results", [])}
+    for result in document["results"]:
+        by_size.setdefault(result["vacancies"], {}).update(result)
+    runs = [*earlier.get("runs", [{k: earlier[k] for k in ("measured_at", "command") if k in earlier}])]
+    runs.append({"measured_at": document["measured_at"], "command": document["command"]})
+    return {**document, "runs": runs, "results": sorted(by_size.values(), key=lambda r: r["vacancies"])}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -1364,6 +1389,8 @@ def main(argv: list[str] | None = None) -> None:
             "load_average_end": loadavg(),
             "results": results,
         }
+        if set(arguments.parts) < set(PARTS) and arguments.output.exists():
+            document = merged(json.loads(arguments.output.read_text()), document)
         arguments.output.parent.mkdir(parents=True, exist_ok=True)
         arguments.output.write_text(json.dumps(document, indent=2, default=str) + "\n")
         print(f"Written to {arguments.output}")
