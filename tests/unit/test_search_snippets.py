@@ -52,9 +52,8 @@ def test_the_description_is_escaped_around_the_marks():
 
 
 def test_two_passages_at_most_preferring_those_with_different_words():
-    text = (
-        "A maths post. " + FILLER * 5 + "Maths again. " + FILLER * 5 + "Maths with a physics teacher. " + FILLER
-    )
+    passages = ["A maths post. ", "Maths again. ", "Maths with a physics teacher. "]
+    text = (FILLER * 5).join(passages) + FILLER
 
     marked = snippet(text, set(search_terms("maths physics")))
 
