@@ -42,6 +42,16 @@ def test_words_inside_other_words_or_stop_words_are_not_marked():
     assert "<mark>art</mark>" in marked
 
 
+def test_passages_that_touch_read_as_one():
+    text = "A maths teacher. " + "Our pupils are known and valued, every one. " + "Maths again, twice: maths."
+
+    marked = snippet(text, set(search_terms("maths")))
+
+    assert "…" not in marked
+    assert marked.count("<mark>") == 3
+    assert "&lt;" not in marked
+
+
 def test_the_description_is_escaped_around_the_marks():
     marked = snippet('Join <script>alert("x")</script> our science team & enjoy.', {"scienc", "science"})
 

@@ -139,15 +139,17 @@ def _marked(text: str, passages: list[list[tuple[int, int]]]) -> Markup:
             start = 0
         if not any(_is_word_character(character) for character in text[end:]):
             end = len(text)
-        if start > 0:
-            parts.append("…")
         pieces, position = [], start
         for match_start, match_end in matches:
             pieces.append(escape(text[position:match_start]))
             pieces.append(Markup("<mark>%s</mark>") % text[match_start:match_end])
             position = match_end
         pieces.append(escape(text[position:end]))
-        parts.append("".join(pieces))
+        passage = "".join(pieces)
+        if parts and not text[previous_end:start].strip():
+            parts[-1] += str(escape(text[previous_end:start])) + passage  # passages that touch read as one
+        else:
+            parts += ["…", passage] if start > 0 else [passage]
         previous_end = end
     if end < len(text):
         parts.append("…")

@@ -58,6 +58,23 @@ def _search_url(args: MultiDict, **changes) -> str:
     return url_for("public.search", **updated.to_dict(flat=False))
 
 
+_ID_MARK = 2**31 - 1  # stands in for a listing's id while an address is built (no listing has it)
+
+
+def _around_id(address: str) -> tuple[str, str]:
+    """An address built for _ID_MARK, as the text before and after the id: the results list then
+    joins them around each listing's id instead of routing an address per result."""
+    path, separator, query = address.partition("?")
+    before, _, after = path.rpartition(str(_ID_MARK))
+    return before, after + separator + query
+
+
+def _page_prefix(args: MultiDict) -> str:
+    """The address of a page of the same search, but for its number."""
+    address = _search_url(args)
+    return address + ("&" if "?" in address else "?") + "page="
+
+
 def _filter_tags(search, args: MultiDict) -> list[dict]:
     """Each filter in use, with the address of the same search without it (the removable tags)."""
     tags = []
@@ -103,7 +120,7 @@ def search():
         address = _search_url(search_parameters(request.args), **changes)
         separator = "&" if "?" in address else "?"
         return redirect(address + separator + "&".join(f"understood={name}" for name in understood))
-    results = search_vacancies(vacancy_search)
+    results = search_vacancies(vacancy_search, load=queries.RESULT_LIST)
     args = search_parameters(request.args)
     page = render_template(
         "public/search.html",
@@ -116,6 +133,9 @@ def search():
         radius_choices=[r for r in RADIUS_CHOICES if r],
         filter_tags=_filter_tags(results.search, args),
         search_url=lambda **changes: _search_url(args, **changes),
+        page_href=_page_prefix(args),
+        job_href=_around_id(url_for("public.vacancy", vacancy_id=_ID_MARK))[0],
+        save_href=_around_id(url_for("saved_jobs.save", vacancy_id=_ID_MARK, next=request.full_path)),
         search_args=args,
         feed_url=url_for("feeds.jobs", **args.to_dict(flat=False)),
         labels=LABELS,
