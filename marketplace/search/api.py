@@ -555,6 +555,7 @@ def search_vacancies(
     session: Session | None = None,
     snippets: bool = True,
     load: Sequence[ExecutableOption] = (),
+    understand: bool = True,
 ) -> SearchPage:
     """One page of live vacancies matching `search`, loaded in a single query, in ranked order.
 
@@ -563,12 +564,13 @@ def search_vacancies(
     not find it" would look like an answer. A place or a salary typed among the keywords becomes the
     search's location or minimum salary (see `understand_keywords`), and `understood` says so.
     `load` says how much of each listing to load (default: the whole row and its organisation; a list of
-    results passes `vacancies.queries.RESULT_LIST`, only the columns it shows).
+    results passes `vacancies.queries.RESULT_LIST`, only the columns it shows). A caller that has
+    looked for a place or salary among the keywords already passes `understand=False`.
     """
     now = now or utcnow()
     session = session or _db_session()
     load = tuple(load) or (joinedload(Vacancy.organisation),)
-    search, understood = understand_keywords(search, session)
+    search, understood = understand_keywords(search, session) if understand else (search, ())
     try:
         location = resolve(search.location, session) if search.location else None
     except UnknownLocation as problem:

@@ -35,10 +35,13 @@ def live_condition(now: dt.datetime):
     )
 
 
-def live_vacancy(vacancy_id: int, now: dt.datetime | None = None) -> Vacancy | None:
+def live_vacancy(
+    vacancy_id: int, now: dt.datetime | None = None, *, load: tuple[ExecutableOption, ...] = ()
+) -> Vacancy | None:
+    """A live listing with its organisation (and whatever else `load` asks for); None otherwise."""
     return db.session.scalar(
         sa.select(Vacancy)
-        .options(selectinload(Vacancy.organisation))
+        .options(joinedload(Vacancy.organisation), *load)
         .where(Vacancy.id == vacancy_id, live_condition(now or utcnow()))
     )
 
@@ -57,11 +60,13 @@ RESULT_LIST: tuple[ExecutableOption, ...] = (
     ),
     joinedload(Vacancy.organisation).load_only(Organisation.id, Organisation.name, Organisation.town),
 )
-# Everything the JSON API and a job page show: the listing, its organisation and every school it is at.
+# Everything the JSON API shows: the listing, its organisation and every school it is at.
 WHOLE_LISTING: tuple[ExecutableOption, ...] = (
     joinedload(Vacancy.organisation),
     selectinload(Vacancy.additional_schools),
 )
+# A job page also lists the documents.
+JOB_PAGE: tuple[ExecutableOption, ...] = (*WHOLE_LISTING, selectinload(Vacancy.documents))
 
 
 # Once public, a listing keeps its address: closed ones say so, removed ones answer "gone".
@@ -70,11 +75,12 @@ ONCE_PUBLIC = frozenset(
 )
 
 
-def once_public_vacancy(vacancy_id: int) -> Vacancy | None:
-    """A listing that is or was live (published at some point), whatever it is now; None otherwise."""
+def once_public_vacancy(vacancy_id: int, *, load: tuple[ExecutableOption, ...] = ()) -> Vacancy | None:
+    """A listing that is or was live (published at some point), whatever it is now, with its
+    organisation (and whatever else `load` asks for); None otherwise."""
     return db.session.scalar(
         sa.select(Vacancy)
-        .options(selectinload(Vacancy.organisation))
+        .options(joinedload(Vacancy.organisation), *load)
         .where(Vacancy.id == vacancy_id, Vacancy.status.in_(ONCE_PUBLIC), Vacancy.published_at.is_not(None))
     )
 

@@ -120,7 +120,8 @@ def search():
         address = _search_url(search_parameters(request.args), **changes)
         separator = "&" if "?" in address else "?"
         return redirect(address + separator + "&".join(f"understood={name}" for name in understood))
-    results = search_vacancies(vacancy_search, load=queries.RESULT_LIST)
+    # The keywords were looked through for a place or salary just above.
+    results = search_vacancies(vacancy_search, load=queries.RESULT_LIST, understand=False)
     args = search_parameters(request.args)
     page = render_template(
         "public/search.html",
@@ -151,7 +152,8 @@ def search():
 @bp.route("/jobs/<int:vacancy_id>")
 @public
 def vacancy(vacancy_id: int):
-    found = queries.once_public_vacancy(vacancy_id)
+    # The listing, its organisation, schools and documents in three queries, all the page needs.
+    found = queries.once_public_vacancy(vacancy_id, load=queries.JOB_PAGE)
     if found is None:
         abort(404)
     if found.status is VacancyStatus.REMOVED:
@@ -159,6 +161,19 @@ def vacancy(vacancy_id: int):
     if not found.is_live():
         # A closed job keeps its page (people follow old links) but is no longer offered to search engines.
         return render_template("public/vacancy.html", vacancy=found, closed=True)
+    application = None
+    if current_user.is_authenticated and current_user.can(Permission.APPLICATION_CREATE):
+        application = existing_application(current_user, found.id)
+    structured = structured_data(
+        found,
+        url=external_url("public.vacancy", vacancy_id=found.id),
+        organisation_url=external_url("public.organisation", slug=found.organisation.slug),
+    )
+    page = render_template(
+        "public/vacancy.html", vacancy=found, application=application, structured=structured
+    )
+    # Counted once the page is rendered: the commit expires the listing, and rendering it afterwards
+    # would load it, its organisation, schools and documents all over again.
     # Only a bucket (search, alert email, search engine…) is kept: never the referring address itself.
     source = view_source(request.referrer, request.args.get("src"), request.host)
     with unit_of_work():
@@ -168,17 +183,7 @@ def vacancy(vacancy_id: int):
             organisation_id=found.organisation_id,
             source=source,
         )
-    application = None
-    if current_user.is_authenticated and current_user.can(Permission.APPLICATION_CREATE):
-        application = existing_application(current_user, found.id)
-    structured = structured_data(
-        found,
-        url=external_url("public.vacancy", vacancy_id=found.id),
-        organisation_url=external_url("public.organisation", slug=found.organisation.slug),
-    )
-    return render_template(
-        "public/vacancy.html", vacancy=found, application=application, structured=structured
-    )
+    return page
 
 
 @bp.route("/schools/<slug>")
