@@ -69,6 +69,26 @@ def _around_id(address: str) -> tuple[str, str]:
     return before, after + separator + query
 
 
+def _facet_groups(results) -> list[tuple[str, str, list[tuple]]]:
+    """Each list filter's options as the form shows them, worked out in one pass: (value, label, the
+    checkbox's id, whether it is ticked, its count or None). An option is shown when it is ticked or
+    has jobs; every option is shown when there are no counts (the database fallback)."""
+    search, facets = results.search, results.facets
+    groups = []
+    for name, (legend, options) in FILTER_OPTIONS.items():
+        selected = getattr(search, name)
+        counts = facets.get(name, {})
+        rows = []
+        for value, label in options.items():
+            checked = value in selected
+            count = counts.get(value, 0)
+            if checked or count or not facets:
+                ident = f"{name}-{value.replace(' ', '-')}"
+                rows.append((value, label, ident, checked, count if facets else None))
+        groups.append((name, legend, rows))
+    return groups
+
+
 def _page_prefix(args: MultiDict) -> str:
     """The address of a page of the same search, but for its number."""
     address = _search_url(args)
@@ -128,6 +148,7 @@ def search():
         search=results.search,
         results=results,
         filter_options=FILTER_OPTIONS,
+        facet_groups=_facet_groups(results),
         flag_options=FLAG_OPTIONS,
         sort_labels=SORT_LABELS,
         posted_within=POSTED_WITHIN,
