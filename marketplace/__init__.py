@@ -13,6 +13,7 @@ from marketplace.resources import resource
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: config → extensions → search → blueprints → CLI."""
     from marketplace import config as settings
+    from marketplace.db import check_idle_connections
     from marketplace.extensions import csrf, db, limiter, login_manager, migrate
 
     values = settings.load(config)
@@ -37,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     import marketplace.models  # noqa: F401  (every model registered before the first query)
 
     db.init_app(app)
+    with app.app_context():
+        check_idle_connections(db.engine)
     migrate.init_app(app, db, directory=str(resource("migrations")), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

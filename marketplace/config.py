@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from marketplace.db import ENGINE_OPTIONS
+
 ENVIRONMENTS = ("development", "testing", "production")
 
 
@@ -389,7 +391,9 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
     config.update(overrides)
     config["TESTING"] = config["ENV"] == "testing"
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    # Connections are recycled, and tested only after sitting idle (db.check_idle_connections), rather
+    # than pinged before every request.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(ENGINE_OPTIONS)
     config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
     config["RATELIMIT_HEADERS_ENABLED"] = True
     # When the shared counters (Redis) cannot be reached, count in this process and log it, rather than

@@ -1,9 +1,10 @@
-"""The declarative base, shared column types and mixins."""
+"""The declarative base, shared column types and mixins, and how pooled connections are kept usable."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -81,3 +82,36 @@ class TimestampMixin:
 def str_enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
     """An enum stored as its string value in a VARCHAR, identical on SQLite and PostgreSQL."""
     return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+# --- Pooled connections ----------------------------------------------------------------------------
+
+# A connection is replaced after this many seconds, before a server or firewall that drops long-lived
+# connections does it unannounced; a connection is tested with a round trip only when it has sat idle
+# in the pool for longer than CHECK_AFTER_IDLE_SECONDS. A busy process reuses its connections within
+# milliseconds, so it pays no round trip per request, as `pool_pre_ping` would charge; one that waited
+# (a quiet night, a database restart or failover) checks each connection once before using it.
+RECYCLE_SECONDS = 1800
+CHECK_AFTER_IDLE_SECONDS = 10.0
+ENGINE_OPTIONS = {"pool_recycle": RECYCLE_SECONDS}
+
+
+def check_idle_connections(engine: sa.Engine) -> None:
+    """Test a pooled connection that sat idle before handing it out; a dead one is replaced by a new
+    connection (the pool retries the checkout), so a request never meets a connection the database
+    dropped while nobody used it. A connection dropped mid-request fails that request, and SQLAlchemy
+    then replaces every connection of the pool that is older than the failure."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _handed_out(dbapi_connection, record, proxy) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < CHECK_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # whatever the driver raises, this connection is not usable
+            raise sa.exc.DisconnectionError(f"an idle pooled connection was lost: {error}") from error

@@ -13,7 +13,7 @@ from marketplace.extensions import db
 from marketplace.search.api import SearchUnavailable, VacancySearch, find_vacancies
 from marketplace.search.geo import Location, Point
 from marketplace.vacancies.models import Vacancy
-from marketplace.vacancies.queries import live_condition
+from marketplace.vacancies.queries import RESULT_LIST, live_condition
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,10 @@ def similar_jobs(vacancy: Vacancy, *, limit: int = HOW_MANY) -> list[Vacancy]:
     wanted = list(ids)[:limit]
     if not wanted:
         return []
-    rows = db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(wanted), live_condition(utcnow())))
+    rows = db.session.scalars(
+        sa.select(Vacancy)
+        .options(*RESULT_LIST)  # the panel shows each one's title, school and town
+        .where(Vacancy.id.in_(wanted), live_condition(utcnow()))
+    )
     by_id = {row.id: row for row in rows}
     return [by_id[found] for found in wanted if found in by_id]

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from markupsafe import Markup
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.sql.base import ExecutableOption
 
 from marketplace.db import utcnow
 from marketplace.extensions import db
@@ -559,6 +560,8 @@ def search_vacancies(
     backend: SearchBackend | None = None,
     session: Session | None = None,
     snippets: bool = True,
+    load: Sequence[ExecutableOption] = (),
+    understand: bool = True,
 ) -> SearchPage:
     """One page of live vacancies matching `search`, loaded in a single query, in ranked order.
 
@@ -566,10 +569,14 @@ def search_vacancies(
     several places the `location_choices`) with no results: showing the whole country under "we could
     not find it" would look like an answer. A place or a salary typed among the keywords becomes the
     search's location or minimum salary (see `understand_keywords`), and `understood` says so.
+    `load` says how much of each listing to load (default: the whole row and its organisation; a list of
+    results passes `vacancies.queries.RESULT_LIST`, only the columns it shows). A caller that has
+    looked for a place or salary among the keywords already passes `understand=False`.
     """
     now = now or utcnow()
     session = session or _db_session()
-    search, understood = understand_keywords(search, session)
+    load = tuple(load) or (joinedload(Vacancy.organisation),)
+    search, understood = understand_keywords(search, session) if understand else (search, ())
     try:
         location = resolve(search.location, session) if search.location else None
     except UnknownLocation as problem:
@@ -591,11 +598,9 @@ def search_vacancies(
         )
     except SearchUnavailable as error:
         logger.error("Search index unusable, answering from the database: %s", error)
-        return _database_search(search, now, session, location)
+        return _database_search(search, now, session, location, load)
     rows = session.scalars(
-        sa.select(Vacancy)
-        .options(joinedload(Vacancy.organisation))
-        .where(Vacancy.id.in_(found.ids), live_condition(now))
+        sa.select(Vacancy).options(*load).where(Vacancy.id.in_(found.ids), live_condition(now))
     )
     by_id = {vacancy.id: vacancy for vacancy in rows}
     vacancies = [by_id[vacancy_id] for vacancy_id in found.ids if vacancy_id in by_id]
@@ -718,7 +723,11 @@ def _fields(search: VacancySearch) -> dict[str, Any]:
 
 
 def _database_search(
-    search: VacancySearch, now: dt.datetime, session: Session, location: Location | None
+    search: VacancySearch,
+    now: dt.datetime,
+    session: Session,
+    location: Location | None,
+    load: Sequence[ExecutableOption],
 ) -> SearchPage:
     """The fallback while the index is unusable: keywords as plain substrings, list filters, the
     posting school's area or a box around the place, by closing."""
@@ -744,7 +753,7 @@ def _database_search(
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     vacancies = list(
         session.scalars(
-            query.options(joinedload(Vacancy.organisation))
+            query.options(*load)
             .order_by(Vacancy.closes_at, Vacancy.id)
             .offset((search.page - 1) * search.per_page)
             .limit(search.per_page)

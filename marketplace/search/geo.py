@@ -28,6 +28,7 @@ import io
 import math
 import re
 import string
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -206,6 +207,15 @@ class Candidate:
         return f"{self.name}, {self.qualifier}" if self.qualifier else self.name
 
 
+# Resolving a place name reads the school register (up to three queries), and the search page asks for
+# the place typed as a location and for any place at the end of the keywords on every request: each
+# process remembers its answers for RESOLVED_SECONDS. An organisation written through this process
+# forgets them at once; another process's school register import is seen within RESOLVED_SECONDS.
+RESOLVED_SECONDS = 60.0
+_RESOLVED_LIMIT = 4096
+_resolved: dict[tuple[str, str], tuple[float, Location | UnknownLocation | None]] = {}
+
+
 def resolve(typed: str, session: Session) -> Location | None:
     """The location a person typed: None when they typed none, Location() without point or area for
     nationwide.
@@ -213,6 +223,53 @@ def resolve(typed: str, session: Session) -> Location | None:
     Raises UnknownLocation when it cannot be found, AmbiguousLocation (an UnknownLocation) when it
     names several places far apart.
     """
+    key = (str(session.get_bind().url), typed or "")
+    now = time.monotonic()
+    remembered = _resolved.get(key)
+    if remembered is not None and now - remembered[0] < RESOLVED_SECONDS:
+        answer = remembered[1]
+    else:
+        try:
+            answer = _resolve(typed, session)
+        except UnknownLocation as problem:
+            answer = problem
+        if len(_resolved) >= _RESOLVED_LIMIT:
+            _resolved.clear()
+        _resolved[key] = (now, answer)
+    if isinstance(answer, AmbiguousLocation):
+        raise AmbiguousLocation(answer.typed, answer.choices)
+    if isinstance(answer, UnknownLocation):
+        raise UnknownLocation(answer.typed, str(answer))
+    return answer
+
+
+def forget_resolved() -> None:
+    """Forget every place name resolved so far (the register changed)."""
+    _resolved.clear()
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _forget_on_organisation_change(session: Session, flush_context) -> None:
+    from marketplace.organisations.models import Organisation
+
+    if any(isinstance(o, Organisation) for o in (*session.new, *session.dirty, *session.deleted)):
+        forget_resolved()
+
+
+_WRITES_ORGANISATIONS = re.compile(r"^\s*(?:insert|update|delete|truncate)\b.*\borganisations\b", re.I | re.S)
+
+
+@sa.event.listens_for(sa.Engine, "after_execute")
+def _forget_on_organisation_statement(conn, clauseelement, multiparams, params, options, result) -> None:
+    # Bulk writes (the register import) and SQL text (a restore, emptying the tables) bypass the session.
+    if isinstance(clauseelement, sa.sql.dml.UpdateBase):
+        if getattr(clauseelement.table, "name", "") == "organisations":
+            forget_resolved()
+    elif isinstance(clauseelement, sa.TextClause) and _WRITES_ORGANISATIONS.match(clauseelement.text):
+        forget_resolved()
+
+
+def _resolve(typed: str, session: Session) -> Location | None:
     # No place name holds a control character (and PostgreSQL refuses a NUL in a query): drop them.
     printable = "".join(
         character for character in (typed or "") if character.isprintable() or character.isspace()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from marketplace.accounts.models import User
 from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
+from marketplace.organisations.models import Organisation
 from marketplace.organisations.queries import organisation_ids_for
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.vacancies.models import Vacancy, vacancy_schools
@@ -33,12 +35,38 @@ def live_condition(now: dt.datetime):
     )
 
 
-def live_vacancy(vacancy_id: int, now: dt.datetime | None = None) -> Vacancy | None:
+def live_vacancy(
+    vacancy_id: int, now: dt.datetime | None = None, *, load: tuple[ExecutableOption, ...] = ()
+) -> Vacancy | None:
+    """A live listing with its organisation (and whatever else `load` asks for); None otherwise."""
     return db.session.scalar(
         sa.select(Vacancy)
-        .options(selectinload(Vacancy.organisation))
+        .options(joinedload(Vacancy.organisation), *load)
         .where(Vacancy.id == vacancy_id, live_condition(now or utcnow()))
     )
+
+
+# A list of results shows each listing's title, school and town, salary, working pattern and closing
+# date: loading only those keeps the long texts (and the JSON lists nobody sees there) out of the query.
+RESULT_LIST: tuple[ExecutableOption, ...] = (
+    load_only(
+        Vacancy.id,
+        Vacancy.organisation_id,
+        Vacancy.title,
+        Vacancy.salary,
+        Vacancy.working_patterns,
+        Vacancy.job_share,
+        Vacancy.closes_at,
+    ),
+    joinedload(Vacancy.organisation).load_only(Organisation.id, Organisation.name, Organisation.town),
+)
+# Everything the JSON API shows: the listing, its organisation and every school it is at.
+WHOLE_LISTING: tuple[ExecutableOption, ...] = (
+    joinedload(Vacancy.organisation),
+    selectinload(Vacancy.additional_schools),
+)
+# A job page also lists the documents.
+JOB_PAGE: tuple[ExecutableOption, ...] = (*WHOLE_LISTING, selectinload(Vacancy.documents))
 
 
 # Once public, a listing keeps its address: closed ones say so, removed ones answer "gone".
@@ -47,11 +75,12 @@ ONCE_PUBLIC = frozenset(
 )
 
 
-def once_public_vacancy(vacancy_id: int) -> Vacancy | None:
-    """A listing that is or was live (published at some point), whatever it is now; None otherwise."""
+def once_public_vacancy(vacancy_id: int, *, load: tuple[ExecutableOption, ...] = ()) -> Vacancy | None:
+    """A listing that is or was live (published at some point), whatever it is now, with its
+    organisation (and whatever else `load` asks for); None otherwise."""
     return db.session.scalar(
         sa.select(Vacancy)
-        .options(selectinload(Vacancy.organisation))
+        .options(joinedload(Vacancy.organisation), *load)
         .where(Vacancy.id == vacancy_id, Vacancy.status.in_(ONCE_PUBLIC), Vacancy.published_at.is_not(None))
     )
 

@@ -10,26 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from markupsafe import Markup, escape
-from whoosh import highlight
+from markupsafe import Markup
 
 from marketplace.search.api import FILTERS, FILTERS_BY_NAME, FLAGS, LABELS, SearchResult, VacancySearch
 from marketplace.search.geo import RADIUS_CHOICES, Location, miles
 from marketplace.search.synonyms import ALTERNATIVES, implied_filters, phrase_words
-from marketplace.search.whoosh.analysis import TEXT_ANALYZER, stem_word
+from marketplace.search.whoosh.analysis import stem_word
 from marketplace.search.whoosh.engine import Snapshot
 from marketplace.search.whoosh.keywords import TEXT_FIELD_WEIGHTS, Unit, keyword_units
 from marketplace.search.whoosh.schema import subject_term
+from marketplace.search.whoosh.snippets import snippet
 from marketplace.vacancies import vocabulary
 
 SNIPPET_FIELD = "body"
-SNIPPET_CHARACTERS = 240
 
 # Each list filter's index field, and how the index spells one of its values.
 FILTER_FIELDS: Mapping[str, tuple[str, Callable[[str], str]]] = {
@@ -60,48 +58,6 @@ def _units(keywords: str) -> tuple[Unit, ...]:
 def units_of(search: VacancySearch) -> tuple[Unit, ...]:
     """The keyword units of a search (one per typed word or known phrase; stop words give none)."""
     return _units(search.keywords)
-
-
-class MarkFormatter(highlight.Formatter):
-    """Matched words wrapped in <mark>, every other character HTML-escaped, "…" where text was cut."""
-
-    def _text(self, text: str) -> str:
-        return str(escape(text))
-
-    def format_token(self, text: str, token, replace: bool = False) -> str:
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-    def format(self, fragments: list[highlight.Fragment], replace: bool = False) -> str:
-        parts = []
-        for fragment in fragments:
-            text = fragment.text
-            # Fragments start and end on words: keep the punctuation that opens or closes the text.
-            if not any(character.isalnum() for character in text[: fragment.startchar]):
-                fragment.startchar = 0
-            if not any(character.isalnum() for character in text[fragment.endchar :]):
-                fragment.endchar = len(text)
-            if fragment.startchar > 0:
-                parts.append("…")
-            parts.append(self.format_fragment(fragment, replace=replace))
-        if fragments and fragments[-1].endchar < len(fragments[-1].text):
-            parts.append("…")
-        return " ".join(parts)
-
-
-def snippet(text: str, terms: set[str]) -> Markup:
-    """The description around the matched words, or its opening when no word matched it."""
-    if terms:
-        marked = highlight.highlight(
-            text,
-            terms,
-            TEXT_ANALYZER,
-            highlight.ContextFragmenter(maxchars=SNIPPET_CHARACTERS, surround=60),
-            MarkFormatter(),
-            top=2,
-        )
-        if marked:
-            return Markup(marked)  # noqa: S704 (MarkFormatter escaped everything but its own <mark> tags)
-    return escape(textwrap.shorten(text, SNIPPET_CHARACTERS, placeholder=" …"))
 
 
 # --- Running a search on a snapshot --------------------------------------------------------------

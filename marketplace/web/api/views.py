@@ -8,7 +8,7 @@ from marketplace.links import external_url
 from marketplace.search.api import search_vacancies
 from marketplace.vacancies.jobposting import job_posting
 from marketplace.vacancies.models import Vacancy
-from marketplace.vacancies.queries import live_vacancy
+from marketplace.vacancies.queries import WHOLE_LISTING, live_vacancy
 from marketplace.web.access import public
 from marketplace.web.api.openapi import document
 from marketplace.web.search_args import BadSearch, search_from_args
@@ -42,7 +42,8 @@ def vacancies():
         vacancy_search = search_from_args(request.args, strict=True)
     except BadSearch as error:
         return jsonify(error="bad_request", parameter=error.parameter, message=str(error)), 400
-    results = search_vacancies(vacancy_search, snippets=False)
+    # Every school of each listing is loaded with the page, not one query per result.
+    results = search_vacancies(vacancy_search, snippets=False, load=WHOLE_LISTING)
     if results.location_problem:
         problem = {"error": "bad_request", "parameter": "location", "message": results.location_problem}
         if results.location_choices:
@@ -76,7 +77,7 @@ def vacancies():
 @public
 def vacancy(vacancy_id: int):
     # Ids are 32-bit integers in the database: a larger number names no vacancy (and would overflow).
-    found = live_vacancy(vacancy_id) if 0 < vacancy_id < 2**31 else None
+    found = live_vacancy(vacancy_id, load=WHOLE_LISTING) if 0 < vacancy_id < 2**31 else None
     if found is None:
         abort(404, description="No live vacancy has that id.")
     return jsonify(data=_posting(found))

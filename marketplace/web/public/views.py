@@ -60,6 +60,43 @@ def _search_url(args: MultiDict, **changes) -> str:
     return url_for("public.search", **updated.to_dict(flat=False))
 
 
+_ID_MARK = 2**31 - 1  # stands in for a listing's id while an address is built (no listing has it)
+
+
+def _around_id(address: str) -> tuple[str, str]:
+    """An address built for _ID_MARK, as the text before and after the id: the results list then
+    joins them around each listing's id instead of routing an address per result."""
+    path, separator, query = address.partition("?")
+    before, _, after = path.rpartition(str(_ID_MARK))
+    return before, after + separator + query
+
+
+def _facet_groups(results) -> list[tuple[str, str, list[tuple]]]:
+    """Each list filter's options as the form shows them, worked out in one pass: (value, label, the
+    checkbox's id, whether it is ticked, its count or None). An option is shown when it is ticked or
+    has jobs; every option is shown when there are no counts (the database fallback)."""
+    search, facets = results.search, results.facets
+    groups = []
+    for name, (legend, options) in FILTER_OPTIONS.items():
+        selected = getattr(search, name)
+        counts = facets.get(name, {})
+        rows = []
+        for value, label in options.items():
+            checked = value in selected
+            count = counts.get(value, 0)
+            if checked or count or not facets:
+                ident = f"{name}-{value.replace(' ', '-')}"
+                rows.append((value, label, ident, checked, count if facets else None))
+        groups.append((name, legend, rows))
+    return groups
+
+
+def _page_prefix(args: MultiDict) -> str:
+    """The address of a page of the same search, but for its number."""
+    address = _search_url(args)
+    return address + ("&" if "?" in address else "?") + "page="
+
+
 def _filter_tags(search, args: MultiDict) -> list[dict]:
     """Each filter in use, with the address of the same search without it (the removable tags)."""
     tags = []
@@ -107,7 +144,8 @@ def search():
         address = _search_url(search_parameters(request.args), **changes)
         separator = "&" if "?" in address else "?"
         return redirect(address + separator + "&".join(f"understood={name}" for name in understood))
-    results = search_vacancies(vacancy_search)
+    # The keywords were looked through for a place or salary just above.
+    results = search_vacancies(vacancy_search, load=queries.RESULT_LIST, understand=False)
     page = _search_page(results)
     if results.degraded:  # the database's simpler answer: the index may be back for the next visitor
         dont_cache_this_page()
@@ -121,7 +159,8 @@ def search():
 def search_filters():
     """The search's filters on a page of their own, where "Filter results" leads on a phone without
     JavaScript; its form shows the results on the search page."""
-    return _search_page(search_vacancies(search_from_args(request.args)), filters_page=True)
+    results = search_vacancies(search_from_args(request.args), load=queries.RESULT_LIST)
+    return _search_page(results, filters_page=True)
 
 
 def _search_page(results, filters_page: bool = False) -> str:
@@ -132,12 +171,16 @@ def _search_page(results, filters_page: bool = False) -> str:
         search=results.search,
         results=results,
         filter_options=FILTER_OPTIONS,
+        facet_groups=_facet_groups(results),
         flag_options=FLAG_OPTIONS,
         sort_labels=SORT_LABELS,
         posted_within=POSTED_WITHIN,
         radius_choices=[r for r in RADIUS_CHOICES if r],
         filter_tags=_filter_tags(results.search, args),
         search_url=lambda **changes: _search_url(args, **changes),
+        page_href=_page_prefix(args),
+        job_href=_around_id(url_for("public.vacancy", vacancy_id=_ID_MARK))[0],
+        save_href=_around_id(url_for("saved_jobs.save", vacancy_id=_ID_MARK, next=request.full_path)),
         search_args=args,
         feed_url=url_for("feeds.jobs", **args.to_dict(flat=False)),
         labels=LABELS,
@@ -150,7 +193,8 @@ def _search_page(results, filters_page: bool = False) -> str:
 @bp.route("/jobs/<int:vacancy_id>")
 @public
 def vacancy(vacancy_id: int):
-    found = queries.once_public_vacancy(vacancy_id)
+    # The listing, its organisation, schools and documents in three queries, all the page needs.
+    found = queries.once_public_vacancy(vacancy_id, load=queries.JOB_PAGE)
     if found is None:
         abort(404)
     if found.status is VacancyStatus.REMOVED:
@@ -158,11 +202,6 @@ def vacancy(vacancy_id: int):
     if not found.is_live():
         # A closed job keeps its page (people follow old links) but is no longer offered to search engines.
         return render_template("public/vacancy.html", vacancy=found, closed=True)
-    # Only a bucket (search, alert email, search engine…) is kept: never the referring address itself.
-    source = view_source(request.referrer, request.args.get("src"), request.host)
-    record_soon(
-        EventName.VACANCY_VIEWED, vacancy_id=found.id, organisation_id=found.organisation_id, source=source
-    )
     application = None
     if current_user.is_authenticated and current_user.can(Permission.APPLICATION_CREATE):
         application = existing_application(current_user, found.id)
@@ -171,9 +210,15 @@ def vacancy(vacancy_id: int):
         url=external_url("public.vacancy", vacancy_id=found.id),
         organisation_url=external_url("public.organisation", slug=found.organisation.slug),
     )
-    return render_template(
+    page = render_template(
         "public/vacancy.html", vacancy=found, application=application, structured=structured
     )
+    # Only a bucket (search, alert email, search engine…) is kept: never the referring address itself.
+    source = view_source(request.referrer, request.args.get("src"), request.host)
+    record_soon(
+        EventName.VACANCY_VIEWED, vacancy_id=found.id, organisation_id=found.organisation_id, source=source
+    )
+    return page
 
 
 @bp.route("/schools/<slug>")
