@@ -687,7 +687,9 @@ def _write_listings(pending: list[_NewListing], new_schools: list[Organisation],
         for listing in pending
         if listing.parsed.status == "published" and not imported_listing_goes_live(listing.organisation)
     ]
-    screening = _BatchScreening(pending, screened, now) if screened else None
+    screening = (
+        _BatchScreening(pending, screened, {school.id for school in new_schools}, now) if screened else None
+    )
     ids = (
         connection.execute(
             sa.insert(_VACANCIES).returning(_VACANCIES.c.id, sort_by_parameter_order=True),
@@ -796,14 +798,16 @@ class _BatchScreening:
     compared with the batch's listings before it, as it would be if they had been saved one by one.
     """
 
-    def __init__(self, batch: list[_NewListing], listings: list[_NewListing], now: dt.datetime):
+    def __init__(
+        self, batch: list[_NewListing], listings: list[_NewListing], new_schools: set[int], now: dt.datetime
+    ):
         self.batch, self.listings, self.now = batch, listings, now
         config = current_app.config
         self.threshold = config["MODERATION_DUPLICATE_SIMILARITY"]
         self.thresholds = Thresholds.from_config(config)
         organisations = {listing.organisation.id: listing.organisation for listing in listings}
         self.standings = standings_of(organisations.values(), now)
-        self.near = self._sharing_keys(list(organisations))
+        self.near = self._sharing_keys(new_schools)
         hashes = list({listing.row["content_hash"] for listing in listings})
         self.copies: dict[str, list[sa.Row]] = {}
         for row in db.session.execute(
@@ -823,33 +827,39 @@ class _BatchScreening:
             if trust_id is not None:
                 self.members.setdefault(trust_id, set()).add(organisation_id)
 
-    def _sharing_keys(self, organisation_ids: list[int]) -> dict[int, dict[int, list[sa.Row]]]:
-        """The saved active listings of these organisations by organisation and band key, for the keys
-        the batch's listings have."""
-        keys = list({key for listing in self.listings for key in listing.keys})
-        found: dict[int, set[int]] = {}
-        pairs: list[sa.Row] = []
-        for start in range(0, len(keys), KEYS_PER_QUERY):
-            pairs += db.session.execute(
+    def _sharing_keys(self, new_schools: set[int]) -> dict[int, dict[int, list[sa.Row]]]:
+        """The saved listings sharing a band key with a screened listing of the same organisation, by
+        organisation and key: one index lookup per (organisation, key) pair."""
+        pairs = sorted(
+            {
+                (listing.organisation.id, key)
+                for listing in self.listings
+                if listing.organisation.id not in new_schools  # no listings saved yet
+                for key in listing.keys
+            }
+        )
+        found: list[sa.Row] = []
+        for start in range(0, len(pairs), PAIRS_PER_QUERY):
+            found += db.session.execute(
                 sa.select(
                     vacancy_bands.c.vacancy_id, vacancy_bands.c.organisation_id, vacancy_bands.c.key
                 ).where(
-                    vacancy_bands.c.organisation_id.in_(organisation_ids),
-                    vacancy_bands.c.key.in_(keys[start : start + KEYS_PER_QUERY]),
+                    sa.tuple_(vacancy_bands.c.organisation_id, vacancy_bands.c.key).in_(
+                        pairs[start : start + PAIRS_PER_QUERY]
+                    )
                 )
             ).all()
-        for vacancy_id, _organisation_id, _key in pairs:
-            found.setdefault(vacancy_id, set())
         rows = {}
         if found:
+            ids = list({vacancy_id for vacancy_id, _organisation_id, _key in found})
             rows = {
                 row.id: row
                 for row in db.session.execute(
-                    sa.select(*_COMPARED, Vacancy.organisation_id).where(Vacancy.id.in_(list(found)))
+                    sa.select(*_COMPARED, Vacancy.organisation_id).where(Vacancy.id.in_(ids))
                 )
             }
         by_key: dict[int, dict[int, list[sa.Row]]] = {}
-        for vacancy_id, organisation_id, key in pairs:
+        for vacancy_id, organisation_id, key in found:
             row = rows.get(vacancy_id)
             if row is not None and row.organisation_id == organisation_id:
                 by_key.setdefault(organisation_id, {}).setdefault(key, []).append(row)
@@ -864,57 +874,63 @@ class _BatchScreening:
     def verdicts(self) -> dict[int, Verdict]:
         """Each screened listing's verdict by vacancy id (once the listings are written and have ids)."""
         verdicts = {}
-        earlier: list[_NewListing] = []
+        # The batch's listings before the one screened, by organisation and by content hash.
+        earlier_of: dict[int, list[_NewListing]] = {}
+        earlier_copies: dict[str | None, list[_NewListing]] = {}
         screened = {id(listing) for listing in self.listings}
         for listing in self.batch:
-            if id(listing) not in screened:
-                earlier.append(listing)
-                continue
-            organisation = listing.organisation
-            details = VacancyDetails.from_vacancy(SimpleNamespace(**listing.row))
-            findings = check(details, context_for(organisation, self.now))
-            text = fingerprints.listing_text(details.title, details.about_role)
-            keys = set(listing.keys)
-            saved = self.near.get(organisation.id, {})
-            candidates: dict[int, Any] = {row.id: row for key in keys for row in saved.get(key, ())}
-            candidates.update(
-                (other.id, other)
-                for other in earlier
-                if other.organisation.id == organisation.id and keys & set(other.keys)
-            )
-            near = near_duplicate_finding(
-                text,
-                [candidates[i] for i in sorted(candidates) if candidates[i].status in ACTIVE],
-                threshold=self.threshold,
-            )
-            if near is not None:
-                findings.append(near)
-            words = fingerprints.normalised_words(text)
-            if len(words) >= COPY_MIN_WORDS:
-                family = self._family(organisation)
-                title = details.title.strip().lower()
-                copies: list[Any] = [
-                    row
-                    for row in self.copies.get(listing.row["content_hash"], ())
-                    if row.organisation_id not in family and row.lower_title == title and row.status in ACTIVE
-                ]
-                copies += [
-                    other
-                    for other in earlier
-                    if other.row["content_hash"] == listing.row["content_hash"]
-                    and other.organisation.id not in family
-                    and other.title.lower() == title
-                    and other.status in ACTIVE
-                ]
-                copy = exact_copy_finding(words, copies)
-                if copy is not None:
-                    findings.append(copy)
-            verdicts[listing.id] = decide(
-                sort_findings(findings), self.standings[organisation.id], self.thresholds, Submission()
-            )
-            earlier.append(listing)
+            if id(listing) in screened:
+                verdicts[listing.id] = self._verdict(
+                    listing, earlier_of.get(listing.organisation.id, []), earlier_copies
+                )
+            earlier_of.setdefault(listing.organisation.id, []).append(listing)
+            earlier_copies.setdefault(listing.row["content_hash"], []).append(listing)
         return verdicts
 
+    def _verdict(
+        self,
+        listing: _NewListing,
+        earlier: list[_NewListing],
+        earlier_copies: dict[str | None, list[_NewListing]],
+    ) -> Verdict:
+        organisation = listing.organisation
+        details = VacancyDetails.from_vacancy(SimpleNamespace(**listing.row))
+        findings = check(details, context_for(organisation, self.now))
+        text = fingerprints.listing_text(details.title, details.about_role)
+        keys = set(listing.keys)
+        saved = self.near.get(organisation.id, {})
+        candidates: dict[int, Any] = {row.id: row for key in keys for row in saved.get(key, ())}
+        candidates.update((other.id, other) for other in earlier if not keys.isdisjoint(other.keys))
+        near = near_duplicate_finding(
+            text,
+            [candidates[i] for i in sorted(candidates) if candidates[i].status in ACTIVE],
+            threshold=self.threshold,
+        )
+        if near is not None:
+            findings.append(near)
+        words = fingerprints.normalised_words(text)
+        if len(words) >= COPY_MIN_WORDS:
+            family = self._family(organisation)
+            title = details.title.strip().lower()
+            content_hash = listing.row["content_hash"]
+            copies: list[Any] = [
+                row
+                for row in self.copies.get(content_hash, ())
+                if row.organisation_id not in family and row.lower_title == title and row.status in ACTIVE
+            ]
+            copies += [
+                other
+                for other in earlier_copies.get(content_hash, ())
+                if other.organisation.id not in family
+                and other.title.lower() == title
+                and other.status in ACTIVE
+            ]
+            copy = exact_copy_finding(words, copies)
+            if copy is not None:
+                findings.append(copy)
+        return decide(sort_findings(findings), self.standings[organisation.id], self.thresholds, Submission())
 
-# Band keys per lookup: a batch of 500 listings has 16,000, more than some drivers take in one statement.
-KEYS_PER_QUERY = 4000
+
+# (organisation, band key) pairs per lookup: a batch of 500 listings has 16,000, more values than some
+# drivers take in one statement.
+PAIRS_PER_QUERY = 4000
