@@ -229,3 +229,28 @@ def test_imported_rows_carry_fingerprints_a_later_submission_finds(app):
     assert [finding.rule for finding in findings] == ["duplicate.same_organisation"]
     # Committed: the search replica has them.
     assert len(find_vacancies(VacancySearch(keywords="mathematics")).ids) == 3
+
+
+def test_a_batch_the_database_refuses_is_imported_line_by_line_naming_the_line(app):
+    """PostgreSQL refuses a NUL character in text (SQLite keeps it): the batch's statement fails, so its
+    lines are imported one at a time and only the refused one is reported."""
+    lines = [
+        json.dumps(line("N-1")),
+        json.dumps(line("N-2", title="Teacher of\u0000 Physics", subjects=["Physics"])),
+        json.dumps(line("N-3", title="Teacher of History", subjects=["History"])),
+    ]
+
+    report = import_lines(lines, verified=True)
+    db.session.commit()
+
+    saved = db.session.scalars(sa.select(Vacancy.external_reference).order_by(Vacancy.id)).all()
+    if db.engine.dialect.name == "postgresql":
+        assert [number for number, _ in report.problems] == [2]
+        assert report.problems[0][1].startswith("the database refused it")
+        assert saved == ["N-1", "N-3"]
+    else:
+        assert report.problems == []
+        assert saved == ["N-1", "N-2", "N-3"]
+    assert report.schools_created == 1
+    assert report.published == len(saved)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 1
