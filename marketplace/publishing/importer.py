@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeGuard, cast, overload
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload
 
 from marketplace.analytics.events import EventName
@@ -840,15 +841,7 @@ class _BatchScreening:
         )
         found: list[sa.Row] = []
         for start in range(0, len(pairs), PAIRS_PER_QUERY):
-            found += db.session.execute(
-                sa.select(
-                    vacancy_bands.c.vacancy_id, vacancy_bands.c.organisation_id, vacancy_bands.c.key
-                ).where(
-                    sa.tuple_(vacancy_bands.c.organisation_id, vacancy_bands.c.key).in_(
-                        pairs[start : start + PAIRS_PER_QUERY]
-                    )
-                )
-            ).all()
+            found += db.session.execute(_bands_of_pairs(pairs[start : start + PAIRS_PER_QUERY])).all()
         rows = {}
         if found:
             ids = list({vacancy_id for vacancy_id, _organisation_id, _key in found})
@@ -929,6 +922,36 @@ class _BatchScreening:
             if copy is not None:
                 findings.append(copy)
         return decide(sort_findings(findings), self.standings[organisation.id], self.thresholds, Submission())
+
+
+def _bands_of_pairs(pairs: list[tuple[int, int]]) -> sa.Select:
+    """The band rows with these (organisation, key) pairs, each found through the (organisation_id, key)
+    index: PostgreSQL joins the pairs as two unnested arrays (a row-value IN list makes it scan the
+    table), SQLite takes the IN list, which it probes pair by pair."""
+    columns = (vacancy_bands.c.vacancy_id, vacancy_bands.c.organisation_id, vacancy_bands.c.key)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return sa.select(*columns).where(
+            sa.tuple_(vacancy_bands.c.organisation_id, vacancy_bands.c.key).in_(pairs)
+        )
+    wanted = (
+        sa.func.unnest(
+            sa.bindparam("organisations", [pair[0] for pair in pairs], type_=postgresql.ARRAY(sa.Integer)),
+            sa.bindparam("keys", [pair[1] for pair in pairs], type_=postgresql.ARRAY(sa.BigInteger)),
+        )
+        .table_valued(sa.column("organisation_id", sa.Integer), sa.column("key", sa.BigInteger))
+        .render_derived(name="wanted")
+    )
+    return (
+        sa.select(*columns)
+        .select_from(wanted)
+        .join(
+            vacancy_bands,
+            sa.and_(
+                vacancy_bands.c.organisation_id == wanted.c.organisation_id,
+                vacancy_bands.c.key == wanted.c.key,
+            ),
+        )
+    )
 
 
 # (organisation, band key) pairs per lookup: a batch of 500 listings has 16,000, more values than some
