@@ -12,6 +12,9 @@ organisation's listings (vacancies/fingerprints.py); `similarity` then decides a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import sqlalchemy as sa
 
 from marketplace.extensions import db
@@ -105,21 +108,13 @@ def duplicate_findings(
     """Near-duplicates among the organisation's active listings; exact copies of other organisations' ones."""
     findings: list[Finding] = []
     text = listing_text(details.title, details.about_role)
-    for other in near_duplicate_candidates(details, organisation.id, exclude_vacancy_id=exclude_vacancy_id):
-        score = similarity(text, listing_text(other.title, other.about_role))
-        if score >= threshold:
-            findings.append(
-                Finding(
-                    "duplicate.same_organisation",
-                    Severity.REVIEW,
-                    "about_role",
-                    f"This listing is {score:.0%} the same as your listing “{other.title}” (reference "
-                    f"{other.id}), which is already {other.status.label.lower()}. If it is a second post, "
-                    "say how it differs; if it is a mistake, delete this draft.",
-                    text=other.title,
-                )
-            )
-            break
+    near = near_duplicate_finding(
+        text,
+        near_duplicate_candidates(details, organisation.id, exclude_vacancy_id=exclude_vacancy_id),
+        threshold=threshold,
+    )
+    if near is not None:
+        findings.append(near)
     same_family = {organisation.id}
     if organisation.trust_id:
         same_family.add(organisation.trust_id)
@@ -132,18 +127,46 @@ def duplicate_findings(
         db.session.scalars(sa.select(Organisation.id).where(Organisation.trust_id == organisation.id))
     )
     words = normalised_words(text)
-    if len(words) >= 20:  # short, formulaic texts are not evidence of copying
-        for other in exact_copies(details, same_family):
-            # The hash found it; the words confirm it (a digest collision is not a copy).
-            if normalised_words(listing_text(other.title, other.about_role)) == words:
-                findings.append(
-                    Finding(
-                        "duplicate.other_organisation",
-                        Severity.REVIEW,
-                        "about_role",
-                        "This listing is word for word the same as one posted by another organisation. Write "
-                        "your own description of the job: copied adverts are a common sign of fake listings.",
-                    )
-                )
-                break
+    if len(words) >= COPY_MIN_WORDS:
+        copy = exact_copy_finding(words, exact_copies(details, same_family))
+        if copy is not None:
+            findings.append(copy)
     return findings
+
+
+# Short, formulaic texts are not evidence of copying.
+COPY_MIN_WORDS = 20
+
+
+def near_duplicate_finding(text: str, candidates: Iterable[Any], *, threshold: float) -> Finding | None:
+    """The finding for the first candidate (in the order given: id order) at least `threshold` the same as
+    `text`, if any. Candidates carry id, title, about_role and status, as `near_duplicate_candidates`
+    gives them (a bulk import gives them from its batch)."""
+    for other in candidates:
+        score = similarity(text, listing_text(other.title, other.about_role))
+        if score >= threshold:
+            return Finding(
+                "duplicate.same_organisation",
+                Severity.REVIEW,
+                "about_role",
+                f"This listing is {score:.0%} the same as your listing “{other.title}” (reference "
+                f"{other.id}), which is already {other.status.label.lower()}. If it is a second post, "
+                "say how it differs; if it is a mistake, delete this draft.",
+                text=other.title,
+            )
+    return None
+
+
+def exact_copy_finding(words: list[str], copies: Iterable[Any]) -> Finding | None:
+    """The finding when one of `copies` (found by the content hash) has word for word these words."""
+    for other in copies:
+        # The hash found it; the words confirm it (a digest collision is not a copy).
+        if normalised_words(listing_text(other.title, other.about_role)) == words:
+            return Finding(
+                "duplicate.other_organisation",
+                Severity.REVIEW,
+                "about_role",
+                "This listing is word for word the same as one posted by another organisation. Write "
+                "your own description of the job: copied adverts are a common sign of fake listings.",
+            )
+    return None

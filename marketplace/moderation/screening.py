@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import current_app
@@ -130,34 +131,57 @@ def findings_for_vacancy(vacancy: Vacancy, *, now: dt.datetime | None = None) ->
 
 def standing_of(organisation: Organisation, now: dt.datetime | None = None) -> Standing:
     """The organisation's record, as the policy sees it."""
+    return standings_of([organisation], now)[organisation.id]
+
+
+def standings_of(
+    organisations: Iterable[Organisation], now: dt.datetime | None = None
+) -> dict[int, Standing]:
+    """The records of several organisations by id, in three queries whatever their number (a bulk import
+    screens a batch's listings at once)."""
     now = now or utcnow()
-    approved = db.session.scalar(
-        sa.select(sa.func.count(Vacancy.id)).where(
-            Vacancy.organisation_id == organisation.id,
-            sa.or_(Vacancy.published_at.is_not(None), Vacancy.status == VacancyStatus.SCHEDULED),
+    by_id = {organisation.id: organisation for organisation in organisations}
+    ids = list(by_id)
+    approved = dict(
+        db.session.execute(
+            sa.select(Vacancy.organisation_id, sa.func.count(Vacancy.id))
+            .where(
+                Vacancy.organisation_id.in_(ids),
+                sa.or_(Vacancy.published_at.is_not(None), Vacancy.status == VacancyStatus.SCHEDULED),
+            )
+            .group_by(Vacancy.organisation_id)
+        ).all()
+    )
+    rejections = dict(
+        db.session.execute(
+            sa.select(Vacancy.organisation_id, sa.func.count(ModerationDecision.id))
+            .join(Vacancy, Vacancy.id == ModerationDecision.vacancy_id)
+            .where(
+                Vacancy.organisation_id.in_(ids),
+                ModerationDecision.outcome.in_([DecisionOutcome.REJECTED, DecisionOutcome.REMOVED]),
+                ModerationDecision.created_at >= now - RECENT,
+            )
+            .group_by(Vacancy.organisation_id)
+        ).all()
+    )
+    upheld = dict(
+        db.session.execute(
+            sa.select(Vacancy.organisation_id, sa.func.count(ListingReport.id))
+            .join(Vacancy, Vacancy.id == ListingReport.vacancy_id)
+            .where(Vacancy.organisation_id.in_(ids), ListingReport.status == ReportStatus.UPHELD)
+            .group_by(Vacancy.organisation_id)
+        ).all()
+    )
+    return {
+        organisation_id: Standing(
+            verified=organisation.verified,
+            suspended=organisation.suspended_at is not None,
+            approved_listings=approved.get(organisation_id, 0),
+            recent_rejections=rejections.get(organisation_id, 0),
+            upheld_reports=upheld.get(organisation_id, 0),
         )
-    )
-    rejections = db.session.scalar(
-        sa.select(sa.func.count(ModerationDecision.id))
-        .join(Vacancy, Vacancy.id == ModerationDecision.vacancy_id)
-        .where(
-            Vacancy.organisation_id == organisation.id,
-            ModerationDecision.outcome.in_([DecisionOutcome.REJECTED, DecisionOutcome.REMOVED]),
-            ModerationDecision.created_at >= now - RECENT,
-        )
-    )
-    upheld = db.session.scalar(
-        sa.select(sa.func.count(ListingReport.id))
-        .join(Vacancy, Vacancy.id == ListingReport.vacancy_id)
-        .where(Vacancy.organisation_id == organisation.id, ListingReport.status == ReportStatus.UPHELD)
-    )
-    return Standing(
-        verified=organisation.verified,
-        suspended=organisation.suspended_at is not None,
-        approved_listings=approved or 0,
-        recent_rejections=rejections or 0,
-        upheld_reports=upheld or 0,
-    )
+        for organisation_id, organisation in by_id.items()
+    }
 
 
 def person_standing_of(user: User, organisation: Organisation, now: dt.datetime) -> PersonStanding:

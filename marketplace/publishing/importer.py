@@ -13,21 +13,37 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeGuard, overload
+from types import SimpleNamespace
+from typing import Any, Literal, TypeGuard, cast, overload
 
 import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import selectinload
 
-from marketplace.db import utcnow
+from marketplace.analytics.events import EventName
+from marketplace.analytics.events import record as record_event
+from marketplace.analytics.models import Event
+from marketplace.audit import AuditAction, AuditEvent, AuditSubject
+from marketplace.db import uk_today, utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.moderation.policy import Outcome
-from marketplace.moderation.screening import verdict_for
+from marketplace.moderation.duplicates import (
+    ACTIVE,
+    COPY_MIN_WORDS,
+    exact_copy_finding,
+    near_duplicate_finding,
+)
+from marketplace.moderation.policy import Outcome, Submission, Thresholds, Verdict, decide
+from marketplace.moderation.rules import check, sort_findings
+from marketplace.moderation.screening import context_for, record_verdict, standings_of, verdict_for
 from marketplace.organisations.models import Organisation, OrganisationKind
 from marketplace.search.api import ORGANISATION_TYPE_GROUPS
-from marketplace.vacancies import listing_schools, pay, vocabulary
+from marketplace.search.changes import log_written_changes
+from marketplace.vacancies import fingerprints, listing_schools, pay, vocabulary
 from marketplace.vacancies.details import VacancyDetails, pay_problems
-from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
-from marketplace.vacancies.models import Vacancy
+from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus, next_status
+from marketplace.vacancies.models import Vacancy, vacancy_bands
 from marketplace.vacancies.services import transition
 
 LIST_FIELDS = {
@@ -93,19 +109,14 @@ class ImportReport:
         )
 
 
-def imported_listing_goes_live(vacancy: Vacancy, organisation: Organisation, now: dt.datetime) -> bool:
+def imported_listing_goes_live(organisation: Organisation) -> bool:
     """Whether an imported published listing goes live now (True) or waits for a moderator (False).
 
-    Listings from verified schools go live; for the rest the moderation policy decides, and anything
-    it would not publish at once (including a listing it would block) waits for a moderator, since no
-    one is at a form to fix it.
+    Listings from verified schools go live. The rest wait: the moderation policy reviews anything from
+    an organisation that is not verified (and blocks what must be fixed, which also waits, since no one
+    is at a form to fix it); its verdict is recorded with the listing.
     """
-    if organisation.verified:
-        return True
-    # An import speaks for the organisation with no person behind it (no submitter), so it keeps the
-    # organisation-level policy: the person rules (first listings, new members) have no one to judge.
-    verdict = verdict_for(VacancyDetails.from_vacancy(vacancy), organisation, now=now, vacancy_id=vacancy.id)
-    return verdict.outcome is Outcome.PUBLISH
+    return organisation.verified
 
 
 def import_lines(
@@ -121,30 +132,42 @@ def import_lines(
     """Import every line; with `verified`, schools the import creates are marked verified.
 
     `after_batch` runs after every `batch_size` lines (not after the last, partial batch: the caller
-    commits that); `after_line` after each line (progress); `on_problem` with each rejected line's number
-    and reason as it is found.
+    commits that); `after_line` after each line (progress: called for a batch's lines once the batch
+    is written); `on_problem` with each rejected line's number and reason, in line order.
     """
     now = now or utcnow()
     report = ImportReport()
-    in_batch = 0
+    batch: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
-        if in_batch == 0:
-            _begin_batch()
-        in_batch += 1
-        report.lines = number
-        if line.strip():
-            problem = _import_in_savepoint(number, line, verified=verified, now=now, report=report)
-            if problem is not None:
-                report.problems.append((number, problem))
-                if on_problem is not None:
-                    on_problem(number, problem)
-        if after_line is not None:
-            after_line(report)
-        if in_batch >= batch_size:
+        batch.append((number, line))
+        if len(batch) >= batch_size:
+            problems = _import_batch(batch, verified=verified, now=now, report=report)
+            _announce(batch, problems, report, after_line=after_line, on_problem=on_problem)
+            batch = []
             if after_batch is not None:
                 after_batch(report)
-            in_batch = 0
+    if batch:
+        problems = _import_batch(batch, verified=verified, now=now, report=report)
+        _announce(batch, problems, report, after_line=after_line, on_problem=on_problem)
     return report
+
+
+def _announce(
+    batch: list[tuple[int, str]],
+    problems: dict[int, str],
+    report: ImportReport,
+    *,
+    after_line: Callable[[ImportReport], object] | None,
+    on_problem: Callable[[int, str], object] | None,
+) -> None:
+    """Tell the caller about a written batch line by line: its problems, in line order, and progress."""
+    report.problems.extend(sorted(problems.items()))
+    for number, _line in batch:
+        report.lines = number
+        if on_problem is not None and number in problems:
+            on_problem(number, problems[number])
+        if after_line is not None:
+            after_line(report)
 
 
 def _begin_batch() -> None:
@@ -177,7 +200,8 @@ def _import_in_savepoint(
     return reason
 
 
-def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportReport) -> str:
+def _parse(line: str, now: dt.datetime) -> tuple[dict, str, str, dict[str, Any]]:
+    """The checks that need no database: the line's record, reference, status and vacancy values."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
@@ -188,7 +212,11 @@ def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportR
     status = record.get("status")
     if status not in ("published", "draft"):
         raise BadLine("status must be 'published' or 'draft'")
-    values = _vacancy_values(record, now)
+    return record, reference, status, _vacancy_values(record, now)
+
+
+def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportReport) -> str:
+    record, reference, status, values = _parse(line, now)
     organisation = _organisation(record.get("school"), verified=verified, now=now, report=report)
     schools = _additional_schools(record.get("additional_schools"), organisation)
     existing = db.session.scalar(sa.select(Vacancy).where(Vacancy.external_reference == reference))
@@ -219,13 +247,26 @@ def _import_line(line: str, *, verified: bool, now: dt.datetime, report: ImportR
 def _publish(vacancy: Vacancy, organisation: Organisation, now: dt.datetime, report: ImportReport) -> None:
     transition(vacancy, VacancyAction.SUBMIT, actor=None, reason="imported", now=now)
     vacancy.submitted_at = now
-    if imported_listing_goes_live(vacancy, organisation, now):
+    if imported_listing_goes_live(organisation):
         transition(
             vacancy, VacancyAction.APPROVE, actor=None, reason="imported from a verified school", now=now
         )
+        if vacancy.status is VacancyStatus.PUBLISHED:
+            record_event(
+                EventName.VACANCY_PUBLISHED, vacancy_id=vacancy.id, organisation_id=vacancy.organisation_id
+            )
         report.published += 1
     else:
+        # The policy never publishes for an unverified organisation: its verdict (why, and what the
+        # checks found) is recorded for the moderators' queue, as a submission's is.
+        record_verdict(vacancy, screen(VacancyDetails.from_vacancy(vacancy), organisation, now, vacancy.id))
         report.queued_for_review += 1
+
+
+def screen(details: VacancyDetails, organisation: Organisation, now: dt.datetime, vacancy_id: int) -> Verdict:
+    """The policy's verdict on an imported listing: an import speaks for the organisation with no person
+    behind it (no submitter), so it keeps the organisation-level policy, as the ATS API does."""
+    return verdict_for(details, organisation, now=now, vacancy_id=vacancy_id)
 
 
 @overload
@@ -395,13 +436,31 @@ def _organisation(school: Any, *, verified: bool, now: dt.datetime, report: Impo
         )
         if found is not None:
             return found
+    organisation = _new_school(school, urn, name, town, postcode, verified=verified, now=now)
+    db.session.add(organisation)
+    db.session.flush()
+    report.schools_created += 1
+    return organisation
+
+
+def _new_school(
+    school: dict,
+    urn: str | None,
+    name: str,
+    town: str,
+    postcode: str,
+    *,
+    verified: bool,
+    now: dt.datetime,
+) -> Organisation:
+    """A school the register does not have yet, from the line's `school` (checked; not added)."""
     latitude, longitude = school.get("lat"), school.get("lon")
     if not (_is_number(latitude) and _is_number(longitude)):
         raise BadLine("a new school needs lat and lon as numbers")
     organisation_type = school.get("organisation_type")
     if not isinstance(organisation_type, str) or organisation_type not in ORGANISATION_TYPE_GROUPS:
         raise BadLine(f"school organisation_type must be one of {', '.join(ORGANISATION_TYPE_GROUPS)}")
-    organisation = Organisation(
+    return Organisation(
         kind=OrganisationKind.SCHOOL,
         urn=urn,
         name=name,
@@ -416,7 +475,502 @@ def _organisation(school: Any, *, verified: bool, now: dt.datetime, report: Impo
         religious_character=_text(school, "religious_character", 120, required=False),
         verified_at=now if verified else None,
     )
-    db.session.add(organisation)
-    db.session.flush()
-    report.schools_created += 1
-    return organisation
+
+
+# --- The batch path --------------------------------------------------------------------------------------
+#
+# A line that creates a listing (the common case: a new reference at a school found or created by URN) is
+# checked in Python, screened against what a few set-based queries load for the whole batch, and written
+# with one multi-row statement per table: the same rows the line-by-line path writes (the listing, its
+# school, its fingerprints, the search change log, the audit trail, the funnel's event). A line that
+# changes an existing listing, covers other schools or names a school without a URN takes the
+# line-by-line path, after the lines before it are written, so every line sees the ones before it.
+
+_VACANCIES = cast(sa.Table, Vacancy.__table__)
+# What the duplicate checks read of another listing (as moderation/duplicates.py reads it).
+_COMPARED = (Vacancy.id, Vacancy.title, Vacancy.about_role, Vacancy.status)
+_AUDIT = cast(sa.Table, AuditEvent.__table__)
+_EVENTS = cast(sa.Table, Event.__table__)
+
+
+@dataclass
+class _Parsed:
+    number: int
+    line: str
+    record: dict
+    reference: str
+    status: str
+    values: dict[str, Any]
+
+
+@dataclass
+class _NewListing:
+    parsed: _Parsed
+    organisation: Organisation
+    row: dict[str, Any]
+    keys: tuple[int, ...]
+    id: int = 0
+
+    # What the duplicate checks read of another listing (as moderation/duplicates.py's rows).
+    @property
+    def title(self) -> str:
+        return self.row["title"]
+
+    @property
+    def about_role(self) -> str:
+        return self.row["about_role"]
+
+    @property
+    def status(self) -> VacancyStatus:
+        return self.row["status"]
+
+
+def _import_batch(
+    batch: list[tuple[int, str]], *, verified: bool, now: dt.datetime, report: ImportReport
+) -> dict[int, str]:
+    """Import one batch's lines; the problems by line number."""
+    _begin_batch()
+    problems: dict[int, str] = {}
+    parsed: list[_Parsed] = []
+    for number, line in batch:
+        if not line.strip():
+            continue
+        try:
+            parsed.append(_Parsed(number, line, *_parse(line, now)))
+        except BadLine as problem:
+            problems[number] = str(problem)
+    writer = _BatchWriter(parsed, verified=verified, now=now, report=report)
+    for item in parsed:
+        if writer.needs_line_path(item):
+            problems.update(writer.write())
+            refused = _import_in_savepoint(item.number, item.line, verified=verified, now=now, report=report)
+            if refused is not None:
+                problems[item.number] = refused
+            writer.after_line_path(item)
+            continue
+        try:
+            writer.add(item)
+        except BadLine as problem:
+            problems[item.number] = str(problem)
+    problems.update(writer.write())
+    return problems
+
+
+def _urn_of(record: dict) -> str:
+    school = record.get("school")
+    return str(school.get("urn") or "").strip() if isinstance(school, dict) else ""
+
+
+def _row(values: dict[str, Any]) -> dict[str, Any]:
+    """A vacancies row: these values, and every other column's default (as an ORM insert gives it)."""
+    row: dict[str, Any] = {}
+    for column in _VACANCIES.columns:
+        if column.key == "id":
+            continue
+        if column.key in values:
+            row[column.key] = values[column.key]
+        elif column.default is None:
+            row[column.key] = None
+        elif column.default.is_callable:
+            row[column.key] = column.default.arg(None)  # type: ignore[attr-defined]
+        else:
+            row[column.key] = column.default.arg  # type: ignore[attr-defined]
+    return row
+
+
+class _BatchWriter:
+    """The new listings of one batch, collected line by line and written together."""
+
+    def __init__(self, parsed: list[_Parsed], *, verified: bool, now: dt.datetime, report: ImportReport):
+        self.verified, self.now, self.report = verified, now, report
+        references = list({item.reference for item in parsed})
+        self.taken = set(
+            db.session.scalars(
+                sa.select(Vacancy.external_reference).where(Vacancy.external_reference.in_(references))
+            )
+        )
+        urns = list({urn for item in parsed if (urn := _urn_of(item.record))})
+        self.schools: dict[str, Organisation] = {
+            organisation.urn: organisation
+            for organisation in db.session.scalars(
+                sa.select(Organisation)
+                .where(Organisation.urn.in_(urns))
+                .options(selectinload(Organisation.trust))
+            )
+            if organisation.urn is not None
+        }
+        self.pending: list[_NewListing] = []
+        self.new_schools: list[Organisation] = []
+
+    def needs_line_path(self, item: _Parsed) -> bool:
+        return (
+            item.reference in self.taken
+            or item.record.get("additional_schools") not in (None, [])
+            or (isinstance(item.record.get("school"), dict) and not _urn_of(item.record))
+        )
+
+    def after_line_path(self, item: _Parsed) -> None:
+        """The line-by-line path may have saved the listing and created its school."""
+        self.taken.add(item.reference)
+        urn = _urn_of(item.record)
+        if urn and urn not in self.schools:
+            found = db.session.scalar(sa.select(Organisation).where(Organisation.urn == urn))
+            if found is not None:
+                self.schools[urn] = found
+
+    def _school(self, school: Any) -> Organisation:
+        if not isinstance(school, dict):
+            raise BadLine("school is missing")
+        urn = str(school.get("urn") or "").strip()
+        found = self.schools.get(urn)
+        if found is not None:
+            return found
+        name = _text(school, "name", 300)
+        town = _text(school, "town", 120)
+        postcode = _text(school, "postcode", 10)
+        organisation = _new_school(school, urn, name, town, postcode, verified=self.verified, now=self.now)
+        self.schools[urn] = organisation
+        self.new_schools.append(organisation)
+        return organisation
+
+    def add(self, item: _Parsed) -> None:
+        """Check the line's school and collect its listing (BadLine when the school cannot be used)."""
+        organisation = self._school(item.record.get("school"))
+        values = {**item.values, "external_reference": item.reference}
+        values["content_hash"] = fingerprints.content_hash(values["title"], values["about_role"])
+        if item.status == "published":
+            submitted = next_status(VacancyStatus.DRAFT, VacancyAction.SUBMIT)
+            status = submitted
+            if imported_listing_goes_live(organisation):
+                reached = values["publish_on"] <= uk_today(self.now)
+                status = next_status(submitted, VacancyAction.APPROVE, publish_date_reached=reached)
+            values.update(
+                status=status,
+                status_changed_at=self.now,
+                submitted_at=self.now,
+                published_at=self.now if status is VacancyStatus.PUBLISHED else None,
+            )
+        else:
+            values["status"] = VacancyStatus.DRAFT
+        keys = fingerprints.band_keys(values["title"], values["about_role"])
+        self.pending.append(_NewListing(item, organisation, _row(values), keys))
+        self.taken.add(item.reference)
+
+    def write(self) -> dict[int, str]:
+        """Write the collected listings; if the database refuses the batch, each line takes the
+        line-by-line path (which names the line it refuses). The problems by line number."""
+        pending, new_schools = self.pending, self.new_schools
+        self.pending, self.new_schools = [], []
+        if not pending:
+            return {}
+        savepoint = db.session.begin_nested()
+        try:
+            _write_listings(pending, new_schools, now=self.now)
+        except (sa.exc.IntegrityError, sa.exc.DataError):
+            savepoint.rollback()
+            for school in new_schools:
+                self.schools.pop(school.urn or "", None)
+            problems = {}
+            for listing in pending:
+                item = listing.parsed
+                problem = _import_in_savepoint(
+                    item.number, item.line, verified=self.verified, now=self.now, report=self.report
+                )
+                if problem is not None:
+                    problems[item.number] = problem
+                self.after_line_path(item)
+            return problems
+        savepoint.commit()
+        self.report.created += len(pending)
+        self.report.schools_created += len(new_schools)
+        for listing in pending:
+            if listing.parsed.status == "published":
+                if imported_listing_goes_live(listing.organisation):
+                    self.report.published += 1
+                else:
+                    self.report.queued_for_review += 1
+        return {}
+
+
+def _write_listings(pending: list[_NewListing], new_schools: list[Organisation], *, now: dt.datetime) -> None:
+    """Insert the listings (and the schools they bring) with what a single import writes for each."""
+    connection = db.session.connection()
+    if new_schools:
+        db.session.add_all(new_schools)
+        db.session.flush()
+    for listing in pending:
+        listing.row["organisation_id"] = listing.organisation.id
+    screened = [
+        listing
+        for listing in pending
+        if listing.parsed.status == "published" and not imported_listing_goes_live(listing.organisation)
+    ]
+    screening = (
+        _BatchScreening(pending, screened, {school.id for school in new_schools}, now) if screened else None
+    )
+    ids = (
+        connection.execute(
+            sa.insert(_VACANCIES).returning(_VACANCIES.c.id, sort_by_parameter_order=True),
+            [listing.row for listing in pending],
+        )
+        .scalars()
+        .all()
+    )
+    for listing, vacancy_id in zip(pending, ids, strict=True):
+        listing.id = vacancy_id
+    if connection.dialect.name == "sqlite":
+        # SQLite may reuse the id of a deleted listing, whose band rows its foreign keys left behind.
+        connection.execute(sa.delete(vacancy_bands).where(vacancy_bands.c.vacancy_id.in_(ids)))
+    bands = [
+        {"vacancy_id": listing.id, "band": band, "key": key, "organisation_id": listing.organisation.id}
+        for listing in pending
+        for band, key in enumerate(listing.keys)
+    ]
+    if bands:
+        connection.execute(sa.insert(vacancy_bands), bands)
+    verdicts = screening.verdicts() if screening is not None else {}
+    reasons = [
+        {"vacancy": vacancy_id, "reasons": list(verdict.reasons)}
+        for vacancy_id, verdict in verdicts.items()
+        if verdict.outcome is Outcome.REVIEW
+    ]
+    if reasons:
+        connection.execute(
+            sa.update(_VACANCIES)
+            .where(_VACANCIES.c.id == sa.bindparam("vacancy"))
+            .values(review_reasons=sa.bindparam("reasons")),
+            reasons,
+        )
+    audit_rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for listing in pending:
+        if listing.parsed.status != "published":
+            continue
+        audit_rows.append(
+            _audit_row(
+                VacancyAction.SUBMIT,
+                listing.id,
+                "imported",
+                VacancyStatus.DRAFT,
+                VacancyStatus.PENDING_REVIEW,
+            )
+        )
+        verdict = verdicts.get(listing.id)
+        if verdict is not None:
+            audit_rows.append(
+                {
+                    "action": AuditAction.of_policy(verdict.outcome).value,
+                    "subject_type": AuditSubject.VACANCY.value,
+                    "subject_id": listing.id,
+                    "actor_id": None,
+                    "reason": " ".join(verdict.reasons),
+                    "data": {"findings": [finding.as_json() for finding in verdict.findings]},
+                }
+            )
+        if listing.status is not VacancyStatus.PENDING_REVIEW:
+            audit_rows.append(
+                _audit_row(
+                    VacancyAction.APPROVE,
+                    listing.id,
+                    "imported from a verified school",
+                    VacancyStatus.PENDING_REVIEW,
+                    listing.status,
+                )
+            )
+        if listing.status is VacancyStatus.PUBLISHED:
+            events.append(
+                {
+                    "name": str(EventName.VACANCY_PUBLISHED),
+                    "vacancy_id": listing.id,
+                    "organisation_id": listing.organisation.id,
+                    "properties": {},
+                }
+            )
+    if audit_rows:
+        connection.execute(sa.insert(_AUDIT), audit_rows)
+    if events:
+        connection.execute(sa.insert(_EVENTS), events)
+    log_written_changes(db.session(), list(ids))
+
+
+def _audit_row(
+    action: VacancyAction, vacancy_id: int, reason: str, previous: VacancyStatus, status: VacancyStatus
+) -> dict[str, Any]:
+    """The audit event `transition` writes for this change, as a row."""
+    return {
+        "action": AuditAction.of_vacancy(action).value,
+        "subject_type": AuditSubject.VACANCY.value,
+        "subject_id": vacancy_id,
+        "actor_id": None,
+        "reason": reason,
+        "data": {"previous_status": str(previous), "status": str(status)},
+    }
+
+
+class _BatchScreening:
+    """The moderation verdicts of a batch's screened listings, as `verdict_for` gives each in turn.
+
+    What the checks read of other listings is loaded for the whole batch before its listings are
+    written (the listings sharing a band key with the batch in the batch's organisations, those with
+    the batch's content hashes, the organisations' families and standing); each listing is then also
+    compared with the batch's listings before it, as it would be if they had been saved one by one.
+    """
+
+    def __init__(
+        self, batch: list[_NewListing], listings: list[_NewListing], new_schools: set[int], now: dt.datetime
+    ):
+        self.batch, self.listings, self.now = batch, listings, now
+        config = current_app.config
+        self.threshold = config["MODERATION_DUPLICATE_SIMILARITY"]
+        self.thresholds = Thresholds.from_config(config)
+        organisations = {listing.organisation.id: listing.organisation for listing in listings}
+        self.standings = standings_of(organisations.values(), now)
+        self.near = self._sharing_keys(new_schools)
+        hashes = list({listing.row["content_hash"] for listing in listings})
+        self.copies: dict[str, list[sa.Row]] = {}
+        for row in db.session.execute(
+            sa.select(
+                *_COMPARED,
+                Vacancy.organisation_id,
+                Vacancy.content_hash,
+                sa.func.lower(Vacancy.title).label("lower_title"),
+            ).where(Vacancy.content_hash.in_(hashes))
+        ):
+            self.copies.setdefault(row.content_hash, []).append(row)
+        trusts = {o.trust_id for o in organisations.values() if o.trust_id} | set(organisations)
+        self.members: dict[int, set[int]] = {}
+        for organisation_id, trust_id in db.session.execute(
+            sa.select(Organisation.id, Organisation.trust_id).where(Organisation.trust_id.in_(list(trusts)))
+        ):
+            if trust_id is not None:
+                self.members.setdefault(trust_id, set()).add(organisation_id)
+
+    def _sharing_keys(self, new_schools: set[int]) -> dict[int, dict[int, list[sa.Row]]]:
+        """The saved listings sharing a band key with a screened listing of the same organisation, by
+        organisation and key: one index lookup per (organisation, key) pair."""
+        pairs = sorted(
+            {
+                (listing.organisation.id, key)
+                for listing in self.listings
+                if listing.organisation.id not in new_schools  # no listings saved yet
+                for key in listing.keys
+            }
+        )
+        found: list[sa.Row] = []
+        for start in range(0, len(pairs), PAIRS_PER_QUERY):
+            found += db.session.execute(_bands_of_pairs(pairs[start : start + PAIRS_PER_QUERY])).all()
+        rows = {}
+        if found:
+            ids = list({vacancy_id for vacancy_id, _organisation_id, _key in found})
+            rows = {
+                row.id: row
+                for row in db.session.execute(
+                    sa.select(*_COMPARED, Vacancy.organisation_id).where(Vacancy.id.in_(ids))
+                )
+            }
+        by_key: dict[int, dict[int, list[sa.Row]]] = {}
+        for vacancy_id, organisation_id, key in found:
+            row = rows.get(vacancy_id)
+            if row is not None and row.organisation_id == organisation_id:
+                by_key.setdefault(organisation_id, {}).setdefault(key, []).append(row)
+        return by_key
+
+    def _family(self, organisation: Organisation) -> set[int]:
+        family = {organisation.id} | self.members.get(organisation.id, set())
+        if organisation.trust_id:
+            family |= {organisation.trust_id} | self.members.get(organisation.trust_id, set())
+        return family
+
+    def verdicts(self) -> dict[int, Verdict]:
+        """Each screened listing's verdict by vacancy id (once the listings are written and have ids)."""
+        verdicts = {}
+        # The batch's listings before the one screened, by organisation and by content hash.
+        earlier_of: dict[int, list[_NewListing]] = {}
+        earlier_copies: dict[str | None, list[_NewListing]] = {}
+        screened = {id(listing) for listing in self.listings}
+        for listing in self.batch:
+            if id(listing) in screened:
+                verdicts[listing.id] = self._verdict(
+                    listing, earlier_of.get(listing.organisation.id, []), earlier_copies
+                )
+            earlier_of.setdefault(listing.organisation.id, []).append(listing)
+            earlier_copies.setdefault(listing.row["content_hash"], []).append(listing)
+        return verdicts
+
+    def _verdict(
+        self,
+        listing: _NewListing,
+        earlier: list[_NewListing],
+        earlier_copies: dict[str | None, list[_NewListing]],
+    ) -> Verdict:
+        organisation = listing.organisation
+        details = VacancyDetails.from_vacancy(SimpleNamespace(**listing.row))
+        findings = check(details, context_for(organisation, self.now))
+        text = fingerprints.listing_text(details.title, details.about_role)
+        keys = set(listing.keys)
+        saved = self.near.get(organisation.id, {})
+        candidates: dict[int, Any] = {row.id: row for key in keys for row in saved.get(key, ())}
+        candidates.update((other.id, other) for other in earlier if not keys.isdisjoint(other.keys))
+        near = near_duplicate_finding(
+            text,
+            [candidates[i] for i in sorted(candidates) if candidates[i].status in ACTIVE],
+            threshold=self.threshold,
+        )
+        if near is not None:
+            findings.append(near)
+        words = fingerprints.normalised_words(text)
+        if len(words) >= COPY_MIN_WORDS:
+            family = self._family(organisation)
+            title = details.title.strip().lower()
+            content_hash = listing.row["content_hash"]
+            copies: list[Any] = [
+                row
+                for row in self.copies.get(content_hash, ())
+                if row.organisation_id not in family and row.lower_title == title and row.status in ACTIVE
+            ]
+            copies += [
+                other
+                for other in earlier_copies.get(content_hash, ())
+                if other.organisation.id not in family
+                and other.title.lower() == title
+                and other.status in ACTIVE
+            ]
+            copy = exact_copy_finding(words, copies)
+            if copy is not None:
+                findings.append(copy)
+        return decide(sort_findings(findings), self.standings[organisation.id], self.thresholds, Submission())
+
+
+def _bands_of_pairs(pairs: list[tuple[int, int]]) -> sa.Select:
+    """The band rows with these (organisation, key) pairs, each found through the (organisation_id, key)
+    index: PostgreSQL joins the pairs as two unnested arrays (a row-value IN list makes it scan the
+    table), SQLite takes the IN list, which it probes pair by pair."""
+    columns = (vacancy_bands.c.vacancy_id, vacancy_bands.c.organisation_id, vacancy_bands.c.key)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return sa.select(*columns).where(
+            sa.tuple_(vacancy_bands.c.organisation_id, vacancy_bands.c.key).in_(pairs)
+        )
+    wanted = (
+        sa.func.unnest(
+            sa.bindparam("organisations", [pair[0] for pair in pairs], type_=postgresql.ARRAY(sa.Integer)),
+            sa.bindparam("keys", [pair[1] for pair in pairs], type_=postgresql.ARRAY(sa.BigInteger)),
+        )
+        .table_valued(sa.column("organisation_id", sa.Integer), sa.column("key", sa.BigInteger))
+        .render_derived(name="wanted")
+    )
+    return (
+        sa.select(*columns)
+        .select_from(wanted)
+        .join(
+            vacancy_bands,
+            sa.and_(
+                vacancy_bands.c.organisation_id == wanted.c.organisation_id,
+                vacancy_bands.c.key == wanted.c.key,
+            ),
+        )
+    )
+
+
+# (organisation, band key) pairs per lookup: a batch of 500 listings has 16,000, more values than some
+# drivers take in one statement.
+PAIRS_PER_QUERY = 4000

@@ -124,6 +124,13 @@ def _log_bulk_statement(state: ORMExecuteState) -> None:
         _append_changes(state.session, vacancy_ids)
 
 
+def log_written_changes(session: Session, vacancy_ids: Iterable[int]) -> None:
+    """Log vacancies written with Core statements on the session's connection (a bulk import), which no
+    flush sees: in the same transaction, applied after its commit like any other change."""
+    if vacancy_ids:
+        _append_changes(session, vacancy_ids)
+
+
 def _append_changes(session: Session, vacancy_ids: Iterable[int]) -> None:
     # A core INSERT on the transaction's own connection: Session.add is not allowed during a flush.
     connection = session.connection()

@@ -64,20 +64,29 @@ def _hash64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
+def _shingle_texts(text: str, size: int = SHINGLE_WORDS) -> set[str]:
+    """`shingles(text)` with each shingle's words joined by a space, as the signature hashes them (words
+    hold no spaces, so two shingles are equal exactly when their texts are)."""
+    words = normalised_words(text)
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
 def signature(text: str) -> list[int] | None:
     """The one-permutation MinHash signature of `text`'s shingles (None for a text without words)."""
-    found = shingles(text)
+    found = _shingle_texts(text)
     if not found:
         return None
     bins = [_EMPTY] * _BINS
     mask = _BINS - 1
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
     for shingle in found:
-        value = _hash64(" ".join(shingle).encode())
+        value = from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")
         slot, rest = value & mask, value >> _BIN_BITS
         if rest < bins[slot]:
             bins[slot] = rest
-    full = [slot for slot in range(_BINS) if bins[slot] != _EMPTY]
-    if len(full) < _BINS:
+    if _EMPTY in bins:
         # Rotation densification: an empty bin takes the value of the next full bin to its right, marked
         # with the distance so it never equals a value of its own.
         densified = list(bins)
