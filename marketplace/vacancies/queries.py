@@ -57,6 +57,14 @@ RESULT_LIST: tuple[ExecutableOption, ...] = (
         Vacancy.working_patterns,
         Vacancy.job_share,
         Vacancy.closes_at,
+        # The pay line: the range, and a part-time or hourly post's actual pay.
+        Vacancy.salary_minimum,
+        Vacancy.salary_maximum,
+        Vacancy.actual_salary,
+        Vacancy.fte,
+        Vacancy.hours_per_week,
+        Vacancy.hourly_rate_pence,
+        Vacancy.term_time_only,
     ),
     joinedload(Vacancy.organisation).load_only(Organisation.id, Organisation.name, Organisation.town),
 )

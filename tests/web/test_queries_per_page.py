@@ -39,6 +39,12 @@ def statements(app):
 
 
 @pytest.fixture
+def app_config(app_config):
+    # What a page costs when it is rendered: the whole-page cache would answer a repeat with no SQL at all.
+    return {**app_config, "PAGE_CACHE_SECONDS": 0}
+
+
+@pytest.fixture
 def trust_listings():
     """Twenty-five live maths listings: most at single schools, some from trusts for several schools."""
     trust = OrganisationFactory(
