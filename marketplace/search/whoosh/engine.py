@@ -17,13 +17,14 @@ import datetime as dt
 import math
 import threading
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.query import And
@@ -32,7 +33,7 @@ from whoosh.searching import Searcher
 
 from marketplace.db import uk_today
 from marketplace.search.geo import METRES_PER_MILE, Point, distance_metres
-from marketplace.search.whoosh import bitsets
+from marketplace.search.whoosh import bitsets, ranking
 from marketplace.search.whoosh.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
 
 # Index fields whose terms become per-generation bitsets (facets and filters).
@@ -53,7 +54,7 @@ FACET_FIELDS = (
 COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "latitude", "longitude")
 _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
-_RANKING_CACHE_SIZE = 32
+_RANKING_CACHE_SIZE = 128
 
 
 def _int_column(reader: IndexReader, name: str) -> list[int]:
@@ -86,9 +87,12 @@ class SegmentData:
     vacancies: int
     # Listings at several schools: docnum -> the other schools' (latitude, longitude) columns.
     other_points: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Postings, field lengths and phrases as arrays, read as searches first need them.
+    postings: ranking.SegmentPostings = field(default_factory=lambda: ranking.SegmentPostings("", 0))
 
     @classmethod
     def read(cls, reader: IndexReader) -> SegmentData:
+        segment_reads[reader.segment().segment_id()] += 1
         size = reader.doc_count_all()
         columns = {name: _int_column(reader, name) for name in COLUMNS}
         terms: dict[str, dict[str, int]] = {}
@@ -107,9 +111,12 @@ class SegmentData:
             ]
             for docnum in several
         }
-        return cls(size, columns, terms, bitsets.from_docnums(kind, size), other_points)
+        postings = ranking.SegmentPostings(reader.segment().segment_id(), size)
+        return cls(size, columns, terms, bitsets.from_docnums(kind, size), other_points, postings)
 
 
+# How often each segment was read whole, by segment id (a commit reads only its new segment).
+segment_reads: Counter[str] = Counter()
 _segments: OrderedDict[tuple[str, str], SegmentData] = OrderedDict()
 _segments_lock = threading.Lock()
 
@@ -172,6 +179,8 @@ class Snapshot:
     caches: dict[str, _Cache] = field(default_factory=dict)
     users: int = 0  # searches using it now (see snapshot_in_use)
     retired: bool = False  # replaced by a newer generation: closed when its last user is done
+    live_mask: Any = None  # vacancies (not deleted) as one boolean per document (a numpy array)
+    evaluator: Any = None  # answers keyword queries on arrays (see ranking.py)
 
     @classmethod
     def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
@@ -181,10 +190,13 @@ class Snapshot:
         terms: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
         vacancies = 0
         other_points: dict[int, list[tuple[int, int]]] = {}
-        for leaf, offset in reader.leaf_readers():
+        leaves: list[ranking.Leaf] = []
+        for leaf_searcher, offset in searcher.leaf_searchers():
+            leaf = leaf_searcher.reader()
             if not hasattr(leaf, "segment") or leaf.segment() is None:  # an empty index has no segment
                 continue
             data = _segment_data(path, leaf)
+            leaves.append(ranking.Leaf(leaf, leaf_searcher, offset, data.postings))
             for name in COLUMNS:
                 columns[name].extend(data.columns[name])
             for name, values in data.terms.items():
@@ -196,33 +208,42 @@ class Snapshot:
                 live &= ~bitsets.from_docnums(leaf.segment().deleted_docs(), data.size)
             vacancies |= live << offset
             other_points.update({offset + docnum: points for docnum, points in data.other_points.items()})
-        docs = list(bitsets.docnums(vacancies))
-        closes, published = columns["closes_at"], columns["published_at"]
-        closing_order = sorted(docs, key=lambda d: (closes[d], -published[d], d))
-        newest_order = sorted(docs, key=lambda d: (-published[d], closes[d], d))
-        salary_order = sorted(docs, key=lambda d: columns["salary"][d])
+        # The orders, sorted in C rather than by Python keys (a generation's first search waits for them).
+        live_mask = ranking.mask(vacancies, size)
+        docs = np.flatnonzero(live_mask)
+        closes = np.asarray(columns["closes_at"], dtype=np.int64)
+        published = np.asarray(columns["published_at"], dtype=np.int64)
+        salary = np.asarray(columns["salary"], dtype=np.int64)
+        closing = docs[np.lexsort((docs, -published[docs], closes[docs]))]
+        newest = docs[np.lexsort((docs, closes[docs], -published[docs]))]
+        by_salary = docs[np.argsort(salary[docs], kind="stable")]
         latitude, longitude = columns["latitude"], columns["longitude"]
-        return cls(
+        located = [d for d in docs.tolist() if latitude[d] or longitude[d]]
+        newest_order = newest.tolist()
+        snapshot = cls(
             searcher=searcher,
             generation=generation,
             size=size,
             columns=columns,
             terms=terms,
             vacancies=vacancies,
-            closing_order=closing_order,
-            closing_times=[closes[d] for d in closing_order],
+            closing_order=closing.tolist(),
+            closing_times=closes[closing].tolist(),
             newest_order=newest_order,
             published_ascending=newest_order[::-1],
-            published_times=[published[d] for d in reversed(newest_order)],
-            salary_order=salary_order,
-            salaries=[columns["salary"][d] for d in salary_order],
+            published_times=published[newest[::-1]].tolist(),
+            salary_order=by_salary.tolist(),
+            salaries=salary[by_salary].tolist(),
             by_latitude=sorted(
                 [
-                    *((latitude[d], d, longitude[d]) for d in docs if latitude[d] or longitude[d]),
-                    *((lat, d, lon) for d in docs if d in other_points for lat, lon in other_points[d]),
+                    *((latitude[d], d, longitude[d]) for d in located),
+                    *((lat, d, lon) for d in other_points if live_mask[d] for lat, lon in other_points[d]),
                 ]
             ),
         )
+        snapshot.live_mask = live_mask
+        snapshot.evaluator = ranking.Evaluator(searcher, leaves, size)
+        return snapshot
 
     def cache(self, name: str) -> _Cache:
         if name not in self.caches:
@@ -254,14 +275,19 @@ class Snapshot:
     def query_bits(self, key: Any, query, *, ranked: bool = False) -> int:
         """Documents a (keyword) query matches, cached for this generation.
 
-        With `ranked` (the query is about to be ranked on its own) they come from its ranking, which
-        finds them anyway, rather than from a second pass over the same postings.
+        With `ranked` (the query is about to be ranked on its own) they come from its scores, which
+        are about to be needed anyway, rather than from a second evaluation of the same query.
         """
 
         def compute() -> int:
             if ranked:
-                return bitsets.from_docnums(self.ranking((key,), query), self.size)
-            return bitsets.from_docnums(self.searcher.docs_for_query(query), self.size) & self.vacancies
+                docs, _ = self.scores((key,), query)
+                matched = np.zeros(self.size, dtype=bool)
+                matched[docs] = True
+            else:
+                matched, _ = self.evaluator.evaluate(query)
+                matched &= self.live_mask
+            return ranking.bits_of(matched)
 
         return self.cache("queries").get(key, compute)
 
@@ -339,33 +365,33 @@ class Snapshot:
     def ranked(self, query, bits: int, wanted: int, *, key: Any) -> list[int]:
         """The `wanted` best-scoring documents of the set for a keyword query (BM25F, ties by docnum).
 
-        The query's whole ranking (every live vacancy it matches, scored by Whoosh, best first) is
-        computed once for this generation and shared by every search for those words ("teacher"
-        alone, or with any filters, on any page), so a common word costs one walk down a list. A
-        collector would instead score every matching document on every search, only for the
-        filter to drop most of them.
+        The query's scores (every live vacancy it matches, as Whoosh scores them) are computed once
+        for this generation and shared by every search for those words ("teacher" alone, or with any
+        filters, on any page); each search then picks its best from its own set with array
+        operations, never sorting or walking the whole list.
         """
         if not bits or not wanted:
             return []
-        return self.ordered(bits, self.ranking(key, query), wanted)
+        docs, scores = self.scores(key, query)
+        # Positions in `docs`, which ascends: a tie broken by position is broken by document number.
+        allowed = np.flatnonzero(ranking.mask(bits, self.size)[docs])
+        return [int(docs[i]) for i in ranking.top(scores, allowed, wanted)]
+
+    def scores(self, key: Any, query) -> tuple[Any, Any]:
+        """Every live vacancy the query matches (ascending) and its score, computed on first use in
+        this generation (`key` names the query)."""
+
+        def compute() -> tuple[Any, Any]:
+            matched, scores = self.evaluator.evaluate(query)
+            docs = np.flatnonzero(matched & self.live_mask)
+            return docs, scores[docs]
+
+        return self.cache("rankings").get(key, compute)
 
     def ranking(self, key: Any, query) -> list[int]:
-        """The query's whole ranking, computed on first use in this generation (`key` names the query)."""
-        return self.cache("rankings").get(key, lambda: self._ranking(query))
-
-    def _ranking(self, query) -> list[int]:
         """Every live vacancy the query matches, best first (ties by docnum)."""
-        context = self.searcher.context()
-        members = bitsets.Members(self.vacancies)
-        scores: dict[int, float] = {}
-        for leaf, offset in self.searcher.leaf_searchers():
-            matcher = query.matcher(leaf, context)
-            while matcher.is_active():
-                docnum = offset + matcher.id()
-                if docnum in members:
-                    scores[docnum] = matcher.score()
-                matcher.next()
-        return sorted(scores, key=lambda d: (-scores[d], d))
+        docs, scores = self.scores(key, query)
+        return [int(docs[i]) for i in ranking.top(scores, np.arange(len(docs)), len(docs))]
 
     def keyword_query(self, units, *, strict: bool = False) -> Any:
         return And([unit.query(strict=strict) for unit in units])
