@@ -3,6 +3,8 @@ search (results, totals and facet counts), and a commit reads only the segment i
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from whoosh.query import And, Or, Phrase, Term
 
@@ -143,3 +145,23 @@ def test_scores_are_those_whoosh_gives(app, query):
     assert {int(docnum) for docnum in matched.nonzero()[0]} == set(expected)
     # To the last bit: Whoosh's order of adding clause scores is followed, so ties fall as they did.
     assert {docnum: float(scores[docnum]) for docnum in expected} == expected
+
+
+def test_a_new_generation_is_warmed_with_the_last_ones_searches(app):
+    listing("Teacher of Physics")
+    find_vacancies(VacancySearch(keywords="physics"))
+    index = current_index()
+    with snapshot_in_use(index.path, index.open) as old:
+        searched = [key for kind, key in old.recent if kind == "scores"]
+    assert searched
+
+    listing("Physics Teacher")  # a commit: the index moves to a new generation
+    with snapshot_in_use(index.path, index.open) as new:
+        assert new.generation > old.generation
+    for thread in threading.enumerate():
+        if thread.name == "search-prewarm":
+            thread.join(timeout=30)
+
+    with snapshot_in_use(index.path, index.open) as new:
+        assert all(key in new.cache("rankings").values for key in searched)
+    assert len(find_vacancies(VacancySearch(keywords="physics")).ids) == 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import logging
 import math
 import threading
 from array import array
@@ -36,6 +37,8 @@ from marketplace.search.geo import METRES_PER_MILE, Point, distance_metres
 from marketplace.search.whoosh import bitsets, ranking
 from marketplace.search.whoosh.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
 
+logger = logging.getLogger(__name__)
+
 # Index fields whose terms become per-generation bitsets (facets and filters).
 FACET_FIELDS = (
     "job_role",
@@ -55,6 +58,7 @@ COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "l
 _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
 _RANKING_CACHE_SIZE = 128
+_PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked out for the next
 
 
 def _int_column(reader: IndexReader, name: str) -> list[int]:
@@ -127,11 +131,15 @@ def _segment_data(path: str, reader: IndexReader) -> SegmentData:
         if key in _segments:
             _segments.move_to_end(key)
             return _segments[key]
-    data = SegmentData.read(reader)
-    with _segments_lock:
-        _segments[key] = data
-        while len(_segments) > _SEGMENT_CACHE_SIZE:
-            _segments.popitem(last=False)
+    with ranking.READ_LOCK:  # one thread reads a segment; another waiting for it then finds it read
+        with _segments_lock:
+            if key in _segments:
+                return _segments[key]
+        data = SegmentData.read(reader)
+        with _segments_lock:
+            _segments[key] = data
+            while len(_segments) > _SEGMENT_CACHE_SIZE:
+                _segments.popitem(last=False)
     return data
 
 
@@ -181,6 +189,8 @@ class Snapshot:
     retired: bool = False  # replaced by a newer generation: closed when its last user is done
     live_mask: Any = None  # vacancies (not deleted) as one boolean per document (a numpy array)
     evaluator: Any = None  # answers keyword queries on arrays (see ranking.py)
+    # The keyword queries searched in this generation, latest last: the next generation warms them.
+    recent: OrderedDict[tuple[str, Any], Any] = field(default_factory=OrderedDict)
 
     @classmethod
     def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
@@ -266,10 +276,11 @@ class Snapshot:
     def _postings_bits(self, field_name: str, terms: tuple[str, ...]) -> int:
         reader = self.searcher.reader()
         found: list[int] = []
-        for leaf, offset in reader.leaf_readers():
-            for term in terms:
-                if (field_name, term) in leaf:
-                    found.extend(offset + d for d in leaf.postings(field_name, term).all_ids())
+        with ranking.READ_LOCK:  # see ranking.READ_LOCK
+            for leaf, offset in reader.leaf_readers():
+                for term in terms:
+                    if (field_name, term) in leaf:
+                        found.extend(offset + d for d in leaf.postings(field_name, term).all_ids())
         return bitsets.from_docnums(found, self.size) & self.vacancies
 
     def query_bits(self, key: Any, query, *, ranked: bool = False) -> int:
@@ -278,6 +289,8 @@ class Snapshot:
         With `ranked` (the query is about to be ranked on its own) they come from its scores, which
         are about to be needed anyway, rather than from a second evaluation of the same query.
         """
+
+        self._note(("bits", key), query)
 
         def compute() -> int:
             if ranked:
@@ -380,6 +393,7 @@ class Snapshot:
     def scores(self, key: Any, query) -> tuple[Any, Any]:
         """Every live vacancy the query matches (ascending) and its score, computed on first use in
         this generation (`key` names the query)."""
+        self._note(("scores", key), query)
 
         def compute() -> tuple[Any, Any]:
             matched, scores = self.evaluator.evaluate(query)
@@ -387,6 +401,23 @@ class Snapshot:
             return docs, scores[docs]
 
         return self.cache("rankings").get(key, compute)
+
+    def _note(self, key: tuple[str, Any], query) -> None:
+        with _snapshots_lock:
+            self.recent[key] = query
+            self.recent.move_to_end(key)
+            while len(self.recent) > _PREWARM_QUERIES:
+                self.recent.popitem(last=False)
+
+    def warm(self, queries: list[tuple[tuple[str, Any], Any]]) -> None:
+        """Work out these keyword queries now (as the previous generation's searches asked them)."""
+        for (kind, key), query in queries:
+            if self.retired:
+                return
+            if kind == "scores":
+                self.scores(key, query)
+            else:
+                self.query_bits(key, query)
 
     def ranking(self, key: Any, query) -> list[int]:
         """Every live vacancy the query matches, best first (ties by docnum)."""
@@ -451,12 +482,33 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             _snapshots[key] = snapshot
             if previous is not None:
                 replaced.append(previous)
+                _prewarm(snapshot, list(previous.recent.items()))
             while len(_snapshots) > _MAX_SNAPSHOTS:
                 replaced.append(_snapshots.pop(next(iter(_snapshots))))
         unused = [old for old in replaced if _retire(old)]
     for old in unused:
         old.searcher.close()
     return snapshot
+
+
+def _prewarm(snapshot: Snapshot, queries: list[tuple[tuple[str, Any], Any]]) -> None:
+    """Work out the previous generation's recent keyword queries on the new one in the background
+    (call under _snapshots_lock), so the searches after a commit find them ready. The postings of
+    the segments the generations share are kept, so this costs the new segment's reading and array
+    arithmetic; a search meanwhile is not held up (it computes what it needs itself)."""
+    if not queries:
+        return
+    snapshot.users += 1  # released when the warming ends: its reader stays open until then
+
+    def warm() -> None:
+        try:
+            snapshot.warm(queries)
+        except Exception:  # the index changed under it: the searches will do the work themselves
+            logger.debug("Warming a search index generation stopped", exc_info=True)
+        finally:
+            _release(snapshot)
+
+    threading.Thread(target=warm, name="search-prewarm", daemon=True).start()
 
 
 def _retire(snapshot: Snapshot) -> bool:

@@ -40,6 +40,12 @@ from whoosh.util.numeric import byte_to_length
 # A field's length as Whoosh decodes it from the byte it stores (lossy above a few dozen words).
 _LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_POSITION_STRIDE = 1 << 32  # (document, position) pairs packed in one integer
+
+# Whoosh's readers are not safe to read from on several threads at once (a block read half-way by
+# another thread fails with "Block tag error"): every read of postings and columns for the arrays
+# takes this lock. Each is read once per segment, so searches seldom wait for it.
+READ_LOCK = threading.RLock()
 
 # How often each segment's postings were read from disk, by segment id: a commit must not read the
 # segments it did not change again (the tests look).
@@ -71,16 +77,17 @@ class SegmentPostings:
         self.terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lengths: dict[str, np.ndarray] = {}
         self.phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
-        self.lock = threading.Lock()
+        self.lock = READ_LOCK
 
     def term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The segment's documents holding the term, and the term's weight (frequency) in each."""
         key = (field_name, text)
         found = self.terms.get(key)
         if found is None:
-            found = self._read_term(reader, field_name, text)
             with self.lock:
-                self.terms[key] = found
+                found = self.terms.get(key)
+                if found is None:
+                    found = self.terms[key] = self._read_term(reader, field_name, text)
         return found
 
     def _read_term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -90,12 +97,8 @@ class SegmentPostings:
         ids: list[Iterable[int]] = []
         weights: list[Iterable[float]] = []
         # Deleted documents too (a segment keeps its id as its deletions grow): each generation's
-        # searches keep only the live ones. SegmentReader.postings without its deletion filter.
-        matcher = reader._terms.matcher(  # type: ignore[attr-defined]
-            field_name,
-            reader._text_to_bytes(field_name, text),
-            reader.schema[field_name].format,  # type: ignore[attr-defined]
-        )
+        # searches keep only the live ones.
+        matcher = self._raw_matcher(reader, field_name, text)
         # Block by block (Whoosh 2.7.5's leaf matcher), not posting by posting.
         while matcher.is_active():
             if matcher._ids is None:
@@ -116,27 +119,87 @@ class SegmentPostings:
         """Each document's length in the field, as Whoosh's scorer sees it (1 without a length column)."""
         found = self.lengths.get(field_name)
         if found is None:
-            column = reader._perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN)  # type: ignore[attr-defined]
-            if column is None:
-                found = np.ones(self.size, dtype=np.float64)
-            else:
-                found = _LENGTHS[column_values(column, self.size, np.uint8)]
             with self.lock:
+                column = reader._perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN)  # type: ignore[attr-defined]
+                if column is None:
+                    found = np.ones(self.size, dtype=np.float64)
+                else:
+                    found = _LENGTHS[column_values(column, self.size, np.uint8)]
                 self.lengths[field_name] = found
         return found
 
-    def phrase(self, reader: IndexReader, searcher: Searcher, query: Phrase) -> np.ndarray:
-        """The segment's documents holding the phrase (words next to each other, in order)."""
+    def phrase(self, reader: IndexReader, query: Phrase) -> np.ndarray:
+        """The segment's documents holding the phrase: its words at consecutive positions, in order
+        (Whoosh's Phrase with its default slop of 1), deleted documents included."""
         key = (query.fieldname, tuple(query.words))
         found = self.phrases.get(key)
         if found is None:
-            postings_reads[self.segment_id] += 1
-            plain = Phrase(query.fieldname, list(query.words), slop=query.slop)
-            matcher = plain.matcher(searcher, searcher.boolean_context())
-            found = np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else _EMPTY_IDS
             with self.lock:
-                self.phrases[key] = found
+                found = self.phrases.get(key)
+                if found is None:
+                    found = self.phrases[key] = self._read_phrase(reader, query.fieldname, tuple(query.words))
         return found
+
+    def _read_phrase(self, reader: IndexReader, field_name: str, words: tuple[str, ...]) -> np.ndarray:
+        postings_reads[self.segment_id] += 1
+        if any((field_name, word) not in reader for word in words):
+            return _EMPTY_IDS
+        candidates = self.term(reader, field_name, words[0])[0]
+        for word in words[1:]:
+            candidates = np.intersect1d(
+                candidates, self.term(reader, field_name, word)[0], assume_unique=True
+            )
+        if not len(candidates):
+            return _EMPTY_IDS
+        starts: np.ndarray | None = None
+        # Rarest word first: each word narrows the documents whose positions the next must decode.
+        by_rarity = sorted(enumerate(words), key=lambda pair: len(self.term(reader, field_name, pair[1])[0]))
+        for index, word in by_rarity:
+            docs, positions = self._positions(reader, field_name, word, candidates)
+            # (document, position of the phrase's first word) for each place the word could stand.
+            keep = positions >= index
+            keys = np.unique(docs[keep] * _POSITION_STRIDE + (positions[keep] - index))
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            if not len(starts):
+                return _EMPTY_IDS
+            candidates = np.unique(starts // _POSITION_STRIDE)
+        assert starts is not None
+        return np.unique(starts // _POSITION_STRIDE)
+
+    def _positions(
+        self, reader: IndexReader, field_name: str, word: str, candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of each occurrence of the word in the candidate documents."""
+        matcher = self._raw_matcher(reader, field_name, word)
+        decode = reader.schema[field_name].format.decode_positions
+        chosen = np.zeros(self.size, dtype=bool)
+        chosen[candidates] = True
+        docs: list[int] = []
+        positions: list[int] = []
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            block = np.asarray(matcher._ids, dtype=np.int64)
+            wanted = np.flatnonzero(chosen[block])
+            if len(wanted):
+                if matcher._values is None:
+                    matcher._read_values()
+                values = matcher._values
+                for i in wanted.tolist():
+                    found = decode(values[i])
+                    docs.extend([int(block[i])] * len(found))
+                    positions.extend(found)
+            matcher._next_block()
+        return np.asarray(docs, dtype=np.int64), np.asarray(positions, dtype=np.int64)
+
+    @staticmethod
+    def _raw_matcher(reader: IndexReader, field_name: str, text: str) -> Any:
+        """SegmentReader.postings without its filter of deleted documents."""
+        return reader._terms.matcher(  # type: ignore[attr-defined]
+            field_name,
+            reader._text_to_bytes(field_name, text),  # type: ignore[attr-defined]
+            reader.schema[field_name].format,
+        )
 
 
 class Leaf:
@@ -321,7 +384,7 @@ class Evaluator:
             (field_name, word) not in leaf.reader for word in query.words
         ):
             return None
-        docs = leaf.postings.phrase(leaf.reader, leaf.searcher, query)
+        docs = leaf.postings.phrase(leaf.reader, query)
         if not len(docs):
             return None
         words = []
