@@ -33,7 +33,8 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from marketplace.db import uk_today
-from marketplace.search.geo import METRES_PER_MILE, Point, distance_metres
+from marketplace.search.geo import _EARTH_RADIUS_METRES as EARTH_RADIUS_METRES  # the same sphere
+from marketplace.search.geo import METRES_PER_MILE, Point
 from marketplace.search.whoosh import bitsets, ranking
 from marketplace.search.whoosh.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
 
@@ -125,6 +126,23 @@ _segments: OrderedDict[tuple[str, str], SegmentData] = OrderedDict()
 _segments_lock = threading.Lock()
 
 
+def _places(
+    located: list[int],
+    latitude: list[int],
+    longitude: list[int],
+    other_points: dict[int, list[tuple[int, int]]],
+    live_mask: Any,
+) -> tuple[Any, Any, Any]:
+    """Every place of the located live vacancies as (latitudes, docnums, longitudes) arrays sorted by
+    latitude (then docnum, longitude): a listing at several schools has one entry per school."""
+    others = [(lat, d, lon) for d in other_points if live_mask[d] for lat, lon in other_points[d]]
+    latitudes = np.array([latitude[d] for d in located] + [lat for lat, _, _ in others], dtype=np.int64)
+    docnums = np.array(located + [d for _, d, _ in others], dtype=np.int64)
+    longitudes = np.array([longitude[d] for d in located] + [lon for _, _, lon in others], dtype=np.int64)
+    order = np.lexsort((longitudes, docnums, latitudes))
+    return latitudes[order], docnums[order], longitudes[order]
+
+
 def _segment_data(path: str, reader: IndexReader) -> SegmentData:
     key = (path, reader.segment().segment_id())
     with _segments_lock:
@@ -183,7 +201,8 @@ class Snapshot:
     salaries: list[int]
     # (latitude, docnum, longitude) in microdegrees of every place of located vacancies: a listing at
     # several schools has one entry per school, and its distance is to the nearest.
-    by_latitude: list[tuple[int, int, int]]
+    # As three arrays (latitudes, docnums, longitudes), sorted by latitude, then docnum, then longitude.
+    by_latitude: tuple[Any, Any, Any]
     caches: dict[str, _Cache] = field(default_factory=dict)
     users: int = 0  # searches using it now (see snapshot_in_use)
     retired: bool = False  # replaced by a newer generation: closed when its last user is done
@@ -244,12 +263,7 @@ class Snapshot:
             published_times=published[newest[::-1]].tolist(),
             salary_order=by_salary.tolist(),
             salaries=salary[by_salary].tolist(),
-            by_latitude=sorted(
-                [
-                    *((latitude[d], d, longitude[d]) for d in located),
-                    *((lat, d, lon) for d in other_points if live_mask[d] for lat, lon in other_points[d]),
-                ]
-            ),
+            by_latitude=_places(located, latitude, longitude, other_points, live_mask),
         )
         snapshot.live_mask = live_mask
         snapshot.evaluator = ranking.Evaluator(searcher, leaves, size)
@@ -342,13 +356,24 @@ class Snapshot:
         # A band of latitude first (a degree of latitude is about 111 km everywhere), then the distance.
         band = (radius / 111_000 + 0.01) * COORDINATE_SCALE
         centre = point.latitude * COORDINATE_SCALE
-        low = bisect.bisect_left(self.by_latitude, (int(centre - band), -1))
-        high = bisect.bisect_right(self.by_latitude, (int(centre + band), self.size))
-        distances: dict[int, float] = {}
-        for latitude, docnum, longitude in self.by_latitude[low:high]:
-            metres = distance_metres(point, Point(latitude / COORDINATE_SCALE, longitude / COORDINATE_SCALE))
-            if metres <= radius and metres < distances.get(docnum, math.inf):
-                distances[docnum] = metres  # the nearest of the listing's schools
+        latitudes, docnums, longitudes = self.by_latitude
+        low = int(np.searchsorted(latitudes, int(centre - band), side="left"))
+        high = int(np.searchsorted(latitudes, int(centre + band), side="right"))
+        # geo.distance_metres (haversine), on the whole band at once.
+        lat1 = math.radians(point.latitude)
+        lat2 = np.radians(latitudes[low:high] / COORDINATE_SCALE)
+        dlat = lat2 - lat1
+        dlon = np.radians(longitudes[low:high] / COORDINATE_SCALE - point.longitude)
+        h = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+        metres = 2 * EARTH_RADIUS_METRES * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        inside = metres <= radius
+        near_docs, near_metres = docnums[low:high][inside], metres[inside]
+        # The nearest of a listing's schools: sorted by (docnum, metres), each docnum's first.
+        order = np.lexsort((near_metres, near_docs))
+        near_docs, near_metres = near_docs[order], near_metres[order]
+        first = np.ones(len(near_docs), dtype=bool)
+        first[1:] = near_docs[1:] != near_docs[:-1]
+        distances = dict(zip(near_docs[first].tolist(), near_metres[first].tolist(), strict=True))
         return bitsets.from_docnums(distances, self.size), distances
 
     # --- Ordering ------------------------------------------------------------------------------
