@@ -327,10 +327,9 @@ class Snapshot:
         today = day_number(uk_today(now))
 
         def compute() -> int:
-            publish_on = self.columns["publish_on"]
-            return bitsets.from_docnums(
-                (d for d in self.closing_order[first_open:] if publish_on[d] <= today), self.size
-            )
+            publish_on = np.asarray(self.columns["publish_on"], dtype=np.int64)
+            still_open = np.asarray(self.closing_order[first_open:], dtype=np.int64)
+            return bitsets.from_docnums(still_open[publish_on[still_open] <= today], self.size)
 
         return self.cache("live").get((first_open, today), compute)
 
