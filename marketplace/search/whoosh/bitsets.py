@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 from whoosh.idsets import DocIdSet
 
 
 def from_docnums(docnums: Iterable[int], size: int) -> int:
-    """The set holding these document numbers (each below `size`)."""
-    buffer = bytearray((size + 7) // 8)
-    for docnum in docnums:
-        buffer[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(buffer, "little")
+    """The set holding these document numbers (each below `size`): a list, a numpy array or any
+    iterable of them."""
+    numbers = docnums if isinstance(docnums, np.ndarray) else np.fromiter(docnums, dtype=np.int64)
+    members = np.zeros(size, dtype=bool)
+    members[numbers] = True
+    return int.from_bytes(np.packbits(members, bitorder="little").tobytes(), "little")
 
 
 def docnums(bits: int) -> Iterator[int]:

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import logging
 import math
 import threading
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.query import And
@@ -31,9 +33,12 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from marketplace.db import uk_today
-from marketplace.search.geo import METRES_PER_MILE, Point, distance_metres
-from marketplace.search.whoosh import bitsets
+from marketplace.search.geo import _EARTH_RADIUS_METRES as EARTH_RADIUS_METRES  # the same sphere
+from marketplace.search.geo import METRES_PER_MILE, Point
+from marketplace.search.whoosh import bitsets, ranking
 from marketplace.search.whoosh.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
+
+logger = logging.getLogger(__name__)
 
 # Index fields whose terms become per-generation bitsets (facets and filters).
 FACET_FIELDS = (
@@ -53,7 +58,8 @@ FACET_FIELDS = (
 COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "latitude", "longitude")
 _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
-_RANKING_CACHE_SIZE = 32
+_RANKING_CACHE_SIZE = 128
+_PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked out for the next
 
 
 def _int_column(reader: IndexReader, name: str) -> list[int]:
@@ -86,9 +92,12 @@ class SegmentData:
     vacancies: int
     # Listings at several schools: docnum -> the other schools' (latitude, longitude) columns.
     other_points: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Postings, field lengths and phrases as arrays, read as searches first need them.
+    postings: ranking.SegmentPostings = field(default_factory=lambda: ranking.SegmentPostings("", 0))
 
     @classmethod
     def read(cls, reader: IndexReader) -> SegmentData:
+        segment_reads[reader.segment().segment_id()] += 1
         size = reader.doc_count_all()
         columns = {name: _int_column(reader, name) for name in COLUMNS}
         terms: dict[str, dict[str, int]] = {}
@@ -107,11 +116,31 @@ class SegmentData:
             ]
             for docnum in several
         }
-        return cls(size, columns, terms, bitsets.from_docnums(kind, size), other_points)
+        postings = ranking.SegmentPostings(reader.segment().segment_id(), size)
+        return cls(size, columns, terms, bitsets.from_docnums(kind, size), other_points, postings)
 
 
+# How often each segment was read whole, by segment id (a commit reads only its new segment).
+segment_reads: Counter[str] = Counter()
 _segments: OrderedDict[tuple[str, str], SegmentData] = OrderedDict()
 _segments_lock = threading.Lock()
+
+
+def _places(
+    located: list[int],
+    latitude: list[int],
+    longitude: list[int],
+    other_points: dict[int, list[tuple[int, int]]],
+    live_mask: Any,
+) -> tuple[Any, Any, Any]:
+    """Every place of the located live vacancies as (latitudes, docnums, longitudes) arrays sorted by
+    latitude (then docnum, longitude): a listing at several schools has one entry per school."""
+    others = [(lat, d, lon) for d in other_points if live_mask[d] for lat, lon in other_points[d]]
+    latitudes = np.array([latitude[d] for d in located] + [lat for lat, _, _ in others], dtype=np.int64)
+    docnums = np.array(located + [d for _, d, _ in others], dtype=np.int64)
+    longitudes = np.array([longitude[d] for d in located] + [lon for _, _, lon in others], dtype=np.int64)
+    order = np.lexsort((longitudes, docnums, latitudes))
+    return latitudes[order], docnums[order], longitudes[order]
 
 
 def _segment_data(path: str, reader: IndexReader) -> SegmentData:
@@ -120,11 +149,15 @@ def _segment_data(path: str, reader: IndexReader) -> SegmentData:
         if key in _segments:
             _segments.move_to_end(key)
             return _segments[key]
-    data = SegmentData.read(reader)
-    with _segments_lock:
-        _segments[key] = data
-        while len(_segments) > _SEGMENT_CACHE_SIZE:
-            _segments.popitem(last=False)
+    with ranking.READ_LOCK:  # one thread reads a segment; another waiting for it then finds it read
+        with _segments_lock:
+            if key in _segments:
+                return _segments[key]
+        data = SegmentData.read(reader)
+        with _segments_lock:
+            _segments[key] = data
+            while len(_segments) > _SEGMENT_CACHE_SIZE:
+                _segments.popitem(last=False)
     return data
 
 
@@ -168,10 +201,15 @@ class Snapshot:
     salaries: list[int]
     # (latitude, docnum, longitude) in microdegrees of every place of located vacancies: a listing at
     # several schools has one entry per school, and its distance is to the nearest.
-    by_latitude: list[tuple[int, int, int]]
+    # As three arrays (latitudes, docnums, longitudes), sorted by latitude, then docnum, then longitude.
+    by_latitude: tuple[Any, Any, Any]
     caches: dict[str, _Cache] = field(default_factory=dict)
     users: int = 0  # searches using it now (see snapshot_in_use)
     retired: bool = False  # replaced by a newer generation: closed when its last user is done
+    live_mask: Any = None  # vacancies (not deleted) as one boolean per document (a numpy array)
+    evaluator: Any = None  # answers keyword queries on arrays (see ranking.py)
+    # The keyword queries searched in this generation, latest last: the next generation warms them.
+    recent: OrderedDict[tuple[str, Any], Any] = field(default_factory=OrderedDict)
 
     @classmethod
     def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
@@ -181,10 +219,13 @@ class Snapshot:
         terms: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
         vacancies = 0
         other_points: dict[int, list[tuple[int, int]]] = {}
-        for leaf, offset in reader.leaf_readers():
+        leaves: list[ranking.Leaf] = []
+        for leaf_searcher, offset in searcher.leaf_searchers():
+            leaf = leaf_searcher.reader()
             if not hasattr(leaf, "segment") or leaf.segment() is None:  # an empty index has no segment
                 continue
             data = _segment_data(path, leaf)
+            leaves.append(ranking.Leaf(leaf, leaf_searcher, offset, data.postings))
             for name in COLUMNS:
                 columns[name].extend(data.columns[name])
             for name, values in data.terms.items():
@@ -196,33 +237,37 @@ class Snapshot:
                 live &= ~bitsets.from_docnums(leaf.segment().deleted_docs(), data.size)
             vacancies |= live << offset
             other_points.update({offset + docnum: points for docnum, points in data.other_points.items()})
-        docs = list(bitsets.docnums(vacancies))
-        closes, published = columns["closes_at"], columns["published_at"]
-        closing_order = sorted(docs, key=lambda d: (closes[d], -published[d], d))
-        newest_order = sorted(docs, key=lambda d: (-published[d], closes[d], d))
-        salary_order = sorted(docs, key=lambda d: columns["salary"][d])
+        # The orders, sorted in C rather than by Python keys (a generation's first search waits for them).
+        live_mask = ranking.mask(vacancies, size)
+        docs = np.flatnonzero(live_mask)
+        closes = np.asarray(columns["closes_at"], dtype=np.int64)
+        published = np.asarray(columns["published_at"], dtype=np.int64)
+        salary = np.asarray(columns["salary"], dtype=np.int64)
+        closing = docs[np.lexsort((docs, -published[docs], closes[docs]))]
+        newest = docs[np.lexsort((docs, closes[docs], -published[docs]))]
+        by_salary = docs[np.argsort(salary[docs], kind="stable")]
         latitude, longitude = columns["latitude"], columns["longitude"]
-        return cls(
+        located = [d for d in docs.tolist() if latitude[d] or longitude[d]]
+        newest_order = newest.tolist()
+        snapshot = cls(
             searcher=searcher,
             generation=generation,
             size=size,
             columns=columns,
             terms=terms,
             vacancies=vacancies,
-            closing_order=closing_order,
-            closing_times=[closes[d] for d in closing_order],
+            closing_order=closing.tolist(),
+            closing_times=closes[closing].tolist(),
             newest_order=newest_order,
             published_ascending=newest_order[::-1],
-            published_times=[published[d] for d in reversed(newest_order)],
-            salary_order=salary_order,
-            salaries=[columns["salary"][d] for d in salary_order],
-            by_latitude=sorted(
-                [
-                    *((latitude[d], d, longitude[d]) for d in docs if latitude[d] or longitude[d]),
-                    *((lat, d, lon) for d in docs if d in other_points for lat, lon in other_points[d]),
-                ]
-            ),
+            published_times=published[newest[::-1]].tolist(),
+            salary_order=by_salary.tolist(),
+            salaries=salary[by_salary].tolist(),
+            by_latitude=_places(located, latitude, longitude, other_points, live_mask),
         )
+        snapshot.live_mask = live_mask
+        snapshot.evaluator = ranking.Evaluator(searcher, leaves, size)
+        return snapshot
 
     def cache(self, name: str) -> _Cache:
         if name not in self.caches:
@@ -245,23 +290,31 @@ class Snapshot:
     def _postings_bits(self, field_name: str, terms: tuple[str, ...]) -> int:
         reader = self.searcher.reader()
         found: list[int] = []
-        for leaf, offset in reader.leaf_readers():
-            for term in terms:
-                if (field_name, term) in leaf:
-                    found.extend(offset + d for d in leaf.postings(field_name, term).all_ids())
+        with ranking.READ_LOCK:  # see ranking.READ_LOCK
+            for leaf, offset in reader.leaf_readers():
+                for term in terms:
+                    if (field_name, term) in leaf:
+                        found.extend(offset + d for d in leaf.postings(field_name, term).all_ids())
         return bitsets.from_docnums(found, self.size) & self.vacancies
 
     def query_bits(self, key: Any, query, *, ranked: bool = False) -> int:
         """Documents a (keyword) query matches, cached for this generation.
 
-        With `ranked` (the query is about to be ranked on its own) they come from its ranking, which
-        finds them anyway, rather than from a second pass over the same postings.
+        With `ranked` (the query is about to be ranked on its own) they come from its scores, which
+        are about to be needed anyway, rather than from a second evaluation of the same query.
         """
+
+        self._note(("bits", key), query)
 
         def compute() -> int:
             if ranked:
-                return bitsets.from_docnums(self.ranking((key,), query), self.size)
-            return bitsets.from_docnums(self.searcher.docs_for_query(query), self.size) & self.vacancies
+                docs, _ = self.scores((key,), query)
+                matched = np.zeros(self.size, dtype=bool)
+                matched[docs] = True
+            else:
+                matched, _ = self.evaluator.evaluate(query)
+                matched &= self.live_mask
+            return ranking.bits_of(matched)
 
         return self.cache("queries").get(key, compute)
 
@@ -274,10 +327,9 @@ class Snapshot:
         today = day_number(uk_today(now))
 
         def compute() -> int:
-            publish_on = self.columns["publish_on"]
-            return bitsets.from_docnums(
-                (d for d in self.closing_order[first_open:] if publish_on[d] <= today), self.size
-            )
+            publish_on = np.asarray(self.columns["publish_on"], dtype=np.int64)
+            still_open = np.asarray(self.closing_order[first_open:], dtype=np.int64)
+            return bitsets.from_docnums(still_open[publish_on[still_open] <= today], self.size)
 
         return self.cache("live").get((first_open, today), compute)
 
@@ -303,13 +355,24 @@ class Snapshot:
         # A band of latitude first (a degree of latitude is about 111 km everywhere), then the distance.
         band = (radius / 111_000 + 0.01) * COORDINATE_SCALE
         centre = point.latitude * COORDINATE_SCALE
-        low = bisect.bisect_left(self.by_latitude, (int(centre - band), -1))
-        high = bisect.bisect_right(self.by_latitude, (int(centre + band), self.size))
-        distances: dict[int, float] = {}
-        for latitude, docnum, longitude in self.by_latitude[low:high]:
-            metres = distance_metres(point, Point(latitude / COORDINATE_SCALE, longitude / COORDINATE_SCALE))
-            if metres <= radius and metres < distances.get(docnum, math.inf):
-                distances[docnum] = metres  # the nearest of the listing's schools
+        latitudes, docnums, longitudes = self.by_latitude
+        low = int(np.searchsorted(latitudes, int(centre - band), side="left"))
+        high = int(np.searchsorted(latitudes, int(centre + band), side="right"))
+        # geo.distance_metres (haversine), on the whole band at once.
+        lat1 = math.radians(point.latitude)
+        lat2 = np.radians(latitudes[low:high] / COORDINATE_SCALE)
+        dlat = lat2 - lat1
+        dlon = np.radians(longitudes[low:high] / COORDINATE_SCALE - point.longitude)
+        h = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+        metres = 2 * EARTH_RADIUS_METRES * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        inside = metres <= radius
+        near_docs, near_metres = docnums[low:high][inside], metres[inside]
+        # The nearest of a listing's schools: sorted by (docnum, metres), each docnum's first.
+        order = np.lexsort((near_metres, near_docs))
+        near_docs, near_metres = near_docs[order], near_metres[order]
+        first = np.ones(len(near_docs), dtype=bool)
+        first[1:] = near_docs[1:] != near_docs[:-1]
+        distances = dict(zip(near_docs[first].tolist(), near_metres[first].tolist(), strict=True))
         return bitsets.from_docnums(distances, self.size), distances
 
     # --- Ordering ------------------------------------------------------------------------------
@@ -339,33 +402,51 @@ class Snapshot:
     def ranked(self, query, bits: int, wanted: int, *, key: Any) -> list[int]:
         """The `wanted` best-scoring documents of the set for a keyword query (BM25F, ties by docnum).
 
-        The query's whole ranking (every live vacancy it matches, scored by Whoosh, best first) is
-        computed once for this generation and shared by every search for those words ("teacher"
-        alone, or with any filters, on any page), so a common word costs one walk down a list. A
-        collector would instead score every matching document on every search, only for the
-        filter to drop most of them.
+        The query's scores (every live vacancy it matches, as Whoosh scores them) are computed once
+        for this generation and shared by every search for those words ("teacher" alone, or with any
+        filters, on any page); each search then picks its best from its own set with array
+        operations, never sorting or walking the whole list.
         """
         if not bits or not wanted:
             return []
-        return self.ordered(bits, self.ranking(key, query), wanted)
+        docs, scores = self.scores(key, query)
+        # Positions in `docs`, which ascends: a tie broken by position is broken by document number.
+        allowed = np.flatnonzero(ranking.mask(bits, self.size)[docs])
+        return [int(docs[i]) for i in ranking.top(scores, allowed, wanted)]
+
+    def scores(self, key: Any, query) -> tuple[Any, Any]:
+        """Every live vacancy the query matches (ascending) and its score, computed on first use in
+        this generation (`key` names the query)."""
+        self._note(("scores", key), query)
+
+        def compute() -> tuple[Any, Any]:
+            matched, scores = self.evaluator.evaluate(query)
+            docs = np.flatnonzero(matched & self.live_mask)
+            return docs, scores[docs]
+
+        return self.cache("rankings").get(key, compute)
+
+    def _note(self, key: tuple[str, Any], query) -> None:
+        with _snapshots_lock:
+            self.recent[key] = query
+            self.recent.move_to_end(key)
+            while len(self.recent) > _PREWARM_QUERIES:
+                self.recent.popitem(last=False)
+
+    def warm(self, queries: list[tuple[tuple[str, Any], Any]]) -> None:
+        """Work out these keyword queries now (as the previous generation's searches asked them)."""
+        for (kind, key), query in queries:
+            if self.retired:
+                return
+            if kind == "scores":
+                self.scores(key, query)
+            else:
+                self.query_bits(key, query)
 
     def ranking(self, key: Any, query) -> list[int]:
-        """The query's whole ranking, computed on first use in this generation (`key` names the query)."""
-        return self.cache("rankings").get(key, lambda: self._ranking(query))
-
-    def _ranking(self, query) -> list[int]:
         """Every live vacancy the query matches, best first (ties by docnum)."""
-        context = self.searcher.context()
-        members = bitsets.Members(self.vacancies)
-        scores: dict[int, float] = {}
-        for leaf, offset in self.searcher.leaf_searchers():
-            matcher = query.matcher(leaf, context)
-            while matcher.is_active():
-                docnum = offset + matcher.id()
-                if docnum in members:
-                    scores[docnum] = matcher.score()
-                matcher.next()
-        return sorted(scores, key=lambda d: (-scores[d], d))
+        docs, scores = self.scores(key, query)
+        return [int(docs[i]) for i in ranking.top(scores, np.arange(len(docs)), len(docs))]
 
     def keyword_query(self, units, *, strict: bool = False) -> Any:
         return And([unit.query(strict=strict) for unit in units])
@@ -425,12 +506,33 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             _snapshots[key] = snapshot
             if previous is not None:
                 replaced.append(previous)
+                _prewarm(snapshot, list(previous.recent.items()))
             while len(_snapshots) > _MAX_SNAPSHOTS:
                 replaced.append(_snapshots.pop(next(iter(_snapshots))))
         unused = [old for old in replaced if _retire(old)]
     for old in unused:
         old.searcher.close()
     return snapshot
+
+
+def _prewarm(snapshot: Snapshot, queries: list[tuple[tuple[str, Any], Any]]) -> None:
+    """Work out the previous generation's recent keyword queries on the new one in the background
+    (call under _snapshots_lock), so the searches after a commit find them ready. The postings of
+    the segments the generations share are kept, so this costs the new segment's reading and array
+    arithmetic; a search meanwhile is not held up (it computes what it needs itself)."""
+    if not queries:
+        return
+    snapshot.users += 1  # released when the warming ends: its reader stays open until then
+
+    def warm() -> None:
+        try:
+            snapshot.warm(queries)
+        except Exception:  # the index changed under it: the searches will do the work themselves
+            logger.debug("Warming a search index generation stopped", exc_info=True)
+        finally:
+            _release(snapshot)
+
+    threading.Thread(target=warm, name="search-prewarm", daemon=True).start()
 
 
 def _retire(snapshot: Snapshot) -> bool:

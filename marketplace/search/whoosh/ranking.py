@@ -1,0 +1,457 @@
+"""Keyword queries answered on arrays: which documents match, and each one's BM25F score as Whoosh
+scores it, without walking Whoosh's matchers document by document.
+
+What does not depend on the rest of the index (each term's postings and weights, each field's
+lengths, the documents holding a phrase) is read once per segment and kept with the segment, so a
+commit that adds a segment reads only that segment. What does (a term's idf, a field's average
+length) comes from the searcher of the current generation, as Whoosh's own scorer takes it, and is
+applied with whole-array arithmetic in the same order of operations, so the scores are Whoosh's.
+
+Supported: Term, Phrase, And, Or and NullQuery (all that keywords.py builds); any other query falls
+back to Whoosh's matchers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching import (
+    ArrayUnionMatcher,
+    FilterMatcher,
+    IntersectionMatcher,
+    UnionMatcher,
+    WrappingMatcher,
+)
+from whoosh.matching.mcore import NullMatcherClass
+from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query.qcore import _NullQuery
+from whoosh.query.spans import SpanNear2
+from whoosh.reading import IndexReader
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+from whoosh.util import make_weighted_tree
+from whoosh.util.numeric import byte_to_length
+
+# A field's length as Whoosh decodes it from the byte it stores (lossy above a few dozen words).
+_LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_POSITION_STRIDE = 1 << 32  # (document, position) pairs packed in one integer
+
+# Whoosh's readers are not safe to read from on several threads at once (a block read half-way by
+# another thread fails with "Block tag error"): every read of postings and columns for the arrays
+# takes this lock. Each is read once per segment, so searches seldom wait for it.
+READ_LOCK = threading.RLock()
+
+# How often each segment's postings were read from disk, by segment id: a commit must not read the
+# segments it did not change again (the tests look).
+postings_reads: Counter[str] = Counter()
+
+
+def column_values(column: Any, size: int, dtype: Any) -> np.ndarray:
+    """Every document's value of a fixed-width numeric column, read in one go."""
+    raw = getattr(column, "_dbfile", None)
+    typecode = getattr(column, "_typecode", None)
+    if raw is not None and typecode is not None:
+        count = min(column._count, size)
+        width = np.dtype(typecode).itemsize
+        values = np.frombuffer(
+            bytes(raw.get(column._basepos, count * width)), dtype=np.dtype(typecode).newbyteorder(">")
+        )
+        result = np.full(size, column._default, dtype=dtype)
+        result[:count] = values
+        return result
+    return np.array([column[docnum] for docnum in range(size)], dtype=dtype)
+
+
+class SegmentPostings:
+    """One (immutable) segment's postings as arrays, read on first use and kept with the segment."""
+
+    def __init__(self, segment_id: str, size: int):
+        self.segment_id = segment_id
+        self.size = size
+        self.terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.lengths: dict[str, np.ndarray] = {}
+        self.phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self.lock = READ_LOCK
+
+    def term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The segment's documents holding the term, and the term's weight (frequency) in each."""
+        key = (field_name, text)
+        found = self.terms.get(key)
+        if found is None:
+            with self.lock:
+                found = self.terms.get(key)
+                if found is None:
+                    found = self.terms[key] = self._read_term(reader, field_name, text)
+        return found
+
+    def _read_term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        postings_reads[self.segment_id] += 1
+        if (field_name, text) not in reader:
+            return _EMPTY_IDS, np.zeros(0, dtype=np.float64)
+        ids: list[Iterable[int]] = []
+        weights: list[Iterable[float]] = []
+        # Deleted documents too (a segment keeps its id as its deletions grow): each generation's
+        # searches keep only the live ones.
+        matcher = self._raw_matcher(reader, field_name, text)
+        # Block by block (Whoosh 2.7.5's leaf matcher), not posting by posting.
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            ids.append(matcher._ids)
+            weights.append(matcher._weights)
+            matcher._next_block()
+        if not ids:
+            return _EMPTY_IDS, np.zeros(0, dtype=np.float64)
+        return (
+            np.concatenate([np.asarray(block, dtype=np.int64) for block in ids]),
+            np.concatenate([np.asarray(block, dtype=np.float64) for block in weights]),
+        )
+
+    def field_lengths(self, reader: IndexReader, field_name: str) -> np.ndarray:
+        """Each document's length in the field, as Whoosh's scorer sees it (1 without a length column)."""
+        found = self.lengths.get(field_name)
+        if found is None:
+            with self.lock:
+                column = reader._perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN)  # type: ignore[attr-defined]
+                if column is None:
+                    found = np.ones(self.size, dtype=np.float64)
+                else:
+                    found = _LENGTHS[column_values(column, self.size, np.uint8)]
+                self.lengths[field_name] = found
+        return found
+
+    def phrase(self, reader: IndexReader, query: Phrase) -> np.ndarray:
+        """The segment's documents holding the phrase: its words at consecutive positions, in order
+        (Whoosh's Phrase with its default slop of 1), deleted documents included."""
+        key = (query.fieldname, tuple(query.words))
+        found = self.phrases.get(key)
+        if found is None:
+            with self.lock:
+                found = self.phrases.get(key)
+                if found is None:
+                    found = self.phrases[key] = self._read_phrase(reader, query.fieldname, tuple(query.words))
+        return found
+
+    def _read_phrase(self, reader: IndexReader, field_name: str, words: tuple[str, ...]) -> np.ndarray:
+        postings_reads[self.segment_id] += 1
+        if any((field_name, word) not in reader for word in words):
+            return _EMPTY_IDS
+        candidates = self.term(reader, field_name, words[0])[0]
+        for word in words[1:]:
+            candidates = np.intersect1d(
+                candidates, self.term(reader, field_name, word)[0], assume_unique=True
+            )
+        if not len(candidates):
+            return _EMPTY_IDS
+        starts: np.ndarray | None = None
+        # Rarest word first: each word narrows the documents whose positions the next must decode.
+        by_rarity = sorted(enumerate(words), key=lambda pair: len(self.term(reader, field_name, pair[1])[0]))
+        for index, word in by_rarity:
+            docs, positions = self._positions(reader, field_name, word, candidates)
+            # (document, position of the phrase's first word) for each place the word could stand.
+            keep = positions >= index
+            keys = np.unique(docs[keep] * _POSITION_STRIDE + (positions[keep] - index))
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            if not len(starts):
+                return _EMPTY_IDS
+            candidates = np.unique(starts // _POSITION_STRIDE)
+        assert starts is not None
+        return np.unique(starts // _POSITION_STRIDE)
+
+    def _positions(
+        self, reader: IndexReader, field_name: str, word: str, candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of each occurrence of the word in the candidate documents."""
+        matcher = self._raw_matcher(reader, field_name, word)
+        decode = reader.schema[field_name].format.decode_positions
+        chosen = np.zeros(self.size, dtype=bool)
+        chosen[candidates] = True
+        docs: list[int] = []
+        positions: list[int] = []
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            block = np.asarray(matcher._ids, dtype=np.int64)
+            wanted = np.flatnonzero(chosen[block])
+            if len(wanted):
+                if matcher._values is None:
+                    matcher._read_values()
+                values = matcher._values
+                for i in wanted.tolist():
+                    found = decode(values[i])
+                    docs.extend([int(block[i])] * len(found))
+                    positions.extend(found)
+            matcher._next_block()
+        return np.asarray(docs, dtype=np.int64), np.asarray(positions, dtype=np.int64)
+
+    @staticmethod
+    def _raw_matcher(reader: IndexReader, field_name: str, text: str) -> Any:
+        """SegmentReader.postings without its filter of deleted documents."""
+        return reader._terms.matcher(  # type: ignore[attr-defined]
+            field_name,
+            reader._text_to_bytes(field_name, text),  # type: ignore[attr-defined]
+            reader.schema[field_name].format,
+        )
+
+
+class Leaf:
+    """A segment as one generation sees it: its reader and searcher, its first document number there."""
+
+    def __init__(self, reader: IndexReader, searcher: Searcher, offset: int, postings: SegmentPostings):
+        self.reader = reader
+        self.searcher = searcher
+        self.offset = offset
+        self.postings = postings
+        self.size = postings.size
+
+
+# A query's documents in one segment: (matched, scores) with one slot per document of the segment,
+# every score 0.0 where it does not match; None where Whoosh's matcher would be a NullMatcher.
+Part = tuple[np.ndarray, np.ndarray] | None
+
+
+class Evaluator:
+    """Evaluates queries over one generation: (matches as booleans, scores), one slot per document.
+
+    Each segment is evaluated as Whoosh evaluates it, down to the order in which it adds the scores
+    of the clauses (its matcher trees: weighted by estimated size for And and Or, by halves for a
+    phrase's words, clause by clause for an Or on a small segment), so every sum is Whoosh's to the
+    last bit and ties fall as they did.
+    """
+
+    def __init__(self, searcher: Searcher, leaves: list[Leaf], size: int):
+        self.searcher = searcher
+        self.leaves = leaves
+        self.size = size
+        weighting = searcher.weighting
+        self.bm25 = weighting if isinstance(weighting, BM25F) else None
+
+    def evaluate(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        matched = np.zeros(self.size, dtype=bool)
+        scores = np.zeros(self.size, dtype=np.float64)
+        for leaf in self.leaves:
+            part = self._node(query, leaf) if self._supported(query) else self._whoosh(query, leaf)
+            if part is not None:
+                matched[leaf.offset : leaf.offset + leaf.size] = part[0]
+                scores[leaf.offset : leaf.offset + leaf.size] = part[1]
+        return matched, scores
+
+    def _supported(self, query: Query) -> bool:
+        if isinstance(query, _NullQuery):
+            return True
+        if self.bm25 is None:
+            return False
+        if type(query) is Term:
+            return True
+        if type(query) is Phrase:
+            return query.slop == 1
+        if type(query) in (And, Or):
+            return (
+                not getattr(query, "minmatch", 0)
+                and not getattr(query, "scale", None)
+                and all(self._supported(sub) for sub in query.subqueries)
+            )
+        return False
+
+    # --- One segment, as Whoosh's matchers score it -------------------------------------------
+
+    def _node(self, query: Query, leaf: Leaf) -> Part:
+        return self._shaped(query, leaf)._part
+
+    def _shaped(self, query: Query, leaf: Leaf) -> Any:
+        """The query's part on the segment, carried by a stand-in of the matcher Whoosh would build
+        (see _stand_in): Whoosh orders equally weighted clauses by comparing matchers, by class."""
+        if isinstance(query, _NullQuery):
+            return _NULL
+        if isinstance(query, Term):
+            part = self._term(query, leaf)
+            if part is None:
+                return _NULL
+            leaf_class = FilterMatcher if leaf.reader.has_deletions() else W3LeafMatcher
+            return _stand_in(leaf_class if query.boost == 1.0 else WrappingMatcher, part)
+        if isinstance(query, Phrase):
+            if any((query.fieldname, word) not in leaf.reader for word in query.words):
+                return _NULL
+            part = self._phrase(query, leaf)
+            return _stand_in(SpanNear2.SpanNear2Matcher if query.boost == 1.0 else WrappingMatcher, part)
+        subs = query.subqueries
+        if not subs:
+            return _NULL
+        if len(subs) == 1:  # Whoosh uses the single clause's matcher as it is, without the boost
+            return self._shaped(subs[0], leaf)
+        shaped = [self._shaped(sub, leaf) for sub in subs]
+        if isinstance(query, Or) and not (len(subs) == 2 or leaf.reader.doc_count_all() > 5000):
+            # Whoosh's PreloadedOr (ArrayUnionMatcher): clause by clause, each score times the boost.
+            result: Part = None
+            for one in shaped:
+                part = one._part
+                if part is not None:
+                    weighted = part[1] * query.boost
+                    result = (
+                        (part[0].copy(), weighted)
+                        if result is None
+                        else (result[0] | part[0], result[1] + weighted)
+                    )
+            return _stand_in(ArrayUnionMatcher, result)
+        union = isinstance(query, Or)
+        combine = self._union if union else self._intersection
+        tree_class = UnionMatcher if union else IntersectionMatcher
+        reader = leaf.reader
+        weighted_items = [
+            ((self._estimate(sub, reader) if union else 0 - self._estimate(sub, reader)), one)
+            for sub, one in zip(subs, shaped, strict=True)
+        ]
+        root = make_weighted_tree(
+            lambda a, b: _stand_in(tree_class, combine(a._part, b._part)), weighted_items
+        )
+        if query.boost != 1.0:
+            part = root._part
+            return _stand_in(WrappingMatcher, None if part is None else (part[0], part[1] * query.boost))
+        return root
+
+    @staticmethod
+    def _union(first: Part, second: Part) -> Part:
+        if first is None:
+            return second
+        if second is None:
+            return first
+        return first[0] | second[0], first[1] + second[1]
+
+    @staticmethod
+    def _intersection(first: Part, second: Part) -> Part:
+        if first is None or second is None:
+            return None
+        matched = first[0] & second[0]
+        scores = first[1] + second[1]
+        scores[~matched] = 0.0
+        return matched, scores
+
+    def _estimate(self, query: Query, reader: IndexReader) -> int:
+        """The query's estimate_size on a segment, as Whoosh weighs its matcher trees."""
+        if isinstance(query, _NullQuery):
+            return 0
+        if isinstance(query, Term):
+            return query.estimate_size(reader)
+        if isinstance(query, Phrase):
+            return min((Term(query.fieldname, word).estimate_size(reader) for word in query.words), default=0)
+        if isinstance(query, And):
+            return min(self._estimate(sub, reader) for sub in query.subqueries)
+        return min(sum(self._estimate(sub, reader) for sub in query.subqueries), reader.doc_count())
+
+    def _term_scores(
+        self, field_name: str, text: str, leaf: Leaf, ids: np.ndarray, weights: np.ndarray
+    ) -> np.ndarray:
+        field = self.searcher.schema[field_name]
+        if not field.scorable:
+            return weights  # Whoosh's WeightScorer: the weight is the score
+        assert self.bm25 is not None
+        idf = self.searcher.idf(field_name, text)
+        average = self.searcher.avg_field_length(field_name) or 1
+        bee = self.bm25._field_B.get(field_name, self.bm25.B)
+        k1 = self.bm25.K1
+        lengths = leaf.postings.field_lengths(leaf.reader, field_name)[ids]
+        # whoosh.scoring.bm25, operation for operation.
+        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - bee) + bee * lengths / average)))
+
+    def _term(self, query: Term, leaf: Leaf) -> Part:
+        field_name = query.fieldname
+        if field_name not in self.searcher.schema:
+            return None
+        text = query.text.decode("utf-8") if isinstance(query.text, bytes) else query.text
+        ids, weights = leaf.postings.term(leaf.reader, field_name, text)
+        if not len(ids):
+            return None
+        part = self._term_scores(field_name, text, leaf, ids, weights)
+        if query.boost != 1.0:
+            part = part * query.boost
+        matched = np.zeros(leaf.size, dtype=bool)
+        scores = np.zeros(leaf.size, dtype=np.float64)
+        matched[ids] = True
+        scores[ids] = part
+        return matched, scores
+
+    def _phrase(self, query: Phrase, leaf: Leaf) -> Part:
+        field_name = query.fieldname
+        if field_name not in self.searcher.schema or any(
+            (field_name, word) not in leaf.reader for word in query.words
+        ):
+            return None
+        docs = leaf.postings.phrase(leaf.reader, query)
+        if not len(docs):
+            return None
+        words = []
+        for word in query.words:
+            ids, weights = leaf.postings.term(leaf.reader, field_name, word)
+            positions = np.searchsorted(ids, docs)
+            words.append(self._term_scores(field_name, word, leaf, ids[positions], weights[positions]))
+        # Whoosh scores a phrase as the sum of its words' scores, added by halves (make_binary_tree).
+        total = _sum_by_halves(words)
+        if query.boost != 1.0:
+            total = total * query.boost
+        matched = np.zeros(leaf.size, dtype=bool)
+        scores = np.zeros(leaf.size, dtype=np.float64)
+        matched[docs] = True
+        scores[docs] = total
+        return matched, scores
+
+    def _whoosh(self, query: Query, leaf: Leaf) -> Part:
+        """Any other query, by Whoosh's own matchers."""
+        matched = np.zeros(leaf.size, dtype=bool)
+        scores = np.zeros(leaf.size, dtype=np.float64)
+        matcher = query.matcher(leaf.searcher, self.searcher.context())
+        while matcher.is_active():
+            matched[matcher.id()] = True
+            scores[matcher.id()] = matcher.score()
+            matcher.next()
+        return matched, scores
+
+
+def _stand_in(matcher_class: type, part: Part) -> Any:
+    """An uninitialised instance of a Whoosh matcher class carrying a part: Whoosh's matchers compare
+    by class alone, so it sorts in make_weighted_tree exactly as the real matcher would."""
+    stand_in: Any = object.__new__(matcher_class)
+    stand_in._part = part
+    return stand_in
+
+
+# Whoosh's NullMatcher is one shared instance (equal to itself by identity in a sort).
+_NULL = _stand_in(NullMatcherClass, None)
+
+
+def _sum_by_halves(values: list[np.ndarray]) -> np.ndarray:
+    if len(values) == 1:
+        return values[0]
+    half = len(values) // 2
+    return _sum_by_halves(values[:half]) + _sum_by_halves(values[half:])
+
+
+def top(scores: np.ndarray, candidates: np.ndarray, wanted: int) -> list[int]:
+    """The `wanted` candidates with the highest scores, ties by document number."""
+    if wanted <= 0 or not len(candidates):
+        return []
+    values = scores[candidates]
+    if len(candidates) > wanted:
+        threshold = np.partition(values, len(values) - wanted)[len(values) - wanted]
+        keep = values >= threshold
+        candidates, values = candidates[keep], values[keep]
+    order = np.lexsort((candidates, -values))
+    return [int(docnum) for docnum in candidates[order][:wanted]]
+
+
+def mask(bits: int, size: int) -> np.ndarray:
+    """A bitset (see bitsets.py) as one boolean per document."""
+    data = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(data, bitorder="little", count=size).view(bool)
+
+
+def bits_of(matched: np.ndarray) -> int:
+    """One boolean per document as a bitset."""
+    return int.from_bytes(np.packbits(matched, bitorder="little").tobytes(), "little")

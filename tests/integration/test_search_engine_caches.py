@@ -1,0 +1,167 @@
+"""The search engine's caches across index commits: a publish or a withdrawal is seen by the very next
+search (results, totals and facet counts), and a commit reads only the segment it added."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from whoosh.query import And, Or, Phrase, Term
+
+from marketplace.extensions import db
+from marketplace.search.api import VacancySearch, find_vacancies
+from marketplace.search.whoosh import ranking
+from marketplace.search.whoosh.backend import current_index
+from marketplace.search.whoosh.engine import forget_snapshots, segment_reads, snapshot_in_use
+from marketplace.search.whoosh.schema import SCHEMA_VERSION, Bookmark
+from marketplace.vacancies.lifecycle import VacancyStatus
+from tests.factories import VacancyFactory
+
+BODY = "Join our friendly department. Supportive colleagues and a generous training budget."
+
+
+def listing(title: str, **fields):
+    fields.setdefault("about_role", BODY)
+    fields.setdefault("subjects", [])
+    return VacancyFactory(published=True, title=title, **fields)
+
+
+def test_a_published_listing_is_found_by_the_next_search_for_words_already_searched(app):
+    first = listing("Teacher of Physics")
+    assert find_vacancies(VacancySearch(keywords="physics")).ids == [first.id]
+
+    second = listing("Physics Teacher", working_patterns=["part_time"])
+
+    result = find_vacancies(VacancySearch(keywords="physics"))
+    assert sorted(result.ids) == sorted([first.id, second.id])
+    assert result.total == 2
+    assert result.facets["working_patterns"]["part_time"] == 1
+    assert second.id in result.highlights
+
+
+def test_a_withdrawn_listing_leaves_the_results_and_the_facet_counts(app):
+    kept = listing("Teacher of Chemistry", working_patterns=["full_time"])
+    withdrawn = listing("Chemistry Teacher", working_patterns=["part_time"])
+    before = find_vacancies(VacancySearch(keywords="chemistry"))
+    assert before.total == 2
+    assert before.facets["working_patterns"] == {**before.facets["working_patterns"], "part_time": 1}
+
+    withdrawn.status = VacancyStatus.CLOSED
+    db.session.commit()
+
+    after = find_vacancies(VacancySearch(keywords="chemistry"))
+    assert after.ids == [kept.id]
+    assert after.total == 1
+    assert after.facets["working_patterns"]["part_time"] == 0
+    assert after.facets["working_patterns"]["full_time"] == 1
+    # With the filter the facet is about, too.
+    assert find_vacancies(VacancySearch(keywords="chemistry", working_patterns=("part_time",))).total == 0
+
+
+def test_an_edit_moves_a_listing_between_words_and_facets(app):
+    vacancy = listing("Teacher of History", working_patterns=["full_time"])
+    assert find_vacancies(VacancySearch(keywords="history")).ids == [vacancy.id]
+
+    vacancy.title = "Teacher of Geography"
+    vacancy.working_patterns = ["part_time"]
+    db.session.commit()
+
+    assert find_vacancies(VacancySearch(keywords="history")).ids == []
+    result = find_vacancies(VacancySearch(keywords="geography"))
+    assert result.ids == [vacancy.id]
+    assert result.facets["working_patterns"]["part_time"] == 1
+    assert result.facets["working_patterns"]["full_time"] == 0
+
+
+def add_segment(index, *titles: str) -> None:
+    """Documents committed as a segment of their own (no merge), as a publish on a large index does."""
+    writer = index.writer()
+    for number, title in enumerate(titles, start=1000):
+        writer.add_document(id=str(number), kind="vacancy", title=title, body=BODY, vacancy_id=number)
+    writer.update_document(**Bookmark(0, SCHEMA_VERSION).document())
+    writer.commit(merge=False)
+
+
+def test_a_commit_reads_only_the_segment_it_added(app):
+    index = current_index()
+    add_segment(index, "Teacher of Music", "Music Teacher")
+    forget_snapshots()
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        old_segments = [leaf.postings.segment_id for leaf in snapshot.evaluator.leaves]
+        assert snapshot.ranking(("music",), Term("title", "music"))
+    reads_before = {segment: segment_reads[segment] for segment in old_segments}
+    postings_before = {segment: ranking.postings_reads[segment] for segment in old_segments}
+
+    add_segment(index, "Head of Music")
+
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        segments = [leaf.postings.segment_id for leaf in snapshot.evaluator.leaves]
+        found = snapshot.ranking(("music",), Term("title", "music"))
+    new_segments = set(segments) - set(old_segments)
+    assert len(new_segments) == 1
+    assert len(found) == 3
+    # The earlier segments' arrays and postings were kept; only the new segment was read.
+    assert {segment: segment_reads[segment] for segment in old_segments} == reads_before
+    assert {segment: ranking.postings_reads[segment] for segment in old_segments} == postings_before
+    assert all(segment_reads[segment] == 1 for segment in new_segments)
+
+
+# Index terms are stems ("teacher" is indexed as "teach").
+QUERIES = [
+    Term("title", "teach"),
+    Or([Term("title", "music", boost=3.0), Term("body", "music"), Term("body", "friend", boost=0.8)]),
+    And([Or([Term("title", "music"), Term("body", "music")]), Term("body", "support")]),
+    Or([Phrase("title", ["head", "music"]), Term("job_role", "teacher", boost=100.0)]),
+    Or(
+        [
+            Term(field, word, boost=weight)
+            for field in ("title", "body")
+            for word, weight in (("music", 2.0), ("art", 0.8), ("teach", 1.0))
+        ]
+    ),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_scores_are_those_whoosh_gives(app, query):
+    listing("Teacher of Music", job_roles=["teacher"], about_role=f"{BODY} Music every day, music all day.")
+    listing("Head of Music", job_roles=["head_of_department_or_curriculum"])
+    add_segment(current_index(), "Music Teacher", "Teacher of Art", "Head of Music and Drama")
+    withdrawn = listing("Teacher of Music and Art")
+    withdrawn.status = VacancyStatus.CLOSED  # a segment with a deletion
+    db.session.commit()
+    index = current_index()
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        matched, scores = snapshot.evaluator.evaluate(query)
+        matched &= snapshot.live_mask  # the engine drops deleted documents after evaluating
+        expected: dict[int, float] = {}
+        context = snapshot.searcher.context()
+        for leaf, offset in snapshot.searcher.leaf_searchers():
+            matcher = query.matcher(leaf, context)
+            while matcher.is_active():
+                expected[offset + matcher.id()] = matcher.score()
+                matcher.next()
+    assert expected
+    assert {int(docnum) for docnum in matched.nonzero()[0]} == set(expected)
+    # To the last bit: Whoosh's order of adding clause scores is followed, so ties fall as they did.
+    assert {docnum: float(scores[docnum]) for docnum in expected} == expected
+
+
+def test_a_new_generation_is_warmed_with_the_last_ones_searches(app):
+    listing("Teacher of Physics")
+    find_vacancies(VacancySearch(keywords="physics"))
+    index = current_index()
+    with snapshot_in_use(index.path, index.open) as old:
+        searched = [key for kind, key in old.recent if kind == "scores"]
+    assert searched
+
+    listing("Physics Teacher")  # a commit: the index moves to a new generation
+    with snapshot_in_use(index.path, index.open) as new:
+        assert new.generation > old.generation
+    for thread in threading.enumerate():
+        if thread.name == "search-prewarm":
+            thread.join(timeout=30)
+
+    with snapshot_in_use(index.path, index.open) as new:
+        assert all(key in new.cache("rankings").values for key in searched)
+    assert len(find_vacancies(VacancySearch(keywords="physics")).ids) == 2
