@@ -98,7 +98,7 @@ def _interview_rescheduled(event: application_events.InterviewRescheduled) -> No
 
 @subscribe(application_events.ApplicationWithdrawn)
 def _application_withdrawn(event: application_events.ApplicationWithdrawn) -> None:
-    applications.application_withdrawn(event.application_id)
+    applications.application_withdrawn(event.application_id, was_offered=event.previous_status == "offered")
 
 
 @subscribe(application_events.SavedJobClosingSoon)
