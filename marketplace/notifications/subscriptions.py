@@ -18,7 +18,7 @@ from marketplace.vacancies import events as vacancy_events
 
 @subscribe(account_events.EmailConfirmationRequested)
 def _verify_email(event: account_events.EmailConfirmationRequested) -> None:
-    accounts.verify_email(event.user_id, event.token)
+    accounts.verify_email(event.user_id, event.token, next_path=event.next_path)
 
 
 @subscribe(account_events.PasswordResetRequested)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from marketplace.permissions import Permission
+from marketplace.web.intents import intent_of_request, sign_in_url
 
 
 def public(view: Callable) -> Callable:
@@ -42,12 +43,12 @@ def requires(permission: Permission, *, verified_email: bool = False) -> Callabl
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 flash("Sign in to continue.", "info")
-                return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+                return redirect(sign_in_url(intent_of_request()))
             if not current_user.can(permission):
                 abort(403)
             if verified_email and not current_user.email_verified:
                 flash("Confirm your email address first: we have sent you a link.", "info")
-                return redirect(url_for("auth.confirm_email_needed"))
+                return redirect(url_for("auth.confirm_email_needed", next=intent_of_request()))
             return view(*args, **kwargs)
 
         wrapper.access = permission

@@ -354,7 +354,7 @@ def apply_section(vacancy_id: int, slug: str):
         else:
             if section == "declarations":
                 return redirect(url_for("jobseekers.check_answers", vacancy_id=vacancy.id))
-            return redirect(url_for("jobseekers.apply", vacancy_id=vacancy.id, _anchor=f"{slug}"))
+            return redirect(url_for("jobseekers.apply", vacancy_id=vacancy.id))
     source = (application.answers or {}).get(section, {})
     title = application_form.sections_for(vacancy)[section]
     return render_template(
