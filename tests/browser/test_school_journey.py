@@ -149,7 +149,6 @@ def test_a_school_signs_up_posts_a_listing_and_takes_an_applicant_to_an_offer(
     page.get_by_role("link", name="Teacher of Geography").click()
     page.get_by_role("button", name="Apply for this job").click()
     fill_application(page)
-    page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Send application").click()
     expect(page.get_by_text("Your application has been sent")).to_be_visible()
     sign_out(page)
