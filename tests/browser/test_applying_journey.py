@@ -156,23 +156,21 @@ def test_a_complete_profile_applies_in_three_screens(page, live_server):
 
 def _tab_to(page, selector: str, *, backwards: bool = False, limit: int = 120) -> None:
     """Press Tab (or Shift+Tab) until the element matching `selector` has the focus."""
+    seen = []
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
             return
-    raise AssertionError(f"Tab never reached {selector}")
+        seen.append(page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)"))
+    raise AssertionError(f"Tab never reached {selector}: {seen}")
 
 
-def _choose(page, name: str, value: str, after: str) -> None:
-    """Pick a radio with Tab and Space only: the first of a group is reached going forwards, the last by
-    coming back into the group from the element after it."""
-    if value in ("yes",):
-        _tab_to(page, f"input[name={name}][value={value}]")
-    else:
-        _tab_to(page, after)
-        _tab_to(page, f"input[name={name}][value={value}]", backwards=True, limit=3)
+def _choose_first(page, name: str) -> None:
+    """Pick the first answer of a radio group with Tab and Space. (Native radios move between answers
+    with the arrow keys; Tab alone reaches a group's first answer, or its checked one.)"""
+    _tab_to(page, f"input[name={name}]")
     page.keyboard.press("Space")
-    expect(page.locator(f"input[name={name}][value={value}]")).to_be_checked()
+    expect(page.locator(f"input[name={name}]").first).to_be_checked()
 
 
 def test_applying_with_the_keyboard_alone(page, live_server):
@@ -186,18 +184,30 @@ def test_applying_with_the_keyboard_alone(page, live_server):
     page.keyboard.press("Enter")
     expect(page).to_have_title(re.compile(r"^Review your application"))
     _tab_to(page, "textarea[name=text]")
-    page.keyboard.type(" I run the Year 9 river study.")
-    _choose(page, "needed", "no", after="button.govuk-button")
+    page.keyboard.type("I run the Year 9 river study. ")  # the caret starts before the prefilled text
+    _choose_first(page, "needed")
+    _tab_to(page, "#details")
+    page.keyboard.type("A room on the ground floor, please.")
     _tab_to(page, "button.govuk-button")
     page.keyboard.press("Enter")
 
     expect(page).to_have_title(re.compile(r"^Declarations and send"))
-    _choose(page, "right_to_work", "yes", after="#right_to_work_details")
-    _choose(page, "safeguarding", "no", after="#safeguarding_details")
-    _choose(page, "close_relationships", "no", after="#close_relationships_details")
+    for question, details in (
+        ("right_to_work", None),
+        ("safeguarding", "A caution for speeding in 2009, on my DBS certificate."),
+        ("close_relationships", "My sister teaches in the science department."),
+    ):
+        _choose_first(page, question)
+        if details:
+            _tab_to(page, f"#{question}_details")
+            page.keyboard.type(details)
     _tab_to(page, "button.govuk-button:not(.govuk-button--secondary)")
     page.keyboard.press("Enter")
 
     expect(page.get_by_text("Your application has been sent")).to_be_visible()
     db.session.expire_all()
-    assert db.session.query(Application).one().supporting_statement.endswith("I run the Year 9 river study.")
+    sent = db.session.query(Application).one()
+    assert (
+        sent.supporting_statement == "I run the Year 9 river study. Fieldwork every term, in every weather."
+    )
+    assert sent.answers["declarations"]["data"]["close_relationships_details"].startswith("My sister")
