@@ -152,6 +152,7 @@ def test_the_confirmation_link_signs_in_only_once(client, app, outbox):
 
     assert again.status_code == 200
     assert "already confirmed" in text_of(again)
+    assert 'href="/sign-in?next=/saved-jobs"' in again.get_data(as_text=True)
     with stranger.session_transaction() as current:
         assert current.get("_user_id") is None
 
