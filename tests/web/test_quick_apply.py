@@ -92,6 +92,8 @@ def test_a_complete_profile_applies_in_two_steps_and_three_page_loads(client, jo
         f"Declarations and send (step 2 of 2) {DASH} Teacher of Geography {DASH} Apply"
     )
     assert "Some sections are not finished" not in step_two
+    for question in ("Do you have the right to work in the UK?", "Are you closely related to"):
+        assert question in step_two  # each question is the legend of its answers
     sent = client.post(f"{apply_url}/check-your-answers", data=DECLARE)
 
     # 3: sent.
@@ -202,6 +204,8 @@ def test_a_school_of_a_religious_character_asks_about_faith_and_sees_the_answer(
     review = text_of(client.get(apply_url))
     assert "has a religious character: Roman Catholic" in review
     assert 'name="following"' in review
+    assert "Do you follow a religion or belief?" in review
+    assert "Do you need any support or adjustments at interview?" in review
 
     missing = client.post(apply_url, data={"text": "Fieldwork.", **NO_SUPPORT, "following": "yes"})
     assert missing.status_code == 400
