@@ -50,7 +50,7 @@ from marketplace.vacancies.models import Vacancy
 _NO_RELIGIOUS_CHARACTER = frozenset({"", "none", "does not apply", "not applicable", "unknown"})
 # The sections each job asks afresh (prefilled from the last application where it had them): the
 # review page shows them as questions, every other section as answers to check.
-JOB_SECTIONS = ("statement", "support", "faith")
+JOB_SECTIONS = ("statement", "faith", "support")
 
 
 def religious_character(vacancy: Vacancy) -> str | None:
