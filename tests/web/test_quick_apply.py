@@ -150,6 +150,10 @@ def test_a_returning_applicant_starts_from_their_last_application(client, jobsee
 
     assert textarea(review, "text") == "What I sent last time."
     assert "Your statement starts from the one you sent with your last application" in review
+    client.post(f"/jobs/{second.id}/apply", data={"text": "Tailored for this one.", **NO_SUPPORT})
+    again = text_of(client.get(f"/jobs/{second.id}/apply"))
+    assert textarea(again, "text") == "Tailored for this one."
+    assert "Your statement starts from the one you sent" not in again
     assert re.search(
         r'name="needed"[^>]*value="yes"[^>]*checked|checked[^>]*name="needed"[^>]*value="yes"', review
     )

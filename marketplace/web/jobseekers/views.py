@@ -311,6 +311,7 @@ def apply(vacancy_id: int):
                 return redirect(url_for("jobseekers.check_answers", vacancy_id=vacancy.id))
     states = application_form.section_states(application)
     missing = _missing_sections(states)
+    statement = (application.answers or {}).get("statement") or {}
     form_errors = tried and any(form.errors for form in forms.values())
     return render_template(
         "jobseekers/apply.html",
@@ -323,7 +324,8 @@ def apply(vacancy_id: int):
         faith_of=application_form.religious_character(vacancy),
         slug_of=SLUG_OF,
         max_words=services.MAX_STATEMENT_WORDS,
-        returning=(application.answers or {}).get("statement", {}).get("source") == "application",
+        # Started from the last application and not yet saved for this one.
+        returning=statement.get("source") == "application" and not statement.get("saved_at"),
     ), (400 if tried else 200)
 
 
