@@ -13,7 +13,7 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from marketplace.permissions import Permission
-from marketplace.web.intents import intent_of_request, sign_in_url
+from marketplace.web.intents import intent_of_request, requested_next, sign_in_url
 
 
 def public(view: Callable) -> Callable:
@@ -23,12 +23,13 @@ def public(view: Callable) -> Callable:
 
 
 def anonymous_only(view: Callable) -> Callable:
-    """Pages for people not signed in (sign in, register); a signed-in person is sent home."""
+    """Pages for people not signed in (sign in, register); a signed-in person is sent on to where the
+    page would have taken them (its `next`), or home."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if current_user.is_authenticated:
-            return redirect(url_for("public.home"))
+            return redirect(requested_next() or url_for("public.home"))
         return view(*args, **kwargs)
 
     wrapper.access = "public"

@@ -182,3 +182,14 @@ def test_confirming_while_signed_in_as_someone_else_says_so_and_switches_nobody(
     assert "We have confirmed ada@example.org. You are signed in as priya@example.org" in page
     db.session.expire_all()
     assert db.session.get(type(other), other.id).email_verified
+
+
+def test_a_person_already_signed_in_goes_straight_on_from_a_sign_in_link(client):
+    vacancy = VacancyFactory(published=True)
+    sign_in_as(client, UserFactory())
+
+    assert (
+        client.get(f"/sign-in?next=/jobs/{vacancy.id}/apply").headers["Location"]
+        == f"/jobs/{vacancy.id}/apply"
+    )
+    assert client.get("/register?next=//evil.example/").headers["Location"] == "/"
