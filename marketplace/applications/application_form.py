@@ -142,7 +142,9 @@ def _prefilled_draft(user: User, vacancy: Vacancy, now: dt.datetime) -> Applicat
         raise ApplicationError("This job is no longer accepting applications.")
     if not vacancy.applies_through_marketplace:
         raise ApplicationError("This school takes applications on its own website or by email.")
-    answers = prefill(user, vacancy.id)
+    # Only the sections this job asks: faith answers never reach a school that does not ask about faith.
+    wanted = sections_for(vacancy)
+    answers = {key: value for key, value in prefill(user, vacancy.id).items() if key in wanted}
     return Application(
         vacancy=vacancy,
         vacancy_id=vacancy.id,

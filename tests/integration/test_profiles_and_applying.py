@@ -270,3 +270,23 @@ def test_withdrawing_keeps_the_reason_and_refuses_one_too_long():
     services.withdraw(application.jobseeker, application, reason="  Moving abroad.\x00 ")
     assert application.status is ApplicationStatus.WITHDRAWN
     assert application.withdrawal_reason == "Moving abroad."
+
+
+def test_faith_answers_from_the_last_application_never_reach_a_school_that_does_not_ask():
+    person = UserFactory()
+    faith_school = VacancyFactory(published=True, organisation__religious_character="Church of England")
+    first = application_form.start_application(person, faith_school)
+    application_form.save_application_section(first, "faith", {"following": "yes", "faith": "Anglican"})
+
+    again = application_form.start_application(
+        person,
+        VacancyFactory(
+            published=True,
+            title="Another faith school job",
+            organisation__religious_character="Roman Catholic",
+        ),
+    )
+    other = application_form.start_application(person, VacancyFactory(published=True))
+
+    assert application_form.answer(again, "faith")["faith"] == "Anglican"
+    assert "faith" not in other.answers
