@@ -290,3 +290,18 @@ def test_faith_answers_from_the_last_application_never_reach_a_school_that_does_
 
     assert application_form.answer(again, "faith")["faith"] == "Anglican"
     assert "faith" not in other.answers
+
+
+def test_a_withdrawal_reason_is_in_the_data_download_and_erased_with_the_account():
+    person = UserFactory(email="priya@example.org")
+    application = ApplicationFactory(jobseeker=person)
+    services.withdraw(person, application, reason="Moving to Leeds.")
+    db.session.commit()
+
+    [exported] = privacy.export_personal_data(person)["applications"]
+    assert exported["withdrawal_reason"] == "Moving to Leeds."
+
+    application_id = application.id
+    privacy.delete_account(person, PASSWORD)
+    db.session.commit()
+    assert db.session.get(Application, application_id).withdrawal_reason is None
