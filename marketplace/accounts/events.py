@@ -10,10 +10,12 @@ from marketplace.events import DomainEvent
 
 @dataclass(frozen=True)
 class EmailConfirmationRequested(DomainEvent):
-    """A new or unconfirmed account needs its address confirmed with the signed `token`."""
+    """A new or unconfirmed account needs its address confirmed with the signed `token`; the link then
+    leads to `next_path` (what the person was doing), if any."""
 
     user_id: int
     token: str
+    next_path: str = ""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ def register_user(
     role: Role,
     *,
     on_created: Callable[[User], None] | None = None,
+    next_path: str = "",
 ) -> User | None:
     """Register a jobseeker or a member of school staff.
 
@@ -84,7 +85,8 @@ def register_user(
     or reset their password, and None is returned, so the caller can answer exactly as it would for a new
     registration. Raises AccountError (InvalidEmail, WeakPassword) for input it refuses.
     `on_created` runs on the new user (flushed, so it has an id) before the confirmation is queued: a
-    registration that also claims a school (publishing/registration.py) joins it there.
+    registration that also claims a school (publishing/registration.py) joins it there. `next_path` is
+    where the confirmation link leads once it has signed the person in (what they were doing).
     """
     check_registration(email, password, full_name, role)
     email, full_name, role = _valid_email(email), _valid_name(full_name), Role(role)
@@ -105,7 +107,7 @@ def register_user(
             db.session.flush()  # the confirmation token and anything joined need the user's id
             if on_created is not None:
                 on_created(user)
-            send_email_confirmation(user)
+            send_email_confirmation(user, next_path=next_path)
     except sa.exc.IntegrityError:
         # Someone registered the same address a moment ago: answer as for any address already taken.
         existing = find_user_by_email(email)
@@ -157,11 +159,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def send_email_confirmation(user: User) -> None:
-    """Have a link that confirms the user's address emailed to it; nothing if it is already confirmed."""
+def send_email_confirmation(user: User, *, next_path: str = "") -> None:
+    """Have a link that confirms the user's address emailed to it; nothing if it is already confirmed.
+    `next_path` (a path on this site, checked by the web layer) is where the link leads afterwards."""
     if user.email_verified:
         return
-    announce(EmailConfirmationRequested(user_id=user.id, token=make_token(Purpose.CONFIRM_EMAIL, user)))
+    announce(
+        EmailConfirmationRequested(
+            user_id=user.id, token=make_token(Purpose.CONFIRM_EMAIL, user), next_path=next_path
+        )
+    )
 
 
 def confirm_email(token: str) -> User:

@@ -1,9 +1,11 @@
-"""The application form: start a draft prefilled from what the person typed before, save it section by
-section, check the answers, send it.
+"""The application form: start a draft prefilled from what the person typed before, review it, answer
+what this job alone needs, make the declarations and send it.
 
 - a new application is prefilled, section by section, from the profile or from the person's most
   recent application, whichever saved that section last;
-- each section of the application is saved as a draft; check-your-answers shows what is missing;
+- the review confirms every prefilled section at once (save_job_answers), together with this job's own
+  sections (the statement, support at interview, and faith for a school of a religious character);
+  a section may still be opened and saved on its own, and a missing one is filled that way;
 - the person may copy an application's answers back to the profile.
 The rules each section keeps are profiles.py's.
 """
@@ -22,6 +24,7 @@ from marketplace.applications.lifecycle import ApplicationAction, ApplicationSta
 from marketplace.applications.models import Application
 from marketplace.applications.profiles import (
     APPLICATION_SECTIONS,
+    FAITH_SECTION,
     PREFILLED,
     SHARED_WITH_PROFILE,
     Problem,
@@ -42,6 +45,34 @@ from marketplace.db import uk_today, utcnow
 from marketplace.events import announce
 from marketplace.extensions import db
 from marketplace.vacancies.models import Vacancy
+
+# What the school register says of a school with no religious character.
+_NO_RELIGIOUS_CHARACTER = frozenset({"", "none", "does not apply", "not applicable", "unknown"})
+# The sections each job asks afresh (prefilled from the last application where it had them): the
+# review page shows them as questions, every other section as answers to check.
+JOB_SECTIONS = ("statement", "faith", "support")
+
+
+def religious_character(vacancy: Vacancy) -> str | None:
+    """The religious character of the school (or first of the schools) the job is at, if it has one."""
+    for place in vacancy.places:
+        character = (place.religious_character or "").strip()
+        if character.lower() not in _NO_RELIGIOUS_CHARACTER:
+            return character
+    return None
+
+
+def sections_for(vacancy: Vacancy) -> dict[str, str]:
+    """The sections this job's application form has, in order: a school of a religious character also
+    asks about faith, just before support at interview."""
+    if religious_character(vacancy) is None:
+        return dict(APPLICATION_SECTIONS)
+    sections: dict[str, str] = {}
+    for key, title in APPLICATION_SECTIONS.items():
+        if key == "support":
+            sections.update(FAITH_SECTION)
+        sections[key] = title
+    return sections
 
 
 @dataclass(frozen=True)
@@ -111,8 +142,11 @@ def _prefilled_draft(user: User, vacancy: Vacancy, now: dt.datetime) -> Applicat
         raise ApplicationError("This job is no longer accepting applications.")
     if not vacancy.applies_through_marketplace:
         raise ApplicationError("This school takes applications on its own website or by email.")
-    answers = prefill(user, vacancy.id)
+    # Only the sections this job asks: faith answers never reach a school that does not ask about faith.
+    wanted = sections_for(vacancy)
+    answers = {key: value for key, value in prefill(user, vacancy.id).items() if key in wanted}
     return Application(
+        vacancy=vacancy,
         vacancy_id=vacancy.id,
         jobseeker_id=user.id,
         status=ApplicationStatus.DRAFT,
@@ -166,7 +200,7 @@ def save_application_section(
     application: Application, section: str, data: dict[str, Any], *, now: dt.datetime | None = None
 ) -> Application:
     """Save one section of a draft application; raises SectionInvalid with what is still missing."""
-    if section not in APPLICATION_SECTIONS:
+    if section not in sections_for(application.vacancy):
         raise KeyError(section)
     _require_draft(application)
     now = now or utcnow()
@@ -191,7 +225,7 @@ def save_application_section(
 def section_states(application: Application, *, today: dt.date | None = None) -> list[SectionState]:
     today = today or uk_today()
     states = []
-    for key, title in APPLICATION_SECTIONS.items():
+    for key, title in sections_for(application.vacancy).items():
         stored = (application.answers or {}).get(key)
         if not stored:
             states.append(SectionState(key, title, "not_started"))
@@ -205,6 +239,41 @@ def section_states(application: Application, *, today: dt.date | None = None) ->
             status = "completed"
         states.append(SectionState(key, title, status, problems))
     return states
+
+
+def save_job_answers(
+    application: Application, answers: dict[str, dict[str, Any]], *, now: dt.datetime | None = None
+) -> list[SectionState]:
+    """The review page's answer: save this job's own sections and confirm every prefilled section the
+    person has just read, in one go. Returns the sections still unfinished (declarations, which are
+    made just before sending, and any section with nothing or too little in it).
+
+    Raises SectionInvalid with every problem in the job's sections, saving nothing, when one is wrong.
+    """
+    _require_draft(application)
+    now = now or utcnow()
+    today = uk_today(now)
+    wanted = [key for key in JOB_SECTIONS if key in sections_for(application.vacancy)]
+    cleaned = {key: clean(answers.get(key) or {}) for key in wanted}
+    problems = [
+        problem
+        for key in wanted
+        for problem in section_problems(key, cleaned[key], today=today, for_application=True)
+    ]
+    if problems:
+        raise SectionInvalid(problems)
+    stored = dict(application.answers or {})
+    for key in wanted:
+        stored[key] = {"data": cleaned[key], "saved_at": now.isoformat(), "source": "application"}
+    for state in section_states(application, today=today):
+        if state.status == "review" and state.key not in wanted:
+            stored[state.key] = {**stored[state.key], "saved_at": now.isoformat()}
+    application.answers = stored
+    application.supporting_statement = cleaned["statement"].get("text", "")
+    application.full_name = (answer(application, "personal").get("full_name") or application.full_name)[:200]
+    application.updated_at = now
+    db.session.flush()
+    return [state for state in section_states(application, today=today) if state.status != "completed"]
 
 
 def ready_to_submit(application: Application) -> bool:

@@ -38,10 +38,12 @@ class InterviewRescheduled(DomainEvent):
 
 @dataclass(frozen=True)
 class ApplicationWithdrawn(DomainEvent):
-    """The jobseeker withdrew a sent application; `status` is the status it now has."""
+    """The jobseeker withdrew a sent application; `status` is the status it now has, `previous_status`
+    the one it had (an offer withdrawn from matters more to the school)."""
 
     application_id: int
     status: str
+    previous_status: str = ""
 
 
 @dataclass(frozen=True)

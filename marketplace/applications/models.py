@@ -43,6 +43,8 @@ class Application(TimestampMixin, Base):
     shortlisted_at: Mapped[dt.datetime | None]
     # The interview the school invited the candidate to (UTC; shown in UK time).
     interview_at: Mapped[dt.datetime | None]
+    # Why the candidate withdrew, in their words, when they chose to say (the school sees it).
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     vacancy: Mapped[Vacancy] = relationship()
     jobseeker: Mapped[User | None] = relationship()

@@ -52,6 +52,7 @@ def _applications(user: User) -> list[dict[str, Any]]:
             "full_name": application.full_name,
             "email": application.email,
             "answers": {name: stored.get("data") for name, stored in (application.answers or {}).items()},
+            "withdrawal_reason": application.withdrawal_reason,
         }
         for application in rows
     ]
@@ -63,6 +64,7 @@ def anonymise(application: Application) -> None:
     application.email = ""
     application.supporting_statement = ""
     application.answers = {}  # every section of the form is personal: details, history, referees
+    application.withdrawal_reason = None  # in their words
     application.jobseeker_id = None
     application.notes.clear()  # staff notes are about the person: they go with the name
 

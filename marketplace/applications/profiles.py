@@ -45,9 +45,20 @@ PROFILE_SECTIONS: dict[str, str] = {
     "statement": "Personal statement",
     "preferences": "Job preferences",
 }
+# Asked only by schools of a religious character (application_form.sections_for).
+FAITH_SECTION: dict[str, str] = {"faith": "Faith and the school's religious character"}
 # Sections a new application may take from the profile or the last application. Declarations are
 # asked afresh each time: they are promises about now, not facts that carry over.
-PREFILLED = ("personal", "professional", "qualifications", "employment", "referees", "statement", "support")
+PREFILLED = (
+    "personal",
+    "professional",
+    "qualifications",
+    "employment",
+    "referees",
+    "statement",
+    "support",
+    "faith",
+)
 # Sections that can be copied back from an application to the profile.
 SHARED_WITH_PROFILE = ("personal", "professional", "qualifications", "employment", "referees", "statement")
 
@@ -225,6 +236,11 @@ def section_problems(
             problems.append(Problem("needed", "Select whether you need any support at interview"))
         elif data.get("needed") == "yes" and not (data.get("details") or "").strip():
             problems.append(Problem("details", "Tell the school what support you need"))
+    elif section == "faith":
+        if data.get("following") not in FAITH_ANSWERS:
+            problems.append(Problem("following", "Select whether you follow a religion or belief"))
+        elif data.get("following") == "yes" and not (data.get("faith") or "").strip():
+            problems.append(Problem("faith", "Enter your religion or belief"))
     elif section == "declarations":
         for name, question in DECLARATIONS.items():
             answer = data.get(name)
@@ -234,6 +250,13 @@ def section_problems(
                 problems.append(Problem(f"{name}_details", question[2]))
     return problems
 
+
+# The faith section's first question; a person may always decline to say.
+FAITH_ANSWERS = {
+    "yes": "Yes",
+    "no": "No",
+    "prefer_not_to_say": "I prefer not to say",
+}
 
 # Each declaration: (the question, the answer that needs details, the message asking for them).
 DECLARATIONS: dict[str, tuple[str, str, str]] = {

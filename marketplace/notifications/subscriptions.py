@@ -18,7 +18,7 @@ from marketplace.vacancies import events as vacancy_events
 
 @subscribe(account_events.EmailConfirmationRequested)
 def _verify_email(event: account_events.EmailConfirmationRequested) -> None:
-    accounts.verify_email(event.user_id, event.token)
+    accounts.verify_email(event.user_id, event.token, next_path=event.next_path)
 
 
 @subscribe(account_events.PasswordResetRequested)
@@ -98,7 +98,7 @@ def _interview_rescheduled(event: application_events.InterviewRescheduled) -> No
 
 @subscribe(application_events.ApplicationWithdrawn)
 def _application_withdrawn(event: application_events.ApplicationWithdrawn) -> None:
-    applications.application_withdrawn(event.application_id)
+    applications.application_withdrawn(event.application_id, was_offered=event.previous_status == "offered")
 
 
 @subscribe(application_events.SavedJobClosingSoon)

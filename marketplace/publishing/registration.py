@@ -30,7 +30,13 @@ URN_PATTERN = re.compile(r"^\d{6}$")
 
 
 def register_user(
-    email: str, password: str, full_name: str, role: Role, school_urn: str | None = None
+    email: str,
+    password: str,
+    full_name: str,
+    role: Role,
+    school_urn: str | None = None,
+    *,
+    next_path: str = "",
 ) -> User | None:
     """Register a jobseeker, or a member of school staff claiming the school with `school_urn` if given.
 
@@ -41,7 +47,7 @@ def register_user(
     # Staff who do not know their URN leave it out and find their school by name or postcode later.
     wants_school = Role(role) is Role.HIRING_STAFF and bool((school_urn or "").strip())
     if not wants_school:
-        return accounts.register_user(email, password, full_name, role)
+        return accounts.register_user(email, password, full_name, role, next_path=next_path)
     organisation = _school_for(school_urn)
 
     def claim(user: User) -> None:
@@ -51,7 +57,7 @@ def register_user(
         except OrganisationError as error:
             raise SchoolNotFound(str(error)) from error
 
-    return accounts.register_user(email, password, full_name, role, on_created=claim)
+    return accounts.register_user(email, password, full_name, role, on_created=claim, next_path=next_path)
 
 
 def confirm_email(token: str) -> User:

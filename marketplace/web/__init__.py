@@ -13,7 +13,7 @@ from marketplace import observability
 from marketplace.extensions import login_manager
 from marketplace.search.api import SearchUnavailable
 from marketplace.unit_of_work import discard_failed_work
-from marketplace.web import filters, page_cache, security, signed_in
+from marketplace.web import filters, intents, page_cache, security, signed_in
 from marketplace.web.forms import error_summary
 from marketplace.web.json_input import BoundedJSONProvider
 
@@ -49,6 +49,7 @@ def register_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     signed_in.init_app(app)
+    intents.init_app(app)
 
     from marketplace.web.admin.views import bp as admin_bp
     from marketplace.web.api.http import init_api

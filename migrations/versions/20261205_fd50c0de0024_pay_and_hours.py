@@ -2,7 +2,7 @@
 vacancies
 
 Revision ID: fd50c0de0024
-Revises: fd30c0de0022
+Revises: fd40c0de0023
 Create Date: 2026-12-05 03:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "fd50c0de0024"
-down_revision = "fd30c0de0022"
+down_revision = "fd40c0de0023"
 branch_labels = None
 depends_on = None
 

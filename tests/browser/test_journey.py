@@ -87,7 +87,6 @@ def test_a_vacancy_goes_from_school_to_moderator_to_jobseeker_and_back(page, liv
     page.get_by_role("link", name="Teacher of Geography").click()
     page.get_by_role("button", name="Apply for this job").click()
     fill_application(page)
-    page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Send application").click()
     expect(page.get_by_text("Your application has been sent")).to_be_visible()
     sign_out(page)

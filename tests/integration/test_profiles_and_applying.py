@@ -211,3 +211,97 @@ def test_the_retention_policy_deleting_an_inactive_account_deletes_its_profile_t
     db.session.commit()
 
     assert db.session.scalar(sa.select(sa.func.count(JobseekerProfile.id))) == 0
+
+
+def test_the_review_confirms_every_prefilled_section_with_this_jobs_answers():
+    person = UserFactory()
+    for section in ("personal", "professional", "qualifications", "employment", "referees"):
+        data = {
+            "personal": {"full_name": "Priya Shah"},
+            "professional": {"qts_status": "awarded", "trn": "1234567"},
+            "qualifications": {"items": []},
+            "employment": {"items": [], "gaps": {}},
+            "referees": {"items": REFEREES},
+        }[section]
+        profiles.save_profile_section(person, section, data, now=T0)
+    application = application_form.start_application(person, VacancyFactory(published=True))
+
+    unfinished = application_form.save_job_answers(
+        application, {"statement": {"text": "For this job."}, "support": {"needed": "no"}}
+    )
+
+    assert [state.key for state in unfinished] == ["declarations"]
+    assert application.supporting_statement == "For this job."
+
+
+def test_the_review_saves_nothing_when_this_jobs_answers_are_wrong():
+    person = UserFactory()
+    application = application_form.start_application(person, VacancyFactory(published=True))
+
+    with pytest.raises(profiles.SectionInvalid) as refused:
+        application_form.save_job_answers(application, {"statement": {"text": ""}, "support": {}})
+
+    assert [p.field for p in refused.value.problems] == ["text", "needed"]
+    assert "statement" not in (application.answers or {})
+
+
+def test_only_a_school_of_a_religious_character_asks_about_faith():
+    faith_school = VacancyFactory(published=True, organisation__religious_character="Church of England")
+    other = VacancyFactory(published=True, organisation__religious_character="Does not apply")
+
+    assert application_form.religious_character(faith_school) == "Church of England"
+    assert "faith" in application_form.sections_for(faith_school)
+    assert list(application_form.sections_for(faith_school))[-3:] == ["faith", "support", "declarations"]
+    assert "faith" not in application_form.sections_for(other)
+    with pytest.raises(KeyError):
+        application_form.save_application_section(
+            application_form.start_application(UserFactory(), other), "faith", {"following": "no"}
+        )
+
+
+def test_withdrawing_keeps_the_reason_and_refuses_one_too_long():
+    application = ApplicationFactory()
+
+    with pytest.raises(services.ApplicationError) as refused:
+        services.withdraw(application.jobseeker, application, reason="x" * 1001)
+    assert "reason" in refused.value.field_errors
+    assert application.status is ApplicationStatus.SUBMITTED
+
+    services.withdraw(application.jobseeker, application, reason="  Moving abroad.\x00 ")
+    assert application.status is ApplicationStatus.WITHDRAWN
+    assert application.withdrawal_reason == "Moving abroad."
+
+
+def test_faith_answers_from_the_last_application_never_reach_a_school_that_does_not_ask():
+    person = UserFactory()
+    faith_school = VacancyFactory(published=True, organisation__religious_character="Church of England")
+    first = application_form.start_application(person, faith_school)
+    application_form.save_application_section(first, "faith", {"following": "yes", "faith": "Anglican"})
+
+    again = application_form.start_application(
+        person,
+        VacancyFactory(
+            published=True,
+            title="Another faith school job",
+            organisation__religious_character="Roman Catholic",
+        ),
+    )
+    other = application_form.start_application(person, VacancyFactory(published=True))
+
+    assert application_form.answer(again, "faith")["faith"] == "Anglican"
+    assert "faith" not in other.answers
+
+
+def test_a_withdrawal_reason_is_in_the_data_download_and_erased_with_the_account():
+    person = UserFactory(email="priya@example.org")
+    application = ApplicationFactory(jobseeker=person)
+    services.withdraw(person, application, reason="Moving to Leeds.")
+    db.session.commit()
+
+    [exported] = privacy.export_personal_data(person)["applications"]
+    assert exported["withdrawal_reason"] == "Moving to Leeds."
+
+    application_id = application.id
+    privacy.delete_account(person, PASSWORD)
+    db.session.commit()
+    assert db.session.get(Application, application_id).withdrawal_reason is None

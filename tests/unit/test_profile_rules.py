@@ -115,3 +115,29 @@ def test_declarations_that_need_details_ask_for_them():
     problems = section_problems("declarations", answers, today=TODAY, for_application=True)
 
     assert [p.field for p in problems] == ["right_to_work_details", "safeguarding_details"]
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ({}, "Select whether you follow a religion or belief"),
+        ({"following": "maybe"}, "Select whether you follow a religion or belief"),
+        ({"following": "yes", "faith": " "}, "Enter your religion or belief"),
+    ],
+)
+def test_the_faith_section_asks_for_an_answer_and_a_faith_when_yes(data, problem):
+    assert [p.message for p in section_problems("faith", data, today=TODAY, for_application=True)] == [
+        problem
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"following": "no"},
+        {"following": "prefer_not_to_say"},
+        {"following": "yes", "faith": "Church of England"},
+    ],
+)
+def test_declining_to_say_or_naming_a_faith_completes_the_section(data):
+    assert section_problems("faith", data, today=TODAY, for_application=True) == []

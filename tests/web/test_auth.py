@@ -451,16 +451,16 @@ def test_a_password_hashed_with_older_settings_is_upgraded_at_sign_in(client):
 # Confirming an email address
 
 
-def test_the_emailed_link_confirms_the_address(client):
+def test_the_emailed_link_confirms_the_address_and_signs_the_person_in(client):
     client.post("/register", data=registration())
     path = emailed_path(outbox("verify_email")[0])
 
     response = client.get(path)
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/sign-in"
+    assert response.headers["Location"] == "/your-account"
     assert user_with_email("ada@example.org").email_verified
-    assert "Your email address is confirmed" in text(client.get("/sign-in"))
+    assert "Your email address is confirmed" in text(client.get("/your-account"))
 
 
 def test_a_signed_in_person_confirming_their_address_goes_to_their_start_page(client):

@@ -144,36 +144,34 @@ def fill_in_the_profile(client) -> None:
 
 
 def apply_with_prefill(client, job_url: str, vacancy: Vacancy, *, prefilled_from: str = "profile") -> int:
-    """From the job page: check each prefilled section and save it as it is, answer the rest, check the
-    answers and send. Returns the application's id."""
+    """From the job page, in two steps: the review shows every prefilled section (each with a Change link)
+    and asks only this job's questions; then the declarations and send. Returns the application's id."""
     job_page = text_of(client.get(job_url))
     apply_url = f"/jobs/{vacancy.id}/apply"
     assert apply_url in links_in(job_page)
-    task_list = text_of(client.get(apply_url))
-    assert "Prefilled: check it" in task_list
+    review = text_of(client.get(apply_url))
+    assert "Review your application (step 1 of 2)" in review
     for slug, expected in PREFILLED.items():
-        assert f"{apply_url}/{slug}" in links_in(task_list), slug
-        section = text_of(client.get(f"{apply_url}/{slug}"))
-        assert f"We have filled this in from your {prefilled_from}" in section, slug
+        if slug != "personal-statement":
+            assert f"{apply_url}/{slug}" in links_in(review), slug
         for value in expected:
-            assert value in section, (slug, value)
-        response = client.post(f"{apply_url}/{slug}", data=PROFILE[slug])
-        assert response.status_code == 302, (slug, text_of(response)[:2000])
-    for slug, data in APPLICATION_ONLY.items():
-        assert client.post(f"{apply_url}/{slug}", data=data).status_code == 302, slug
-
-    task_list = text_of(client.get(apply_url))
-    assert "You have completed 8 of 8 sections" in task_list
+            assert value in review, (slug, value)
+    if prefilled_from == "application":
+        assert "Your statement starts from the one you sent with your last application" in review
+    statement = re.search(r'<textarea[^>]*name="text"[^>]*>\s*([^<]*)</textarea>', review).group(1).strip()
+    response = client.post(apply_url, data={"text": statement, **SECTION_ANSWERS["interview-support"]})
     check_url = f"{apply_url}/check-your-answers"
-    assert check_url in links_in(task_list) or f'action="{check_url}"' in task_list
+    assert response.headers["Location"] == check_url, text_of(response)[:3000]
+
     check = text_of(client.get(check_url))
+    assert "Declarations and send (step 2 of 2)" in check
     assert "Some sections are not finished" not in check
-    for expected in ("Priya Shah", "7654321", "head@dales.example.org", "Nine years of fieldwork"):
-        assert expected in check, expected
-    sent = client.post(check_url)
+    sent = client.post(check_url, data=SECTION_ANSWERS["declarations"])
     assert sent.status_code == 302
     confirmation = text_of(client.get(sent.headers["Location"]))
     assert "Your application has been sent" in confirmation
+    for expected in ("Priya Shah", "7654321", "head@dales.example.org", "Nine years of fieldwork"):
+        assert expected in confirmation, expected
     return int(re.search(r"/your-applications/(\d+)$", sent.headers["Location"]).group(1))
 
 
@@ -272,8 +270,13 @@ def test_search_save_alert_profile_apply_then_withdraw(client, outbox):
     application_id = apply_with_prefill(client, job_url, ours)
 
     page = text_of(client.get(f"/your-applications/{application_id}"))
-    assert f'action="/your-applications/{application_id}/withdraw"' in page
-    response = client.post(f"/your-applications/{application_id}/withdraw")
+    assert f'href="/your-applications/{application_id}/withdraw"' in page
+    confirm = text_of(client.get(f"/your-applications/{application_id}/withdraw"))
+    assert "Are you sure you want to withdraw your application?" in confirm
+    assert db.session.get(Application, application_id).status is ApplicationStatus.SUBMITTED
+    response = client.post(
+        f"/your-applications/{application_id}/withdraw", data={"reason": "I have accepted another post."}
+    )
     assert response.headers["Location"] == f"/your-applications/{application_id}"
     page = text_of(client.get(response.headers["Location"]))
     assert "Your application has been withdrawn" in page
@@ -298,6 +301,7 @@ def test_search_save_alert_profile_apply_then_withdraw(client, outbox):
     sign_in_as(client, staff.user)
     school_page = text_of(client.get(f"/school/applications/{application_id}"))
     assert "Withdrawn" in school_page
+    assert "I have accepted another post." in school_page
     assert 'value="shortlist"' not in school_page
     refused = client.post(f"/school/applications/{application_id}/status", data={"action": "shortlist"})
     assert refused.status_code == 200

@@ -145,8 +145,9 @@ def test_the_whole_journey_profile_apply_with_prefill_check_send_follow_withdraw
     assert "1234567" in profile_page
 
     # Applying starts prefilled from it.
-    task_list = text_of(client.get(f"/jobs/{vacancy.id}/apply"))
-    assert "Prefilled: check it" in task_list
+    review = text_of(client.get(f"/jobs/{vacancy.id}/apply"))
+    assert "Review your application (step 1 of 2)" in review
+    assert "Sam Jones" in review  # every prefilled section is shown to check, each with a Change link
     referees = text_of(client.get(f"/jobs/{vacancy.id}/apply/referees"))
     assert 'value="Sam Jones"' in referees
     assert "We have filled this in from your profile" in referees
@@ -156,9 +157,10 @@ def test_the_whole_journey_profile_apply_with_prefill_check_send_follow_withdraw
 
     # Each section saved as a draft, then checked and sent.
     fill_application(client, vacancy.id, statement="Geography is the best subject: fieldwork every term.")
+    assert "head@hillside.example.org" in text_of(client.get(f"/jobs/{vacancy.id}/apply"))
     check = text_of(client.get(f"/jobs/{vacancy.id}/apply/check-your-answers"))
     assert "Some sections are not finished" not in check
-    assert "head@hillside.example.org" in check
+    assert "Declarations and send (step 2 of 2)" in check
     sent = client.post(f"/jobs/{vacancy.id}/apply/check-your-answers")
     assert sent.status_code == 302
     assert "Your application has been sent" in text_of(client.get(sent.headers["Location"]))

@@ -20,15 +20,16 @@ def _user(user_id: int) -> User:
     return db.session.get(User, user_id)
 
 
-def verify_email(user_id: int, token: str) -> None:
-    """Ask the person to confirm their address with a link carrying the signed `token`."""
+def verify_email(user_id: int, token: str, *, next_path: str = "") -> None:
+    """Ask the person to confirm their address with a link carrying the signed `token` (and where to go
+    once it has signed them in, `next_path`, when they were on their way somewhere)."""
     user = _user(user_id)
     queue_email(
         user.email,
         "verify_email",
         "Confirm your email address",
         full_name=user.full_name,
-        link=external_url("auth.confirm_email", token=token),
+        link=external_url("auth.confirm_email", token=token, **({"next": next_path} if next_path else {})),
         expires_in=_hours(current_app.config["TOKEN_MAX_AGE_HOURS"]),
     )
 

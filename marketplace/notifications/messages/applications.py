@@ -86,8 +86,9 @@ def interview_rescheduled(application_id: int) -> None:
     )
 
 
-def application_withdrawn(application_id: int) -> None:
-    """Tell the listing's contact address that a candidate withdrew."""
+def application_withdrawn(application_id: int, *, was_offered: bool = False) -> None:
+    """Tell the listing's contact address that a candidate withdrew (from an offer, if `was_offered`),
+    with the reason they gave, if any."""
     application = _application(application_id)
     vacancy = application.vacancy
     queue_email(
@@ -96,6 +97,7 @@ def application_withdrawn(application_id: int) -> None:
         f"Application withdrawn: {vacancy.title}",
         application=application,
         vacancy=vacancy,
+        was_offered=was_offered,
         link=external_url("schools.vacancy", vacancy_id=vacancy.id),
     )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
@@ -22,6 +20,7 @@ from marketplace.web.auth.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from marketplace.web.intents import safe_next
 from marketplace.web.signed_in import end_session, start_session
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -41,16 +40,6 @@ def home_for(user: User) -> str:
     if user.role in (Role.MODERATOR, Role.ADMIN):
         return url_for("moderators.queue")
     return url_for("jobseekers.dashboard")
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None: a `next` link must never lead to another host."""
-    if not target or "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None  # browsers read "\" as "/" and drop tabs and newlines, turning "/\evil" into "//evil"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -82,6 +71,7 @@ def sign_out():
 @limiter.limit(_attempt_limit, methods=["POST"])
 def register():
     form = RegistrationForm()
+    next_url = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -91,6 +81,7 @@ def register():
                     full_name=form.full_name.data,
                     role=Role(form.account_type.data),
                     school_urn=form.school_urn.data or None,
+                    next_path=next_url or "",
                 )
         except services.SchoolNotFound as error:
             form.school_urn.errors.append(str(error))
@@ -119,13 +110,14 @@ def confirm_email_needed():
     user = current_user._get_current_object()
     if user.email_verified:
         flash("Your email address is confirmed", "success")
-        return redirect(home_for(user))
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
     form = ResendConfirmationForm()
+    next_url = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         with unit_of_work():
-            services.send_email_confirmation(user)
+            services.send_email_confirmation(user, next_path=next_url or "")
         flash(f"We have sent a new link to {user.email}", "success")
-        return redirect(url_for("auth.confirm_email_needed"))
+        return redirect(url_for("auth.confirm_email_needed", next=next_url))
     return render_template("auth/confirm_email_needed.html", form=form, user=user)
 
 
@@ -137,10 +129,24 @@ def confirm_email(token: str):
             user = registration.confirm_email(token)
     except TokenError as error:
         return _link_problem("confirm", error)
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated and current_user.id != user.id:
+        # Never swap one signed-in person for another on a link: say whose address it was instead.
+        flash(
+            f"We have confirmed {user.email}. You are signed in as {current_user.email}: sign out and "
+            f"sign in as {user.email} to carry on with that account.",
+            "info",
+        )
+        return redirect(home_for(current_user))
+    if not current_user.is_authenticated:
+        if user.disabled:
+            flash("Your email address is confirmed", "success")
+            return redirect(url_for("auth.sign_in"))
+        # The link is single-use and expires (accounts/tokens.py), and proves the person reads this
+        # mailbox: it signs them in and takes them back to what they were doing.
+        start_session(user)
     flash("Your email address is confirmed", "success")
-    if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(home_for(user))
-    return redirect(url_for("auth.sign_in"))
+    return redirect(next_url or home_for(user))
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])

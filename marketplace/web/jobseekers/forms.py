@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from marketplace.applications.profiles import (
     DECLARATIONS,
+    FAITH_ANSWERS,
     QTS_STATUSES,
     Gap,
     employment_gaps,
@@ -329,6 +330,42 @@ class SupportForm(FlaskForm):
         return {"needed": self.needed.data or "", "details": self.details.data or ""}
 
 
+class FaithForm(FlaskForm):
+    """Asked only by a school of a religious character: it may take faith into account for some posts."""
+
+    following = RadiosField(
+        "Do you follow a religion or belief?",
+        choices=choices(FAITH_ANSWERS),
+        validators=[InputRequired("Select whether you follow a religion or belief")],
+    )
+    faith = _text("Your religion or belief (only if yes)", 200)
+    place_of_worship = _text("Place of worship you attend (optional)", 200)
+    ethos = TextAreaField(
+        "How would you support the school's religious ethos? (optional)",
+        filters=[strip],
+        validators=[Length(max=2000, message="Your answer must be 2,000 characters or fewer")],
+        widget=GovTextArea(),
+    )
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "following": self.following.data or "",
+            "faith": self.faith.data or "",
+            "place_of_worship": self.place_of_worship.data or "",
+            "ethos": self.ethos.data or "",
+        }
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you withdrawing? (optional)",
+        description="The school will see this. You do not have to give a reason.",
+        filters=[strip],
+        validators=[Length(max=1000, message="Your reason must be 1,000 characters or fewer")],
+        widget=GovTextArea(),
+    )
+
+
 def _declaration(name: str) -> RadiosField:
     question = DECLARATIONS[name][0]
     return RadiosField(question, choices=YES_NO, validators=[InputRequired(f"Select an answer: {question}")])
@@ -397,6 +434,7 @@ SECTION_FORMS: dict[str, type[FlaskForm]] = {
     "referees": RefereesForm,
     "statement": StatementForm,
     "support": SupportForm,
+    "faith": FaithForm,
     "declarations": DeclarationsForm,
     "preferences": PreferencesForm,
 }

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import privacy
 from marketplace.applications import application_form, profiles, queries, services
-from marketplace.applications.lifecycle import ApplicationStatus, IllegalTransition
+from marketplace.applications.lifecycle import OPEN, ApplicationStatus, IllegalTransition
 from marketplace.applications.models import Application
 from marketplace.db import uk_today
 from marketplace.permissions import Permission
@@ -26,6 +26,7 @@ from marketplace.web.jobseekers.forms import (
     DeleteAccountForm,
     EmploymentForm,
     ListSection,
+    WithdrawForm,
     refresh_list_errors,
 )
 from marketplace.web.once import SEND_APPLICATION, SendOnceForm, answer_to_race, earlier_answer, remember
@@ -194,7 +195,10 @@ def profile():
 @manage_profile
 def profile_section(slug: str):
     section = _section_or_404(slug, profiles.PROFILE_SECTIONS)
-    form = _bind_section_form(section, profiles.profile_section(profiles.profile_of(current_user), section))
+    stored = profiles.profile_section(profiles.profile_of(current_user), section)
+    if section == "personal" and not stored.get("full_name"):
+        stored = {**stored, "full_name": current_user.full_name}  # typed once, when registering
+    form = _bind_section_form(section, stored)
     if _wants_to_save(form):
         try:
             with unit_of_work():
@@ -259,96 +263,177 @@ def _stored_draft(vacancy) -> Application:
         return application_form.start_application(current_user, vacancy)
 
 
-@bp.route("/jobs/<int:vacancy_id>/apply")
+def _place_problems(forms: list[FlaskForm], problems: list[profiles.Problem]) -> None:
+    """Each problem beside its field, in whichever of the page's forms has it."""
+    for problem in problems:
+        owner = next((form for form in forms if problem.field in form._fields), forms[0])
+        _show_problems(owner, [problem])
+
+
+def _missing_sections(states) -> list:
+    """What the review cannot confirm: sections with nothing or too little in them (this job's own
+    sections are asked on the page, and the declarations on the next one)."""
+    return [
+        state
+        for state in states
+        if state.key not in application_form.JOB_SECTIONS
+        and state.key != "declarations"
+        and state.status in ("not_started", "incomplete")
+    ]
+
+
+@bp.route("/jobs/<int:vacancy_id>/apply", methods=["GET", "POST"])
 @apply_for_jobs
 def apply(vacancy_id: int):
+    """Step 1 of 2: every prefilled section to check, and the questions this job alone asks."""
     vacancy = _vacancy_or_404(vacancy_id)
     application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
+    sections = application_form.sections_for(vacancy)
+    forms = {
+        key: _bind_section_form(key, application_form.answer(application, key))
+        for key in application_form.JOB_SECTIONS
+        if key in sections
+    }
+    tried = request.method == "POST"
+    if tried and all([form.validate_on_submit() for form in forms.values()]):
+        application = _stored_draft(vacancy)
+        try:
+            with unit_of_work():
+                application_form.save_job_answers(
+                    application, {key: form.to_data() for key, form in forms.items()}
+                )
+        except profiles.SectionInvalid as invalid:
+            _place_problems(list(forms.values()), invalid.problems)
+        else:
+            if not _missing_sections(application_form.section_states(application)):
+                return redirect(url_for("jobseekers.check_answers", vacancy_id=vacancy.id))
     states = application_form.section_states(application)
+    missing = _missing_sections(states)
+    statement = (application.answers or {}).get("statement") or {}
+    form_errors = tried and any(form.errors for form in forms.values())
     return render_template(
         "jobseekers/apply.html",
         vacancy=vacancy,
         application=application,
-        states=states,
-        completed=sum(1 for state in states if state.status == "completed"),
+        missing=missing,
+        show_errors=tried and (form_errors or bool(missing)),
+        forms=forms,
+        reviewed=[key for key in sections if key not in (*application_form.JOB_SECTIONS, "declarations")],
+        faith_of=application_form.religious_character(vacancy),
         slug_of=SLUG_OF,
-    )
+        max_words=services.MAX_STATEMENT_WORDS,
+        # Started from the last application and not yet saved for this one.
+        returning=statement.get("source") == "application" and not statement.get("saved_at"),
+    ), (400 if tried else 200)
 
 
 @bp.route("/jobs/<int:vacancy_id>/apply/<slug>", methods=["GET", "POST"])
 @apply_for_jobs
 def apply_section(vacancy_id: int, slug: str):
-    section = _section_or_404(slug, profiles.APPLICATION_SECTIONS)
+    """One section on its own: a Change link from the review (the change is for this application), or
+    a section the profile lacks (saved to the profile too, so the next application starts with it)."""
     vacancy = _vacancy_or_404(vacancy_id)
+    section = _section_or_404(slug, application_form.sections_for(vacancy))
     application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
     form = _bind_section_form(section, application_form.answer(application, section))
+    # A section the profile lacks is typed here once, for every later application too.
+    to_profile = section in TYPED_ONCE and not profiles.profile_section(
+        profiles.profile_of(current_user), section
+    )
     if _wants_to_save(form):
         application = _stored_draft(vacancy)
         try:
             with unit_of_work():
                 application_form.save_application_section(application, section, form.to_data())
+                if to_profile:
+                    profiles.save_profile_section(current_user, section, form.to_data())
         except profiles.SectionInvalid as invalid:
             _show_problems(form, invalid.problems)
         else:
+            if section == "declarations":
+                return redirect(url_for("jobseekers.check_answers", vacancy_id=vacancy.id))
             return redirect(url_for("jobseekers.apply", vacancy_id=vacancy.id))
     source = (application.answers or {}).get(section, {})
+    title = application_form.sections_for(vacancy)[section]
     return render_template(
         "jobseekers/section.html",
         form=form,
         section=section,
-        title=profiles.APPLICATION_SECTIONS[section],
+        title=title,
+        job_title=vacancy.title,
         caption=f"Apply for {vacancy.title}",
         hint=SECTION_HINTS.get(section),
+        also_profile=to_profile,
         back=url_for("jobseekers.apply", vacancy_id=vacancy.id),
-        submit_text="Save and continue",
+        submit_text="Save and return to your application",
         prefilled_from=None if source.get("saved_at") else source.get("source"),
         max_words=services.MAX_STATEMENT_WORDS,
         declarations=profiles.DECLARATIONS,
     )
 
 
+# Sections a person types once: filled in for an application while the profile lacks them, they are
+# saved to the profile as well. (A statement is written for one job, so it stays with the application.)
+TYPED_ONCE = ("personal", "professional", "qualifications", "employment", "referees")
+
+
 @bp.route("/jobs/<int:vacancy_id>/apply/check-your-answers", methods=["GET", "POST"])
 @apply_for_jobs
 def check_answers(vacancy_id: int):
+    """Step 2 of 2: the declarations, made afresh for each application, and sending it."""
     vacancy = _vacancy_or_404(vacancy_id)
     application = _application_or_redirect(vacancy)
     if isinstance(application, Response):
         return application
     form = SendOnceForm()
+    declarations = _bind_section_form("declarations", application_form.answer(application, "declarations"))
     problem = None
-    if form.validate_on_submit():
+    tried = form.validate_on_submit()
+    if tried:
         if answer := earlier_answer(form, SEND_APPLICATION):
             return answer
-        application = _stored_draft(vacancy)
-        try:
-            with unit_of_work():
-                sent = application_form.submit(current_user, application)
-                remember(form, SEND_APPLICATION, _application_path(sent), APPLICATION_SENT)
-        except IntegrityError as error:
-            return answer_to_race(form, SEND_APPLICATION, error)
-        except services.AlreadyApplied as error:
-            return redirect(_application_path(error.application))
-        except services.ApplicationError as error:
-            problem = str(error)
-        else:
-            flash(APPLICATION_SENT, "success")
-            return redirect(_application_path(sent))
+        # The declarations come with the button; a draft that has them saved already may be sent alone.
+        saved = application_form.answer(application, "declarations")
+        declaring = "right_to_work" in request.form or not saved
+        application = _stored_draft(vacancy)  # a refused send still leaves the started draft
+        if not declaring or declarations.validate():
+            try:
+                with unit_of_work():
+                    if declaring:
+                        application_form.save_application_section(
+                            application, "declarations", declarations.to_data()
+                        )
+                    sent = application_form.submit(current_user, application)
+                    remember(form, SEND_APPLICATION, _application_path(sent), APPLICATION_SENT)
+            except IntegrityError as error:
+                return answer_to_race(form, SEND_APPLICATION, error)
+            except services.AlreadyApplied as error:
+                return redirect(_application_path(error.application))
+            except profiles.SectionInvalid as invalid:
+                _show_problems(declarations, invalid.problems)
+            except services.ApplicationError as error:
+                problem = str(error)
+            else:
+                flash(APPLICATION_SENT, "success")
+                return redirect(_application_path(sent))
     states = application_form.section_states(application)
+    unfinished = [state for state in states if state.status != "completed" and state.key != "declarations"]
+    failed = tried and (bool(problem) or bool(declarations.errors) or bool(unfinished))
     return render_template(
         "jobseekers/check_answers.html",
         vacancy=vacancy,
         application=application,
-        states=states,
-        ready=all(state.status == "completed" for state in states),
+        unfinished=unfinished,
         problem=problem,
+        failed=failed,
         slug_of=SLUG_OF,
-        labels=_labels(),
+        declarations=declarations,
         form=form,
-    ), (400 if problem else 200)
+    ), (400 if failed else 200)
 
 
 APPLICATION_SENT = "Your application has been sent. We have emailed you a copy."
@@ -404,20 +489,33 @@ def application(application_id: int):
     )
 
 
-@bp.route("/your-applications/<int:application_id>/withdraw", methods=["POST"])
+@bp.route("/your-applications/<int:application_id>/withdraw", methods=["GET", "POST"])
 @read_own
 def withdraw(application_id: int):
+    """Withdrawing is deliberate: a page says what happens (to an offer, too) and asks for an optional
+    reason the school will see; only its button withdraws."""
     found = queries.application_of(current_user, application_id)
     if found is None:
         abort(404)
-    try:
-        with unit_of_work():
-            services.withdraw(current_user, found)
-    except IllegalTransition:
+    if found.status not in OPEN:
         flash("This application can no longer be withdrawn.", "info")
-    else:
-        flash("Your application has been withdrawn. The school has been told.", "success")
-    return redirect(url_for("jobseekers.application", application_id=found.id))
+        return redirect(url_for("jobseekers.application", application_id=found.id))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                services.withdraw(current_user, found, reason=form.reason.data or "")
+        except IllegalTransition:
+            flash("This application can no longer be withdrawn.", "info")
+        except services.ApplicationError as error:
+            for name, message in error.field_errors.items():
+                form[name].errors = [*form[name].errors, message]
+        else:
+            flash("Your application has been withdrawn. The school has been told.", "success")
+            return redirect(url_for("jobseekers.application", application_id=found.id))
+    return render_template("jobseekers/withdraw.html", application=found, form=form), (
+        400 if form.errors else 200
+    )
 
 
 # ---------------------------------------------------------------------------- privacy

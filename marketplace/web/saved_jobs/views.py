@@ -14,7 +14,7 @@ from marketplace.permissions import Permission
 from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import requires
-from marketplace.web.auth.views import safe_next
+from marketplace.web.intents import safe_next
 
 bp = Blueprint("saved_jobs", __name__, template_folder="templates")
 
