@@ -6,6 +6,7 @@ from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.applications import personal_data as application_data  # noqa: F401  (the privacy tools)
 from marketplace.applications.models import Application, ApplicationNote, JobseekerProfile, SavedJob
+from marketplace.applications.summaries import DailySummary
 from marketplace.audit.models import AuditEvent
 from marketplace.moderation.models import ModerationDecision
 from marketplace.notifications.models import OutboxMessage
@@ -21,6 +22,7 @@ __all__ = [
     "ApplicationNote",
     "AuditEvent",
     "ClosingDateExtension",
+    "DailySummary",
     "Event",
     "FormSubmission",
     "JobAlert",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from marketplace.events import DomainEvent
@@ -57,3 +58,13 @@ class SavedJobClosingSoon(DomainEvent):
     """A saved listing closes soon and the person has not applied: they are reminded once."""
 
     saved_job_id: int
+
+
+@dataclass(frozen=True)
+class DailySummaryDue(DomainEvent):
+    """A member of staff's daily summary is due: the applications their organisations received in
+    [since, until), which were not none."""
+
+    user_id: int
+    since: dt.datetime
+    until: dt.datetime

@@ -101,6 +101,11 @@ def _application_withdrawn(event: application_events.ApplicationWithdrawn) -> No
     applications.application_withdrawn(event.application_id)
 
 
+@subscribe(application_events.DailySummaryDue)
+def _daily_summary(event: application_events.DailySummaryDue) -> None:
+    applications.daily_summary(event.user_id, event.since, event.until)
+
+
 @subscribe(application_events.SavedJobClosingSoon)
 def _saved_job_closing(event: application_events.SavedJobClosingSoon) -> None:
     applications.saved_job_closing(event.saved_job_id)

@@ -1,13 +1,21 @@
-"""Emails about applications: sent, received, moved on by the school, withdrawn, and saved jobs closing."""
+"""Emails about applications: sent, received, moved on by the school, withdrawn, the daily summary for
+staff, and saved jobs closing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.applications import summaries
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.applications.saved_jobs import SavedJob
 from marketplace.extensions import db
 from marketplace.links import external_url
 from marketplace.notifications.outbox import queue_email
+from marketplace.vacancies.models import Vacancy
 
 # What the candidate reads in the subject line when the school moves their application on.
 STATUS_SUBJECTS = {
@@ -112,4 +120,32 @@ def saved_job_closing(saved_job_id: int) -> None:
         vacancy=vacancy,
         job_link=external_url("public.vacancy", vacancy_id=vacancy.id),
         saved_jobs_link=external_url("saved_jobs.index"),
+    )
+
+
+def daily_summary(user_id: int, since: dt.datetime, until: dt.datetime) -> None:
+    """Tell a member of staff how many applications each listing received in the last day (no names:
+    the inbox, behind sign-in, shows who)."""
+    user = db.session.get(User, user_id)
+    listings = summaries.new_applications(user, since, until)
+    ids = [vacancy_id for vacancy_id, _ in listings]
+    vacancies = {
+        vacancy.id: vacancy for vacancy in db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(ids)))
+    }
+    total = sum(count for _, count in listings)
+    queue_email(
+        user.email,
+        "daily_summary",
+        f"{total} new application{'s' if total != 1 else ''} in the last day",
+        listings=[
+            (
+                vacancies[vacancy_id],
+                count,
+                external_url("schools.vacancy_applications", vacancy_id=vacancy_id),
+            )
+            for vacancy_id, count in listings
+        ],
+        total=total,
+        inbox_link=external_url("schools.applications"),
+        settings_link=external_url("schools.daily_summary"),
     )

@@ -10,6 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from marketplace.applications import inbox as use_cases
+from marketplace.applications import summaries
 from marketplace.applications.lifecycle import (
     SCHOOL_ACTIONS,
     ApplicationAction,
@@ -30,6 +31,7 @@ from marketplace.web.schools import bp
 from marketplace.web.schools.inbox_forms import (
     AnonymiseForm,
     BulkStatusForm,
+    DailySummaryForm,
     NoteForm,
     RescheduleForm,
     StatusForm,
@@ -100,6 +102,7 @@ def _render_list(vacancy: Vacancy | None = None, *, bulk_form: BulkStatusForm | 
                 **({"status": filters["status"].value} if filters["status"] else {}),
             ),
             can_manage=current_user.can(Permission.APPLICATION_MANAGE_RECEIVED),
+            daily_summary=summaries.wants_daily_summary(current_user),
         ),
         status_code,
     )
@@ -277,6 +280,24 @@ def anonymise_applications(vacancy_id: int):
     else:
         flash("Names and contact details are now shown for every application.", "success")
     return redirect(url_for("schools.vacancy_applications", vacancy_id=vacancy.id))
+
+
+@bp.route("/applications/daily-summary", methods=["GET", "POST"])
+@read_applications
+def daily_summary():
+    wanted = summaries.wants_daily_summary(current_user)
+    form = DailySummaryForm(formdata=None, daily_summary="yes" if wanted else "no")
+    if request.method == "POST":
+        form = DailySummaryForm()
+        if form.validate_on_submit():
+            with unit_of_work():
+                summaries.set_daily_summary(current_user, form.daily_summary.data == "yes")
+            if form.daily_summary.data == "yes":
+                flash("You will get an email each day there are new applications.", "success")
+            else:
+                flash("You will no longer get the daily summary.", "success")
+            return redirect(url_for("schools.applications"))
+    return render_template("schools/daily_summary.html", form=form), 400 if form.errors else 200
 
 
 def _csv(applications: list[Application], filename: str) -> Response:
