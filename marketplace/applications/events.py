@@ -68,3 +68,10 @@ class DailySummaryDue(DomainEvent):
     user_id: int
     since: dt.datetime
     until: dt.datetime
+
+
+@dataclass(frozen=True)
+class MessageSent(DomainEvent):
+    """A message about an application was sent by the school or by the candidate."""
+
+    message_id: int

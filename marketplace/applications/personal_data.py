@@ -52,6 +52,15 @@ def _applications(user: User) -> list[dict[str, Any]]:
             "full_name": application.full_name,
             "email": application.email,
             "answers": {name: stored.get("data") for name, stored in (application.answers or {}).items()},
+            "messages": [
+                {
+                    "from": "the school" if message.from_school else "you",
+                    "sent_at": _iso(message.created_at),
+                    "read_at": _iso(message.read_at),
+                    "message": message.body,
+                }
+                for message in application.messages
+            ],
         }
         for application in rows
     ]
@@ -65,6 +74,7 @@ def anonymise(application: Application) -> None:
     application.answers = {}  # every section of the form is personal: details, history, referees
     application.jobseeker_id = None
     application.notes.clear()  # staff notes are about the person: they go with the name
+    application.messages.clear()  # the conversation too: both sides wrote about the person
 
 
 @before_account_deletion

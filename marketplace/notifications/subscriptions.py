@@ -101,6 +101,11 @@ def _application_withdrawn(event: application_events.ApplicationWithdrawn) -> No
     applications.application_withdrawn(event.application_id)
 
 
+@subscribe(application_events.MessageSent)
+def _message_sent(event: application_events.MessageSent) -> None:
+    applications.message_sent(event.message_id)
+
+
 @subscribe(application_events.DailySummaryDue)
 def _daily_summary(event: application_events.DailySummaryDue) -> None:
     applications.daily_summary(event.user_id, event.since, event.until)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.applications import summaries
 from marketplace.applications.lifecycle import ApplicationStatus
-from marketplace.applications.models import Application
+from marketplace.applications.models import Application, ApplicationMessage
 from marketplace.applications.saved_jobs import SavedJob
 from marketplace.extensions import db
 from marketplace.links import external_url
@@ -148,4 +148,28 @@ def daily_summary(user_id: int, since: dt.datetime, until: dt.datetime) -> None:
         total=total,
         inbox_link=external_url("schools.applications"),
         settings_link=external_url("schools.daily_summary"),
+    )
+
+
+def message_sent(message_id: int) -> None:
+    """Tell the other side of a conversation that a message is waiting: a link, never the words."""
+    message = db.session.get(ApplicationMessage, message_id)
+    application = message.application
+    vacancy = application.vacancy
+    if message.from_school:
+        recipient, subject = application.email, f"New message about your application: {vacancy.title}"
+        link = external_url("jobseekers.application", application_id=application.id) + "#messages"
+    else:
+        recipient, subject = vacancy.contact_email, f"New message from a candidate: {vacancy.title}"
+        link = external_url("schools.application", application_id=application.id) + "#messages"
+    if not recipient:
+        return
+    queue_email(
+        recipient,
+        "message_sent",
+        subject,
+        vacancy=vacancy,
+        from_school=message.from_school,
+        school=vacancy.organisation.name,
+        link=link,
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from marketplace.applications import conversations, summaries
 from marketplace.applications import inbox as use_cases
-from marketplace.applications import summaries
 from marketplace.applications.lifecycle import (
     SCHOOL_ACTIONS,
     ApplicationAction,
@@ -21,10 +21,12 @@ from marketplace.applications.lifecycle import (
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.numbers import record_id, record_ids
+from marketplace.organisations.queries import organisations_for
 from marketplace.permissions import Permission
 from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.models import Vacancy
 from marketplace.web.access import requires
+from marketplace.web.conversation_forms import MessageForm, MessageTemplateForm
 from marketplace.web.downloads import csv_download
 from marketplace.web.outcomes import attempt
 from marketplace.web.schools import bp
@@ -173,18 +175,36 @@ def _application_or_404(application_id: int) -> Application | Response:
 
 
 def _render_application(
-    application: Application, *, status_form=None, note_form=None, reschedule_form=None, failed=None
+    application: Application,
+    *,
+    status_form=None,
+    note_form=None,
+    reschedule_form=None,
+    message_form=None,
+    failed=None,
 ):
     actions = allowed_actions(application.status, SCHOOL_ACTIONS)
     status_form = status_form or StatusForm(formdata=None, actions=actions)
     note_form = note_form or NoteForm(formdata=None)
     reschedule_form = reschedule_form or RescheduleForm(formdata=None, prefix="new")
+    templates = conversations.templates_for(application)
+    if message_form is None:
+        chosen = record_id(request.args.get("template", ""))
+        prefilled = (
+            conversations.fill_template(templates[chosen - 1][1], application)
+            if chosen and chosen <= len(templates)
+            else None
+        )
+        message_form = MessageForm(formdata=None, prefix="message", body=prefilled)
     return render_template(
         "schools/application.html",
         application=application,
         status_form=status_form,
         note_form=note_form,
         reschedule_form=reschedule_form,
+        message_form=message_form,
+        message_templates=templates,
+        conversation_closed=conversations.closed_reason(application),
         form=failed,
         can_manage=current_user.can(Permission.APPLICATION_MANAGE_RECEIVED),
         now=utcnow(),
@@ -197,6 +217,9 @@ def application(application_id: int):
     found = _application_or_404(application_id)
     if isinstance(found, Response):
         return found
+    # Opening the application is reading the candidate's messages: their read receipts are recorded.
+    with unit_of_work():
+        conversations.mark_read(found, by_school=True)
     return _render_application(found)
 
 
@@ -263,6 +286,55 @@ def add_application_note(application_id: int):
             flash("Your note has been added.", "success")
             return redirect(url_for("schools.application", application_id=found.id, _anchor="notes"))
     return _render_application(found, note_form=form, failed=form)
+
+
+@bp.route("/applications/<int:application_id>/messages", methods=["POST"])
+@manage_applications
+def send_message(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    form = MessageForm(prefix="message")
+    if form.validate_on_submit():
+        with attempt(form, field="body") as done:
+            conversations.send_from_school(current_user, found, form.body.data)
+        if done:
+            flash("Your message has been sent. We have emailed the candidate a link to read it.", "success")
+            return redirect(url_for("schools.application", application_id=found.id, _anchor="messages"))
+    return _render_application(found, message_form=form, failed=form)
+
+
+@bp.route("/message-templates", methods=["GET", "POST"])
+@manage_applications
+def message_templates():
+    organisations = organisations_for(current_user)
+    form = MessageTemplateForm()
+    if form.validate_on_submit():
+        chosen = record_id(request.form.get("organisation", "")) or next((o.id for o in organisations), 0)
+        with attempt(form, field="body") as done:
+            conversations.add_template(current_user, chosen, form.name.data, form.body.data)
+        if done:
+            flash(f"The template “{form.name.data.strip()}” has been added.", "success")
+            return redirect(url_for("schools.message_templates"))
+    return render_template(
+        "schools/message_templates.html",
+        form=form,
+        organisations=organisations,
+        standard=conversations.STANDARD_TEMPLATES,
+        own=conversations.organisation_templates(current_user),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/message-templates/<int:template_id>/delete", methods=["POST"])
+@manage_applications
+def delete_message_template(template_id: int):
+    template = conversations.own_template(current_user, template_id)
+    if template is None:
+        abort(404)
+    with unit_of_work():
+        conversations.delete_template(template)
+    flash(f"The template “{template.name}” has been deleted.", "success")
+    return redirect(url_for("schools.message_templates"))
 
 
 @bp.route("/vacancies/<int:vacancy_id>/applications/anonymise", methods=["POST"])
