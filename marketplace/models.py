@@ -6,6 +6,7 @@ from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.applications import personal_data as application_data  # noqa: F401  (the privacy tools)
 from marketplace.applications.models import Application, ApplicationNote, JobseekerProfile, SavedJob
+from marketplace.applications.references import ReferenceRequest
 from marketplace.applications.summaries import DailySummary
 from marketplace.audit.models import AuditEvent
 from marketplace.moderation.models import ModerationDecision
@@ -31,6 +32,7 @@ __all__ = [
     "ModerationDecision",
     "Organisation",
     "OutboxMessage",
+    "ReferenceRequest",
     "SavedJob",
     "SearchChange",
     "User",

@@ -26,6 +26,7 @@ import click
 from flask.cli import with_appcontext
 
 from marketplace.alerts.cli import remind_saved_jobs
+from marketplace.applications.references import send_reminders as remind_referees
 from marketplace.applications.summaries import send_due_summaries
 from marketplace.extensions import db
 from marketplace.notifications.worker import deliver_due
@@ -124,6 +125,12 @@ register_task("expire closed vacancies", vacancy_tasks.expire_closed_vacancies)
 def send_daily_summaries() -> int:
     with unit_of_work():
         return send_due_summaries()
+
+
+@register_task("remind referees who have not answered")
+def send_referee_reminders() -> int:
+    with unit_of_work():
+        return remind_referees()
 
 
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)

@@ -75,3 +75,12 @@ class MessageSent(DomainEvent):
     """A message about an application was sent by the school or by the candidate."""
 
     message_id: int
+
+
+@dataclass(frozen=True)
+class ReferenceRequested(DomainEvent):
+    """A referee is asked for a reference (or reminded): `token` opens their form."""
+
+    request_id: int
+    token: str
+    reminder: bool

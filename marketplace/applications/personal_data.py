@@ -52,6 +52,11 @@ def _applications(user: User) -> list[dict[str, Any]]:
             "full_name": application.full_name,
             "email": application.email,
             "answers": {name: stored.get("data") for name, stored in (application.answers or {}).items()},
+            # That references were asked for and came back; what referees wrote is the school's.
+            "references": [
+                {"referee": request.referee_name, "status": str(request.status)}
+                for request in application.references
+            ],
             "messages": [
                 {
                     "from": "the school" if message.from_school else "you",
@@ -75,6 +80,7 @@ def anonymise(application: Application) -> None:
     application.jobseeker_id = None
     application.notes.clear()  # staff notes are about the person: they go with the name
     application.messages.clear()  # the conversation too: both sides wrote about the person
+    application.references.clear()  # and what referees wrote about them
 
 
 @before_account_deletion

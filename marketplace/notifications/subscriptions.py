@@ -106,6 +106,11 @@ def _message_sent(event: application_events.MessageSent) -> None:
     applications.message_sent(event.message_id)
 
 
+@subscribe(application_events.ReferenceRequested)
+def _reference_requested(event: application_events.ReferenceRequested) -> None:
+    applications.reference_requested(event.request_id, event.token, event.reminder)
+
+
 @subscribe(application_events.DailySummaryDue)
 def _daily_summary(event: application_events.DailySummaryDue) -> None:
     applications.daily_summary(event.user_id, event.since, event.until)

@@ -11,6 +11,7 @@ from marketplace.accounts.models import User
 from marketplace.applications import summaries
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application, ApplicationMessage
+from marketplace.applications.references import ReferenceRequest
 from marketplace.applications.saved_jobs import SavedJob
 from marketplace.extensions import db
 from marketplace.links import external_url
@@ -172,4 +173,23 @@ def message_sent(message_id: int) -> None:
         from_school=message.from_school,
         school=vacancy.organisation.name,
         link=link,
+    )
+
+
+def reference_requested(request_id: int, token: str, reminder: bool) -> None:
+    """Ask a referee for a reference (or remind them) with their own link; no account needed."""
+    request = db.session.get(ReferenceRequest, request_id)
+    application = request.application
+    vacancy = application.vacancy
+    subject = f"Reference request: {application.full_name} for {vacancy.title}"
+    queue_email(
+        request.referee_email,
+        "reference_requested",
+        f"Reminder: {subject}" if reminder else subject,
+        request=request,
+        application=application,
+        vacancy=vacancy,
+        school=vacancy.organisation.name,
+        reminder=reminder,
+        link=external_url("references.give", token=token),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.applications import conversations, summaries
+from marketplace.applications import conversations, references, summaries
 from marketplace.applications import inbox as use_cases
 from marketplace.applications.lifecycle import (
     SCHOOL_ACTIONS,
@@ -205,6 +205,8 @@ def _render_application(
         message_form=message_form,
         message_templates=templates,
         conversation_closed=conversations.closed_reason(application),
+        can_request_references=references.can_request(application),
+        references_from=references.REFERENCES_FROM,
         form=failed,
         can_manage=current_user.can(Permission.APPLICATION_MANAGE_RECEIVED),
         now=utcnow(),
@@ -302,6 +304,20 @@ def send_message(application_id: int):
             flash("Your message has been sent. We have emailed the candidate a link to read it.", "success")
             return redirect(url_for("schools.application", application_id=found.id, _anchor="messages"))
     return _render_application(found, message_form=form, failed=form)
+
+
+@bp.route("/applications/<int:application_id>/references", methods=["POST"])
+@manage_applications
+def request_references(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    with attempt(flash_whole=True) as done:
+        asked = references.request_references(current_user, found)
+    if done:
+        names = ", ".join(request.referee_name for request in asked)
+        flash(f"We have emailed {names} for a reference. You will see each answer here.", "success")
+    return redirect(url_for("schools.application", application_id=found.id, _anchor="references"))
 
 
 @bp.route("/message-templates", methods=["GET", "POST"])
