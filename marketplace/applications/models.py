@@ -43,6 +43,9 @@ class Application(TimestampMixin, Base):
     shortlisted_at: Mapped[dt.datetime | None]
     # The interview the school invited the candidate to (UTC; shown in UK time).
     interview_at: Mapped[dt.datetime | None]
+    # Only whether the optional equal opportunities questions were answered: the answers are stored
+    # apart, unlinked (applications/equal_opportunities.py).
+    equal_opportunities_answered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     vacancy: Mapped[Vacancy] = relationship()
     jobseeker: Mapped[User | None] = relationship()

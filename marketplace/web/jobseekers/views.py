@@ -480,3 +480,7 @@ def delete_account():
             flash("Your account has been deleted. We have emailed you to confirm.", "success")
             return redirect(url_for("public.home"))
     return render_template("jobseekers/delete_account.html", form=form), (400 if form.errors else 200)
+
+
+# More routes of this blueprint, in modules of their own (imported once `bp` and the guards exist).
+from marketplace.web.jobseekers import equal_opportunities  # noqa: E402, F401
