@@ -137,3 +137,15 @@ def test_the_worker_sends_a_due_summary_over_smtp_once(school, smtp_server):
     [received] = smtp_server.received
     assert received.recipients == [address]
     assert received.message["Subject"] == "1 new application in the last day"
+
+
+def test_after_a_pause_one_summary_covers_everything_since_the_last(school, outbox):
+    staff, maths, _ = school
+    now = dt.datetime(2026, 12, 4, 7, 0, tzinfo=dt.UTC)
+    subscribe(staff, now - 3 * DAY)
+    ApplicationFactory(vacancy=maths, submitted_at=now - 2 * DAY)
+    ApplicationFactory(vacancy=maths, submitted_at=now - dt.timedelta(hours=1))
+    assert summaries.send_due_summaries(now=now) == 1
+    db.session.commit()
+    [email] = summaries_in(outbox, staff)
+    assert email.subject == "2 new applications since 1 December"

@@ -13,6 +13,7 @@ from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application, ApplicationMessage
 from marketplace.applications.references import ReferenceRequest
 from marketplace.applications.saved_jobs import SavedJob
+from marketplace.db import UK
 from marketplace.extensions import db
 from marketplace.links import external_url
 from marketplace.notifications.outbox import queue_email
@@ -134,10 +135,16 @@ def daily_summary(user_id: int, since: dt.datetime, until: dt.datetime) -> None:
         vacancy.id: vacancy for vacancy in db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(ids)))
     }
     total = sum(count for _, count in listings)
+    # After a pause of the worker, one summary covers the whole time since the last: say so.
+    period = (
+        "in the last day"
+        if until - since < summaries.PERIOD * 1.5
+        else f"since {since.astimezone(UK):%-d %B}"
+    )
     queue_email(
         user.email,
         "daily_summary",
-        f"{total} new application{'s' if total != 1 else ''} in the last day",
+        f"{total} new application{'s' if total != 1 else ''} {period}",
         listings=[
             (
                 vacancies[vacancy_id],
@@ -147,6 +154,7 @@ def daily_summary(user_id: int, since: dt.datetime, until: dt.datetime) -> None:
             for vacancy_id, count in listings
         ],
         total=total,
+        period=period,
         inbox_link=external_url("schools.applications"),
         settings_link=external_url("schools.daily_summary"),
     )
