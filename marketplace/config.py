@@ -220,6 +220,21 @@ SETTINGS: tuple[Setting, ...] = (
         "RETENTION_WARNING_DAYS", "30", "days between the inactivity warning and the account's deletion", int
     ),
     Setting(
+        "MESSAGES_PER_HOUR",
+        "30",
+        "messages one person may send about applications in an hour (counted across every process)",
+        whole(1),
+    ),
+    Setting(
+        "REFERENCE_LINK_DAYS", "21", "days a referee's emailed link to the reference form works", whole(1)
+    ),
+    Setting(
+        "REFERENCE_REMINDER_DAYS",
+        "7",
+        "days after the request that a referee who has not answered is reminded",
+        whole(1),
+    ),
+    Setting(
         "SAVED_JOB_REMINDER_DAYS", "3", "days before a saved job closes that its reminder is emailed", int
     ),
     Setting(

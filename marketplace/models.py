@@ -5,7 +5,10 @@ from marketplace.alerts import personal_data  # noqa: F401  (saved jobs and aler
 from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.applications import personal_data as application_data  # noqa: F401  (the privacy tools)
+from marketplace.applications.equal_opportunities import EqualOpportunitiesResponse
 from marketplace.applications.models import Application, ApplicationNote, JobseekerProfile, SavedJob
+from marketplace.applications.references import ReferenceRequest
+from marketplace.applications.summaries import DailySummary
 from marketplace.audit.models import AuditEvent
 from marketplace.moderation.models import ModerationDecision
 from marketplace.notifications.models import OutboxMessage
@@ -21,6 +24,8 @@ __all__ = [
     "ApplicationNote",
     "AuditEvent",
     "ClosingDateExtension",
+    "DailySummary",
+    "EqualOpportunitiesResponse",
     "Event",
     "FormSubmission",
     "JobAlert",
@@ -29,6 +34,7 @@ __all__ = [
     "ModerationDecision",
     "Organisation",
     "OutboxMessage",
+    "ReferenceRequest",
     "SavedJob",
     "SearchChange",
     "User",

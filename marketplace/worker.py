@@ -26,8 +26,11 @@ import click
 from flask.cli import with_appcontext
 
 from marketplace.alerts.cli import remind_saved_jobs
+from marketplace.applications.references import send_reminders as remind_referees
+from marketplace.applications.summaries import send_due_summaries
 from marketplace.extensions import db
 from marketplace.notifications.worker import deliver_due
+from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies import tasks as vacancy_tasks
 
 logger = logging.getLogger(__name__)
@@ -116,6 +119,18 @@ register_task("deliver email", deliver_due)
 register_task("remind saved jobs closing soon", remind_saved_jobs)
 register_task("publish scheduled vacancies", vacancy_tasks.publish_scheduled_vacancies)
 register_task("expire closed vacancies", vacancy_tasks.expire_closed_vacancies)
+
+
+@register_task("send daily summaries of new applications")
+def send_daily_summaries() -> int:
+    with unit_of_work():
+        return send_due_summaries()
+
+
+@register_task("remind referees who have not answered")
+def send_referee_reminders() -> int:
+    with unit_of_work():
+        return remind_referees()
 
 
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from marketplace.events import DomainEvent
@@ -59,3 +60,29 @@ class SavedJobClosingSoon(DomainEvent):
     """A saved listing closes soon and the person has not applied: they are reminded once."""
 
     saved_job_id: int
+
+
+@dataclass(frozen=True)
+class DailySummaryDue(DomainEvent):
+    """A member of staff's daily summary is due: the applications their organisations received in
+    [since, until), which were not none."""
+
+    user_id: int
+    since: dt.datetime
+    until: dt.datetime
+
+
+@dataclass(frozen=True)
+class MessageSent(DomainEvent):
+    """A message about an application was sent by the school or by the candidate."""
+
+    message_id: int
+
+
+@dataclass(frozen=True)
+class ReferenceRequested(DomainEvent):
+    """A referee is asked for a reference (or reminded): `token` opens their form."""
+
+    request_id: int
+    token: str
+    reminder: bool

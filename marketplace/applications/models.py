@@ -45,11 +45,19 @@ class Application(TimestampMixin, Base):
     interview_at: Mapped[dt.datetime | None]
     # Why the candidate withdrew, in their words, when they chose to say (the school sees it).
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Only whether the optional equal opportunities questions were answered: the answers are stored
+    # apart, unlinked (applications/equal_opportunities.py).
+    equal_opportunities_answered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     vacancy: Mapped[Vacancy] = relationship()
     jobseeker: Mapped[User | None] = relationship()
     notes: Mapped[list[ApplicationNote]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="ApplicationNote.created_at"
+    )
+    messages: Mapped[list[ApplicationMessage]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="(ApplicationMessage.created_at, ApplicationMessage.id)",
     )
 
     @property
@@ -61,6 +69,41 @@ class Application(TimestampMixin, Base):
     def display_name(self) -> str:
         """The name the school sees: a neutral reference while the application is anonymised."""
         return f"Candidate {self.id:05d}" if self.identity_hidden else self.full_name
+
+
+class ApplicationMessage(Base):
+    """One message of the conversation between the school's staff and the candidate about an application."""
+
+    __tablename__ = "application_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    sender_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Which side wrote it: the school (any of its staff) or the candidate.
+    from_school: Mapped[bool]
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When the other side first opened the conversation after it arrived (the read receipt).
+    read_at: Mapped[dt.datetime | None]
+
+    application: Mapped[Application] = relationship(back_populates="messages")
+    sender: Mapped[User | None] = relationship()
+
+
+class MessageTemplate(Base):
+    """A message an organisation's staff send often (an interview invitation in their own words, say)."""
+
+    __tablename__ = "message_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class ApplicationNote(Base):

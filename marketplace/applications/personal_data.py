@@ -53,6 +53,20 @@ def _applications(user: User) -> list[dict[str, Any]]:
             "email": application.email,
             "answers": {name: stored.get("data") for name, stored in (application.answers or {}).items()},
             "withdrawal_reason": application.withdrawal_reason,
+            # That references were asked for and came back; what referees wrote is the school's.
+            "references": [
+                {"referee": request.referee_name, "status": str(request.status)}
+                for request in application.references
+            ],
+            "messages": [
+                {
+                    "from": "the school" if message.from_school else "you",
+                    "sent_at": _iso(message.created_at),
+                    "read_at": _iso(message.read_at),
+                    "message": message.body,
+                }
+                for message in application.messages
+            ],
         }
         for application in rows
     ]
@@ -67,6 +81,8 @@ def anonymise(application: Application) -> None:
     application.withdrawal_reason = None  # in their words
     application.jobseeker_id = None
     application.notes.clear()  # staff notes are about the person: they go with the name
+    application.messages.clear()  # the conversation too: both sides wrote about the person
+    application.references.clear()  # and what referees wrote about them
 
 
 @before_account_deletion

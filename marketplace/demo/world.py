@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password, verify_password
+from marketplace.applications import summaries
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
@@ -455,6 +456,9 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
     _load_membership(school_user, demo_school, report, now)
     load_pending_claim(organisations, school_user.password_hash, now, report.created)
     db.session.flush()  # ids for the organisations, so existing listings can be matched
+    if school_user.role is Role.HIRING_STAFF and not summaries.wants_daily_summary(school_user):
+        # The demo school's first daily summary is due as soon as the worker runs.
+        summaries.set_daily_summary(school_user, True, now=now - summaries.PERIOD)
 
     existing = {
         tuple(row)

@@ -101,6 +101,21 @@ def _application_withdrawn(event: application_events.ApplicationWithdrawn) -> No
     applications.application_withdrawn(event.application_id, was_offered=event.previous_status == "offered")
 
 
+@subscribe(application_events.MessageSent)
+def _message_sent(event: application_events.MessageSent) -> None:
+    applications.message_sent(event.message_id)
+
+
+@subscribe(application_events.ReferenceRequested)
+def _reference_requested(event: application_events.ReferenceRequested) -> None:
+    applications.reference_requested(event.request_id, event.token, event.reminder)
+
+
+@subscribe(application_events.DailySummaryDue)
+def _daily_summary(event: application_events.DailySummaryDue) -> None:
+    applications.daily_summary(event.user_id, event.since, event.until)
+
+
 @subscribe(application_events.SavedJobClosingSoon)
 def _saved_job_closing(event: application_events.SavedJobClosingSoon) -> None:
     applications.saved_job_closing(event.saved_job_id)

@@ -79,8 +79,10 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     from marketplace.web.api.ats import bp as ats_bp
     from marketplace.web.appeals.views import bp as appeals_bp
+    from marketplace.web.references.views import bp as references_bp
     from marketplace.web.reports.views import bp as reports_bp
 
+    app.register_blueprint(references_bp)  # referees answer through their emailed link
     for blueprint in (reports_bp, appeals_bp, ats_bp):  # moderation: reports, appeals, the ATS API
         app.register_blueprint(blueprint)
     from marketplace.web.organisations.views import bp as organisations_bp

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import verify_password
+from marketplace.applications import summaries
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
@@ -190,6 +191,7 @@ def test_the_three_demo_accounts_sign_in_with_the_demo_password(run_demo):
     assert school.verified
     school_vacancies = db.session.scalars(sa.select(Vacancy).filter_by(organisation_id=school.id)).all()
     assert sum(v.is_live() for v in school_vacancies) >= 3
+    assert summaries.wants_daily_summary(school_user)  # the worker's first run sends it a summary
 
     applications = _all(Application)
     assert 1 <= len(applications) <= 2

@@ -9,7 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from marketplace.applications.models import Application
+from marketplace.applications.models import Application, ApplicationMessage, MessageTemplate
 from marketplace.extensions import db
 from marketplace.organisations import services
 from marketplace.organisations.models import Invitation, JoinRequest, Membership, MembershipRole
@@ -28,6 +28,8 @@ SECRETS = (
     "member-b@school-b.example.org",
     "invited-b@school-b.example.org",
     "asking-b@school-b.example.org",
+    "Secret template of school B",
+    "Secret message of school B",
 )
 
 
@@ -54,6 +56,15 @@ def world(app):
         sha256="0" * 64,
     )
     db.session.add(document)
+    template = MessageTemplate(
+        organisation_id=school_b.id, name="B's own", body="Secret template of school B"
+    )
+    db.session.add(template)
+    db.session.add(
+        ApplicationMessage(
+            application=application, sender=theirs.user, from_school=True, body="Secret message of school B"
+        )
+    )
     db.session.commit()
     return {
         "attacker": ours.user,
@@ -66,6 +77,7 @@ def world(app):
             "invitation_id": invitation.id,
             "request_id": db.session.scalar(sa.select(JoinRequest.id)),
             "document_id": document.id,
+            "template_id": template.id,
             "step": "pay",
         },
         "live_vacancy_id": live.id,
@@ -128,6 +140,8 @@ def test_no_school_endpoint_serves_another_schools_data(app, client, world):
         "member-b@school-b.example.org",
     }
     assert db.session.scalar(sa.select(Invitation)).open
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageTemplate)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationMessage)) == 1
 
 
 def test_the_walk_covers_the_team_and_vacancy_pages(app):

@@ -1,13 +1,23 @@
-"""Emails about applications: sent, received, moved on by the school, withdrawn, and saved jobs closing."""
+"""Emails about applications: sent, received, moved on by the school, withdrawn, the daily summary for
+staff, and saved jobs closing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.applications import summaries
 from marketplace.applications.lifecycle import ApplicationStatus
-from marketplace.applications.models import Application
+from marketplace.applications.models import Application, ApplicationMessage
+from marketplace.applications.references import ReferenceRequest
 from marketplace.applications.saved_jobs import SavedJob
+from marketplace.db import UK
 from marketplace.extensions import db
 from marketplace.links import external_url
 from marketplace.notifications.outbox import queue_email
+from marketplace.vacancies.models import Vacancy
 
 # What the candidate reads in the subject line when the school moves their application on.
 STATUS_SUBJECTS = {
@@ -114,4 +124,82 @@ def saved_job_closing(saved_job_id: int) -> None:
         vacancy=vacancy,
         job_link=external_url("public.vacancy", vacancy_id=vacancy.id),
         saved_jobs_link=external_url("saved_jobs.index"),
+    )
+
+
+def daily_summary(user_id: int, since: dt.datetime, until: dt.datetime) -> None:
+    """Tell a member of staff how many applications each listing received in the last day (no names:
+    the inbox, behind sign-in, shows who)."""
+    user = db.session.get(User, user_id)
+    listings = summaries.new_applications(user, since, until)
+    ids = [vacancy_id for vacancy_id, _ in listings]
+    vacancies = {
+        vacancy.id: vacancy for vacancy in db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(ids)))
+    }
+    total = sum(count for _, count in listings)
+    # After a pause of the worker, one summary covers the whole time since the last: say so.
+    period = (
+        "in the last day"
+        if until - since < summaries.PERIOD * 1.5
+        else f"since {since.astimezone(UK):%-d %B}"
+    )
+    queue_email(
+        user.email,
+        "daily_summary",
+        f"{total} new application{'s' if total != 1 else ''} {period}",
+        listings=[
+            (
+                vacancies[vacancy_id],
+                count,
+                external_url("schools.vacancy_applications", vacancy_id=vacancy_id),
+            )
+            for vacancy_id, count in listings
+        ],
+        total=total,
+        period=period,
+        inbox_link=external_url("schools.applications"),
+        settings_link=external_url("schools.daily_summary"),
+    )
+
+
+def message_sent(message_id: int) -> None:
+    """Tell the other side of a conversation that a message is waiting: a link, never the words."""
+    message = db.session.get(ApplicationMessage, message_id)
+    application = message.application
+    vacancy = application.vacancy
+    if message.from_school:
+        recipient, subject = application.email, f"New message about your application: {vacancy.title}"
+        link = external_url("jobseekers.application", application_id=application.id) + "#messages"
+    else:
+        recipient, subject = vacancy.contact_email, f"New message from a candidate: {vacancy.title}"
+        link = external_url("schools.application", application_id=application.id) + "#messages"
+    if not recipient:
+        return
+    queue_email(
+        recipient,
+        "message_sent",
+        subject,
+        vacancy=vacancy,
+        from_school=message.from_school,
+        school=vacancy.organisation.name,
+        link=link,
+    )
+
+
+def reference_requested(request_id: int, token: str, reminder: bool) -> None:
+    """Ask a referee for a reference (or remind them) with their own link; no account needed."""
+    request = db.session.get(ReferenceRequest, request_id)
+    application = request.application
+    vacancy = application.vacancy
+    subject = f"Reference request: {application.full_name} for {vacancy.title}"
+    queue_email(
+        request.referee_email,
+        "reference_requested",
+        f"Reminder: {subject}" if reminder else subject,
+        request=request,
+        application=application,
+        vacancy=vacancy,
+        school=vacancy.organisation.name,
+        reminder=reminder,
+        link=external_url("references.give", token=token),
     )

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import privacy
-from marketplace.applications import application_form, profiles, queries, services
+from marketplace.applications import application_form, conversations, profiles, queries, services
 from marketplace.applications.lifecycle import OPEN, ApplicationStatus, IllegalTransition
 from marketplace.applications.models import Application
 from marketplace.db import uk_today
@@ -21,6 +21,7 @@ from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.queries import live_vacancy
 from marketplace.web.access import requires
+from marketplace.web.conversation_forms import MessageForm
 from marketplace.web.jobseekers.forms import (
     SECTION_FORMS,
     DeleteAccountForm,
@@ -30,6 +31,7 @@ from marketplace.web.jobseekers.forms import (
     refresh_list_errors,
 )
 from marketplace.web.once import SEND_APPLICATION, SendOnceForm, answer_to_race, earlier_answer, remember
+from marketplace.web.outcomes import attempt
 from marketplace.web.signed_in import end_session
 
 bp = Blueprint("jobseekers", __name__, template_folder="templates")
@@ -481,12 +483,38 @@ def application(application_id: int):
     found = queries.application_of(current_user, application_id)
     if found is None:
         abort(404)
+    # Opening the application is reading the school's messages: their read receipts are recorded.
+    with unit_of_work():
+        conversations.mark_read(found, by_school=False)
+    return _render_application(found)
+
+
+def _render_application(found, *, message_form=None, status_code=200):
     return render_template(
         "jobseekers/application.html",
         application=found,
         next_step=NEXT_STEPS[found.status],
         to_do=TO_DO_NOW[found.status],
-    )
+        message_form=message_form or MessageForm(formdata=None, prefix="message"),
+        conversation_closed=conversations.closed_reason(found),
+        form=message_form,
+    ), status_code
+
+
+@bp.route("/your-applications/<int:application_id>/messages", methods=["POST"])
+@read_own
+def send_message(application_id: int):
+    found = queries.application_of(current_user, application_id)
+    if found is None:
+        abort(404)
+    form = MessageForm(prefix="message")
+    if form.validate_on_submit():
+        with attempt(form, field="body") as done:
+            conversations.send_from_candidate(current_user, found, form.body.data)
+        if done:
+            flash("Your message has been sent. We have emailed the school a link to read it.", "success")
+            return redirect(url_for("jobseekers.application", application_id=found.id, _anchor="messages"))
+    return _render_application(found, message_form=form, status_code=400)
 
 
 @bp.route("/your-applications/<int:application_id>/withdraw", methods=["GET", "POST"])
@@ -550,3 +578,7 @@ def delete_account():
             flash("Your account has been deleted. We have emailed you to confirm.", "success")
             return redirect(url_for("public.home"))
     return render_template("jobseekers/delete_account.html", form=form), (400 if form.errors else 200)
+
+
+# More routes of this blueprint, in modules of their own (imported once `bp` and the guards exist).
+from marketplace.web.jobseekers import equal_opportunities  # noqa: E402, F401

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from marketplace.applications import conversations, references, summaries
 from marketplace.applications import inbox as use_cases
 from marketplace.applications.lifecycle import (
     SCHOOL_ACTIONS,
@@ -20,16 +21,19 @@ from marketplace.applications.lifecycle import (
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.numbers import record_id, record_ids
+from marketplace.organisations.queries import organisations_for
 from marketplace.permissions import Permission
 from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies.models import Vacancy
 from marketplace.web.access import requires
+from marketplace.web.conversation_forms import MessageForm, MessageTemplateForm
 from marketplace.web.downloads import csv_download
 from marketplace.web.outcomes import attempt
 from marketplace.web.schools import bp
 from marketplace.web.schools.inbox_forms import (
     AnonymiseForm,
     BulkStatusForm,
+    DailySummaryForm,
     NoteForm,
     RescheduleForm,
     StatusForm,
@@ -100,6 +104,7 @@ def _render_list(vacancy: Vacancy | None = None, *, bulk_form: BulkStatusForm | 
                 **({"status": filters["status"].value} if filters["status"] else {}),
             ),
             can_manage=current_user.can(Permission.APPLICATION_MANAGE_RECEIVED),
+            daily_summary=summaries.wants_daily_summary(current_user),
         ),
         status_code,
     )
@@ -170,18 +175,38 @@ def _application_or_404(application_id: int) -> Application | Response:
 
 
 def _render_application(
-    application: Application, *, status_form=None, note_form=None, reschedule_form=None, failed=None
+    application: Application,
+    *,
+    status_form=None,
+    note_form=None,
+    reschedule_form=None,
+    message_form=None,
+    failed=None,
 ):
     actions = allowed_actions(application.status, SCHOOL_ACTIONS)
     status_form = status_form or StatusForm(formdata=None, actions=actions)
     note_form = note_form or NoteForm(formdata=None)
     reschedule_form = reschedule_form or RescheduleForm(formdata=None, prefix="new")
+    templates = conversations.templates_for(application)
+    if message_form is None:
+        chosen = record_id(request.args.get("template", ""))
+        prefilled = (
+            conversations.fill_template(templates[chosen - 1][1], application)
+            if chosen and chosen <= len(templates)
+            else None
+        )
+        message_form = MessageForm(formdata=None, prefix="message", body=prefilled)
     return render_template(
         "schools/application.html",
         application=application,
         status_form=status_form,
         note_form=note_form,
         reschedule_form=reschedule_form,
+        message_form=message_form,
+        message_templates=templates,
+        conversation_closed=conversations.closed_reason(application),
+        can_request_references=references.can_request(application),
+        references_from=references.REFERENCES_FROM,
         form=failed,
         can_manage=current_user.can(Permission.APPLICATION_MANAGE_RECEIVED),
         now=utcnow(),
@@ -194,6 +219,9 @@ def application(application_id: int):
     found = _application_or_404(application_id)
     if isinstance(found, Response):
         return found
+    # Opening the application is reading the candidate's messages: their read receipts are recorded.
+    with unit_of_work():
+        conversations.mark_read(found, by_school=True)
     return _render_application(found)
 
 
@@ -262,6 +290,69 @@ def add_application_note(application_id: int):
     return _render_application(found, note_form=form, failed=form)
 
 
+@bp.route("/applications/<int:application_id>/messages", methods=["POST"])
+@manage_applications
+def send_message(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    form = MessageForm(prefix="message")
+    if form.validate_on_submit():
+        with attempt(form, field="body") as done:
+            conversations.send_from_school(current_user, found, form.body.data)
+        if done:
+            flash("Your message has been sent. We have emailed the candidate a link to read it.", "success")
+            return redirect(url_for("schools.application", application_id=found.id, _anchor="messages"))
+    return _render_application(found, message_form=form, failed=form)
+
+
+@bp.route("/applications/<int:application_id>/references", methods=["POST"])
+@manage_applications
+def request_references(application_id: int):
+    found = _application_or_404(application_id)
+    if isinstance(found, Response):
+        return found
+    with attempt(flash_whole=True) as done:
+        asked = references.request_references(current_user, found)
+    if done:
+        names = ", ".join(request.referee_name for request in asked)
+        flash(f"We have emailed {names} for a reference. You will see each answer here.", "success")
+    return redirect(url_for("schools.application", application_id=found.id, _anchor="references"))
+
+
+@bp.route("/message-templates", methods=["GET", "POST"])
+@manage_applications
+def message_templates():
+    organisations = organisations_for(current_user)
+    form = MessageTemplateForm()
+    if form.validate_on_submit():
+        chosen = record_id(request.form.get("organisation", "")) or next((o.id for o in organisations), 0)
+        with attempt(form, field="body") as done:
+            conversations.add_template(current_user, chosen, form.name.data, form.body.data)
+        if done:
+            flash(f"The template “{form.name.data.strip()}” has been added.", "success")
+            return redirect(url_for("schools.message_templates"))
+    return render_template(
+        "schools/message_templates.html",
+        form=form,
+        organisations=organisations,
+        standard=conversations.STANDARD_TEMPLATES,
+        own=conversations.organisation_templates(current_user),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/message-templates/<int:template_id>/delete", methods=["POST"])
+@manage_applications
+def delete_message_template(template_id: int):
+    template = conversations.own_template(current_user, template_id)
+    if template is None:
+        abort(404)
+    with unit_of_work():
+        conversations.delete_template(template)
+    flash(f"The template “{template.name}” has been deleted.", "success")
+    return redirect(url_for("schools.message_templates"))
+
+
 @bp.route("/vacancies/<int:vacancy_id>/applications/anonymise", methods=["POST"])
 @manage_applications
 def anonymise_applications(vacancy_id: int):
@@ -277,6 +368,24 @@ def anonymise_applications(vacancy_id: int):
     else:
         flash("Names and contact details are now shown for every application.", "success")
     return redirect(url_for("schools.vacancy_applications", vacancy_id=vacancy.id))
+
+
+@bp.route("/applications/daily-summary", methods=["GET", "POST"])
+@read_applications
+def daily_summary():
+    wanted = summaries.wants_daily_summary(current_user)
+    form = DailySummaryForm(formdata=None, daily_summary="yes" if wanted else "no")
+    if request.method == "POST":
+        form = DailySummaryForm()
+        if form.validate_on_submit():
+            with unit_of_work():
+                summaries.set_daily_summary(current_user, form.daily_summary.data == "yes")
+            if form.daily_summary.data == "yes":
+                flash("You will get an email each day there are new applications.", "success")
+            else:
+                flash("You will no longer get the daily summary.", "success")
+            return redirect(url_for("schools.applications"))
+    return render_template("schools/daily_summary.html", form=form), 400 if form.errors else 200
 
 
 def _csv(applications: list[Application], filename: str) -> Response:

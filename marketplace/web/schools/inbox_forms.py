@@ -156,3 +156,12 @@ class AnonymiseForm(FlaskForm):
         "Hide candidates' names and contact details until you shortlist them?",
         choices=choices({"yes": "Yes, hide them until shortlisted", "no": "No, show them"}),
     )
+
+
+class DailySummaryForm(FlaskForm):
+    daily_summary = RadiosField(
+        "Do you want a daily email about new applications?",
+        choices=choices(
+            {"yes": "Yes, email me once a day when there are new applications", "no": "No, do not email me"}
+        ),
+    )

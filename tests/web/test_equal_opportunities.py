@@ -1,0 +1,116 @@
+"""Fair recruitment: optional equal opportunities questions after applying, stored apart from the application,
+and a report that shows only groups of five or more."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from marketplace.applications.equal_opportunities import EqualOpportunitiesResponse
+from marketplace.applications.lifecycle import ApplicationStatus
+from marketplace.applications.models import Application
+from marketplace.extensions import db
+from tests.conftest import IsolatedClient, sign_in_as
+from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
+
+
+def words(response) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+
+def new_client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def listing(app):
+    membership = MembershipFactory()
+    return membership, VacancyFactory(
+        organisation=membership.organisation, published=True, title="Teacher of Art"
+    )
+
+
+def answer_as_candidate(app, vacancy, **answers):
+    candidate = UserFactory()
+    application = ApplicationFactory(vacancy=vacancy, jobseeker=candidate)
+    client = new_client(app)
+    sign_in_as(client, candidate)
+    response = client.post(f"/your-applications/{application.id}/equal-opportunities", data=answers)
+    return client, application, response
+
+
+def test_a_candidate_answers_once_and_the_answers_are_not_linked_to_them(app, listing):
+    _, vacancy = listing
+    client, application, response = answer_as_candidate(app, vacancy, sex="Female", ethnicity="White")
+    assert response.status_code == 302
+
+    [stored] = db.session.query(EqualOpportunitiesResponse).all()
+    assert stored.answers["sex"] == "Female"
+    assert stored.answers["religion"] == "Prefer not to say"  # left out: counted as prefer not to say
+    assert not hasattr(stored, "application_id")
+    assert re.fullmatch(r"\d{4}-\d{2}", stored.month)
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).equal_opportunities_answered
+
+    page = words(client.get(f"/your-applications/{application.id}"))
+    assert "answer the equal opportunities questions" not in page
+    again = client.post(f"/your-applications/{application.id}/equal-opportunities", data={"sex": "Male"})
+    assert again.status_code == 302
+    assert db.session.query(EqualOpportunitiesResponse).count() == 1
+
+
+def test_every_question_offers_prefer_not_to_say_and_a_made_up_answer_is_refused(app, listing):
+    _, vacancy = listing
+    client, application, response = answer_as_candidate(app, vacancy, sex="Robot")
+    assert response.status_code == 400
+    assert "Select one of the answers, or leave the question unanswered" in words(response)
+    form = client.get(f"/your-applications/{application.id}/equal-opportunities").get_data(as_text=True)
+    assert form.count('value="Prefer not to say"') == 7
+
+
+def test_a_draft_has_no_questionnaire(app, listing):
+    _, vacancy = listing
+    candidate = UserFactory()
+    draft = ApplicationFactory(
+        vacancy=vacancy, jobseeker=candidate, status=ApplicationStatus.DRAFT, submitted_at=None
+    )
+    client = new_client(app)
+    sign_in_as(client, candidate)
+    assert client.get(f"/your-applications/{draft.id}/equal-opportunities").status_code == 404
+
+
+def test_the_report_shows_only_groups_of_five_or_more(app, listing):
+    membership, vacancy = listing
+    school = new_client(app)
+    sign_in_as(school, membership.user)
+    for _ in range(4):
+        answer_as_candidate(app, vacancy, sex="Female")
+    too_few = words(school.get(f"/school/vacancies/{vacancy.id}/equal-opportunities"))
+    assert "Fewer than 5 candidates have answered so far" in too_few
+    assert "Female" not in too_few
+
+    answer_as_candidate(app, vacancy, sex="Female")
+    answer_as_candidate(app, vacancy, sex="Male")
+    answer_as_candidate(app, vacancy, sex="Male")
+    report = words(school.get(f"/school/vacancies/{vacancy.id}/equal-opportunities"))
+    assert "7 candidates answered." in report
+    assert "Female 5" in report
+    assert "Male" not in report
+    assert "Fewer than 5 in a group (not shown) 2" in report
+    assert "7 candidates answered." in words(school.get("/school/equal-opportunities"))
+
+    other = new_client(app)
+    sign_in_as(other, MembershipFactory().user)
+    assert "No candidates have answered yet." in words(other.get("/school/equal-opportunities"))
+    assert other.get(f"/school/vacancies/{vacancy.id}/equal-opportunities").status_code == 404
+
+
+def test_nobody_shortlisting_sees_a_candidates_answers(app, listing):
+    membership, vacancy = listing
+    _, application, _ = answer_as_candidate(app, vacancy, sexual_orientation="Bisexual")
+    school = new_client(app)
+    sign_in_as(school, membership.user)
+    assert "Bisexual" not in words(school.get(f"/school/applications/{application.id}"))
