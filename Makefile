@@ -61,7 +61,10 @@ lint: install
 worker: install
 	$(BIN)/marketplace worker
 
-benchmarks: install
+# The search benchmark (needs MARKETPLACE_BENCHMARK_DATABASE_URL: an empty PostgreSQL database it may fill),
+# with tantivy, its speed reference, from the `benchmarks` extra.
+benchmarks: install assets
+	$(BIN)/python -m pip install --quiet -e '.[benchmarks]'
 	$(BIN)/python -m benchmarks
 
 clean:
