@@ -16,8 +16,6 @@ from marketplace.web.outcomes import attempt
 
 bp = Blueprint("references", __name__, url_prefix="/references", template_folder="templates")
 
-_LIMIT = Length(max=references.MAX_ANSWER_LENGTH, message="Answers must be 5,000 characters or fewer")
-
 
 class YesOrNo(RadiosField):
     """Yes or no, with the question's own message when neither is chosen."""
@@ -31,6 +29,19 @@ class YesOrNo(RadiosField):
             raise ValidationError(self.unanswered)
 
 
+def _answer(label: str, limit: int, *, description: str | None = None, long: bool = False):
+    """A written answer of at most `limit` characters, in a box or, when `long`, a text area."""
+    field, widget = (TextAreaField, GovTextArea()) if long else (StringField, GovTextInput())
+    message = f"Answers must be {limit:,} characters or fewer"
+    return field(
+        label,
+        widget=widget,
+        filters=[without_nul],
+        description=description,
+        validators=[Length(max=limit, message=message)],
+    )
+
+
 class ReferenceForm(FlaskForm):
     suitable_with_children = YesOrNo(
         "Is the candidate suitable to work with children?",
@@ -41,42 +52,21 @@ class ReferenceForm(FlaskForm):
         "Select yes if you have any concerns about the candidate working with children",
         description="Include any disciplinary action, allegations or safeguarding concerns you know of.",
     )
-    concerns_details = TextAreaField(
-        "If yes, describe your concerns", widget=GovTextArea(), filters=[without_nul], validators=[_LIMIT]
-    )
-    relationship = StringField(
+    concerns_details = _answer("If yes, describe your concerns", references.MAX_ANSWER_LENGTH, long=True)
+    relationship = _answer(
         "How do you know the candidate?",
-        widget=GovTextInput(),
-        filters=[without_nul],
+        200,
         description="For example: I was their line manager as head of science",
-        validators=[Length(max=200, message="Answers must be 200 characters or fewer")],
     )
-    known_from = StringField(
-        "Since when have you known them?",
-        widget=GovTextInput(),
-        filters=[without_nul],
-        description="For example: September 2019",
-        validators=[Length(max=50, message="Answers must be 50 characters or fewer")],
-    )
-    known_until = StringField(
-        "Until when? (leave blank if you still work with them)",
-        widget=GovTextInput(),
-        filters=[without_nul],
-        validators=[Length(max=50, message="Answers must be 50 characters or fewer")],
-    )
-    comments = TextAreaField(
+    known_from = _answer("Since when have you known them?", 50, description="For example: September 2019")
+    known_until = _answer("Until when? (leave blank if you still work with them)", 50)
+    comments = _answer(
         "Your reference",
-        widget=GovTextArea(),
-        filters=[without_nul],
+        references.MAX_ANSWER_LENGTH,
         description="Their strengths, their teaching or work, and anything else the school should know.",
-        validators=[_LIMIT],
+        long=True,
     )
-    referee_name = StringField(
-        "Your full name",
-        widget=GovTextInput(),
-        filters=[without_nul],
-        validators=[Length(max=200, message="Your name must be 200 characters or fewer")],
-    )
+    referee_name = _answer("Your full name", 200)
 
 
 def _unusable(error: references.LinkNotUsable):
