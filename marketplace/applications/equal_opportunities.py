@@ -6,6 +6,10 @@ the person remains to download or erase (the application only records that the q
 so it is not offered twice). Reports count answers per listing or organisation, and show a group only when
 it has at least MIN_GROUP people: smaller groups are counted together as "Fewer than 5", and a report with
 fewer than MIN_GROUP answers shows nothing.
+
+Totals that grew by one answer while staff read applications would give that one person away, so answers
+are taken only while a listing is open and counted only once it has closed: a report never changes while
+anyone could match its change to an application.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from marketplace.applications.models import Application
 from marketplace.db import Base, utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.vacancies.models import Vacancy
 
 MIN_GROUP = 5
 PREFER_NOT = "Prefer not to say"
@@ -85,8 +90,13 @@ class QuestionnaireRefused(DomainError):
     """The questionnaire cannot be answered for this application."""
 
 
-def can_answer(application: Application) -> bool:
-    return application.status is not ApplicationStatus.DRAFT and not application.equal_opportunities_answered
+def can_answer(application: Application, now: dt.datetime | None = None) -> bool:
+    """Once per sent application, while its listing still takes applications."""
+    return (
+        application.status is not ApplicationStatus.DRAFT
+        and not application.equal_opportunities_answered
+        and application.vacancy.closes_at > (now or utcnow())
+    )
 
 
 def answer(
@@ -95,9 +105,9 @@ def answer(
     """Store the answers anonymously (a missing or unknown answer counts as "Prefer not to say")."""
     if application.jobseeker_id != jobseeker.id:
         raise QuestionnaireRefused("This is not your application.")
-    if not can_answer(application):
+    if not can_answer(application, now):
         raise QuestionnaireRefused(
-            "You have already answered the equal opportunities questions for this application."
+            "The equal opportunities questions for this application were answered, or the job has closed."
         )
     cleaned = {
         name: answers.get(name) if answers.get(name) in CHOICES[name] else PREFER_NOT for name in CHOICES
@@ -129,9 +139,19 @@ class Report:
         return self.responses >= MIN_GROUP
 
 
-def report(*, vacancy_ids: list[int] | None = None, organisation_ids: set[int] | None = None) -> Report:
-    """The aggregate for some listings or organisations; groups of fewer than MIN_GROUP are never shown."""
-    query = sa.select(EqualOpportunitiesResponse.answers)
+def report(
+    *,
+    vacancy_ids: list[int] | None = None,
+    organisation_ids: set[int] | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    """The aggregate for some listings or organisations, over closed listings only; groups of fewer than
+    MIN_GROUP are never shown."""
+    query = (
+        sa.select(EqualOpportunitiesResponse.answers)
+        .join(Vacancy, Vacancy.id == EqualOpportunitiesResponse.vacancy_id)
+        .where(Vacancy.closes_at <= (now or utcnow()))
+    )
     if vacancy_ids is not None:
         query = query.where(EqualOpportunitiesResponse.vacancy_id.in_(vacancy_ids))
     if organisation_ids is not None:

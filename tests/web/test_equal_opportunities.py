@@ -3,6 +3,7 @@ and a report that shows only groups of five or more."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -11,6 +12,7 @@ import pytest
 from marketplace.applications.equal_opportunities import EqualOpportunitiesResponse
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
+from marketplace.db import utcnow
 from marketplace.extensions import db
 from tests.conftest import IsolatedClient, sign_in_as
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, VacancyFactory
@@ -82,19 +84,22 @@ def test_a_draft_has_no_questionnaire(app, listing):
     assert client.get(f"/your-applications/{draft.id}/equal-opportunities").status_code == 404
 
 
-def test_the_report_shows_only_groups_of_five_or_more(app, listing):
+def close(vacancy) -> None:
+    vacancy.closes_at = utcnow() - dt.timedelta(minutes=1)
+    db.session.commit()
+
+
+def test_the_report_counts_closed_listings_only_and_shows_only_groups_of_five_or_more(app, listing):
     membership, vacancy = listing
     school = new_client(app)
     sign_in_as(school, membership.user)
-    for _ in range(4):
-        answer_as_candidate(app, vacancy, sex="Female")
-    too_few = words(school.get(f"/school/vacancies/{vacancy.id}/equal-opportunities"))
-    assert "Fewer than 5 candidates have answered so far" in too_few
-    assert "Female" not in too_few
+    for sex in ["Female"] * 5 + ["Male"] * 2:
+        answer_as_candidate(app, vacancy, sex=sex)
+    while_open = words(school.get(f"/school/vacancies/{vacancy.id}/equal-opportunities"))
+    assert "No answers to count yet: answers are counted once a listing has closed." in while_open
+    assert "Female" not in while_open
 
-    answer_as_candidate(app, vacancy, sex="Female")
-    answer_as_candidate(app, vacancy, sex="Male")
-    answer_as_candidate(app, vacancy, sex="Male")
+    close(vacancy)
     report = words(school.get(f"/school/vacancies/{vacancy.id}/equal-opportunities"))
     assert "7 candidates answered." in report
     assert "Female 5" in report
@@ -104,8 +109,35 @@ def test_the_report_shows_only_groups_of_five_or_more(app, listing):
 
     other = new_client(app)
     sign_in_as(other, MembershipFactory().user)
-    assert "No candidates have answered yet." in words(other.get("/school/equal-opportunities"))
+    assert "No answers to count yet" in words(other.get("/school/equal-opportunities"))
     assert other.get(f"/school/vacancies/{vacancy.id}/equal-opportunities").status_code == 404
+
+
+def test_a_closed_listing_with_fewer_than_five_answers_shows_nothing(app, listing):
+    membership, vacancy = listing
+    for _ in range(4):
+        answer_as_candidate(app, vacancy, sex="Female")
+    close(vacancy)
+    school = new_client(app)
+    sign_in_as(school, membership.user)
+    too_few = words(school.get(f"/school/vacancies/{vacancy.id}/equal-opportunities"))
+    assert "Fewer than 5 candidates answered, so there is nothing to show." in too_few
+    assert "Female" not in too_few
+
+
+def test_no_answers_are_taken_once_the_listing_has_closed(app, listing):
+    _, vacancy = listing
+    candidate = UserFactory()
+    application = ApplicationFactory(vacancy=vacancy, jobseeker=candidate)
+    close(vacancy)
+    client = new_client(app)
+    sign_in_as(client, candidate)
+    assert "answer the equal opportunities questions" not in words(
+        client.get(f"/your-applications/{application.id}")
+    )
+    response = client.post(f"/your-applications/{application.id}/equal-opportunities", data={"sex": "Male"})
+    assert response.status_code == 302
+    assert db.session.query(EqualOpportunitiesResponse).count() == 0
 
 
 def test_nobody_shortlisting_sees_a_candidates_answers(app, listing):

@@ -40,7 +40,10 @@ def equal_opportunities_questions(application_id: int):
     if found is None or found.status is ApplicationStatus.DRAFT:
         abort(404)
     if not equal_opportunities.can_answer(found):
-        flash("You have already answered the equal opportunities questions for this application.", "info")
+        flash(
+            "The equal opportunities questions for this application were answered, or the job has closed.",
+            "info",
+        )
         return redirect(url_for("jobseekers.application", application_id=found.id))
     form = EqualOpportunitiesForm()
     if form.validate_on_submit():

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import privacy
 from marketplace.applications import application_form, conversations, profiles, queries, services
+from marketplace.applications.equal_opportunities import can_answer as can_answer_equal_opportunities
 from marketplace.applications.lifecycle import OPEN, ApplicationStatus, IllegalTransition
 from marketplace.applications.models import Application
 from marketplace.db import uk_today
@@ -497,6 +498,7 @@ def _render_application(found, *, message_form=None, status_code=200):
         to_do=TO_DO_NOW[found.status],
         message_form=message_form or MessageForm(formdata=None, prefix="message"),
         conversation_closed=conversations.closed_reason(found),
+        can_answer_equal_opportunities=can_answer_equal_opportunities,
         form=message_form,
     ), status_code
 
