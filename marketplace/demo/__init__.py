@@ -13,6 +13,7 @@ from marketplace.demo.world import (
     DemoAccount,
     DemoReport,
     database_has_organisations,
+    hiring_tour,
     load_demo_world,
 )
 from marketplace.extensions import db
@@ -29,11 +30,11 @@ _STATUS_WORDS = {
 }
 
 
-def _path(endpoint: str, fallback: str) -> str:
+def _path(endpoint: str, fallback: str, **arguments: int) -> str:
     """The path of a page, from the URL map when the page exists, so the hints follow the routes."""
     try:
         with current_app.test_request_context():
-            return url_for(endpoint)
+            return url_for(endpoint, **arguments)
     except BuildError:
         return fallback
 
@@ -55,6 +56,8 @@ def _summary(report: DemoReport) -> str:
             ("accounts", "account"),
             ("memberships", "membership"),
             ("applications", "application"),
+            ("messages", "message"),
+            ("reference requests", "reference request"),
             ("claims", "claim"),
             ("reports", "listing report"),
         )
@@ -120,3 +123,12 @@ def demo(if_empty: bool) -> None:
     for account in ACCOUNTS:
         for line in _account_lines(account, account.email in report.accounts_with_other_passwords):
             click.echo(line)
+    tour = hiring_tour()
+    if tour:
+        click.echo(f"\nAs {ACCOUNTS[0].email}, also see:")
+    for stop in tour:
+        click.echo(f"  {_path(stop.endpoint, '/school', **stop.arguments)}: {stop.note}")
+    if tour:
+        click.echo(
+            "  the daily summary of new applications, which that account receives: run `marketplace worker`"
+        )

@@ -26,6 +26,9 @@ from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.demo.adverts import Opening, parse_opening, write_advert
 from marketplace.demo.claims import load_pending_claim
+from marketplace.demo.conversation import load_conversation_and_references
+from marketplace.demo.fair_recruitment import REFERENCE as CLOSED_REFERENCE
+from marketplace.demo.fair_recruitment import load_closed_listing, load_recent_applications
 from marketplace.demo.organisations import DEMO_SCHOOL_URN, ORGANISATIONS, DemoOrganisation
 from marketplace.demo.reports import load_report_burst
 from marketplace.demo.returned import load_returned_listing
@@ -117,6 +120,10 @@ APPLICATIONS: tuple[tuple[str, str], ...] = (
         "chance to help more of your students choose physics beyond GCSE.",
     ),
 )
+
+
+# The demo school's live listing that received applications within the last day (for the daily summary).
+RECENT_OPENING = "teacher Psychology"
 
 
 @dataclass(frozen=True)
@@ -511,7 +518,95 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
     _load_returned_listing(demo_school, school_user, users[MODERATOR_ACCOUNT.email], now, report)
     db.session.flush()
     report.created["reports"] += load_report_burst(now, demo_school)
+    if school_user.role is Role.HIRING_STAFF:
+        _load_hiring(plan, demo_school, school_user, jobseeker, now, report)
     return report
+
+
+@dataclass(frozen=True)
+class TourStop:
+    """A page of the demo school worth showing: where it is, and what it shows."""
+
+    endpoint: str
+    arguments: dict[str, int]
+    note: str
+
+
+def hiring_tour() -> list[TourStop]:
+    """The demo school's hiring pages that show a conversation, references and the equal opportunities
+    report, for the command to print (only those that exist in this database)."""
+    school = db.session.scalar(sa.select(Organisation).filter_by(urn=DEMO_SCHOOL_URN))
+    if school is None:
+        return []
+    stops = []
+    application_id = db.session.scalar(
+        sa.select(Application.id)
+        .join(Vacancy)
+        .join(User, User.id == Application.jobseeker_id)
+        .where(Vacancy.organisation_id == school.id, sa.func.lower(User.email) == JOBSEEKER_ACCOUNT.email)
+        .where(Application.status != ApplicationStatus.SUBMITTED)
+        .order_by(Application.id)
+    )
+    if application_id is not None:
+        stops.append(
+            TourStop(
+                "schools.application",
+                {"application_id": application_id},
+                "Priya Shah's shortlisted application: messages both ways (one unread), one reference "
+                "received and one awaited",
+            )
+        )
+    closed_id = db.session.scalar(
+        sa.select(Vacancy.id).filter_by(organisation_id=school.id, external_reference=CLOSED_REFERENCE)
+    )
+    if closed_id is not None:
+        stops.append(
+            TourStop(
+                "schools.vacancy_equal_opportunities_report",
+                {"vacancy_id": closed_id},
+                "the equal opportunities report of a closed listing with 14 applications",
+            )
+        )
+    return stops
+
+
+def _load_hiring(
+    plan: DemoPlan,
+    school: Organisation | None,
+    school_user: User,
+    jobseeker: User,
+    now: dt.datetime,
+    report: DemoReport,
+) -> None:
+    """The school's side of hiring: the mathematics application talked about and referenced, and a
+    closed listing whose equal opportunities report has groups to show."""
+    if school is None:
+        return
+    mathematics = plan.applications[0].reference
+    application = db.session.scalar(
+        sa.select(Application)
+        .join(Vacancy)
+        .where(
+            Vacancy.organisation_id == school.id,
+            Vacancy.external_reference == mathematics,
+            Application.jobseeker_id == jobseeker.id,
+        )
+    )
+    report.created.update(load_conversation_and_references(school_user, application, now))
+    added = load_closed_listing(school, school_user, now)
+    report.created.update(added)
+    if added:
+        report.vacancy_statuses[VacancyStatus.CLOSED] += added["vacancies"]
+    db.session.flush()
+    psychology = next(
+        planned.reference
+        for planned in plan.vacancies
+        if planned.organisation_key == DEMO_SCHOOL_URN and planned.opening == parse_opening(RECENT_OPENING)
+    )
+    live = db.session.scalar(
+        sa.select(Vacancy).filter_by(organisation_id=school.id, external_reference=psychology)
+    )
+    report.created["applications"] += load_recent_applications(live, now)
 
 
 def _load_returned_listing(
