@@ -47,3 +47,33 @@ def problems(instructions: str, questions: list[Mapping[str, Any]]) -> dict[str,
 def text(questions: list[Mapping[str, Any]]) -> str:
     """The questions as one text for the wording rules, a question a line."""
     return "\n".join(str(question.get("text") or "") for question in questions)
+
+
+def from_json(record: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """`statement_instructions` and `application_questions` as the ATS API and the import give them
+    (only those present), each problem named in `errors`. A question is {"text": …, "required": bool}."""
+    found: dict[str, Any] = {}
+    if record.get("statement_instructions") is not None:
+        instructions = record["statement_instructions"]
+        if not isinstance(instructions, str):
+            errors["statement_instructions"] = "Must be text"
+        else:
+            found["statement_instructions"] = instructions.strip()
+    if record.get("application_questions") is not None:
+        given = record["application_questions"]
+        if not isinstance(given, list) or not all(
+            isinstance(item, dict)
+            and isinstance(item.get("text"), str)
+            and isinstance(item.get("required", False), bool)
+            for item in given
+        ):
+            errors["application_questions"] = (
+                'Must be a list of questions like {"text": "Why this school?", "required": true}'
+            )
+        else:
+            found["application_questions"] = tidy(given)
+    for name, message in problems(
+        found.get("statement_instructions", ""), found.get("application_questions", [])
+    ).items():
+        errors.setdefault(name, message)
+    return found
