@@ -18,7 +18,9 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("vacancies", schema=None) as batch_op:
         batch_op.add_column(sa.Column("statement_instructions", sa.Text(), server_default="", nullable=False))
-        batch_op.add_column(sa.Column("application_questions", sa.JSON(), server_default="[]", nullable=False))
+        batch_op.add_column(
+            sa.Column("application_questions", sa.JSON(), server_default="[]", nullable=False)
+        )
 
 
 def downgrade():
