@@ -136,8 +136,13 @@ def test_the_checks_read_the_questions_as_they_read_the_description(client, scho
     assert first.status_code == 302
     assert first.headers["Location"].endswith("/edit/how-to-apply")
     page = text_of(client.get(first.headers["Location"]))
-    assert "Are you under 35?" in page
-    assert "age" in page.lower()
+    found = re.search(r'<div class="govuk-inset-text" id="check-your-listing">.*?</div>', page, re.S).group(0)
+    assert (
+        '<a class="govuk-link" href="#application_questions">The school\'s questions for applicants</a>'
+        in found
+    )
+    assert "“under 35”" in found
+    assert 'id="application_questions"' in page
 
 
 # ---------------------------------------------------------------------------- applying
