@@ -304,3 +304,21 @@ def test_answering_one_declaration_means_answering_each(client, listing, jobseek
     declarations = db.session.scalar(sa.select(Application)).answers["declarations"]["data"]
     assert declarations["safeguarding_details"] == "A caution in 2009."
     assert "confirmed_together" not in declarations
+
+
+def test_a_moderator_sees_a_flagged_question_highlighted_and_jobseekers_see_the_questions(client):
+    vacancy = VacancyFactory(
+        pending=True,
+        application_questions=[{"text": "Are you under 35?", "required": True}],
+    )
+    sign_in_as(client, UserFactory(moderator=True))
+
+    review = text_of(client.get(f"/moderation/vacancies/{vacancy.id}"))
+
+    assert "The school's questions for applicants" in review
+    assert "Are you <mark>under 35</mark>?" in review
+
+    live = VacancyFactory(published=True, application_questions=QUESTIONS)
+    job_page = text_of(client.get(f"/jobs/{live.id}"))
+    assert "Besides your statement, the school asks:" in job_page
+    assert "Anything else you would like us to know? (optional)" in job_page
