@@ -50,7 +50,9 @@ from marketplace.vacancies.models import Vacancy
 _NO_RELIGIOUS_CHARACTER = frozenset({"", "none", "does not apply", "not applicable", "unknown"})
 # The sections each job asks afresh (prefilled from the last application where it had them): the
 # review page shows them as questions, every other section as answers to check.
-JOB_SECTIONS = ("statement", "faith", "support")
+JOB_SECTIONS = ("statement", "questions", "faith", "support")
+# Asked only when the school added questions of its own (vacancies/questions.py).
+QUESTIONS_SECTION: dict[str, str] = {"questions": "Questions from the school"}
 
 
 def religious_character(vacancy: Vacancy) -> str | None:
@@ -63,16 +65,39 @@ def religious_character(vacancy: Vacancy) -> str | None:
 
 
 def sections_for(vacancy: Vacancy) -> dict[str, str]:
-    """The sections this job's application form has, in order: a school of a religious character also
-    asks about faith, just before support at interview."""
-    if religious_character(vacancy) is None:
-        return dict(APPLICATION_SECTIONS)
+    """The sections this job's application form has, in order: the school's own questions follow the
+    statement, and a school of a religious character also asks about faith, just before support at
+    interview."""
+    faith = religious_character(vacancy) is not None
     sections: dict[str, str] = {}
     for key, title in APPLICATION_SECTIONS.items():
-        if key == "support":
+        if key == "support" and faith:
             sections.update(FAITH_SECTION)
         sections[key] = title
+        if key == "statement" and vacancy.application_questions:
+            sections.update(QUESTIONS_SECTION)
     return sections
+
+
+def questions_asked(vacancy: Vacancy, given: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The school's questions as an application stores them: each with its text, whether it must be
+    answered, and the answer `given` (stored answers of the same question text, else empty)."""
+    earlier = {item.get("question"): item.get("answer", "") for item in (given or {}).get("items") or []}
+    return [
+        {
+            "question": question["text"],
+            "required": bool(question.get("required")),
+            "answer": earlier.get(question["text"], ""),
+        }
+        for question in vacancy.application_questions or []
+    ]
+
+
+def _questions_changed(vacancy: Vacancy, data: dict[str, Any]) -> bool:
+    """Whether the school changed its questions since the draft's answers were saved."""
+    asked = [(q["text"], bool(q.get("required"))) for q in vacancy.application_questions or []]
+    stored = [(item.get("question"), bool(item.get("required"))) for item in data.get("items") or []]
+    return asked != stored
 
 
 @dataclass(frozen=True)
@@ -231,6 +256,9 @@ def section_states(application: Application, *, today: dt.date | None = None) ->
             states.append(SectionState(key, title, "not_started"))
             continue
         problems = tuple(section_problems(key, stored.get("data") or {}, today=today, for_application=True))
+        if key == "questions" and _questions_changed(application.vacancy, stored.get("data") or {}):
+            # Answers saved for questions the school has since changed: asked again on the review page.
+            problems = (Problem("questions", "The school has changed its questions: answer them again"),)
         if problems:
             status = "incomplete"
         elif not stored.get("saved_at"):
@@ -255,6 +283,10 @@ def save_job_answers(
     today = uk_today(now)
     wanted = [key for key in JOB_SECTIONS if key in sections_for(application.vacancy)]
     cleaned = {key: clean(answers.get(key) or {}) for key in wanted}
+    if "questions" in cleaned:
+        # Each answer stored with the question's text as asked now, so a later change to the listing's
+        # questions never changes what the person was asked.
+        cleaned["questions"] = {"items": questions_asked(application.vacancy, cleaned["questions"])}
     problems = [
         problem
         for key in wanted

@@ -274,6 +274,7 @@ CSV_COLUMNS = (
     "Submitted",
     "Interview",
     "Supporting statement",
+    "Answers to your questions",
 )
 
 
@@ -303,6 +304,16 @@ def applications_csv(applications: Iterable[Application]) -> str:
                 _uk(application.submitted_at),
                 _uk(application.interview_at),
                 _safe_cell(application.supporting_statement),
+                _safe_cell(_question_answers(application)),
             ]
         )
     return buffer.getvalue()
+
+
+def _question_answers(application: Application) -> str:
+    """The school's own questions with the person's answers, each as it was asked, one after another."""
+    items = ((application.answers or {}).get("questions") or {}).get("data", {}).get("items") or []
+    return "\n\n".join(
+        f"{number}. {item.get('question', '')}\n{item.get('answer') or 'Not answered'}"
+        for number, item in enumerate(items, start=1)
+    )

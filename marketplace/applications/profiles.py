@@ -23,6 +23,7 @@ from marketplace.applications.models import JobseekerProfile
 from marketplace.applications.services import MAX_STATEMENT_WORDS, ApplicationError, word_count
 from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
+from marketplace.vacancies.questions import MAX_ANSWER_CHARACTERS
 
 # Application sections in the order the task list shows them: (key, title).
 APPLICATION_SECTIONS: dict[str, str] = {
@@ -241,6 +242,17 @@ def section_problems(
             problems.append(Problem("following", "Select whether you follow a religion or belief"))
         elif data.get("following") == "yes" and not (data.get("faith") or "").strip():
             problems.append(Problem("faith", "Enter your religion or belief"))
+    elif section == "questions":
+        # The school's own questions, each stored with its text and whether it must be answered.
+        for number, item in enumerate(data.get("items") or [], start=1):
+            given = (item.get("answer") or "").strip()
+            if item.get("required") and not given:
+                problems.append(Problem(f"question_{number}", f"Enter your answer to question {number}"))
+            elif len(given) > MAX_ANSWER_CHARACTERS:
+                too_long = (
+                    f"Your answer to question {number} must be {MAX_ANSWER_CHARACTERS:,} characters or fewer"
+                )
+                problems.append(Problem(f"question_{number}", too_long))
     elif section == "declarations":
         for name, question in DECLARATIONS.items():
             answer = data.get(name)
@@ -276,6 +288,28 @@ DECLARATIONS: dict[str, tuple[str, str, str]] = {
         "yes",
         "Give the person's name and your relationship to them",
     ),
+}
+
+# What a person confirms by sending an application without answering the declarations one by one:
+# each declaration's usual answer, in words, and the answers stored for it.
+CONFIRMATIONS: dict[str, str] = {
+    "right_to_work": "you have the right to work in the UK",
+    "safeguarding": (
+        "there is nothing the school should know about your suitability to work with children, "
+        "including any criminal record that would show on an enhanced DBS check"
+    ),
+    "close_relationships": (
+        "you are not closely related to, or in a relationship with, anyone who works at or governs the school"
+    ),
+}
+CONFIRMED: dict[str, Any] = {
+    "right_to_work": "yes",
+    "right_to_work_details": "",
+    "safeguarding": "no",
+    "safeguarding_details": "",
+    "close_relationships": "no",
+    "close_relationships_details": "",
+    "confirmed_together": True,
 }
 
 

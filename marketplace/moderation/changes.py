@@ -49,6 +49,8 @@ LABELS: dict[str, str] = {
     "application_email": "Application email",
     "contact_email": "Contact email",
     "external_reference": "Your reference",
+    "statement_instructions": "Instructions for the supporting statement",
+    "application_questions": "Questions for applicants",
     "documents": "Supporting documents",
 }
 
@@ -136,6 +138,11 @@ def shown(name: str, value) -> str:
         return vocabulary.ECT_STATUSES.get(value, str(value))
     if name in ("about_role", "what_school_offers"):
         return _plain(str(value)) or "None given"
+    if name == "application_questions":
+        return "; ".join(
+            f"{question.get('text')} ({'required' if question.get('required') else 'optional'})"
+            for question in value
+        )
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from marketplace.organisations.domains import WEBMAIL_DOMAINS
-from marketplace.vacancies import vocabulary
+from marketplace.vacancies import questions, vocabulary
 from marketplace.vacancies.details import MAX_LISTING_DAYS, VacancyDetails
 from marketplace.vacancies.richtext import plain_text
 
@@ -80,13 +80,23 @@ class ListingContext:
 
 
 # The free-text fields the wording rules read, with the names the form and the API use for them.
-TEXT_FIELDS = ("title", "about_role", "what_school_offers", "salary", "fixed_term_length")
+TEXT_FIELDS = (
+    "title",
+    "about_role",
+    "what_school_offers",
+    "salary",
+    "fixed_term_length",
+    "statement_instructions",
+    "application_questions",
+)
 
 
 def field_text(listing: object, name: str) -> str:
     """A field's text as the rules read it (and spans count): the role description may be rich text, so
     its words and where its links go, never its markup (formatting must not split a phrase)."""
     value = getattr(listing, name, None) or ""
+    if name == "application_questions":  # the school's own questions, a question a line
+        return questions.text(value)
     return plain_text(value, links=True) if name == "about_role" else value
 
 

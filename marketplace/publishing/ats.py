@@ -29,7 +29,7 @@ from marketplace.moderation.screening import ListingBlocked, record_verdict, ver
 from marketplace.moderation.services import guarded_transition
 from marketplace.organisations.models import Organisation
 from marketplace.publishing.submission import screen_submission
-from marketplace.vacancies import pay, vocabulary
+from marketplace.vacancies import pay, questions, vocabulary
 from marketplace.vacancies.details import VacancyDetails, problems
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus
 from marketplace.vacancies.models import Vacancy
@@ -210,6 +210,7 @@ def parse(payload: object, *, today: dt.date) -> Submission:
         contact_email=_text(payload, "contact_email", errors, required=True, limit=320),
         external_reference=_text(payload, "external_reference", errors, required=True, limit=100) or None,
         **pay.from_json(payload, errors),
+        **questions.from_json(payload, errors),
     )
     if details.contact_email and "@" not in details.contact_email:
         errors["contact_email"] = "Must be an email address"

@@ -40,7 +40,7 @@ from marketplace.moderation.screening import context_for, record_verdict, standi
 from marketplace.organisations.models import Organisation, OrganisationKind
 from marketplace.search.api import ORGANISATION_TYPE_GROUPS
 from marketplace.search.changes import log_written_changes
-from marketplace.vacancies import fingerprints, listing_schools, pay, vocabulary
+from marketplace.vacancies import fingerprints, listing_schools, pay, questions, vocabulary
 from marketplace.vacancies.details import VacancyDetails, pay_problems
 from marketplace.vacancies.lifecycle import VacancyAction, VacancyStatus, next_status
 from marketplace.vacancies.models import Vacancy, vacancy_bands
@@ -366,6 +366,10 @@ def _vacancy_values(record: dict, now: dt.datetime) -> dict[str, Any]:
     if values["closes_at"].date() < values["publish_on"]:
         raise BadLine("closes_at is before publish_on")
     _pay_values(record, values)
+    errors: dict[str, str] = {}
+    values.update(questions.from_json(record, errors))
+    if errors:
+        raise BadLine("; ".join(f"{name}: {message}" for name, message in errors.items()))
     return values
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from marketplace.db import UK, uk_today
-from marketplace.vacancies import pay, vocabulary
+from marketplace.vacancies import pay, questions, vocabulary
 
 # A listing runs for at most this long: longer adverts go stale and mislead jobseekers.
 MAX_LISTING_DAYS = 183
@@ -52,6 +52,9 @@ class VacancyDetails:
     term_time_only: bool = False
     actual_salary: int | None = None
     hourly_rate_pence: int | None = None
+    # What the school asks applicants besides the form (vacancies/questions.py).
+    statement_instructions: str = ""
+    application_questions: list[dict] = dataclasses.field(default_factory=list)
 
     @property
     def closes_at(self) -> dt.datetime:
@@ -73,14 +76,20 @@ class VacancyDetails:
             values["application_url"] = None
         if self.how_to_apply != "email":
             values["application_email"] = None
+        values["application_questions"] = questions.tidy(self.application_questions)
         return values
 
     @classmethod
     def from_vacancy(cls, vacancy) -> VacancyDetails:
         local_close = vacancy.closes_at.astimezone(UK)
         names = {f.name for f in dataclasses.fields(cls)} - {"closing_date", "closing_time"}
+        values = {name: getattr(vacancy, name) for name in names}
+        values["statement_instructions"] = values["statement_instructions"] or ""
+        values["application_questions"] = [
+            dict(question) for question in values["application_questions"] or []
+        ]
         return cls(
-            **{name: getattr(vacancy, name) for name in names},
+            **values,
             closing_date=local_close.date(),
             closing_time=local_close.strftime("%H:%M"),
         )
@@ -121,6 +130,7 @@ def problems(details: VacancyDetails, now: dt.datetime) -> dict[str, str]:
             found["application_url"] = "Enter a web address starting https://"
     if details.how_to_apply == "email" and not (details.application_email or "").strip():
         found["application_email"] = "Enter the email address candidates should apply to"
+    found.update(questions.problems(details.statement_instructions, details.application_questions))
     return found
 
 

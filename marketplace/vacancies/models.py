@@ -82,6 +82,10 @@ class Vacancy(TimestampMixin, Base):
     application_email: Mapped[str | None] = mapped_column(sa.String(320))
     contact_email: Mapped[str] = mapped_column(sa.String(320))
     external_reference: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    # What the school asks of applicants through this service (vacancies/questions.py): guidance shown
+    # above the supporting statement, and its own questions as [{"text": …, "required": bool}].
+    statement_instructions: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    application_questions: Mapped[list[dict]] = mapped_column(sa.JSON, default=list, server_default="[]")
     # Digest of the title and description's words (vacancies/fingerprints.py), kept by the save hooks
     # below: an exact copy of another listing is one indexed lookup.
     content_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)

@@ -67,7 +67,15 @@ STEPS: tuple[Step, ...] = (
     Step(
         "how-to-apply",
         "How to apply",
-        ("how_to_apply", "application_url", "application_email", "contact_email", "external_reference"),
+        (
+            "how_to_apply",
+            "application_url",
+            "application_email",
+            "contact_email",
+            "external_reference",
+            "statement_instructions",
+            "application_questions",
+        ),
     ),
 )
 BY_SLUG = {step.slug: step for step in STEPS}

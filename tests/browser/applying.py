@@ -45,9 +45,6 @@ def fill_application(page, statement: str = "I have led fieldwork trips for eigh
 
 
 def declare(page) -> None:
-    """Step 2: the declarations, answered as most people answer them."""
+    """Step 2: the declarations, answered as most people answer them: confirmed by sending."""
     expect(page.get_by_role("heading", name="Declarations and send")).to_be_visible()
-    for question in ("right_to_work", "safeguarding", "close_relationships"):
-        page.locator(
-            f"input[name={question}][value={'yes' if question == 'right_to_work' else 'no'}]"
-        ).check()
+    expect(page.get_by_text("you have the right to work in the UK", exact=True)).to_be_visible()

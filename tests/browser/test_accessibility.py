@@ -38,6 +38,8 @@ def world():
         published=True,
         title="Teacher of Geography",
         contact_email=LONG_EMAIL,
+        statement_instructions="Tell us about a fieldwork trip you planned.",
+        application_questions=[{"text": "Which fieldwork sites do you know?", "required": True}],
     )
     VacancyFactory(organisation=membership.organisation, published=True, title="Teaching assistant")
     pending = VacancyFactory(organisation=membership.organisation, pending=True, title="Teacher of Music")
@@ -142,7 +144,9 @@ def test_jobseeker_pages_and_their_errors(checked_page, live_server, world):
     page.locator("#items-0-name").fill("Alex Brown")
     press(page, "Save to your profile", "referee errors", problems)
     visit(page, live_server, f"/jobs/{live.id}/apply/check-your-answers", "check your answers", [])
-    press(page, "Send application", "send an unfinished application", problems)
+    press(page, "Confirm and send application", "send an unfinished application", problems)
+    visit(page, live_server, f"/jobs/{live.id}/apply", "review", [])
+    press(page, "Continue to declarations", "review with a school's question unanswered", problems)
     sign_out(page)
 
     assert problems == []

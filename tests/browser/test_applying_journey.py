@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from marketplace.applications.models import Application, JobseekerProfile
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from tests.browser.applying import declare, fill_application
+from tests.browser.applying import fill_application
 from tests.browser.pages import sign_in
 from tests.factories import UserFactory, VacancyFactory
 
@@ -114,37 +114,50 @@ def test_profile_then_apply_with_prefill_then_withdraw(page, live_server):
 
 
 def test_a_complete_profile_applies_in_three_screens(page, live_server):
-    vacancy = VacancyFactory(published=True, title="Teacher of Geography")
+    vacancy = VacancyFactory(
+        published=True,
+        title="Teacher of Geography",
+        statement_instructions="Tell us about a trip you planned.",
+        application_questions=[{"text": "Which fieldwork sites do you know?", "required": True}],
+    )
     jobseeker = UserFactory(full_name="Priya Shah")
     complete_profile(jobseeker)
     sign_in(page, live_server, jobseeker.email)
     page.goto(f"{live_server}/jobs/{vacancy.id}")
 
+    # Every click counts, on a link, a button, a radio or a checkbox; typing does not.
     screens: list[str] = []
     page.on("framenavigated", lambda frame: frame == page.main_frame and screens.append(frame.url))
     clicks = 0
 
-    def click(role: str, name: str) -> None:
+    def click(locator, *, navigates: bool = True) -> None:
         nonlocal clicks
         clicks += 1
-        with page.expect_navigation():
-            page.get_by_role(role, name=name).click()
+        if navigates:
+            with page.expect_navigation():
+                locator.click()
+        else:
+            locator.click()
 
-    click("button", "Apply for this job")
+    click(page.get_by_role("button", name="Apply for this job"))
     expect(page).to_have_title(re.compile(r"^Review your application \(step 1 of 2\)"))
     for shown in ("Priya Shah", "1234567", "PGCE", "Sam Jones", "Alex Brown"):
         expect(page.get_by_text(shown).first).to_be_visible()
+    expect(page.get_by_text("Tell us about a trip you planned.")).to_be_visible()
     expect(page.get_by_label("Personal statement for this job")).to_have_value(
         "Fieldwork every term, in every weather."
     )
     page.get_by_label("Personal statement for this job").fill(
         "Fieldwork every term, and I would love to lead yours."
     )
-    page.locator("input[name=needed][value=no]").check()
-    click("button", "Continue to declarations")
+    page.get_by_label("Which fieldwork sites do you know?").fill("Malham Cove and Spurn Point.")
+    # Never answered before, so asked: one radio, never a silent default.
+    expect(page.locator("input[name=needed]:checked")).to_have_count(0)
+    click(page.locator("input[name=needed][value=no]"), navigates=False)
+    click(page.get_by_role("button", name="Continue to declarations"))
     expect(page).to_have_title(re.compile(r"^Declarations and send \(step 2 of 2\)"))
-    declare(page)
-    click("button", "Send application")
+    expect(page.get_by_text("you have the right to work in the UK", exact=True)).to_be_visible()
+    click(page.get_by_role("button", name="Confirm and send application"))
     expect(page.get_by_text("Your application has been sent")).to_be_visible()
 
     assert len(screens) <= 3, screens
@@ -152,6 +165,27 @@ def test_a_complete_profile_applies_in_three_screens(page, live_server):
     db.session.expire_all()
     sent = db.session.query(Application).one()
     assert sent.supporting_statement == "Fieldwork every term, and I would love to lead yours."
+    assert sent.answers["questions"]["data"]["items"][0]["answer"] == "Malham Cove and Spurn Point."
+    declarations = sent.answers["declarations"]["data"]
+    assert (declarations["right_to_work"], declarations["safeguarding"]) == ("yes", "no")
+
+
+def test_a_returning_applicant_is_not_asked_about_support_again(page, live_server):
+    first, second = (
+        VacancyFactory(published=True, title=title) for title in ("Teacher of Geography", "Head of Year")
+    )
+    jobseeker = UserFactory(full_name="Priya Shah")
+    complete_profile(jobseeker)
+    sign_in(page, live_server, jobseeker.email)
+    for vacancy in (first, second):
+        page.goto(f"{live_server}/jobs/{vacancy.id}/apply")
+        if vacancy is first:
+            page.locator("input[name=needed][value=no]").check()
+        else:  # prefilled from the last application, where the person answered it
+            expect(page.locator("input[name=needed][value=no]")).to_be_checked()
+        page.get_by_role("button", name="Continue to declarations").click()
+        page.get_by_role("button", name="Confirm and send application").click()
+        expect(page.get_by_text("Your application has been sent")).to_be_visible()
 
 
 def _tab_to(page, selector: str, *, backwards: bool = False, limit: int = 120) -> None:
@@ -192,6 +226,8 @@ def test_applying_with_the_keyboard_alone(page, live_server):
     page.keyboard.press("Enter")
 
     expect(page).to_have_title(re.compile(r"^Declarations and send"))
+    _tab_to(page, "summary.govuk-details__summary")  # "If any of these is not true, answer each question"
+    page.keyboard.press("Enter")
     for question, details in (
         ("right_to_work", None),
         ("safeguarding", "A caution for speeding in 2009, on my DBS certificate."),

@@ -198,6 +198,11 @@ def test_the_csv_is_safe_to_open_in_a_spreadsheet(school):
         full_name='=HYPERLINK("http://evil.example")',
         email="eve@example.org",
         supporting_statement="+1 for teamwork\n@everyone",
+        answers={
+            "questions": {
+                "data": {"items": [{"question": "Why us?", "required": True, "answer": "=SUM(A1)"}]}
+            }
+        },
         interviewing=True,
         interview_at=dt.datetime(2030, 1, 15, 14, 0, tzinfo=dt.UTC),
     )
@@ -209,6 +214,7 @@ def test_the_csv_is_safe_to_open_in_a_spreadsheet(school):
     assert rows[1][4] == "Interviewing"
     assert rows[1][6] == "2030-01-15 14:00"
     assert rows[1][7] == "'+1 for teamwork\n@everyone"
+    assert rows[1][8] == "1. Why us?\n=SUM(A1)"  # the cell starts with the number, so it is no formula
 
 
 def test_filters_sorting_and_counts(school):

@@ -262,3 +262,17 @@ def test_lines_are_committed_in_batches_and_a_rerun_after_a_crash_neither_duplic
     assert sorted(Counter(events).items()) == [("vacancy.approve", count), ("vacancy.submit", count)]
     unchanged = int(re.search(r"(\d+) unchanged", again.stdout).group(1))
     assert unchanged >= saved
+
+
+def test_a_line_carries_the_schools_instructions_and_questions_and_a_rerun_keeps_them(app, tmp_path):
+    asked = [{"text": "Why this school?", "required": True}, {"text": "Anything else?", "required": False}]
+    first = line("ATS-1", statement_instructions="Use the person specification.", application_questions=asked)
+    bad = line("ATS-2", application_questions=[{"text": "Why?", "required": "yes"}])
+    result = run(app, write(tmp_path, first, bad))
+    rerun = run(app, write(tmp_path, line("ATS-1", title="Teacher of Maths (updated)")))
+
+    assert "Line 2: application_questions: Must be a list of questions" in result.output
+    assert "0 created, 1 updated" in rerun.output
+    (vacancy,) = vacancies()
+    assert vacancy.statement_instructions == "Use the person specification."
+    assert vacancy.application_questions == asked

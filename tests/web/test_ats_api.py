@@ -167,3 +167,39 @@ def test_the_api_is_rate_limited_per_token(client, token):
     answers = [post(client, "/api/v1/ats/vacancies/check", payload(), token).status_code for _ in range(21)]
     assert answers[:20] == [200] * 20
     assert answers[20] == 429
+
+
+def test_instructions_and_questions_round_trip_through_the_api_and_its_document(client, token):
+    asked = [{"text": "Why this school?", "required": True}, {"text": "Anything else?", "required": False}]
+    body = payload(
+        statement_instructions="Use the person specification's headings.", application_questions=asked
+    )
+
+    created = post(client, "/api/v1/ats/vacancies", body, token)
+
+    assert created.status_code == 201, created.get_json()
+    vacancy = db.session.scalar(sa.select(Vacancy).where(Vacancy.external_reference == "ATS-123"))
+    assert vacancy.statement_instructions == "Use the person specification's headings."
+    assert vacancy.application_questions == asked
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = next(
+        candidate
+        for candidate in document["components"]["schemas"].values()
+        if "application_questions" in candidate.get("properties", {})
+    )
+    assert schema["properties"]["application_questions"]["maxItems"] == 5
+    assert (
+        schema["properties"]["application_questions"]["items"]["properties"]["required"]["type"] == "boolean"
+    )
+
+
+def test_bad_questions_are_field_errors(client, token):
+    too_many = [{"text": f"Question {n}?"} for n in range(6)]
+    for questions, message in (
+        ("Why?", "Must be a list of questions"),
+        ([{"text": "Why?", "required": "yes"}], "Must be a list of questions"),
+        (too_many, "Ask at most 5 questions"),
+    ):
+        refused = post(client, "/api/v1/ats/vacancies", payload(application_questions=questions), token)
+        assert refused.status_code == 422
+        assert refused.get_json()["errors"]["application_questions"].startswith(message)

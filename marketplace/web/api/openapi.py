@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace.vacancies import vocabulary
+from marketplace.vacancies import questions, vocabulary
 
 _ERROR = {
     "type": "object",
@@ -222,6 +222,24 @@ _IMPORTED_VACANCY = {
         "publish_on": {"type": "string", "format": "date"},
         "closes_at": {"type": "string", "format": "date-time"},
         "school": {"type": "object"},
+        "statement_instructions": {
+            "type": "string",
+            "maxLength": questions.MAX_INSTRUCTIONS_CHARACTERS,
+            "description": "Shown to applicants above their supporting statement (quick apply only)",
+        },
+        "application_questions": {
+            "type": "array",
+            "maxItems": questions.MAX_QUESTIONS,
+            "description": "The school's own questions, each answered in free text (quick apply only)",
+            "items": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {"type": "string", "maxLength": questions.MAX_QUESTION_CHARACTERS},
+                    "required": {"type": "boolean", "default": False},
+                },
+            },
+        },
     },
     "additionalProperties": True,
 }

@@ -21,7 +21,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Form, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField, HiddenField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from marketplace.applications.profiles import (
     DECLARATIONS,
@@ -37,6 +37,7 @@ from marketplace.applications.services import MAX_STATEMENT_WORDS, word_count
 from marketplace.numbers import is_ascii_digits, whole_number
 from marketplace.search.geo import RADIUS_CHOICES
 from marketplace.vacancies import vocabulary
+from marketplace.vacancies.questions import MAX_ANSWER_CHARACTERS
 from marketplace.web.forms import CheckboxesField, RadiosField, choices
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -378,6 +379,47 @@ def _details(label: str) -> TextAreaField:
         validators=[Length(max=2000, message="Details must be 2,000 characters or fewer")],
         widget=GovTextArea(),
     )
+
+
+class SchoolQuestionsForm(FlaskForm):
+    """The school's own questions for one job: one box each, `question_1` onwards (built per listing)."""
+
+    asked: list[dict[str, Any]] = []
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "items": [
+                {**item, "answer": (self[f"question_{number}"].data or "").strip()}
+                for number, item in enumerate(self.asked, start=1)
+            ]
+        }
+
+
+def school_questions_form(asked: list[dict[str, Any]], **kwargs) -> SchoolQuestionsForm:
+    """A form asking `asked` (application_form.questions_asked), each answer as typed or stored."""
+
+    class Form(SchoolQuestionsForm):
+        pass
+
+    for number, item in enumerate(asked, start=1):
+        too_long = f"Your answer to question {number} must be {MAX_ANSWER_CHARACTERS:,} characters or fewer"
+        checks = [Length(max=MAX_ANSWER_CHARACTERS, message=too_long)]
+        if item["required"]:
+            checks.insert(0, DataRequired(f"Enter your answer to question {number}"))
+        setattr(
+            Form,
+            f"question_{number}",
+            TextAreaField(
+                f"{number}. {item['question']}" + ("" if item["required"] else " (optional)"),
+                filters=[strip],
+                validators=checks,
+                widget=GovTextArea(),
+                default=item.get("answer", ""),
+            ),
+        )
+    form = Form(**kwargs)
+    form.asked = asked
+    return form
 
 
 class DeclarationsForm(FlaskForm):

@@ -30,6 +30,7 @@ from marketplace.web.jobseekers.forms import (
     ListSection,
     WithdrawForm,
     refresh_list_errors,
+    school_questions_form,
 )
 from marketplace.web.once import SEND_APPLICATION, SendOnceForm, answer_to_race, earlier_answer, remember
 from marketplace.web.outcomes import attempt
@@ -273,6 +274,12 @@ def _place_problems(forms: list[FlaskForm], problems: list[profiles.Problem]) ->
         _show_problems(owner, [problem])
 
 
+def _questions_form(vacancy, application) -> FlaskForm:
+    """The school's own questions, with what the person typed or saved for them."""
+    asked = application_form.questions_asked(vacancy, application_form.answer(application, "questions"))
+    return school_questions_form(asked)
+
+
 def _missing_sections(states) -> list:
     """What the review cannot confirm: sections with nothing or too little in them (this job's own
     sections are asked on the page, and the declarations on the next one)."""
@@ -295,7 +302,9 @@ def apply(vacancy_id: int):
         return application
     sections = application_form.sections_for(vacancy)
     forms = {
-        key: _bind_section_form(key, application_form.answer(application, key))
+        key: _questions_form(vacancy, application)
+        if key == "questions"
+        else _bind_section_form(key, application_form.answer(application, key))
         for key in application_form.JOB_SECTIONS
         if key in sections
     }
@@ -325,6 +334,7 @@ def apply(vacancy_id: int):
         forms=forms,
         reviewed=[key for key in sections if key not in (*application_form.JOB_SECTIONS, "declarations")],
         faith_of=application_form.religious_character(vacancy),
+        instructions=vacancy.statement_instructions,
         slug_of=SLUG_OF,
         max_words=services.MAX_STATEMENT_WORDS,
         # Started from the last application and not yet saved for this one.
@@ -399,17 +409,17 @@ def check_answers(vacancy_id: int):
     if tried:
         if answer := earlier_answer(form, SEND_APPLICATION):
             return answer
-        # The declarations come with the button; a draft that has them saved already may be sent alone.
+        # The declarations come with the button: pressing "Confirm and send" makes the three statements
+        # shown above it, unless the person answered each question instead (or saved them already).
         saved = application_form.answer(application, "declarations")
-        declaring = "right_to_work" in request.form or not saved
+        answering_each = any(name in request.form for name in profiles.DECLARATIONS)
         application = _stored_draft(vacancy)  # a refused send still leaves the started draft
-        if not declaring or declarations.validate():
+        if not answering_each or declarations.validate():
+            made = declarations.to_data() if answering_each else None if saved else profiles.CONFIRMED
             try:
                 with unit_of_work():
-                    if declaring:
-                        application_form.save_application_section(
-                            application, "declarations", declarations.to_data()
-                        )
+                    if made is not None:
+                        application_form.save_application_section(application, "declarations", made)
                     sent = application_form.submit(current_user, application)
                     remember(form, SEND_APPLICATION, _application_path(sent), APPLICATION_SENT)
             except IntegrityError as error:
@@ -435,6 +445,10 @@ def check_answers(vacancy_id: int):
         failed=failed,
         slug_of=SLUG_OF,
         declarations=declarations,
+        # Open the questions when the person answers them one by one (or did before).
+        answering_each=bool(declarations.errors)
+        or (not tried and bool(application_form.answer(application, "declarations"))),
+        statements=profiles.CONFIRMATIONS,
         form=form,
     ), (400 if failed else 200)
 

@@ -58,6 +58,8 @@ FIELD_LABELS = {
     "what_school_offers": "What the school offers",
     "salary": "Salary",
     "fixed_term_length": "Length of contract",
+    "statement_instructions": "Instructions for the supporting statement",
+    "application_questions": "The school's questions for applicants",
     "salary_minimum": "Lowest salary",
     "salary_maximum": "Highest salary",
     "closing_date": "Closing date",

@@ -22,7 +22,7 @@ from marketplace.organisations.queries import organisation_ids_for, organisation
 from marketplace.permissions import Permission
 from marketplace.publishing import documents as publishing_documents
 from marketplace.publishing import editing, submission
-from marketplace.vacancies import documents, listing_schools, richtext, steps
+from marketplace.vacancies import documents, listing_schools, questions, richtext, steps
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.lifecycle import VacancyStatus
 from marketplace.web.documents import send_document
@@ -92,6 +92,8 @@ def _form_for(step: steps.Step, vacancy, *, formdata=None):
             form.school_ids.data = [str(school.id) for school in vacancy.additional_schools]
     elif request.method == "GET" and step.slug == "how-to-apply":
         form.contact_email.data = current_user.email  # a likely answer, for the school to change
+    if step.slug == "how-to-apply" and request.method == "GET":
+        form.add_blank_row()
     return form
 
 
@@ -116,6 +118,8 @@ def _render_step(step: steps.Step, form, vacancy, *, findings=(), status: int = 
             severity_tags=SEVERITY_TAGS,
             back_href=back_href,
             number=steps.STEPS.index(step) + 1,
+            max_questions=questions.MAX_QUESTIONS,
+            max_answer=questions.MAX_ANSWER_CHARACTERS,
         ),
         status,
     )
@@ -208,6 +212,12 @@ def wizard_step(vacancy_id: int, step: str):
     if section.slug == "documents":
         return _documents_step(vacancy, section)
     form = _form_for(section, vacancy)
+    if section.slug == "how-to-apply" and "add_question" in request.form:
+        # "Add another question": the answers come back as typed, with one more blank question (nothing
+        # is saved, so nothing is checked yet).
+        if not form.add_blank_row():
+            form.form_errors.append(f"You can ask at most {questions.MAX_QUESTIONS} questions")
+        return _render_step(section, form, vacancy)
     if form.validate_on_submit():
         organisation_id = school_ids = None
         if section.slug == "job-details":
@@ -394,7 +404,14 @@ def document_href(vacancy, document) -> str | None:
 
 
 # The questions whose words the rules read, by section: checked as the school types.
-CHECKED_TEXT = {"title", "salary", "about_role", "what_school_offers", "fixed_term_length"}
+CHECKED_TEXT = {
+    "title",
+    "salary",
+    "about_role",
+    "what_school_offers",
+    "fixed_term_length",
+    "statement_instructions",
+}
 
 
 @bp.route("/vacancies/<int:vacancy_id>/edit/<step>/checks", methods=["POST"])

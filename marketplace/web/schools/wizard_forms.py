@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovTextArea
-from wtforms import TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovTextArea
+from wtforms import BooleanField, Form, TextAreaField
+from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.db import uk_today
 from marketplace.organisations.models import OrganisationKind
-from marketplace.vacancies import richtext, vocabulary
+from marketplace.vacancies import questions, richtext, vocabulary
 from marketplace.vacancies.details import VacancyDetails
 from marketplace.vacancies.steps import asks_subjects, key_stages_for
 from marketplace.web.forms import CheckboxesField, RadiosField, choices
@@ -53,7 +54,7 @@ class StepForm(FlaskForm):
 
     def fill(self, details: VacancyDetails) -> None:
         for name, field in self._fields.items():
-            if name in VacancyDetails.__dataclass_fields__:
+            if name in VacancyDetails.__dataclass_fields__ and not isinstance(field, FieldList):
                 field.data = getattr(details, name)
 
 
@@ -195,12 +196,74 @@ class AboutForm(StepForm):
         self.visa_sponsorship.data = "yes" if details.visa_sponsorship else "no"
 
 
+class QuestionRow(Form):
+    """One question the school adds to its application form."""
+
+    text = TextAreaField(
+        "Question",
+        widget=GovTextArea(),
+        validators=[
+            Length(
+                max=questions.MAX_QUESTION_CHARACTERS,
+                message=f"Each question must be {questions.MAX_QUESTION_CHARACTERS} characters or fewer",
+            )
+        ],
+    )
+    required = BooleanField("Applicants must answer this question", widget=GovCheckboxInput())
+
+
 class HowToApplyForm(StepForm):
     how_to_apply = F.how_to_apply
     application_url = F.application_url
     application_email = F.application_email
     contact_email = F.contact_email
     external_reference = F.external_reference
+    statement_instructions = TextAreaField(
+        "Instructions for the supporting statement (optional)",
+        widget=GovTextArea(),
+        description=(
+            "Shown to applicants above the box where they write their statement. For example, what to "
+            "cover and how to show it against the person specification."
+        ),
+        validators=[
+            Optional(),
+            Length(
+                max=questions.MAX_INSTRUCTIONS_CHARACTERS,
+                message=(
+                    "Instructions for the supporting statement must be "
+                    f"{questions.MAX_INSTRUCTIONS_CHARACTERS:,} characters or fewer"
+                ),
+            ),
+        ],
+    )
+    # Add-another without JavaScript: the page shows the saved questions and one blank row, and the
+    # "Add another question" button posts the section back with one more blank row (nothing saved).
+    application_questions = FieldList(FormField(QuestionRow), max_entries=questions.MAX_QUESTIONS)
+
+    def add_blank_row(self) -> bool:
+        """Offer one more blank question, while there is room; False when the form is full."""
+        if len(self.application_questions.entries) >= questions.MAX_QUESTIONS:
+            return False
+        if all((entry.form.text.data or "").strip() for entry in self.application_questions.entries):
+            self.application_questions.append_entry()
+        return True
+
+    def values(self) -> dict:
+        found = super().values()
+        found["statement_instructions"] = (self.statement_instructions.data or "").strip()
+        found["application_questions"] = questions.tidy(
+            {"text": entry.form.text.data, "required": entry.form.required.data}
+            for entry in self.application_questions.entries
+        )
+        return found
+
+    def fill(self, details: VacancyDetails) -> None:
+        super().fill(details)
+        self.statement_instructions.data = details.statement_instructions
+        while self.application_questions.entries:
+            self.application_questions.pop_entry()
+        for question in details.application_questions:
+            self.application_questions.append_entry(question)
 
 
 class DocumentForm(FlaskForm):
