@@ -25,6 +25,7 @@ from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.demo.adverts import Opening, parse_opening, write_advert
+from marketplace.demo.candidates import load_demo_candidate
 from marketplace.demo.claims import load_pending_claim
 from marketplace.demo.organisations import DEMO_SCHOOL_URN, ORGANISATIONS, DemoOrganisation
 from marketplace.demo.reports import load_report_burst
@@ -511,6 +512,7 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
     _load_returned_listing(demo_school, school_user, users[MODERATOR_ACCOUNT.email], now, report)
     db.session.flush()
     report.created["reports"] += load_report_burst(now, demo_school)
+    report.created["invitations"] += load_demo_candidate(demo_school, school_user, jobseeker, now)
     return report
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.applications import summaries
+from marketplace.applications.candidates import CandidateInvitation
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application, ApplicationMessage
 from marketplace.applications.references import ReferenceRequest
@@ -183,6 +184,39 @@ def message_sent(message_id: int) -> None:
         from_school=message.from_school,
         school=vacancy.organisation.name,
         link=link,
+    )
+
+
+def candidate_invited(invitation_id: int) -> None:
+    """Tell a findable candidate a school invited them to apply: the school and the job, and a link to
+    the invitation (the school's own words are shown there, after signing in)."""
+    invitation = db.session.get(CandidateInvitation, invitation_id)
+    vacancy = invitation.vacancy
+    queue_email(
+        invitation.jobseeker.email,
+        "candidate_invited",
+        f"{invitation.organisation.name} invited you to apply: {vacancy.title}",
+        vacancy=vacancy,
+        school=invitation.organisation.name,
+        link=external_url("jobseekers.invitation", invitation_id=invitation.id),
+        settings_link=external_url("jobseekers.let_schools_find_you"),
+    )
+
+
+def candidate_invitation_declined(invitation_id: int) -> None:
+    """Tell the member of staff who invited a candidate that they declined (by candidate number only)."""
+    invitation = db.session.get(CandidateInvitation, invitation_id)
+    if invitation.invited_by is None:
+        return
+    preferences = invitation.jobseeker.candidate_preferences
+    number = preferences.number if preferences is not None else "you invited"
+    queue_email(
+        invitation.invited_by.email,
+        "candidate_invitation_declined",
+        f"Invitation declined: {invitation.vacancy.title}",
+        vacancy=invitation.vacancy,
+        number=number,
+        link=external_url("schools.candidate_invitations"),
     )
 
 
