@@ -113,10 +113,14 @@ class CandidateInvitation(Base):
     responded_at: Mapped[dt.datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
-    vacancy: Mapped[Vacancy] = relationship()
+    # Deleted with the listing through the ORM too (retention deletes old listings).
+    vacancy: Mapped[Vacancy] = relationship(
+        backref=backref("candidate_invitations", cascade="all, delete-orphan")
+    )
     jobseeker: Mapped[User] = relationship(
         foreign_keys=[jobseeker_id],
-        backref=backref("candidate_invitations", cascade="all, delete-orphan", passive_deletes=True),
+        # Erased with the account through the ORM too (SQLite does not enforce foreign keys).
+        backref=backref("candidate_invitations", cascade="all, delete-orphan"),
     )
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
 
@@ -310,10 +314,9 @@ def summarise(preferences: CandidatePreferences, today: dt.date) -> CandidateSum
     )
 
 
-def searchable_text(preferences: CandidatePreferences) -> str:
-    """The words a school's keywords are matched against: qualifications and job titles, never the
-    personal statement, names or employers (which would identify the person)."""
-    profile = profile_of(preferences.user)
+def searchable_text(profile: JobseekerProfile | None) -> str:
+    """The words of a profile a school's keywords are matched against: qualifications and job titles,
+    never the personal statement, names or employers (which would identify the person)."""
     qualifications = profile_section(profile, "qualifications").get("items") or []
     jobs = profile_section(profile, "employment").get("items") or []
     words = [item.get("name", "") + " " + item.get("subject", "") for item in qualifications]
@@ -423,7 +426,8 @@ def invite(
     )
     if sent_today >= allowed:
         raise CandidateError(
-            f"Your organisation has sent {allowed} invitations in the last 24 hours. Try again tomorrow."
+            f"Your organisation has sent {allowed} invitation{'' if allowed == 1 else 's'} "
+            "in the last 24 hours. Try again tomorrow."
         )
     already = db.session.scalar(
         sa.select(CandidateInvitation).where(

@@ -27,6 +27,7 @@ from whoosh.query import And, Not, Or, Query, Term
 from whoosh.writing import IndexWriter
 
 from marketplace.applications.candidates import CandidatePreferences, findable_condition, searchable_text
+from marketplace.applications.models import JobseekerProfile
 from marketplace.db import utcnow
 from marketplace.search.api import CandidateResult, CandidateSearch, SearchBusy, SearchUnavailable, SyncReport
 from marketplace.search.changes import IN_FLIGHT_GRACE, advance_bookmark, settled_change_id
@@ -63,11 +64,11 @@ def _schema() -> Schema:
 SCHEMA = _schema()
 
 
-def candidate_document(preferences: CandidatePreferences) -> dict[str, Any]:
+def candidate_document(preferences: CandidatePreferences, profile: JobseekerProfile | None) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": str(preferences.id),
         "kind": CANDIDATE_KIND,
-        "text": " ".join([searchable_text(preferences), *preferences.subjects]),
+        "text": " ".join([searchable_text(profile), *preferences.subjects]),
         **{name: ",".join(value.lower() for value in getattr(preferences, name)) for name in LISTS},
         "excluded": ",".join(str(organisation.id) for organisation in preferences.excluded_organisations),
         "latitude": preferences.latitude,
@@ -78,6 +79,19 @@ def candidate_document(preferences: CandidatePreferences) -> dict[str, Any]:
     canonical = json.dumps([SCHEMA_VERSION, document], sort_keys=True, ensure_ascii=False)
     document["fingerprint"] = hashlib.sha256(canonical.encode()).hexdigest()[:20]
     return document
+
+
+def _profiles(session: Session, found: list[CandidatePreferences]) -> dict[int, JobseekerProfile]:
+    user_ids = [preferences.user_id for preferences in found]
+    if not user_ids:
+        return {}
+    query = sa.select(JobseekerProfile).where(JobseekerProfile.user_id.in_(user_ids))
+    return {profile.user_id: profile for profile in session.scalars(query)}
+
+
+def _documents(session: Session, found: list[CandidatePreferences]) -> list[dict[str, Any]]:
+    profiles = _profiles(session, found)
+    return [candidate_document(preferences, profiles.get(preferences.user_id)) for preferences in found]
 
 
 def _findable(session: Session, user_ids: Iterable[int] | None = None) -> list[CandidatePreferences]:
@@ -174,8 +188,8 @@ class CandidateIndex:
         for user_id, preferences_id in stored:
             if user_id not in findable:
                 writer.delete_by_term("id", str(preferences_id))
-        for preferences in findable.values():
-            writer.update_document(**candidate_document(preferences))
+        for document in _documents(session, list(findable.values())):
+            writer.update_document(**document)
         # A deleted account's preferences row is gone: its document is found by what it indexed.
         self._remove_orphans(writer, session)
         bookmark = advance_bookmark(
@@ -204,8 +218,8 @@ class CandidateIndex:
         bookmark = settled_change_id(session, now, log=CandidateChange)
         writer.delete_by_term("kind", CANDIDATE_KIND)
         found = _findable(session)
-        for preferences in found:
-            writer.add_document(**candidate_document(preferences))
+        for document in _documents(session, found):
+            writer.add_document(**document)
         writer.update_document(**self._bookmark(bookmark))
         return SyncReport(applied=0, vacancies=len(found), last_change_id=bookmark, reloaded=True)
 

@@ -132,7 +132,7 @@ def invite_candidate(candidate_id: int):
     found = _candidate_or_404(candidate_id)
     form = _invite_form()
     if form.validate_on_submit():
-        with attempt(form) as done:
+        with attempt(form, field="vacancy_id") as done:
             invitation = candidates.invite(
                 current_user, found, int(form.vacancy_id.data or 0), form.message.data or ""
             )
