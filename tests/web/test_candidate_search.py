@@ -314,3 +314,37 @@ def test_download_my_data_has_the_preferences_and_invitations_and_deletion_erase
     assert db.session.scalar(sa.select(sa.func.count(CandidateInvitation.id))) == 0
     sign_in_as(client, staff)
     assert "No candidates found" in search_as(client, staff, subjects="Geography")
+
+
+def test_every_candidate_route_declares_its_permission(app):
+    from marketplace.permissions import Permission
+
+    declared = {
+        rule.endpoint: app.view_functions[rule.endpoint].access
+        for rule in app.url_map.iter_rules()
+        if "candidate" in rule.endpoint or "invitation" in rule.endpoint or "let_schools" in rule.endpoint
+    }
+
+    assert declared["schools.find_candidates"] is Permission.CANDIDATES_SEARCH
+    assert declared["schools.candidate"] is Permission.CANDIDATES_SEARCH
+    assert declared["schools.invite_candidate"] is Permission.CANDIDATES_SEARCH
+    assert declared["schools.candidate_invitations"] is Permission.CANDIDATES_SEARCH
+    assert declared["jobseekers.let_schools_find_you"] is Permission.PROFILE_MANAGE
+    assert declared["jobseekers.invitation"] is Permission.APPLICATION_READ_OWN
+    assert declared["jobseekers.decline_invitation"] is Permission.APPLICATION_READ_OWN
+
+
+def test_a_jobseeker_cannot_open_or_decline_someone_elses_invitation(client, candidate, school):
+    staff, _, vacancy = school
+    opt_in(client, candidate)
+    candidate_id = db.session.scalar(sa.select(CandidatePreferences.id).filter_by(user_id=candidate.id))
+    sign_in_as(client, staff)
+    client.post(f"/school/candidates/{candidate_id}/invite", data={"vacancy_id": str(vacancy.id)})
+    invitation_id = db.session.scalar(sa.select(CandidateInvitation.id))
+
+    sign_in_as(client, UserFactory(email="someone-else@example.org"))
+
+    assert client.get(f"/your-invitations/{invitation_id}").status_code == 404
+    assert client.post(f"/your-invitations/{invitation_id}/decline").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(CandidateInvitation, invitation_id).status == "sent"
