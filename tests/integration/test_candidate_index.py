@@ -9,13 +9,17 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
+from marketplace import create_app
 from marketplace.applications import candidates, profiles
 from marketplace.extensions import db
+from marketplace.search import follow
 from marketplace.search.api import CandidateSearch, candidate_index_for, search_candidates
 from marketplace.search.models import CandidateChange
 from marketplace.search.whoosh.candidates import CandidateIndex
 from marketplace.unit_of_work import unit_of_work
+from tests.conftest import make_config
 from tests.factories import OrganisationFactory, UserFactory
+from tests.integration.test_search_follow import seconds_until
 
 LEEDS = (53.7997, -1.5492)
 
@@ -150,3 +154,21 @@ def test_rebuild_recreates_both_indexes_and_a_lost_candidate_index_is_reloaded(a
     assert "Rebuilt the candidate index" in result.output
     assert "with 1 findable candidate" in result.output
     assert indexed(app) == {preferences.id}
+
+
+def test_another_node_hears_of_an_opt_in_and_an_opt_out_within_two_seconds(app, tmp_path, migrated_database):
+    node_b = create_app(make_config(tmp_path / "node-b", migrated_database))
+    try:
+        follow.start(node_b, listen=False, poll_interval=0.2)
+        person = UserFactory()
+        preferences = opt_in(person)
+        assert seconds_until(lambda: indexed(node_b) == {preferences.id}) < 2.0
+
+        with unit_of_work():
+            candidates.stop_being_findable(person)
+        assert seconds_until(lambda: indexed(node_b) == set()) < 2.0
+    finally:
+        follow.stop_all()
+        with node_b.app_context():
+            db.session.remove()
+            db.engine.dispose()
