@@ -5,7 +5,7 @@ from marketplace.alerts import personal_data  # noqa: F401  (saved jobs and aler
 from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.applications import personal_data as application_data  # noqa: F401  (the privacy tools)
-from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences
+from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences, InvitationMessage
 from marketplace.applications.equal_opportunities import EqualOpportunitiesResponse
 from marketplace.applications.models import Application, ApplicationNote, JobseekerProfile, SavedJob
 from marketplace.applications.references import ReferenceRequest
@@ -32,6 +32,7 @@ __all__ = [
     "EqualOpportunitiesResponse",
     "Event",
     "FormSubmission",
+    "InvitationMessage",
     "JobAlert",
     "JobseekerProfile",
     "Membership",

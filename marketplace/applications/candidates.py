@@ -22,7 +22,11 @@ from flask import current_app
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.accounts.models import User
-from marketplace.applications.events import CandidateInvitationDeclined, CandidateInvited
+from marketplace.applications.events import (
+    CandidateInvitationDeclined,
+    CandidateInvited,
+    InvitationMessageSent,
+)
 from marketplace.applications.models import Application, JobseekerProfile
 from marketplace.applications.profiles import parse_month, profile_of, profile_section
 from marketplace.db import Base, str_enum, utcnow
@@ -35,6 +39,7 @@ from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_condition
 
 MAX_INVITATION_MESSAGE = 1000
+MAX_INVITATION_MESSAGE_BODY = 5000  # as an application's messages (conversations.MAX_MESSAGE_LENGTH)
 MAX_EXCLUDED_ORGANISATIONS = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -123,6 +128,27 @@ class CandidateInvitation(Base):
         backref=backref("candidate_invitations", cascade="all, delete-orphan"),
     )
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+
+class InvitationMessage(Base):
+    """One message between the inviting school and the invited candidate, before any application (after
+    it, they talk in the application's own conversation)."""
+
+    __tablename__ = "candidate_invitation_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("candidate_invitations.id", ondelete="CASCADE"), index=True
+    )
+    sender_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    from_school: Mapped[bool]
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    invitation: Mapped[CandidateInvitation] = relationship(
+        backref=backref("messages", cascade="all, delete-orphan", order_by="InvitationMessage.id")
+    )
+    sender: Mapped[User | None] = relationship()
 
 
 class CandidateError(DomainError):
@@ -527,3 +553,62 @@ def mark_applied(user_id: int, vacancy_id: int, *, now: dt.datetime | None = Non
     if invitation is not None:
         invitation.status = InvitationStatus.APPLIED
         invitation.responded_at = now or utcnow()
+
+
+# --- Talking about an invitation ----------------------------------------------------------------------
+
+
+def conversation_closed_reason(invitation: CandidateInvitation, now: dt.datetime | None = None) -> str | None:
+    """Why no new message can be sent about this invitation; None while it is open."""
+    if invitation.status is InvitationStatus.DECLINED:
+        return "The candidate declined this invitation, so no new messages can be sent."
+    if invitation.status is InvitationStatus.APPLIED:
+        return "The candidate applied: carry on in the messages about their application."
+    if not invitation.vacancy.is_live(now or utcnow()):
+        return "The job has closed, so no new messages can be sent."
+    return None
+
+
+def send_invitation_message(
+    sender: User,
+    invitation: CandidateInvitation,
+    body: str,
+    *,
+    from_school: bool,
+    now: dt.datetime | None = None,
+) -> InvitationMessage:
+    """A message from the school (any member of the inviting organisation) or the candidate. Plain text,
+    length-limited, and rate-limited with the application messages' MESSAGES_PER_HOUR."""
+    now = now or utcnow()
+    if from_school and invitation.organisation_id not in organisation_ids_for(sender):
+        raise CandidateError("This invitation is not your organisation\u2019s.")
+    if not from_school and invitation.jobseeker_id != sender.id:
+        raise CandidateError("This invitation is not yours.")
+    reason = conversation_closed_reason(invitation, now)
+    if reason:
+        raise CandidateError(reason, field_errors={"body": reason})
+    text = _CONTROL.sub("", (body or "").replace("\r\n", "\n")).strip()
+    if not text:
+        raise CandidateError("Enter a message", field_errors={"body": "Enter a message"})
+    if len(text) > MAX_INVITATION_MESSAGE_BODY:
+        message = f"A message must be {MAX_INVITATION_MESSAGE_BODY:,} characters or fewer"
+        raise CandidateError(message, field_errors={"body": message})
+    allowed = current_app.config["MESSAGES_PER_HOUR"]
+    sent = db.session.scalar(
+        sa.select(sa.func.count(InvitationMessage.id)).where(
+            InvitationMessage.sender_id == sender.id,
+            InvitationMessage.created_at > now - dt.timedelta(hours=1),
+        )
+    )
+    if sent >= allowed:
+        message = (
+            f"You have sent {allowed} messages in the last hour. Wait a while, then send this one again."
+        )
+        raise CandidateError(message, field_errors={"body": message})
+    message_row = InvitationMessage(
+        invitation=invitation, sender=sender, from_school=from_school, body=text, created_at=now
+    )
+    db.session.add(message_row)
+    db.session.flush()
+    announce(InvitationMessageSent(message_id=message_row.id))
+    return message_row

@@ -100,3 +100,10 @@ class CandidateInvitationDeclined(DomainEvent):
     """The invited candidate said no thanks."""
 
     invitation_id: int
+
+
+@dataclass(frozen=True)
+class InvitationMessageSent(DomainEvent):
+    """The inviting school or the invited candidate wrote about an invitation."""
+
+    message_id: int

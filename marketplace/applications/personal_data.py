@@ -67,6 +67,14 @@ def _invitations(user: User) -> list[dict[str, Any]]:
             "status": str(invitation.status),
             "sent_at": _iso(invitation.created_at),
             "answered_at": _iso(invitation.responded_at),
+            "messages": [
+                {
+                    "from": "the school" if m.from_school else "you",
+                    "sent_at": _iso(m.created_at),
+                    "message": m.body,
+                }
+                for m in invitation.messages
+            ],
         }
         for invitation in candidates.invitations_for(user)
     ]

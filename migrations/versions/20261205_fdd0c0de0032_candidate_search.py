@@ -1,5 +1,5 @@
 """candidate search: jobseekers' opt-in preferences, the organisations they hide from, invitations to
-apply, and the change log that feeds the candidate index
+apply and the messages about them, and the change log that feeds the candidate index
 
 Revision ID: fdd0c0de0032
 Revises: fdb0c0de0030
@@ -109,6 +109,40 @@ def upgrade():
         op.f("ix_candidate_invitations_jobseeker_id"), "candidate_invitations", ["jobseeker_id"], unique=False
     )
     op.create_table(
+        "candidate_invitation_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invitation_id", sa.Integer(), nullable=False),
+        sa.Column("sender_id", sa.Integer(), nullable=True),
+        sa.Column("from_school", sa.Boolean(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invitation_id"],
+            ["candidate_invitations.id"],
+            name=op.f("fk_candidate_invitation_messages_invitation_id_candidate_invitations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["sender_id"],
+            ["users.id"],
+            name=op.f("fk_candidate_invitation_messages_sender_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_candidate_invitation_messages")),
+    )
+    op.create_index(
+        op.f("ix_candidate_invitation_messages_invitation_id"),
+        "candidate_invitation_messages",
+        ["invitation_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_candidate_invitation_messages_sender_id"),
+        "candidate_invitation_messages",
+        ["sender_id"],
+        unique=False,
+    )
+    op.create_table(
         "candidate_search_changes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -122,6 +156,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("candidate_search_changes")
+    op.drop_table("candidate_invitation_messages")
     op.drop_table("candidate_invitations")
     op.drop_table("candidate_excluded_organisations")
     op.drop_table("candidate_preferences")

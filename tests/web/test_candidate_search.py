@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences
+from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences, InvitationMessage
 from marketplace.extensions import db
 from tests.conftest import sign_in_as
 from tests.factories import (
@@ -307,6 +307,7 @@ def test_download_my_data_has_the_preferences_and_invitations_and_deletion_erase
     assert data["let_schools_find_you"]["schools_can_find_me"] is True
     assert data["let_schools_find_you"]["subjects"] == ["Geography"]
     assert data["invitations_to_apply"][0]["job"] == "Teacher of Geography"
+    assert data["invitations_to_apply"][0]["messages"] == []
 
     client.post("/your-account/delete-account", data={"password": PASSWORD})
 
@@ -348,3 +349,51 @@ def test_a_jobseeker_cannot_open_or_decline_someone_elses_invitation(client, can
     assert client.post(f"/your-invitations/{invitation_id}/decline").status_code == 404
     db.session.expire_all()
     assert db.session.get(CandidateInvitation, invitation_id).status == "sent"
+
+
+def invited(client, candidate, school) -> tuple[int, int]:
+    staff, _, vacancy = school
+    opt_in(client, candidate)
+    candidate_id = db.session.scalar(sa.select(CandidatePreferences.id).filter_by(user_id=candidate.id))
+    sign_in_as(client, staff)
+    client.post(f"/school/candidates/{candidate_id}/invite", data={"vacancy_id": str(vacancy.id)})
+    return candidate_id, db.session.scalar(sa.select(CandidateInvitation.id))
+
+
+def test_the_school_and_the_invited_candidate_exchange_messages(client, candidate, school, outbox):
+    staff, _, _ = school
+    candidate_id, invitation_id = invited(client, candidate, school)
+    school_thread = f"/school/candidates/{candidate_id}/invitations/{invitation_id}/messages"
+
+    assert client.post(school_thread, data={"body": "Would Tuesday suit for a visit?"}).status_code == 302
+    [email] = outbox(template="invitation_message_sent")
+    assert email.recipient == "priya@example.org"
+    assert "Tuesday" not in email.text_body  # a link, never the words
+
+    sign_in_as(client, candidate)
+    assert "Would Tuesday suit for a visit?" in text_of(client.get(f"/your-invitations/{invitation_id}"))
+    reply = client.post(f"/your-invitations/{invitation_id}/messages", data={"body": "Yes, Tuesday suits."})
+    assert reply.status_code == 302
+    assert outbox(template="invitation_message_sent")[1].recipient == staff.email
+
+    sign_in_as(client, staff)
+    page = text_of(client.get(f"/school/candidates/{candidate_id}"))
+    assert "Yes, Tuesday suits." in page
+    assert "Priya" not in page
+
+
+def test_an_empty_message_is_explained_and_a_declined_invitation_takes_no_more(client, candidate, school):
+    candidate_id, invitation_id = invited(client, candidate, school)
+    school_thread = f"/school/candidates/{candidate_id}/invitations/{invitation_id}/messages"
+
+    empty = client.post(school_thread, data={"body": "  "})
+    assert empty.status_code == 400
+    assert "There is a problem" in text_of(empty)
+    assert "Enter a message" in text_of(empty)
+
+    sign_in_as(client, candidate)
+    client.post(f"/your-invitations/{invitation_id}/decline")
+    closed = client.post(f"/your-invitations/{invitation_id}/messages", data={"body": "One more thing"})
+    assert closed.status_code == 400
+    assert "declined this invitation, so no new messages can be sent" in text_of(closed)
+    assert db.session.scalar(sa.select(sa.func.count(InvitationMessage.id))) == 0

@@ -9,7 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences
+from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences, InvitationMessage
 from marketplace.applications.models import Application, ApplicationMessage, MessageTemplate
 from marketplace.extensions import db
 from marketplace.organisations import services
@@ -77,15 +77,14 @@ def world(app):
     candidate = UserFactory(email="candidate@example.org")
     preferences = CandidatePreferences(user=candidate, visible=True, subjects=["Geography"], location="")
     db.session.add(preferences)
-    db.session.add(
-        CandidateInvitation(
-            organisation_id=school_b.id,
-            vacancy_id=live.id,
-            jobseeker=candidate,
-            invited_by=theirs.user,
-            message="Secret invitation of school B",
-        )
+    candidate_invitation = CandidateInvitation(
+        organisation_id=school_b.id,
+        vacancy_id=live.id,
+        jobseeker=candidate,
+        invited_by=theirs.user,
+        message="Secret invitation of school B",
     )
+    db.session.add(candidate_invitation)
     db.session.commit()
     return {
         "attacker": ours.user,
@@ -101,6 +100,7 @@ def world(app):
             "template_id": template.id,
             "step": "pay",
             "candidate_id": preferences.id,
+            "candidate_invitation_id": candidate_invitation.id,
         },
         "live_vacancy_id": live.id,
     }
@@ -165,6 +165,7 @@ def test_no_school_endpoint_serves_another_schools_data(app, client, world):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageTemplate)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationMessage)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CandidateInvitation)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(InvitationMessage)) == 0
 
 
 def test_the_walk_covers_the_team_and_vacancy_pages(app):

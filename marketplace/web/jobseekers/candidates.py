@@ -9,6 +9,7 @@ from flask_login import current_user
 from marketplace.applications import candidates
 from marketplace.extensions import db
 from marketplace.search.geo import UnknownLocation, resolve
+from marketplace.web.conversation_forms import MessageForm
 from marketplace.web.jobseekers.forms import DeclineInvitationForm, LetSchoolsFindYouForm
 from marketplace.web.jobseekers.views import bp, manage_profile, read_own
 from marketplace.web.outcomes import attempt
@@ -81,18 +82,40 @@ def let_schools_find_you():
     return render_template("jobseekers/let_schools_find_you.html", form=form, preferences=preferences), status
 
 
+def _render_invitation(found, message_form: MessageForm | None = None, status: int = 200):
+    return render_template(
+        "jobseekers/invitation.html",
+        invitation=found,
+        message_form=message_form or MessageForm(formdata=None),
+        closed_reason=candidates.conversation_closed_reason(found),
+        live=found.vacancy.is_live(),
+        form=message_form,  # the layout's error summary
+    ), status
+
+
 @bp.route("/your-invitations/<int:invitation_id>")
 @read_own
 def invitation(invitation_id: int):
     found = candidates.own_invitation(current_user, invitation_id)
     if found is None:
         abort(404)
-    return render_template(
-        "jobseekers/invitation.html",
-        invitation=found,
-        form=DeclineInvitationForm(),
-        live=found.vacancy.is_live(),
-    )
+    return _render_invitation(found)
+
+
+@bp.route("/your-invitations/<int:invitation_id>/messages", methods=["POST"])
+@read_own
+def send_invitation_message(invitation_id: int):
+    found = candidates.own_invitation(current_user, invitation_id)
+    if found is None:
+        abort(404)
+    form = MessageForm()
+    if form.validate_on_submit():
+        with attempt(form, field="body") as done:
+            candidates.send_invitation_message(current_user, found, form.body.data, from_school=False)
+        if done:
+            flash("Your message has been sent.", "success")
+            return redirect(url_for("jobseekers.invitation", invitation_id=found.id) + "#messages")
+    return _render_invitation(found, form, 400)
 
 
 @bp.route("/your-invitations/<int:invitation_id>/decline", methods=["POST"])

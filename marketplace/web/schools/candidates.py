@@ -20,6 +20,7 @@ from marketplace.organisations.queries import organisation_ids_for
 from marketplace.permissions import Permission
 from marketplace.search.api import LABELS, CandidateSearch, SearchUnavailable, search_candidates
 from marketplace.web.access import requires
+from marketplace.web.conversation_forms import MessageForm
 from marketplace.web.outcomes import attempt
 from marketplace.web.schools import bp
 from marketplace.web.schools.candidate_forms import CandidateSearchForm, InviteForm
@@ -108,14 +109,27 @@ def _invite_form(formdata=None) -> InviteForm:
     return form
 
 
-def _render_candidate(candidate, form: InviteForm, status: int = 200):
+def _render_candidate(
+    candidate, form: InviteForm, status: int = 200, *, message_form: MessageForm | None = None, to: int = 0
+):
+    invitations = candidates.invitations_sent(current_user, candidate)
     return render_template(
         "schools/candidate.html",
         candidate=candidate,
         summary=candidates.summarise(candidate, uk_today()),
         labels=LABELS,
-        form=form,
-        invitations=candidates.invitations_sent(current_user, candidate),
+        form=message_form if message_form is not None else form,
+        invite_form=form,
+        invitations=invitations,
+        message_forms={
+            invitation.id: message_form
+            if invitation.id == to and message_form
+            else MessageForm(formdata=None)
+            for invitation in invitations
+        },
+        closed_reasons={
+            invitation.id: candidates.conversation_closed_reason(invitation) for invitation in invitations
+        },
         max_message=candidates.MAX_INVITATION_MESSAGE,
     ), status
 
@@ -155,3 +169,27 @@ def candidate_invitations():
         for preferences in candidates.preferences_by_user([invitation.jobseeker_id for invitation in sent])
     }
     return render_template("schools/candidate_invitations.html", invitations=sent, numbers=numbers)
+
+
+@bp.route(
+    "/candidates/<int:candidate_id>/invitations/<int:candidate_invitation_id>/messages", methods=["POST"]
+)
+@verified_members_only
+def message_invited_candidate(candidate_id: int, candidate_invitation_id: int):
+    found = _candidate_or_404(candidate_id)
+    invitation = next(
+        (i for i in candidates.invitations_sent(current_user, found) if i.id == candidate_invitation_id), None
+    )
+    if invitation is None:
+        abort(404)
+    form = MessageForm()
+    form.body.id = f"body-{invitation.id}"  # one box per invitation on the page: the error summary links here
+    if form.validate_on_submit():
+        with attempt(form, field="body") as done:
+            candidates.send_invitation_message(current_user, invitation, form.body.data, from_school=True)
+        if done:
+            flash("Your message has been sent.", "success")
+            return redirect(
+                url_for("schools.candidate", candidate_id=found.id) + f"#messages-{invitation.id}"
+            )
+    return _render_candidate(found, _invite_form(formdata=None), 400, message_form=form, to=invitation.id)
