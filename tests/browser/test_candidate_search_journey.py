@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
+from tests.browser.accessibility import check_page
 from tests.browser.applying import declare
 from tests.browser.pages import sign_in, sign_out
 from tests.browser.test_applying_journey import complete_profile
@@ -88,3 +89,49 @@ def test_a_school_finds_a_candidate_invites_them_and_they_apply(page, live_serve
     sign_in(page, live_server, staff.email)
     page.goto(f"{live_server}/school/candidate-invitations")
     expect(page.get_by_role("table")).to_contain_text("Applied")
+
+
+@pytest.fixture
+def checked_page(browser):
+    """A page whose context lets axe-core's injected script run despite the Content-Security-Policy."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_the_candidate_search_pages_pass_the_accessibility_checks(checked_page, live_server, world):
+    staff, jobseeker, vacancy = world
+    page, problems = checked_page, []
+    sign_in(page, live_server, jobseeker.email)
+    page.goto(f"{live_server}/your-profile/let-schools-find-you")
+    check_page(page, "let schools find you", problems)
+    page.get_by_label("Yes, let verified schools and trusts find me").check()
+    page.get_by_label("Where do you want to work? (optional)").fill("Nowhereville Xyz")
+    page.get_by_role("button", name="Save").click()
+    check_page(page, "let schools find you, with errors", problems)
+    page.get_by_label("Secondary school").check()
+    page.get_by_label("Where do you want to work? (optional)").fill("Leeds")
+    page.get_by_role("button", name="Save").click()
+    sign_out(page)
+
+    sign_in(page, live_server, staff.email)
+    page.goto(f"{live_server}/school/find-candidates?phases=secondary&location=Leeds")
+    check_page(page, "find candidates", problems)
+    page.locator("#candidate-results").get_by_role("link", name=re.compile(r"^Candidate C\d+")).click()
+    check_page(page, "a candidate", problems)
+    page.get_by_role("button", name="Invite to apply").click()
+    check_page(page, "a candidate, invitation with errors", problems)
+    page.get_by_label("Which job do you want to invite them to apply for?").select_option(str(vacancy.id))
+    page.get_by_role("button", name="Invite to apply").click()
+    page.goto(f"{live_server}/school/candidate-invitations")
+    check_page(page, "invitations sent", problems)
+    sign_out(page)
+
+    sign_in(page, live_server, jobseeker.email)
+    page.goto(f"{live_server}/your-applications")
+    page.get_by_role("link", name="Teacher of Geography").click()
+    check_page(page, "an invitation", problems)
+
+    assert problems == []
