@@ -17,8 +17,8 @@ from marketplace.search.api import CandidateSearch, candidate_index_for, search_
 from marketplace.search.models import CandidateChange
 from marketplace.search.whoosh.candidates import CandidateIndex
 from marketplace.unit_of_work import unit_of_work
-from tests.conftest import make_config
-from tests.factories import OrganisationFactory, UserFactory
+from tests.conftest import make_config, sign_in_as
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.integration.test_search_follow import seconds_until
 
 LEEDS = (53.7997, -1.5492)
@@ -172,3 +172,24 @@ def test_another_node_hears_of_an_opt_in_and_an_opt_out_within_two_seconds(app, 
         with node_b.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# Whoosh leaves an unreadable table of contents open until the error's traceback is released.
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_a_damaged_candidate_index_fails_no_commit_and_a_rebuild_repairs_it(app, client):
+    preferences = opt_in(UserFactory())
+    for toc in candidate_index_for(app).path.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"not an index")
+
+    other = opt_in(UserFactory())  # commits all the same
+
+    staff = MembershipFactory().user
+    db.session.commit()
+    sign_in_as(client, staff)
+    response = client.get("/school/find-candidates", query_string={"phases": "secondary"})
+    assert response.status_code == 503
+    assert "Candidate search is not available right now" in response.get_data(as_text=True)
+
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert indexed(app) == {preferences.id, other.id}

@@ -35,7 +35,7 @@ from marketplace.search.geo import Point, distance_metres, miles
 from marketplace.search.models import CandidateChange
 from marketplace.search.whoosh.analysis import TEXT_ANALYZER, search_terms
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # raise it when a document's fields change: a rebuild then refills the index
 CANDIDATE_KIND = "candidate"
 BOOKMARK_ID = "bookmark"
 LISTS = ("job_roles", "phases", "subjects", "working_patterns")
@@ -45,6 +45,8 @@ def _schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
+        # Whose document it is: a change names the person, whose preferences may be gone with the account.
+        user=ID,
         text=TEXT(analyzer=TEXT_ANALYZER),
         job_roles=KEYWORD(stored=True, commas=True, lowercase=True),
         phases=KEYWORD(stored=True, commas=True, lowercase=True),
@@ -68,6 +70,7 @@ def candidate_document(preferences: CandidatePreferences, profile: JobseekerProf
     document: dict[str, Any] = {
         "id": str(preferences.id),
         "kind": CANDIDATE_KIND,
+        "user": str(preferences.user_id),
         "text": " ".join([searchable_text(profile), *preferences.subjects]),
         **{name: ",".join(value.lower() for value in getattr(preferences, name)) for name in LISTS},
         "excluded": ",".join(str(organisation.id) for organisation in preferences.excluded_organisations),
@@ -154,6 +157,11 @@ class CandidateIndex:
     def sync(self, session: Session, *, now: dt.datetime | None = None) -> SyncReport:
         """Apply the candidate changes the index has not applied yet (all of them, for a new index)."""
         now = now or utcnow()
+        if not self._current():
+            raise SearchUnavailable(
+                f"The candidate index at {self.path} was built for another version; "
+                "run `marketplace search rebuild`."
+            )
         last = self.bookmark()
         if last is not None and not session.scalar(
             sa.select(sa.func.count()).where(CandidateChange.id > last)
@@ -180,38 +188,16 @@ class CandidateIndex:
         user_ids = list(dict.fromkeys(change.user_id for change in changes))
         findable = {preferences.user_id: preferences for preferences in _findable(session, user_ids)}
         # Anyone changed who is not findable now (opted out, account gone) leaves the index.
-        stored = session.execute(
-            sa.select(CandidatePreferences.user_id, CandidatePreferences.id).where(
-                CandidatePreferences.user_id.in_(user_ids)
-            )
-        ).all()
-        for user_id, preferences_id in stored:
+        for user_id in user_ids:
             if user_id not in findable:
-                writer.delete_by_term("id", str(preferences_id))
+                writer.delete_by_term("user", str(user_id))
         for document in _documents(session, list(findable.values())):
             writer.update_document(**document)
-        # A deleted account's preferences row is gone: its document is found by what it indexed.
-        self._remove_orphans(writer, session)
         bookmark = advance_bookmark(
             last, [(change.id, change.created_at) for change in changes], now - IN_FLIGHT_GRACE
         )
         writer.update_document(**self._bookmark(bookmark))
         return SyncReport(applied=len(changes), vacancies=len(user_ids), last_change_id=bookmark)
-
-    def _remove_orphans(self, writer: IndexWriter, session: Session) -> None:
-        indexed = {doc["id"] for doc in writer.searcher().documents(kind=CANDIDATE_KIND)}
-        if not indexed:
-            return
-        existing = {
-            str(i)
-            for i in session.scalars(
-                sa.select(CandidatePreferences.id).where(
-                    CandidatePreferences.id.in_([int(i) for i in indexed])
-                )
-            )
-        }
-        for orphan in indexed - existing:
-            writer.delete_by_term("id", orphan)
 
     def _reload(self, writer: IndexWriter, session: Session, now: dt.datetime) -> SyncReport:
         # The position is read before the rows: changes committed meanwhile are applied (again) next time.
@@ -224,14 +210,10 @@ class CandidateIndex:
         return SyncReport(applied=0, vacancies=len(found), last_change_id=bookmark, reloaded=True)
 
     def rebuild(self, session: Session, *, now: dt.datetime | None = None) -> SyncReport:
-        """Recreate the index from the database in one commit: searches see the old one until then."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        if whoosh_index.exists_in(self.path):
-            try:
-                whoosh_index.open_dir(self.path).schema  # noqa: B018  (readable, or recreated below)
-            except Exception:
-                whoosh_index.create_in(self.path, SCHEMA)
-        else:
+        """Recreate the index from the database in one commit: searches see the old documents until
+        then. A damaged index, or one of another schema, is replaced by a new one first."""
+        if not self._current():
+            self.path.mkdir(parents=True, exist_ok=True)
             whoosh_index.create_in(self.path, SCHEMA)
         writer = self._writer()
         try:
@@ -241,6 +223,12 @@ class CandidateIndex:
             raise
         writer.commit()
         return report
+
+    def _current(self) -> bool:
+        try:
+            return set(self.open().schema.names()) == set(SCHEMA.names())
+        except SearchUnavailable:
+            return False
 
     def indexed_ids(self) -> set[int]:
         with self.open().searcher() as searcher:
