@@ -285,7 +285,7 @@ def preferences_by_user(user_ids: list[int]) -> list[CandidatePreferences]:
 
 
 def findable_condition():
-    """SQL for 'a school may see this candidate': opted in, with an account that still exists."""
+    """SQL for 'a school may see this candidate' (preferences go with the account, so only opting in)."""
     return CandidatePreferences.visible.is_(True)
 
 
@@ -350,13 +350,28 @@ def searchable_text(profile: JobseekerProfile | None) -> str:
     return " ".join(word for word in words if word.strip())
 
 
+def viewer_organisation_ids(staff: User) -> set[int]:
+    """The organisations a candidate's exclusions are checked against for `staff`: theirs, the trusts
+    over them and the schools under them. A trust employs its schools' staff, so hiding from a school
+    hides from its trust too, and hiding from a trust hides from its schools."""
+    own = organisation_ids_for(staff)
+    if not own:
+        return set()
+    related = db.session.execute(
+        sa.select(Organisation.id, Organisation.trust_id).where(
+            sa.or_(Organisation.id.in_(own), Organisation.trust_id.in_(own))
+        )
+    ).all()
+    return own | {row.id for row in related} | {row.trust_id for row in related if row.trust_id}
+
+
 def findable_candidate(candidate_id: int, staff: User) -> CandidatePreferences | None:
     """An opted-in candidate whom `staff`'s organisations may see; None otherwise (so a 404)."""
     preferences = db.session.get(CandidatePreferences, candidate_id)
     if preferences is None or not preferences.visible:
         return None
     excluded = {organisation.id for organisation in preferences.excluded_organisations}
-    if excluded & organisation_ids_for(staff):
+    if excluded & viewer_organisation_ids(staff):
         return None
     return preferences
 
@@ -441,7 +456,7 @@ def invite(
         message_text = "Select one of your live listings"
         raise CandidateError(message_text, field_errors={"vacancy_id": message_text})
     text = clean_message(message)
-    if not candidate.visible or candidate.user_id is None:
+    if not candidate.visible:
         raise CandidateError("This candidate is no longer looking.")
     allowed = current_app.config["CANDIDATE_INVITATIONS_PER_DAY"]
     sent_today = db.session.scalar(

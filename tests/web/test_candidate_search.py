@@ -138,6 +138,17 @@ def test_an_excluded_organisation_never_sees_the_candidate(client, candidate, sc
     )
 
 
+def test_hiding_from_a_school_hides_from_its_trust_too(client, candidate, school):
+    _, organisation, _ = school
+    membership = MembershipFactory(organisation__name="Northern Lights Trust", organisation__urn=None)
+    organisation.trust = membership.organisation
+    db.session.commit()
+    trust_staff = membership.user
+    opt_in(client, candidate, exclude=organisation.name)
+
+    assert number_of(candidate) not in search_as(client, trust_staff, subjects="Geography")
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

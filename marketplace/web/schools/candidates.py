@@ -16,7 +16,6 @@ from wtforms.fields.choices import SelectChoice
 
 from marketplace.applications import candidates
 from marketplace.db import uk_today
-from marketplace.organisations.queries import organisation_ids_for
 from marketplace.permissions import Permission
 from marketplace.search.api import LABELS, CandidateSearch, SearchUnavailable, search_candidates
 from marketplace.web.access import requires
@@ -72,7 +71,7 @@ def find_candidates():
             page=request.args.get("page", 1),
         )
         try:
-            page = search_candidates(search, organisation_ids_for(current_user))
+            page = search_candidates(search, candidates.viewer_organisation_ids(current_user))
         except SearchUnavailable:
             flash("Candidate search is not available right now. Try again in a few minutes.", "info")
             status = 503
