@@ -226,6 +226,12 @@ SETTINGS: tuple[Setting, ...] = (
         whole(1),
     ),
     Setting(
+        "CANDIDATE_INVITATIONS_PER_DAY",
+        "50",
+        "invitations to apply one organisation may send to candidates in 24 hours",
+        whole(1),
+    ),
+    Setting(
         "REFERENCE_LINK_DAYS", "21", "days a referee's emailed link to the reference form works", whole(1)
     ),
     Setting(

@@ -5,6 +5,7 @@ from marketplace.alerts import personal_data  # noqa: F401  (saved jobs and aler
 from marketplace.alerts.models import AlertDelivery, JobAlert
 from marketplace.analytics.models import Event
 from marketplace.applications import personal_data as application_data  # noqa: F401  (the privacy tools)
+from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences, InvitationMessage
 from marketplace.applications.equal_opportunities import EqualOpportunitiesResponse
 from marketplace.applications.models import Application, ApplicationNote, JobseekerProfile, SavedJob
 from marketplace.applications.references import ReferenceRequest
@@ -14,7 +15,7 @@ from marketplace.moderation.models import ModerationDecision
 from marketplace.notifications.models import OutboxMessage
 from marketplace.organisations import slugs  # noqa: F401  (gives new organisations their slug)
 from marketplace.organisations.models import Membership, Organisation
-from marketplace.search.models import SearchChange
+from marketplace.search.models import CandidateChange, SearchChange
 from marketplace.submissions import FormSubmission
 from marketplace.vacancies.models import ClosingDateExtension, Vacancy, VacancyDocument, VacancyEnding
 
@@ -23,11 +24,15 @@ __all__ = [
     "Application",
     "ApplicationNote",
     "AuditEvent",
+    "CandidateChange",
+    "CandidateInvitation",
+    "CandidatePreferences",
     "ClosingDateExtension",
     "DailySummary",
     "EqualOpportunitiesResponse",
     "Event",
     "FormSubmission",
+    "InvitationMessage",
     "JobAlert",
     "JobseekerProfile",
     "Membership",

@@ -37,6 +37,8 @@ class Permission(enum.StrEnum):
     VACANCY_MANAGE = "organisation:vacancy:manage"
     APPLICATION_READ_RECEIVED = "organisation:application:read"
     APPLICATION_MANAGE_RECEIVED = "organisation:application:manage"
+    # Search the jobseekers who let schools find them, and invite them to apply (verified organisations).
+    CANDIDATES_SEARCH = "organisation:candidate:search"
     # Moderators.
     MODERATION_QUEUE_READ = "moderation:queue:read"
     MODERATION_VACANCY_DECIDE = "moderation:vacancy:decide"
@@ -76,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VACANCY_MANAGE,
             Permission.APPLICATION_READ_RECEIVED,
             Permission.APPLICATION_MANAGE_RECEIVED,
+            Permission.CANDIDATES_SEARCH,
         }
     ),
     Role.MODERATOR: frozenset(_MODERATOR),

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
+from marketplace.applications.candidates import mark_applied as mark_invitation_applied
 from marketplace.applications.events import ApplicationStarted, ApplicationSubmitted
 from marketplace.applications.lifecycle import ApplicationAction, ApplicationStatus, next_status
 from marketplace.applications.models import Application
@@ -405,5 +406,6 @@ def _send(
         application.submitted_at = now
         db.session.flush()
 
+    mark_invitation_applied(jobseeker.id, vacancy.id, now=now)
     announce(ApplicationSubmitted(application_id=application.id))
     return application

@@ -86,3 +86,24 @@ class ReferenceRequested(DomainEvent):
     request_id: int
     token: str
     reminder: bool
+
+
+@dataclass(frozen=True)
+class CandidateInvited(DomainEvent):
+    """A school invited a findable candidate to apply to one of its live listings."""
+
+    invitation_id: int
+
+
+@dataclass(frozen=True)
+class CandidateInvitationDeclined(DomainEvent):
+    """The invited candidate said no thanks."""
+
+    invitation_id: int
+
+
+@dataclass(frozen=True)
+class InvitationMessageSent(DomainEvent):
+    """The inviting school or the invited candidate wrote about an invitation."""
+
+    message_id: int

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.accounts.privacy import before_account_deletion, data_section
-from marketplace.applications import profiles
+from marketplace.applications import candidates, profiles
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.extensions import db
@@ -36,6 +36,48 @@ def _profile(user: User) -> dict[str, Any] | None:
         "sections": {name: stored.get("data") for name, stored in (profile.sections or {}).items()},
         "updated_at": _iso(profile.updated_at),
     }
+
+
+@data_section("let_schools_find_you")
+def _candidate_preferences(user: User) -> dict[str, Any] | None:
+    preferences = candidates.preferences_of(user)
+    if preferences is None:
+        return None
+    return {
+        "schools_can_find_me": preferences.visible,
+        "candidate_number": preferences.number,
+        "job_roles": preferences.job_roles,
+        "phases": preferences.phases,
+        "subjects": preferences.subjects,
+        "working_patterns": preferences.working_patterns,
+        "location": preferences.location,
+        "radius_miles": preferences.radius,
+        "hidden_from": [organisation.name for organisation in preferences.excluded_organisations],
+        "updated_at": _iso(preferences.updated_at),
+    }
+
+
+@data_section("invitations_to_apply")
+def _invitations(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "school": invitation.organisation.name,
+            "job": invitation.vacancy.title,
+            "message": invitation.message,
+            "status": str(invitation.status),
+            "sent_at": _iso(invitation.created_at),
+            "answered_at": _iso(invitation.responded_at),
+            "messages": [
+                {
+                    "from": "the school" if m.from_school else "you",
+                    "sent_at": _iso(m.created_at),
+                    "message": m.body,
+                }
+                for m in invitation.messages
+            ],
+        }
+        for invitation in candidates.invitations_for(user)
+    ]
 
 
 @data_section("applications")
@@ -88,7 +130,8 @@ def anonymise(application: Application) -> None:
 @before_account_deletion
 def _erase_applications(user: User) -> None:
     """Drafts were never sent, so they go; sent applications stay as the school's anonymised record.
-    (The profile goes with the user row: see JobseekerProfile.user.)"""
+    (The profile goes with the user row: see JobseekerProfile.user; so do the candidate preferences and
+    the invitations received: see CandidatePreferences.user and CandidateInvitation.jobseeker.)"""
     for application in db.session.scalars(sa.select(Application).where(Application.jobseeker_id == user.id)):
         if application.status is ApplicationStatus.DRAFT:
             db.session.delete(application)

@@ -25,6 +25,7 @@ from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
 from marketplace.demo.adverts import Opening, parse_opening, write_advert
+from marketplace.demo.candidates import load_demo_candidate
 from marketplace.demo.claims import load_pending_claim
 from marketplace.demo.conversation import load_conversation_and_references
 from marketplace.demo.fair_recruitment import REFERENCE as CLOSED_REFERENCE
@@ -520,6 +521,7 @@ def load_demo_world(now: dt.datetime | None = None) -> DemoReport:
     report.created["reports"] += load_report_burst(now, demo_school)
     if school_user.role is Role.HIRING_STAFF:
         _load_hiring(plan, demo_school, school_user, jobseeker, now, report)
+    report.created["invitations"] += load_demo_candidate(demo_school, school_user, jobseeker, now)
     return report
 
 

@@ -106,6 +106,21 @@ def _message_sent(event: application_events.MessageSent) -> None:
     applications.message_sent(event.message_id)
 
 
+@subscribe(application_events.CandidateInvited)
+def _candidate_invited(event: application_events.CandidateInvited) -> None:
+    applications.candidate_invited(event.invitation_id)
+
+
+@subscribe(application_events.CandidateInvitationDeclined)
+def _candidate_invitation_declined(event: application_events.CandidateInvitationDeclined) -> None:
+    applications.candidate_invitation_declined(event.invitation_id)
+
+
+@subscribe(application_events.InvitationMessageSent)
+def _invitation_message_sent(event: application_events.InvitationMessageSent) -> None:
+    applications.invitation_message_sent(event.message_id)
+
+
 @subscribe(application_events.ReferenceRequested)
 def _reference_requested(event: application_events.ReferenceRequested) -> None:
     applications.reference_requested(event.request_id, event.token, event.reminder)

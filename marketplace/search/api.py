@@ -64,6 +64,7 @@ from marketplace.vacancies.queries import live_condition
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "CANDIDATE_FILTERS",
     "FILTERS",
     "FLAGS",
     "LABELS",
@@ -71,6 +72,9 @@ __all__ = [
     "AlertCriteria",
     "AlertMatches",
     "AmbiguousLocation",
+    "CandidatePage",
+    "CandidateResult",
+    "CandidateSearch",
     "RebuildFailed",
     "RebuildReport",
     "SearchBackend",
@@ -84,8 +88,10 @@ __all__ = [
     "VerifyReport",
     "backend",
     "backend_for",
+    "candidate_index_for",
     "find_vacancies",
     "init_app",
+    "search_candidates",
     "search_vacancies",
     "understand_keywords",
 ]
@@ -803,3 +809,117 @@ def _location_conditions(search: VacancySearch, location: Location | None) -> li
             )
         )
     ]
+
+
+# --- Candidates: schools looking for jobseekers who let them ------------------------------------------
+
+CANDIDATE_FILTERS = ("job_roles", "phases", "subjects", "working_patterns")
+
+
+@dataclass(frozen=True)
+class CandidateSearch:
+    """What a school is looking for, with the job search's filters (tidied the same way)."""
+
+    keywords: str = ""
+    location: str = ""
+    radius: int = DEFAULT_RADIUS_MILES
+    job_roles: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    working_patterns: tuple[str, ...] = ()
+    page: int = 1
+    per_page: int = 20
+
+    def __post_init__(self) -> None:
+        tidy_value = object.__setattr__
+        tidy_value(self, "keywords", " ".join(str(self.keywords or "").split())[:200])
+        tidy_value(self, "location", " ".join(str(self.location or "").split()))
+        tidy_value(self, "radius", radius_miles(self.radius))
+        for name in CANDIDATE_FILTERS:
+            values = getattr(self, name) or ()
+            tidy_value(
+                self, name, FILTERS_BY_NAME[name].normalise([values] if isinstance(values, str) else values)
+            )
+        tidy_value(self, "page", _whole_number(self.page, 1))
+        tidy_value(self, "per_page", _whole_number(self.per_page, 20, highest=MAX_PER_PAGE))
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """One page of matching candidate ids (their preferences' ids), the total and facet counts."""
+
+    ids: list[int]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    distances: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    """One page of candidates a school may see, loaded from the database, best first."""
+
+    search: CandidateSearch
+    candidates: list[Any]  # CandidatePreferences, checked against the database
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    distances: dict[int, float] = field(default_factory=dict)
+    location_problem: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.total / self.search.per_page)
+
+
+def candidate_index_for(app: Flask) -> Any:
+    """The app's candidate index: a second Whoosh folder beside the listings' index."""
+    from marketplace.search.whoosh.candidates import CandidateIndex
+
+    return CandidateIndex.from_config(app.config)
+
+
+def search_candidates(
+    search: CandidateSearch, organisation_ids: set[int], *, session: Session | None = None
+) -> CandidatePage:
+    """One page of findable candidates matching `search`, never one who hides from any of
+    `organisation_ids` (the searching person's organisations).
+
+    A location keeps candidates whose own area (their place and how far they would travel) reaches
+    within `search.radius` miles of it. The index may lag a moment behind an opt-out: every result is
+    checked against the database, so a candidate who turned visibility off never shows.
+    """
+    from marketplace.applications.candidates import visible_candidates
+
+    session = session or _db_session()
+    point = None
+    if search.location and tidy(search.location) not in NATIONWIDE:
+        try:
+            location = resolve(search.location, session)
+        except UnknownLocation as problem:
+            return CandidatePage(search=search, candidates=[], total=0, location_problem=str(problem))
+        if location is not None and location.point is None and location.area is not None:
+            return CandidatePage(
+                search=search,
+                candidates=[],
+                total=0,
+                location_problem="Enter a town, city or postcode to search around, rather than an area.",
+            )
+        point = location.point if location is not None else None
+    found = candidate_index_for(current_app).find(search, organisation_ids=organisation_ids, point=point)
+    by_id = visible_candidates(found.ids, organisation_ids)
+    facets = {
+        name: {
+            identifier: count
+            for value, count in counts.items()
+            for identifier in FILTERS_BY_NAME[name].normalise([value])
+        }
+        for name, counts in found.facets.items()
+    }
+    return CandidatePage(
+        search=search,
+        candidates=[by_id[i] for i in found.ids if i in by_id],
+        total=found.total,
+        facets=facets,
+        distances=found.distances,
+    )

@@ -30,8 +30,10 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from marketplace.applications.candidates import CandidatePreferences
+from marketplace.applications.models import JobseekerProfile
 from marketplace.organisations.models import Organisation
-from marketplace.search.models import SearchChange
+from marketplace.search.models import CandidateChange, SearchChange
 from marketplace.vacancies.models import Vacancy, vacancy_schools
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ logger = logging.getLogger(__name__)
 # app.extensions key: the app's search backend factory (see api.init_app).
 EXTENSION = "marketplace.search"
 _PENDING = "marketplace.search.pending"  # Session.info key: this transaction logged changes
+_PENDING_CANDIDATES = "marketplace.search.pending_candidates"  # ... and changes to findable candidates
 # The PostgreSQL notification channel on which a committed change is announced to every node (follow.py).
 CHANNEL = "search_changes"
 
@@ -80,6 +83,9 @@ def _log_flushed_changes(session: Session, flush_context: object) -> None:
     vacancy_ids = _flushed_vacancy_ids(session)
     if vacancy_ids:
         _append_changes(session, vacancy_ids)
+    candidate_user_ids = _flushed_candidate_user_ids(session)
+    if candidate_user_ids:
+        _append_candidate_changes(session, candidate_user_ids)
 
 
 def _flushed_vacancy_ids(session: Session) -> set[int]:
@@ -102,6 +108,39 @@ def _flushed_vacancy_ids(session: Session) -> set[int]:
         )
         ids.update(session.connection().scalars(covering))
     return ids
+
+
+def _flushed_candidate_user_ids(session: Session) -> set[int]:
+    """Jobseekers whose opt-in or preferences changed, or whose profile (which their candidate document
+    summarises) changed while they have preferences stored."""
+    ids: set[int] = set()
+    profile_owners: set[int] = set()
+    for obj in (*session.new, *session.deleted, *session.dirty):
+        if isinstance(obj, CandidatePreferences):
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            ids.add(obj.user_id)
+        elif isinstance(obj, JobseekerProfile) and (obj not in session.dirty or session.is_modified(obj)):
+            profile_owners.add(obj.user_id)
+    profile_owners -= ids
+    if profile_owners:
+        ids.update(
+            session.connection().scalars(
+                sa.select(CandidatePreferences.user_id).where(
+                    CandidatePreferences.user_id.in_(profile_owners)
+                )
+            )
+        )
+    return ids
+
+
+def _append_candidate_changes(session: Session, user_ids: Iterable[int]) -> None:
+    connection = session.connection()
+    connection.execute(sa.insert(CandidateChange), [{"user_id": user_id} for user_id in sorted(user_ids)])
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text(f"NOTIFY {CHANNEL}"))
+    if has_app_context() and EXTENSION in current_app.extensions:
+        session.info[_PENDING_CANDIDATES] = (current_app._get_current_object(), connection.engine)  # type: ignore[attr-defined]
 
 
 def _log_bulk_statement(state: ORMExecuteState) -> None:
@@ -159,6 +198,10 @@ def _apply_after_commit(session: Session) -> None:
     if pending is not None:
         app, engine = pending
         apply_pending_changes(app.extensions[EXTENSION](app.config), engine)
+    pending = session.info.pop(_PENDING_CANDIDATES, None)
+    if pending is not None:
+        app, engine = pending
+        apply_pending_candidate_changes(app, engine)
 
 
 def _forget_pending(session: Session) -> None:
@@ -169,6 +212,7 @@ def _forget_pending(session: Session) -> None:
     """
     if not session.in_nested_transaction():
         session.info.pop(_PENDING, None)
+        session.info.pop(_PENDING_CANDIDATES, None)
 
 
 _SESSION_HOOKS = {
@@ -204,6 +248,23 @@ def apply_pending_changes(backend: SearchBackend, engine: sa.Engine) -> SyncRepo
     return None
 
 
+def apply_pending_candidate_changes(app: Flask, engine: sa.Engine) -> SyncReport | None:
+    """Catch the app's candidate index up with the candidate log, never raising (as above)."""
+    from marketplace.search.api import candidate_index_for
+
+    index = candidate_index_for(app)
+    try:
+        with Session(engine) as session:
+            return index.sync(session)
+    except Exception:
+        logger.warning(
+            "Candidate index %s could not be updated; the changes wait for the next sync.",
+            index.where,
+            exc_info=True,
+        )
+    return None
+
+
 # --- Where a replica may resume ---------------------------------------------------------------------
 
 
@@ -223,17 +284,14 @@ def advance_bookmark(
     return bookmark
 
 
-def settled_change_id(session: Session, now: dt.datetime) -> int:
-    """The latest change id that no transaction still in flight can precede (0 for an empty log)."""
+def settled_change_id(
+    session: Session, now: dt.datetime, *, log: type[SearchChange] | type[CandidateChange] = SearchChange
+) -> int:
+    """The latest change id of `log` (the listings' by default) that no transaction still in flight can
+    precede (0 for an empty log)."""
     horizon = now - IN_FLIGHT_GRACE
-    settled = (
-        session.scalar(sa.select(sa.func.max(SearchChange.id)).where(SearchChange.created_at <= horizon)) or 0
-    )
-    recent = session.execute(
-        sa.select(SearchChange.id, SearchChange.created_at)
-        .where(SearchChange.id > settled)
-        .order_by(SearchChange.id)
-    ).all()
+    settled = session.scalar(sa.select(sa.func.max(log.id)).where(log.created_at <= horizon)) or 0
+    recent = session.execute(sa.select(log.id, log.created_at).where(log.id > settled).order_by(log.id)).all()
     return advance_bookmark(settled, [(change.id, change.created_at) for change in recent], horizon)
 
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from marketplace.extensions import db
 from marketplace.progress import Progress, rate
-from marketplace.search.api import RebuildFailed, SearchBusy, SearchUnavailable, VerifyReport, backend
+from marketplace.search.api import (
+    RebuildFailed,
+    SearchBusy,
+    SearchUnavailable,
+    VerifyReport,
+    backend,
+    candidate_index_for,
+)
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES
 from marketplace.vacancies.models import Vacancy
 
@@ -45,6 +53,21 @@ def sync_command() -> None:
         )
     else:
         click.echo(f"Applied 0 changes: the search index is up to date (change {report.last_change_id}).")
+    _sync_candidates()
+
+
+def _sync_candidates() -> None:
+    index = candidate_index_for(current_app)
+    try:
+        report = index.sync(db.session)
+    except SearchBusy as error:
+        raise click.ClickException(f"{error}; try again shortly.") from error
+    except SearchUnavailable as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Candidate index at {index.where}: {_changes(report.applied)} applied, "
+        f"up to change {report.last_change_id}."
+    )
 
 
 @search.command("rebuild")
@@ -64,6 +87,15 @@ def rebuild_command() -> None:
         f"(up to change {report.last_change_id})."
     )
     click.echo(f"Indexed {rate(progress.count, progress.elapsed, 'vacancies')}.")
+    index = candidate_index_for(current_app)
+    try:
+        candidates = index.rebuild(db.session)
+    except SearchBusy as error:
+        raise click.ClickException(f"{error}; try again shortly.") from error
+    click.echo(
+        f"Rebuilt the candidate index at {index.where} with {candidates.vacancies} "
+        f"findable candidate{'' if candidates.vacancies == 1 else 's'}."
+    )
 
 
 @search.command("verify")

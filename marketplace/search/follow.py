@@ -34,11 +34,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
 from marketplace.search import changes
-from marketplace.search.api import SearchBackend, backend_for
-from marketplace.search.models import SearchChange
+from marketplace.search.api import SearchBackend, backend_for, candidate_index_for
+from marketplace.search.models import CandidateChange, SearchChange
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,13 @@ def start(app: Flask, *, poll_interval: float = POLL_INTERVAL, listen: bool | No
             engine = db.engine
         if listen is None:
             listen = engine.dialect.name == "postgresql"
-        follower = Follower(backend_for(app), engine, poll_interval=poll_interval, listen=listen)
+        follower = Follower(
+            backend_for(app),
+            engine,
+            poll_interval=poll_interval,
+            listen=listen,
+            candidates=candidate_index_for(app),
+        )
         follower.start()
         _followers[key] = follower
         return follower
@@ -126,8 +133,11 @@ class Follower:
         *,
         poll_interval: float = POLL_INTERVAL,
         listen: bool = False,
+        candidates: Any = None,
     ):
         self.backend = backend
+        # The candidate index beside the listings' replica, fed by its own log (see changes.py).
+        self.candidates = candidates
         self.engine = engine
         self.poll_interval = poll_interval
         self.listen = listen
@@ -245,6 +255,7 @@ class Follower:
         if not notified and now - self._last_poll < self.poll_interval:
             return
         self._last_poll = now
+        self._catch_up_candidates()
         applied = self.backend.applied_change_id() or 0
         with self.engine.connect() as connection:
             pending, highest = connection.execute(
@@ -265,6 +276,19 @@ class Follower:
             return
         # The head as seen before applying: a change committed meanwhile moves it, and is applied next.
         self._applied_head = head
+
+    def _catch_up_candidates(self) -> None:
+        """Apply the candidate log's entries the candidate index has not applied (cheap when none)."""
+        if self.candidates is None:
+            return
+        applied = self.candidates.bookmark()
+        if applied is not None:
+            with self.engine.connect() as connection:
+                pending = connection.scalar(sa.select(sa.func.count()).where(CandidateChange.id > applied))
+            if not pending:
+                return
+        with Session(self.engine) as session:
+            self.candidates.sync(session)
 
 
 class _Backoff:

@@ -18,3 +18,9 @@ def test_admins_can_do_what_moderators_can():
 def test_unknown_or_missing_roles_carry_nothing():
     assert not has_permission("superuser", Permission.ACCOUNT_MANAGE)
     assert not has_permission(None, Permission.ACCOUNT_MANAGE)
+
+
+def test_only_hiring_staff_search_candidates():
+    assert has_permission(Role.HIRING_STAFF, Permission.CANDIDATES_SEARCH)
+    assert not has_permission(Role.JOBSEEKER, Permission.CANDIDATES_SEARCH)
+    assert not has_permission(Role.MODERATOR, Permission.CANDIDATES_SEARCH)

@@ -21,6 +21,7 @@ PROFILE_PAGES = [
     "/your-profile",
     "/your-applications",
     "/your-account/delete-account",
+    "/your-profile/let-schools-find-you",
     *(
         f"/your-profile/{slug}"
         for slug in (
@@ -229,14 +230,17 @@ def test_jobs_that_match_the_profile_leave_out_those_already_applied_for(client,
     assert "Head of Geography" not in matches.split("Your profile")[0]
 
 
-def test_the_profile_offers_no_setting_to_let_schools_find_it_while_no_school_can_search(client, jobseeker):
-    # No school can search jobseekers' profiles, so the profile must not offer or claim it.
+def test_the_profile_offers_the_setting_to_let_schools_find_it_and_says_what_they_see(client, jobseeker):
     page = text_of(client.get("/your-profile"))
+    assert "Let schools find you" in page
 
-    assert "find my profile" not in page.lower()
-    assert "find your profile" not in page.lower()
+    setting = text_of(client.get("/your-profile/let-schools-find-you"))
+
+    assert "a candidate number" in setting
+    assert "your name, email address, phone number or address" in setting
+    assert "hide your profile again at any time" in setting
+    # The old route never comes back under another meaning.
     assert client.get("/your-profile/visibility").status_code == 404
-    assert client.post("/your-profile/visibility", data={"discoverable": "y"}).status_code == 404
 
 
 def test_download_your_data_as_json(client, jobseeker):

@@ -9,6 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences, InvitationMessage
 from marketplace.applications.models import Application, ApplicationMessage, MessageTemplate
 from marketplace.extensions import db
 from marketplace.organisations import services
@@ -19,7 +20,14 @@ from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, 
 
 # Open to any member of staff by design, showing only what the public school page shows: the join page
 # (asking to join is how a newcomer reaches a school) and invitation links (guarded by their token).
-BY_DESIGN = {"organisations.join", "organisations.invitation"}
+# A findable candidate's page is open to every verified school by design (it shows no school's invitations
+# but the viewer's own, which the walk checks through SECRETS).
+BY_DESIGN = {
+    "organisations.join",
+    "organisations.invitation",
+    "schools.candidate",
+    "schools.invite_candidate",
+}
 
 SECRETS = (
     "Secret draft for school B",
@@ -30,6 +38,7 @@ SECRETS = (
     "asking-b@school-b.example.org",
     "Secret template of school B",
     "Secret message of school B",
+    "Secret invitation of school B",
 )
 
 
@@ -65,6 +74,17 @@ def world(app):
             application=application, sender=theirs.user, from_school=True, body="Secret message of school B"
         )
     )
+    candidate = UserFactory(email="candidate@example.org")
+    preferences = CandidatePreferences(user=candidate, visible=True, subjects=["Geography"], location="")
+    db.session.add(preferences)
+    candidate_invitation = CandidateInvitation(
+        organisation_id=school_b.id,
+        vacancy_id=live.id,
+        jobseeker=candidate,
+        invited_by=theirs.user,
+        message="Secret invitation of school B",
+    )
+    db.session.add(candidate_invitation)
     db.session.commit()
     return {
         "attacker": ours.user,
@@ -79,6 +99,8 @@ def world(app):
             "document_id": document.id,
             "template_id": template.id,
             "step": "pay",
+            "candidate_id": preferences.id,
+            "candidate_invitation_id": candidate_invitation.id,
         },
         "live_vacancy_id": live.id,
     }
@@ -142,6 +164,8 @@ def test_no_school_endpoint_serves_another_schools_data(app, client, world):
     assert db.session.scalar(sa.select(Invitation)).open
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageTemplate)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationMessage)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CandidateInvitation)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(InvitationMessage)) == 0
 
 
 def test_the_walk_covers_the_team_and_vacancy_pages(app):

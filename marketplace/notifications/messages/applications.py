@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.applications import summaries
+from marketplace.applications.candidates import CandidateInvitation, InvitationMessage
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application, ApplicationMessage
 from marketplace.applications.references import ReferenceRequest
@@ -182,6 +183,68 @@ def message_sent(message_id: int) -> None:
         vacancy=vacancy,
         from_school=message.from_school,
         school=vacancy.organisation.name,
+        link=link,
+    )
+
+
+def candidate_invited(invitation_id: int) -> None:
+    """Tell a findable candidate a school invited them to apply: the school and the job, and a link to
+    the invitation (the school's own words are shown there, after signing in)."""
+    invitation = db.session.get(CandidateInvitation, invitation_id)
+    vacancy = invitation.vacancy
+    queue_email(
+        invitation.jobseeker.email,
+        "candidate_invited",
+        f"{invitation.organisation.name} invited you to apply: {vacancy.title}",
+        vacancy=vacancy,
+        school=invitation.organisation.name,
+        link=external_url("jobseekers.invitation", invitation_id=invitation.id),
+        settings_link=external_url("jobseekers.let_schools_find_you"),
+    )
+
+
+def candidate_invitation_declined(invitation_id: int) -> None:
+    """Tell the member of staff who invited a candidate that they declined (by candidate number only)."""
+    invitation = db.session.get(CandidateInvitation, invitation_id)
+    if invitation.invited_by is None:
+        return
+    preferences = invitation.jobseeker.candidate_preferences
+    number = preferences.number if preferences is not None else "you invited"
+    queue_email(
+        invitation.invited_by.email,
+        "candidate_invitation_declined",
+        f"Invitation declined: {invitation.vacancy.title}",
+        vacancy=invitation.vacancy,
+        number=number,
+        link=external_url("schools.candidate_invitations"),
+    )
+
+
+def invitation_message_sent(message_id: int) -> None:
+    """Tell the other side of an invitation that a message is waiting: a link, never the words."""
+    message = db.session.get(InvitationMessage, message_id)
+    invitation = message.invitation
+    vacancy = invitation.vacancy
+    if message.from_school:
+        recipient = invitation.jobseeker.email
+        subject = f"New message from {invitation.organisation.name}: {vacancy.title}"
+        link = external_url("jobseekers.invitation", invitation_id=invitation.id) + "#messages"
+    else:
+        recipient = invitation.invited_by.email if invitation.invited_by else vacancy.contact_email
+        subject = f"New message from a candidate you invited: {vacancy.title}"
+        preferences = invitation.jobseeker.candidate_preferences
+        if preferences is None:
+            return
+        link = external_url("schools.candidate", candidate_id=preferences.id) + "#messages"
+    if not recipient:
+        return
+    queue_email(
+        recipient,
+        "invitation_message_sent",
+        subject,
+        vacancy=vacancy,
+        from_school=message.from_school,
+        school=invitation.organisation.name,
         link=link,
     )
 

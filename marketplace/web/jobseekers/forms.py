@@ -480,3 +480,30 @@ SECTION_FORMS: dict[str, type[FlaskForm]] = {
     "declarations": DeclarationsForm,
     "preferences": PreferencesForm,
 }
+
+
+class LetSchoolsFindYouForm(PreferencesForm):
+    """Opting in to candidate search, with the job preferences schools search on."""
+
+    visible = RadiosField(
+        "Do you want schools to be able to find your profile?",
+        choices=[
+            SelectChoice("yes", "Yes, let verified schools and trusts find me"),
+            SelectChoice("no", "No, hide my profile from schools"),
+        ],
+        validators=[InputRequired("Select whether schools can find your profile")],
+    )
+    exclude = TextAreaField(
+        "Schools or trusts that must never see your profile (optional)",
+        description="For example your current employer. One per line: the exact name or its URN.",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=3000, message="The list of schools must be 3,000 characters or fewer"),
+        ],
+        widget=GovTextArea(),
+    )
+
+
+class DeclineInvitationForm(FlaskForm):
+    """Only the CSRF token: declining needs no answer."""

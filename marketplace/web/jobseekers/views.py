@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import privacy
-from marketplace.applications import application_form, conversations, profiles, queries, services
+from marketplace.applications import application_form, candidates, conversations, profiles, queries, services
 from marketplace.applications.equal_opportunities import can_answer as can_answer_equal_opportunities
 from marketplace.applications.lifecycle import OPEN, ApplicationStatus, IllegalTransition
 from marketplace.applications.models import Application
@@ -155,6 +155,8 @@ def dashboard():
         application_count=len(applications),
         matches=_matching_jobs(profile, {a.vacancy_id for a in applications}),
         next_steps=NEXT_STEPS,
+        invitations=candidates.invitations_for(current_user),
+        candidate_preferences=candidates.preferences_of(current_user),
     )
 
 
@@ -489,6 +491,7 @@ def applications():
         applications=queries.applications_of(current_user),
         next_steps=NEXT_STEPS,
         to_do=TO_DO_NOW,
+        invitations=candidates.invitations_for(current_user),
     )
 
 
@@ -597,4 +600,5 @@ def delete_account():
 
 
 # More routes of this blueprint, in modules of their own (imported once `bp` and the guards exist).
+from marketplace.web.jobseekers import candidates as candidate_views  # noqa: E402, F401
 from marketplace.web.jobseekers import equal_opportunities  # noqa: E402, F401

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("schools", __name__, url_prefix="/school", template_folder="templates")
 
 # Each module adds its routes to `bp`; imported after it exists, in the order their pages appear.
-from marketplace.web.schools import views, wizard, manage, inbox, fair_recruitment  # noqa: E402, F401, I001
+from marketplace.web.schools import views, wizard, manage, inbox, fair_recruitment, candidates  # noqa: E402, F401, I001
