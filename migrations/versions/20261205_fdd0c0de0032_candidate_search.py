@@ -2,7 +2,7 @@
 apply and the messages about them, and the change log that feeds the candidate index
 
 Revision ID: fdd0c0de0032
-Revises: fdb0c0de0030
+Revises: fdc0c0de0031
 Create Date: 2026-12-05 06:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "fdd0c0de0032"
-down_revision = "fdb0c0de0030"
+down_revision = "fdc0c0de0031"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """equal opportunities: the spell of a listing (times re-opened after closing) each answer was given in
 
 Revision ID: fdf0c0de0034
-Revises: fdb0c0de0030
+Revises: fdd0c0de0032
 Create Date: 2026-12-05 06:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "fdf0c0de0034"
-down_revision = "fdb0c0de0030"
+down_revision = "fdd0c0de0032"
 branch_labels = None
 depends_on = None
 
