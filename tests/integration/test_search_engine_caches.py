@@ -10,7 +10,7 @@ from whoosh.query import And, Or, Phrase, Term
 
 from marketplace.extensions import db
 from marketplace.search.api import VacancySearch, find_vacancies
-from marketplace.search.whoosh import ranking
+from marketplace.search.whoosh import engine, ranking
 from marketplace.search.whoosh.backend import current_index
 from marketplace.search.whoosh.engine import forget_snapshots, segment_reads, snapshot_in_use
 from marketplace.search.whoosh.schema import SCHEMA_VERSION, Bookmark
@@ -165,3 +165,34 @@ def test_a_new_generation_is_warmed_with_the_last_ones_searches(app):
     with snapshot_in_use(index.path, index.open) as new:
         assert all(key in new.cache("rankings").values for key in searched)
     assert len(find_vacancies(VacancySearch(keywords="physics")).ids) == 2
+
+
+def test_a_large_new_segment_has_the_vocabularys_postings_read_before_anyone_searches(app, monkeypatch):
+    monkeypatch.setattr(engine, "_WARM_SEGMENT_SIZE", 1)  # the test index is small
+    listing("Teacher of Music", about_role=f"{BODY} A part time post, maternity cover.")
+    index = current_index()
+    forget_snapshots()  # as a new process: nothing read yet
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        assert snapshot.warmed.wait(30)
+        segments = [leaf.postings.segment_id for leaf in snapshot.evaluator.leaves]
+    reads_before = {segment: ranking.postings_reads[segment] for segment in segments}
+
+    result = find_vacancies(VacancySearch(keywords="part time maths teacher maternity cover"))
+    everything = find_vacancies(VacancySearch(keywords="music"))
+
+    assert result.total == 0 and everything.total == 1
+    assert {segment: ranking.postings_reads[segment] for segment in segments} == reads_before
+
+
+def test_phrases_match_where_whoosh_finds_them(app):
+    first = listing("Head of Music", about_role="Music lessons for every year group. A part time role.")
+    listing("Music Teacher", about_role="Part of a team, the time table is shared.")
+    index = current_index()
+    forget_snapshots()
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        for query in (Phrase("body", ["part", "time"]), Phrase("title", ["head", "music"])):
+            matched, _ = snapshot.evaluator.evaluate(query)
+            found = {snapshot.columns["vacancy_id"][docnum] for docnum in matched.nonzero()[0]}
+            ids = snapshot.columns["vacancy_id"]
+            expected = {ids[docnum] for docnum in snapshot.searcher.docs_for_query(query)}
+            assert found == expected == {first.id}

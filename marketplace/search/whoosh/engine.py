@@ -17,25 +17,29 @@ import datetime as dt
 import logging
 import math
 import threading
+import time
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
-from whoosh.query import And
+from whoosh.query import And, Or, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from marketplace.db import uk_today
 from marketplace.search.geo import _EARTH_RADIUS_METRES as EARTH_RADIUS_METRES  # the same sphere
 from marketplace.search.geo import METRES_PER_MILE, Point
+from marketplace.search.synonyms import ALTERNATIVES
 from marketplace.search.whoosh import bitsets, ranking
+from marketplace.search.whoosh.keywords import TEXT_FIELD_WEIGHTS, keyword_units
 from marketplace.search.whoosh.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
 
 logger = logging.getLogger(__name__)
@@ -60,6 +64,12 @@ _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
 _RANKING_CACHE_SIZE = 128
 _PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked out for the next
+# A segment at least this large (the index's bulk, as a process starts or after a merge) has the
+# postings of the vocabulary's words and phrases read in the background before searches ask for them.
+_WARM_SEGMENT_SIZE = 1000
+_WARM_SECONDS = 10.0  # at most this long warming one generation's new large segments
+_COMMON_WORDS = 300  # and the postings of this many of their commonest words in each of these fields
+_COMMON_WORD_FIELDS = ("title", "body")
 
 
 def _int_column(reader: IndexReader, name: str) -> list[int]:
@@ -210,6 +220,8 @@ class Snapshot:
     evaluator: Any = None  # answers keyword queries on arrays (see ranking.py)
     # The keyword queries searched in this generation, latest last: the next generation warms them.
     recent: OrderedDict[tuple[str, Any], Any] = field(default_factory=OrderedDict)
+    # Set once the background reading of its new large segments' postings has ended (see _warm_segments).
+    warmed: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
@@ -507,6 +519,7 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             if previous is not None:
                 replaced.append(previous)
                 _prewarm(snapshot, list(previous.recent.items()))
+            _warm_segments(snapshot)
             while len(_snapshots) > _MAX_SNAPSHOTS:
                 replaced.append(_snapshots.pop(next(iter(_snapshots))))
         unused = [old for old in replaced if _retire(old)]
@@ -533,6 +546,69 @@ def _prewarm(snapshot: Snapshot, queries: list[tuple[tuple[str, Any], Any]]) -> 
             _release(snapshot)
 
     threading.Thread(target=warm, name="search-prewarm", daemon=True).start()
+
+
+def _warm_segments(snapshot: Snapshot) -> None:
+    """Read the postings of the vocabulary's words and phrases (what searches for roles, subjects,
+    phases, key stages and their synonyms read first) in the snapshot's large segments that have not
+    been read yet, in the background (call under _snapshots_lock). A process's first searches and the
+    searches after a merge then find them in memory rather than reading and decoding them; a search
+    meanwhile reads what it needs itself."""
+    leaves = [
+        leaf
+        for leaf in snapshot.evaluator.leaves
+        if leaf.size >= _WARM_SEGMENT_SIZE and not leaf.postings.warming_started
+    ]
+    if not leaves:
+        snapshot.warmed.set()
+        return
+    for leaf in leaves:
+        leaf.postings.warming_started = True
+    snapshot.users += 1  # released when the warming ends: its readers stay open until then
+
+    def warm() -> None:
+        deadline = time.monotonic() + _WARM_SECONDS
+        try:
+            for leaf, query in _warming_queries(leaves):
+                if snapshot.retired or time.monotonic() > deadline:
+                    return
+                leaf.postings.warm(leaf.reader, query)
+                time.sleep(0)  # let a search waiting for the interpreter go first
+        except Exception:  # the index changed under it: the searches will read what they need
+            logger.debug("Warming a search index segment stopped", exc_info=True)
+        finally:
+            snapshot.warmed.set()
+            _release(snapshot)
+
+    threading.Thread(target=warm, name="search-warm-segments", daemon=True).start()
+
+
+def _warming_queries(leaves: list[ranking.Leaf]) -> Iterator[tuple[ranking.Leaf, Any]]:
+    """The vocabulary's queries on each leaf, then each leaf's commonest words in every text field
+    (words people type that the vocabulary does not know: "maternity", "cover")."""
+    for query in vocabulary_queries():
+        for leaf in leaves:
+            yield leaf, query
+    for leaf in leaves:
+        common = {
+            word
+            for field_name in _COMMON_WORD_FIELDS
+            if field_name in leaf.reader.schema
+            for _, word in leaf.reader.most_frequent_terms(field_name, _COMMON_WORDS)
+        }
+        for word in sorted(common):
+            text = word.decode("utf-8") if isinstance(word, bytes) else word
+            yield leaf, Or([Term(field_name, text) for field_name in TEXT_FIELD_WEIGHTS])
+
+
+@lru_cache(maxsize=1)
+def vocabulary_queries() -> tuple[Any, ...]:
+    """The keyword query of each word and phrase the vocabulary knows, as a search for it builds it."""
+    queries: dict[Any, Any] = {}
+    for words in ALTERNATIVES:
+        for unit in keyword_units(" ".join(words)):
+            queries.setdefault(unit.key, unit.query())
+    return tuple(queries.values())
 
 
 def _retire(snapshot: Snapshot) -> bool:

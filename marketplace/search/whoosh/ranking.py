@@ -13,13 +13,16 @@ back to Whoosh's matchers.
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import _INT_SIZE, Positions
 from whoosh.matching import (
     ArrayUnionMatcher,
     FilterMatcher,
@@ -68,6 +71,36 @@ def column_values(column: Any, size: int, dtype: Any) -> np.ndarray:
     return np.array([column[docnum] for docnum in range(size)], dtype=dtype)
 
 
+def _positions_decoder(format: Any) -> Callable[[list[bytes]], tuple[np.ndarray, np.ndarray]]:
+    """A function decoding a block of posting values into (positions per document, every position)."""
+    if type(format) is not Positions:  # another format: Whoosh decodes it value by value
+        return lambda values: _flatten([format.decode_positions(value) for value in values])
+    return _decode_positions_block
+
+
+def _decode_positions_block(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh's Positions.decode_positions for a whole block at once.
+
+    Each value is a 4-byte count and a pickled list of position deltas (the pickle's final STOP
+    sometimes left off). The pickles, one after another between a MARK and a LIST, are one pickle of
+    the list of those lists: one call to the unpickler for the block rather than one per document.
+    """
+    body = b"".join(value[_INT_SIZE:-1] if value.endswith(b".") else value[_INT_SIZE:] for value in values)
+    # Our own index, which Whoosh unpickles value by value itself.
+    deltas = pickle.loads(b"(" + body + b"l.")  # noqa: S301
+    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    # Deltas within each document: a running sum, less the running sum before the document began.
+    running = np.cumsum(flat)
+    before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
+    return counts, running - np.repeat(before, counts)
+
+
+def _flatten(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    return counts, np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+
+
 class SegmentPostings:
     """One (immutable) segment's postings as arrays, read on first use and kept with the segment."""
 
@@ -77,7 +110,9 @@ class SegmentPostings:
         self.terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lengths: dict[str, np.ndarray] = {}
         self.phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self.positions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lock = READ_LOCK
+        self.warming_started = False  # see engine._warm_segments
 
     def term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The segment's documents holding the term, and the term's weight (frequency) in each."""
@@ -170,27 +205,66 @@ class SegmentPostings:
         self, reader: IndexReader, field_name: str, word: str, candidates: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(document, position) of each occurrence of the word in the candidate documents."""
-        matcher = self._raw_matcher(reader, field_name, word)
-        decode = reader.schema[field_name].format.decode_positions
+        docs, positions = self.term_positions(reader, field_name, word)
         chosen = np.zeros(self.size, dtype=bool)
         chosen[candidates] = True
-        docs: list[int] = []
-        positions: list[int] = []
+        wanted = chosen[docs]
+        return docs[wanted], positions[wanted]
+
+    def term_positions(
+        self, reader: IndexReader, field_name: str, word: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of every occurrence of the word in the segment, deleted documents
+        included: read once and shared by every phrase the word is in ("teacher" is in dozens)."""
+        key = (field_name, word)
+        found = self.positions.get(key)
+        if found is None:
+            with self.lock:
+                found = self.positions.get(key)
+                if found is None:
+                    found = self.positions[key] = self._read_positions(reader, field_name, word)
+        return found
+
+    def _read_positions(
+        self, reader: IndexReader, field_name: str, word: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        postings_reads[self.segment_id] += 1
+        matcher = self._raw_matcher(reader, field_name, word)
+        decode = _positions_decoder(reader.schema[field_name].format)
+        docs: list[np.ndarray] = []
+        positions: list[np.ndarray] = []
         while matcher.is_active():
             if matcher._ids is None:
                 matcher._read_ids()
-            block = np.asarray(matcher._ids, dtype=np.int64)
-            wanted = np.flatnonzero(chosen[block])
-            if len(wanted):
-                if matcher._values is None:
-                    matcher._read_values()
-                values = matcher._values
-                for i in wanted.tolist():
-                    found = decode(values[i])
-                    docs.extend([int(block[i])] * len(found))
-                    positions.extend(found)
+            if matcher._values is None:
+                matcher._read_values()
+            counts, block_positions = decode(matcher._values)
+            docs.append(np.repeat(np.asarray(matcher._ids, dtype=np.int64), counts))
+            positions.append(block_positions)
             matcher._next_block()
-        return np.asarray(docs, dtype=np.int64), np.asarray(positions, dtype=np.int64)
+        if not docs:
+            return _EMPTY_IDS, _EMPTY_IDS
+        return np.concatenate(docs), np.concatenate(positions)
+
+    def warm(self, reader: IndexReader, query: Query) -> None:
+        """Read now what evaluating the query on this segment reads on first use: its terms' postings
+        and field lengths, its phrases' documents."""
+        if type(query) is Term:
+            field_name = query.fieldname
+            if field_name in reader.schema:
+                text = query.text.decode("utf-8") if isinstance(query.text, bytes) else query.text
+                self.term(reader, field_name, text)
+                if reader.schema[field_name].scorable:
+                    self.field_lengths(reader, field_name)
+        elif type(query) is Phrase:
+            if query.fieldname in reader.schema and all(
+                (query.fieldname, word) in reader for word in query.words
+            ):
+                self.phrase(reader, query)
+                self.field_lengths(reader, query.fieldname)
+        elif isinstance(query, (And, Or)):
+            for sub in query.subqueries:
+                self.warm(reader, sub)
 
     @staticmethod
     def _raw_matcher(reader: IndexReader, field_name: str, text: str) -> Any:
