@@ -196,3 +196,14 @@ def test_phrases_match_where_whoosh_finds_them(app):
             ids = snapshot.columns["vacancy_id"]
             expected = {ids[docnum] for docnum in snapshot.searcher.docs_for_query(query)}
             assert found == expected == {first.id}
+
+
+def test_an_edited_description_is_highlighted_as_it_now_reads(app):
+    vacancy = listing("Teacher of Physics", about_role="Physics with our friendly science department.")
+    assert "friendly science" in find_vacancies(VacancySearch(keywords="physics")).highlights[vacancy.id]
+
+    vacancy.about_role = "Physics in our new laboratories, with a generous training budget."
+    db.session.commit()
+
+    highlight = find_vacancies(VacancySearch(keywords="physics")).highlights[vacancy.id]
+    assert "new laboratories" in highlight and "friendly" not in highlight

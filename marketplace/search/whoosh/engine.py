@@ -63,6 +63,7 @@ COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "l
 _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
 _RANKING_CACHE_SIZE = 128
+_SNIPPET_CACHE_SIZE = 4096  # about 20 searches' worth of pages a second for a few minutes
 _PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked out for the next
 # A segment at least this large (the index's bulk, as a process starts or after a merge) has the
 # postings of the vocabulary's words and phrases read in the background before searches ask for them.
@@ -137,18 +138,18 @@ _segments_lock = threading.Lock()
 
 
 def _places(
-    located: list[int],
-    latitude: list[int],
-    longitude: list[int],
+    located: np.ndarray,
+    latitude: np.ndarray,
+    longitude: np.ndarray,
     other_points: dict[int, list[tuple[int, int]]],
     live_mask: Any,
 ) -> tuple[Any, Any, Any]:
     """Every place of the located live vacancies as (latitudes, docnums, longitudes) arrays sorted by
     latitude (then docnum, longitude): a listing at several schools has one entry per school."""
     others = [(lat, d, lon) for d in other_points if live_mask[d] for lat, lon in other_points[d]]
-    latitudes = np.array([latitude[d] for d in located] + [lat for lat, _, _ in others], dtype=np.int64)
-    docnums = np.array(located + [d for _, d, _ in others], dtype=np.int64)
-    longitudes = np.array([longitude[d] for d in located] + [lon for _, _, lon in others], dtype=np.int64)
+    latitudes = np.concatenate((latitude[located], np.array([lat for lat, _, _ in others], dtype=np.int64)))
+    docnums = np.concatenate((located, np.array([d for _, d, _ in others], dtype=np.int64)))
+    longitudes = np.concatenate((longitude[located], np.array([lon for _, _, lon in others], dtype=np.int64)))
     order = np.lexsort((longitudes, docnums, latitudes))
     return latitudes[order], docnums[order], longitudes[order]
 
@@ -171,6 +172,13 @@ def _segment_data(path: str, reader: IndexReader) -> SegmentData:
     return data
 
 
+def _positions_in(order: list[int], size: int) -> np.ndarray:
+    """Each document's position in `order` (documents not in it after every one that is)."""
+    rank = np.full(size, len(order), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+    return rank
+
+
 class _Cache:
     """A small least-recently-used cache of values computed from one snapshot."""
 
@@ -190,6 +198,10 @@ class _Cache:
             while len(self.values) > self.size:
                 self.values.popitem(last=False)
         return value
+
+
+# Snippets of recent results, by (segment id, document number there, terms highlighted).
+_snippets = _Cache(_SNIPPET_CACHE_SIZE)
 
 
 @dataclass
@@ -220,6 +232,7 @@ class Snapshot:
     evaluator: Any = None  # answers keyword queries on arrays (see ranking.py)
     # The keyword queries searched in this generation, latest last: the next generation warms them.
     recent: OrderedDict[tuple[str, Any], Any] = field(default_factory=OrderedDict)
+    leaf_offsets: list[int] = field(default_factory=list)  # each leaf's first document number
     # Set once the background reading of its new large segments' postings has ended (see _warm_segments).
     warmed: threading.Event = field(default_factory=threading.Event)
 
@@ -258,8 +271,9 @@ class Snapshot:
         closing = docs[np.lexsort((docs, -published[docs], closes[docs]))]
         newest = docs[np.lexsort((docs, closes[docs], -published[docs]))]
         by_salary = docs[np.argsort(salary[docs], kind="stable")]
-        latitude, longitude = columns["latitude"], columns["longitude"]
-        located = [d for d in docs.tolist() if latitude[d] or longitude[d]]
+        latitude = np.asarray(columns["latitude"], dtype=np.int64)
+        longitude = np.asarray(columns["longitude"], dtype=np.int64)
+        located = docs[(latitude[docs] != 0) | (longitude[docs] != 0)].astype(np.int64)
         newest_order = newest.tolist()
         snapshot = cls(
             searcher=searcher,
@@ -279,7 +293,18 @@ class Snapshot:
         )
         snapshot.live_mask = live_mask
         snapshot.evaluator = ranking.Evaluator(searcher, leaves, size)
+        snapshot.leaf_offsets = [leaf.offset for leaf in leaves]
         return snapshot
+
+    def document_key(self, docnum: int) -> tuple[str, int]:
+        """What names the document for good: its (immutable) segment and its number there."""
+        leaf = self.evaluator.leaves[bisect.bisect_right(self.leaf_offsets, docnum) - 1]
+        return leaf.postings.segment_id, docnum - leaf.offset
+
+    def highlight(self, docnum: int, terms: frozenset[str], make: Callable[[], Any]) -> Any:
+        """A document's snippet for these terms, made once while its segment lasts (a document never
+        changes in a segment: an edit adds a new document), whichever generation asks."""
+        return _snippets.get((self.document_key(docnum), terms), make)
 
     def cache(self, name: str) -> _Cache:
         if name not in self.caches:
@@ -392,10 +417,9 @@ class Snapshot:
     def ordered(self, bits: int, order: list[int], wanted: int) -> list[int]:
         """The first `wanted` documents of the set in a precomputed order."""
         if bits.bit_count() * 8 < len(order):  # a small set: sort it rather than walk the order
-            rank = self.cache(f"rank-{id(order)}").get(
-                "rank", lambda: {d: position for position, d in enumerate(order)}
-            )
-            return sorted(bitsets.docnums(bits), key=rank.__getitem__)[:wanted]
+            rank = self.cache(f"rank-{id(order)}").get("rank", lambda: _positions_in(order, self.size))
+            docs = bitsets.array_of(bits)
+            return docs[np.argsort(rank[docs], kind="stable")][:wanted].tolist()
         members = bitsets.Members(bits)
         found = []
         for docnum in order:
@@ -406,10 +430,15 @@ class Snapshot:
         return found
 
     def by_distance(self, bits: int, distances: Mapping[int, float], wanted: int) -> list[int]:
-        closes = self.columns["closes_at"]
-        return sorted(bitsets.docnums(bits), key=lambda d: (distances.get(d, math.inf), closes[d], d))[
-            :wanted
-        ]
+        """The nearest `wanted` documents of the set, then the soonest closing, then by docnum."""
+        docs = bitsets.array_of(bits)
+        metres = np.fromiter(
+            (distances.get(d, math.inf) for d in docs.tolist()), dtype=np.float64, count=len(docs)
+        )
+        closes = self.cache("arrays").get(
+            "closes_at", lambda: np.asarray(self.columns["closes_at"], dtype=np.int64)
+        )
+        return docs[np.lexsort((docs, closes[docs], metres))][:wanted].tolist()
 
     def ranked(self, query, bits: int, wanted: int, *, key: Any) -> list[int]:
         """The `wanted` best-scoring documents of the set for a keyword query (BM25F, ties by docnum).

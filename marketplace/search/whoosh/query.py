@@ -198,10 +198,15 @@ def run_search(
     ids = [vacancy_ids[docnum] for docnum in docnums]
     highlights: dict[int, Markup] = {}
     if snippets:
-        terms = {term for unit in units_of(search) for term in unit.all_terms()}
+        terms = frozenset(term for unit in units_of(search) for term in unit.all_terms())
         for vacancy_id, docnum in zip(ids, docnums, strict=True):
-            body = snapshot.searcher.stored_fields(docnum).get(SNIPPET_FIELD, "")
-            highlights[vacancy_id] = snippet(body, terms)
+            highlights[vacancy_id] = snapshot.highlight(
+                docnum,
+                terms,
+                lambda docnum=docnum: snippet(
+                    snapshot.searcher.stored_fields(docnum).get(SNIPPET_FIELD, ""), terms
+                ),
+            )
     distances = {
         vacancy_id: round(miles(plan.distances[docnum]), 1)
         for vacancy_id, docnum in zip(ids, docnums, strict=True)
