@@ -134,6 +134,9 @@ def test_scores_are_those_whoosh_gives(app, query):
     with snapshot_in_use(index.path, index.open) as snapshot:
         matched, scores = snapshot.evaluator.evaluate(query)
         matched &= snapshot.live_mask  # the engine drops deleted documents after evaluating
+        # Without scores (a keyword among others), and again from what each segment kept.
+        for _ in range(2):
+            assert ((snapshot.evaluator.matches(query) & snapshot.live_mask) == matched).all()
         expected: dict[int, float] = {}
         context = snapshot.searcher.context()
         for leaf, offset in snapshot.searcher.leaf_searchers():

@@ -349,8 +349,7 @@ class Snapshot:
                 matched = np.zeros(self.size, dtype=bool)
                 matched[docs] = True
             else:
-                matched, _ = self.evaluator.evaluate(query)
-                matched &= self.live_mask
+                matched = self.evaluator.matches(query) & self.live_mask
             return ranking.bits_of(matched)
 
         return self.cache("queries").get(key, compute)

@@ -125,6 +125,14 @@ class SearchPlan:
         field_name, spelling = FILTER_FIELDS[name]
         return self.snapshot.term_bits(field_name, tuple(spelling(value) for value in values))
 
+    def option_bits(self, name: str) -> list[tuple[str, int]]:
+        """Each option of a list filter and the documents that have it (the same for every search
+        on the snapshot: worked out once)."""
+        choices = FILTERS_BY_NAME[name]
+        return self.snapshot.cache("options").get(
+            name, lambda: [(value, self.value_bits(name, (value,))) for value in choices.options]
+        )
+
     def combined(self, *, without: str | None = None, extra: int | None = None) -> int:
         bits = self.live
         for name, condition in self.conditions.items():
@@ -154,8 +162,7 @@ class SearchPlan:
         for choices in FILTERS:
             base = self.combined(without=choices.attribute)
             facets[choices.attribute] = {
-                value: (base & self.value_bits(choices.attribute, (value,))).bit_count()
-                for value in choices.options
+                value: (base & bits).bit_count() for value, bits in self.option_bits(choices.attribute)
             }
         for name in FLAGS:
             base = self.combined(without=name)

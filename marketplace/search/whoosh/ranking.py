@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pickle
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
@@ -43,6 +43,7 @@ from whoosh.util.numeric import byte_to_length
 # A field's length as Whoosh decodes it from the byte it stores (lossy above a few dozen words).
 _LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_MATCHES_KEPT = 512  # queries whose matching documents each segment keeps
 _POSITION_STRIDE = 1 << 32  # (document, position) pairs packed in one integer
 
 # Whoosh's readers are not safe to read from on several threads at once (a block read half-way by
@@ -113,6 +114,10 @@ class SegmentPostings:
         self.positions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lock = READ_LOCK
         self.warming_started = False  # see engine._warm_segments
+        self.frequencies: dict[tuple[str, Any], int] = {}  # document frequencies, by (field, term)
+        # Queries -> the documents they match here, packed one bit per document (see matches).
+        self.matched: OrderedDict[Query, np.ndarray | None] = OrderedDict()
+        self.matched_lock = threading.Lock()
 
     def term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The segment's documents holding the term, and the term's weight (frequency) in each."""
@@ -246,6 +251,21 @@ class SegmentPostings:
             return _EMPTY_IDS, _EMPTY_IDS
         return np.concatenate(docs), np.concatenate(positions)
 
+    def matches(self, query: Query, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+        """The segment's documents a query matches (see Evaluator.matches), kept for the latest
+        _MATCHES_KEPT queries."""
+        with self.matched_lock:
+            if query in self.matched:
+                self.matched.move_to_end(query)
+                packed = self.matched[query]
+                return None if packed is None else np.unpackbits(packed, count=self.size).view(bool)
+        found = compute()
+        with self.matched_lock:
+            self.matched[query] = None if found is None else np.packbits(found)
+            while len(self.matched) > _MATCHES_KEPT:
+                self.matched.popitem(last=False)
+        return found
+
     def warm(self, reader: IndexReader, query: Query) -> None:
         """Read now what evaluating the query on this segment reads on first use: its terms' postings
         and field lengths, its phrases' documents."""
@@ -305,6 +325,7 @@ class Evaluator:
         self.searcher = searcher
         self.leaves = leaves
         self.size = size
+        self._leaves_by_reader = {id(leaf.reader): leaf for leaf in leaves}
         weighting = searcher.weighting
         self.bm25 = weighting if isinstance(weighting, BM25F) else None
 
@@ -317,6 +338,43 @@ class Evaluator:
                 matched[leaf.offset : leaf.offset + leaf.size] = part[0]
                 scores[leaf.offset : leaf.offset + leaf.size] = part[1]
         return matched, scores
+
+    def matches(self, query: Query) -> np.ndarray:
+        """The documents the query matches, one boolean per document (deleted ones included), as
+        `evaluate` finds them but without scoring. Which documents of a segment match does not change
+        with the rest of the index, so each segment's answer is kept with the segment: after a commit
+        only the new segment is worked out."""
+        matched = np.zeros(self.size, dtype=bool)
+        supported = self._supported(query)
+        for leaf in self.leaves:
+            if supported:
+                part = leaf.postings.matches(query, lambda leaf=leaf: self._matched(query, leaf))
+            else:
+                found = self._whoosh(query, leaf)
+                part = None if found is None else found[0]
+            if part is not None:
+                matched[leaf.offset : leaf.offset + leaf.size] = part
+        return matched
+
+    def _matched(self, query: Query, leaf: Leaf) -> np.ndarray | None:
+        """The segment's documents the query matches (None: none, where Whoosh would use a NullMatcher)."""
+        if isinstance(query, _NullQuery):
+            return None
+        if isinstance(query, Term):
+            part = self._term(query, leaf)
+            return None if part is None else part[0]
+        if isinstance(query, Phrase):
+            if any((query.fieldname, word) not in leaf.reader for word in query.words):
+                return None
+            part = self._phrase(query, leaf)
+            return None if part is None else part[0]
+        parts = [self._matched(sub, leaf) for sub in query.subqueries]
+        if isinstance(query, Or):
+            found = [part for part in parts if part is not None]
+            return np.logical_or.reduce(found) if found else None
+        if not parts or any(part is None for part in parts):
+            return None
+        return np.logical_and.reduce(parts)
 
     def _supported(self, query: Query) -> bool:
         if isinstance(query, _NullQuery):
@@ -413,12 +471,23 @@ class Evaluator:
         if isinstance(query, _NullQuery):
             return 0
         if isinstance(query, Term):
-            return query.estimate_size(reader)
+            return self._frequency(query.fieldname, query.text, reader)
         if isinstance(query, Phrase):
-            return min((Term(query.fieldname, word).estimate_size(reader) for word in query.words), default=0)
+            return min((self._frequency(query.fieldname, word, reader) for word in query.words), default=0)
         if isinstance(query, And):
             return min(self._estimate(sub, reader) for sub in query.subqueries)
         return min(sum(self._estimate(sub, reader) for sub in query.subqueries), reader.doc_count())
+
+    def _frequency(self, field_name: str, text: Any, reader: IndexReader) -> int:
+        """Term.estimate_size on a segment (its document frequency, which never changes), kept."""
+        leaf = self._leaves_by_reader.get(id(reader))
+        if leaf is None:
+            return Term(field_name, text).estimate_size(reader)
+        key = (field_name, text)
+        found = leaf.postings.frequencies.get(key)
+        if found is None:
+            found = leaf.postings.frequencies[key] = Term(field_name, text).estimate_size(reader)
+        return found
 
     def _term_scores(
         self, field_name: str, text: str, leaf: Leaf, ids: np.ndarray, weights: np.ndarray
