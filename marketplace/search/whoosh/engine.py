@@ -519,6 +519,12 @@ def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snaps
         _release(snapshot)
 
 
+def is_searched(path: Path) -> bool:
+    """Whether this process has searched the index folder (and keeps a snapshot of it)."""
+    with _snapshots_lock:
+        return str(path) in _snapshots
+
+
 def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
     key = str(path)
     latest = _latest_generation(path)
