@@ -68,7 +68,9 @@ _PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked
 # A segment at least this large (the index's bulk, as a process starts or after a merge) has the
 # postings of the vocabulary's words and phrases read in the background before searches ask for them.
 _WARM_SEGMENT_SIZE = 1000
-_WARM_SECONDS = 10.0  # at most this long warming one generation's new large segments
+_WARM_SECONDS = 10.0  # at most this much CPU time warming one generation's new large segments,
+_WARM_WAIT = 120.0  # and no longer than this after it opened (the warming gives way to searches)
+_WARM_PAUSE = 0.002
 _COMMON_WORDS = 300  # and the postings of this many of their commonest words in each of these fields
 _COMMON_WORD_FIELDS = ("title", "body")
 
@@ -501,6 +503,7 @@ class Snapshot:
 
 _snapshots: dict[str, Snapshot] = {}
 _snapshots_lock = threading.Lock()  # guards _snapshots and every snapshot's users and retired
+_in_flight = 0  # searches under way (in snapshot_in_use): background warming waits for none
 _MAX_SNAPSHOTS = 4
 
 
@@ -512,10 +515,15 @@ def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snaps
     Checking for a newer generation costs one directory listing; the index itself is only opened
     when the generation has moved on.
     """
+    global _in_flight
     snapshot = _acquire(path, open_index)
+    with _snapshots_lock:
+        _in_flight += 1
     try:
         yield snapshot
     finally:
+        with _snapshots_lock:
+            _in_flight -= 1
         _release(snapshot)
 
 
@@ -601,13 +609,18 @@ def _warm_segments(snapshot: Snapshot) -> None:
     snapshot.users += 1  # released when the warming ends: its readers stay open until then
 
     def warm() -> None:
-        deadline = time.monotonic() + _WARM_SECONDS
+        started, deadline = time.thread_time(), time.monotonic() + _WARM_WAIT
         try:
             for leaf, query in _warming_queries(leaves):
+                # Searches go first: this thread reads only while none is under way.
+                while _in_flight and time.monotonic() < deadline:
+                    time.sleep(_WARM_PAUSE)
                 if snapshot.retired or time.monotonic() > deadline:
                     return
+                if time.thread_time() - started > _WARM_SECONDS:
+                    return
                 leaf.postings.warm(leaf.reader, query)
-                time.sleep(0)  # let a search waiting for the interpreter go first
+                time.sleep(0)  # let a search waiting for the interpreter start
         except Exception:  # the index changed under it: the searches will read what they need
             logger.debug("Warming a search index segment stopped", exc_info=True)
         finally:
