@@ -70,7 +70,8 @@ _PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked
 _WARM_SEGMENT_SIZE = 1000
 _WARM_SECONDS = 10.0  # at most this much CPU time warming one generation's new large segments,
 _WARM_WAIT = 120.0  # and no longer than this after it opened (the warming gives way to searches)
-_WARM_PAUSE = 0.002
+_WARM_PAUSE = 0.005
+_WARM_IDLE = 0.02  # and not until this long after the last search ended (seconds)
 _COMMON_WORDS = 300  # and the postings of this many of their commonest words in each of these fields
 _COMMON_WORD_FIELDS = ("title", "body")
 
@@ -504,6 +505,7 @@ class Snapshot:
 _snapshots: dict[str, Snapshot] = {}
 _snapshots_lock = threading.Lock()  # guards _snapshots and every snapshot's users and retired
 _in_flight = 0  # searches under way (in snapshot_in_use): background warming waits for none
+_last_search = 0.0  # when the last one ended (time.monotonic())
 _MAX_SNAPSHOTS = 4
 
 
@@ -515,7 +517,7 @@ def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snaps
     Checking for a newer generation costs one directory listing; the index itself is only opened
     when the generation has moved on.
     """
-    global _in_flight
+    global _in_flight, _last_search
     snapshot = _acquire(path, open_index)
     with _snapshots_lock:
         _in_flight += 1
@@ -524,7 +526,13 @@ def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snaps
     finally:
         with _snapshots_lock:
             _in_flight -= 1
+            _last_search = time.monotonic()
         _release(snapshot)
+
+
+def _searching() -> bool:
+    """Whether a search is under way or one ended moments ago (more are likely to follow)."""
+    return bool(_in_flight) or time.monotonic() - _last_search < _WARM_IDLE
 
 
 def is_searched(path: Path) -> bool:
@@ -612,8 +620,8 @@ def _warm_segments(snapshot: Snapshot) -> None:
         started, deadline = time.thread_time(), time.monotonic() + _WARM_WAIT
         try:
             for leaf, query in _warming_queries(leaves):
-                # Searches go first: this thread reads only while none is under way.
-                while _in_flight and time.monotonic() < deadline:
+                # Searches go first: this thread reads only while none is under way or about to be.
+                while _searching() and time.monotonic() < deadline:
                     time.sleep(_WARM_PAUSE)
                 if snapshot.retired or time.monotonic() > deadline:
                     return
