@@ -153,8 +153,21 @@ def _places(
     latitudes = np.concatenate((latitude[located], np.array([lat for lat, _, _ in others], dtype=np.int64)))
     docnums = np.concatenate((located, np.array([d for _, d, _ in others], dtype=np.int64)))
     longitudes = np.concatenate((longitude[located], np.array([lon for _, _, lon in others], dtype=np.int64)))
-    order = np.lexsort((longitudes, docnums, latitudes))
+    order = _by_latitude_then_docnum(latitudes, docnums)
+    if order is None:  # a listing with two schools on one latitude: longitude decides
+        order = np.lexsort((longitudes, docnums, latitudes))
     return latitudes[order], docnums[order], longitudes[order]
+
+
+def _by_latitude_then_docnum(latitudes: np.ndarray, docnums: np.ndarray) -> np.ndarray | None:
+    """The order sorting by (latitude, docnum), one sort of a single key (several times faster than
+    np.lexsort); None when two entries share both."""
+    if not len(docnums):
+        return np.zeros(0, dtype=np.int64)
+    keys = (latitudes - latitudes.min()) * (int(docnums.max()) + 1) + docnums
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    return None if (ordered[1:] == ordered[:-1]).any() else order
 
 
 def _segment_data(path: str, reader: IndexReader) -> SegmentData:
