@@ -531,16 +531,24 @@ def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snaps
     when the generation has moved on.
     """
     global _in_flight, _last_search
-    snapshot = _acquire(path, open_index)
     with _snapshots_lock:
-        _in_flight += 1
+        _in_flight += 1  # before the snapshot is built: the warming it starts waits for this search
     try:
-        yield snapshot
+        snapshot = _acquire(path, open_index)
+        try:
+            yield snapshot
+        finally:
+            _release(snapshot)
     finally:
         with _snapshots_lock:
             _in_flight -= 1
             _last_search = time.monotonic()
-        _release(snapshot)
+
+
+def _wait_for_a_pause(deadline: float) -> None:
+    """Searches go first: background work goes on only while none is under way or about to be."""
+    while _searching() and time.monotonic() < deadline:
+        time.sleep(_WARM_PAUSE)
 
 
 def _searching() -> bool:
@@ -632,10 +640,9 @@ def _warm_segments(snapshot: Snapshot) -> None:
     def warm() -> None:
         started, deadline = time.thread_time(), time.monotonic() + _WARM_WAIT
         try:
+            _wait_for_a_pause(deadline)  # (working out the vocabulary's queries takes a moment too)
             for leaf, query in _warming_queries(leaves):
-                # Searches go first: this thread reads only while none is under way or about to be.
-                while _searching() and time.monotonic() < deadline:
-                    time.sleep(_WARM_PAUSE)
+                _wait_for_a_pause(deadline)
                 if snapshot.retired or time.monotonic() > deadline:
                     return
                 if time.thread_time() - started > _WARM_SECONDS:
