@@ -214,3 +214,20 @@ def test_an_edited_description_is_highlighted_as_it_now_reads(app):
     highlight = find_vacancies(VacancySearch(keywords="physics")).highlights[vacancy.id]
     assert "new laboratories" in highlight
     assert "friendly" not in highlight
+
+
+def test_words_and_phrases_nobody_indexed_do_not_grow_the_segment_caches(app):
+    # Search words are whatever people type: a stream of distinct made-up words or quoted phrases must
+    # not make the per-segment caches (kept as long as the segment lives) grow without limit.
+    listing("Teacher of Music")
+    index = current_index()
+    forget_snapshots()
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        postings = [leaf.postings for leaf in snapshot.evaluator.leaves]
+        for number in range(ranking._MATCHES_KEPT + 50):
+            made_up = f"zq{number}x"
+            snapshot.evaluator.evaluate(Term("title", made_up))
+            snapshot.evaluator.evaluate(Phrase("title", ["music", made_up]))
+    for segment in postings:
+        assert not any(word.startswith("zq") for _, word in segment.terms)
+        assert len(segment.phrases) <= ranking._MATCHES_KEPT

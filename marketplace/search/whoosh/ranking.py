@@ -43,6 +43,7 @@ from whoosh.util.numeric import byte_to_length
 # A field's length as Whoosh decodes it from the byte it stores (lossy above a few dozen words).
 _LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_NO_POSTINGS = (_EMPTY_IDS, np.zeros(0, dtype=np.float64))
 _MATCHES_KEPT = 512  # queries whose matching documents each segment keeps
 _POSITION_STRIDE = 1 << 32  # (document, position) pairs packed in one integer
 
@@ -110,7 +111,7 @@ class SegmentPostings:
         self.size = size
         self.terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lengths: dict[str, np.ndarray] = {}
-        self.phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self.phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
         self.positions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lock = READ_LOCK
         self.warming_started = False  # see engine._warm_segments
@@ -124,6 +125,9 @@ class SegmentPostings:
         key = (field_name, text)
         found = self.terms.get(key)
         if found is None:
+            if key not in reader:
+                # Not kept: words absent from the segment are whatever people type, without limit.
+                return _NO_POSTINGS
             with self.lock:
                 found = self.terms.get(key)
                 if found is None:
@@ -172,12 +176,18 @@ class SegmentPostings:
         """The segment's documents holding the phrase: its words at consecutive positions, in order
         (Whoosh's Phrase with its default slop of 1), deleted documents included."""
         key = (query.fieldname, tuple(query.words))
-        found = self.phrases.get(key)
-        if found is None:
-            with self.lock:
-                found = self.phrases.get(key)
-                if found is None:
-                    found = self.phrases[key] = self._read_phrase(reader, query.fieldname, tuple(query.words))
+        with self.matched_lock:
+            found = self.phrases.get(key)
+            if found is not None:
+                self.phrases.move_to_end(key)
+                return found
+        with self.lock:
+            found = self._read_phrase(reader, query.fieldname, tuple(query.words))
+        with self.matched_lock:
+            # Phrases are whatever people quote: only the most recently used are kept.
+            self.phrases[key] = found
+            while len(self.phrases) > _MATCHES_KEPT:
+                self.phrases.popitem(last=False)
         return found
 
     def _read_phrase(self, reader: IndexReader, field_name: str, words: tuple[str, ...]) -> np.ndarray:
