@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -170,6 +170,11 @@ class SearchPlan:
         return facets
 
 
+def _stored_snippet(snapshot: Snapshot, docnum: int, terms: frozenset[str]) -> Markup:
+    """A result's snippet made from the text stored in the index (asked for only on a cache miss)."""
+    return snippet(snapshot.searcher.stored_fields(docnum).get(SNIPPET_FIELD, ""), terms)
+
+
 def run_search(
     snapshot: Snapshot,
     search: VacancySearch,
@@ -210,9 +215,7 @@ def run_search(
             highlights[vacancy_id] = snapshot.highlight(
                 docnum,
                 terms,
-                lambda docnum=docnum: snippet(
-                    snapshot.searcher.stored_fields(docnum).get(SNIPPET_FIELD, ""), terms
-                ),
+                partial(_stored_snippet, snapshot, docnum, terms),
             )
     distances = {
         vacancy_id: round(miles(plan.distances[docnum]), 1)

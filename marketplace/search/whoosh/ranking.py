@@ -17,6 +17,7 @@ import pickle
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
+from functools import partial
 from itertools import chain
 from typing import Any
 
@@ -358,7 +359,7 @@ class Evaluator:
         supported = self._supported(query)
         for leaf in self.leaves:
             if supported:
-                part = leaf.postings.matches(query, lambda leaf=leaf: self._matched(query, leaf))
+                part = leaf.postings.matches(query, partial(self._matched, query, leaf))
             else:
                 found = self._whoosh(query, leaf)
                 part = None if found is None else found[0]
@@ -382,9 +383,10 @@ class Evaluator:
         if isinstance(query, Or):
             found = [part for part in parts if part is not None]
             return np.logical_or.reduce(found) if found else None
-        if not parts or any(part is None for part in parts):
+        present = [part for part in parts if part is not None]
+        if not parts or len(present) < len(parts):
             return None
-        return np.logical_and.reduce(parts)
+        return np.logical_and.reduce(present)
 
     def _supported(self, query: Query) -> bool:
         if isinstance(query, _NullQuery):
