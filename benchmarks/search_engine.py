@@ -3,9 +3,11 @@
     PYTHONPATH=. .venv/bin/python benchmarks/search_engine.py --size 20000
 
 Builds (once, then reuses from --workdir) a SQLite database and index holding the synthetic corpus of
-benchmarks/search.py, then times the engine call the search page makes (ranked ids, total, every facet
-count, snippets on) over a mix of distinct searches:
-- cold: the first use of each search after the index is opened in a fresh process state;
+benchmarks/search.py, then times `search_vacancies`, the call the search page makes (ranked ids, total,
+every facet count, snippets on, rows loaded), over the distinct searches of benchmarks/search.py's
+`queries()`:
+- cold: the first use of each search after the index is opened in a fresh process state (while the
+  index's large segments are being warmed in the background; with --after-warming, once they are);
 - after one commit: one new listing is published and synced, then each search once more (the caches
   of the index's earlier segments are kept; only the new segment is read);
 - warm: each search again;
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import shutil
@@ -34,25 +37,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from search import QUERY_MIX, SUBJECTS, build_corpus  # noqa: E402
+import search as search_module  # noqa: E402
+from search import _open_index, _time_searches, build_corpus, queries  # noqa: E402
 
 from marketplace import create_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
-from marketplace.search.api import VacancySearch, backend_for  # noqa: E402
-from marketplace.search.geo import resolve  # noqa: E402
+from marketplace.search import api  # noqa: E402
+from marketplace.search.api import backend_for  # noqa: E402
 from marketplace.search.whoosh.engine import forget_snapshots  # noqa: E402
-
-EXTRA_MIX = [
-    *({"keywords": subject.lower()} for subject in SUBJECTS),
-    *({"keywords": f"{subject.lower()} teacher", "phases": ("secondary",)} for subject in SUBJECTS[:10]),
-    *({"keywords": word, "working_patterns": ("full_time",)} for word in ("inclusive", "parking", "cpd")),
-    {"keywords": "head of year", "contract_types": ("fixed_term",)},
-    {"keywords": "cover supervisor"},
-    {"keywords": "reception teacher", "sort": "newest"},
-    {"keywords": "early career teachers"},
-    {"keywords": "safeguarding dbs"},
-    {"keywords": "assistant headteacher", "location": "Leeds", "radius": 50},
-]
 
 
 def make_app(workdir: Path):
@@ -118,19 +110,8 @@ def publish_one(app, number: int) -> None:
         db.session.remove()
 
 
-SNIPPETS = True
-
-
-def timed_pass(app, searches) -> tuple[list[float], list[float]]:
-    engine = backend_for(app)
-    wall, cpu = [], []
-    with app.app_context():
-        for search, location in searches:
-            started, started_cpu = time.perf_counter(), time.thread_time()
-            engine.find(search, now=dt.datetime.now(dt.UTC), location=location, snippets=SNIPPETS)
-            wall.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.thread_time() - started_cpu) * 1000)
-    return wall, cpu
+def timed_pass(app, mix) -> tuple[list[float], list[float]]:
+    return _time_searches(app, mix)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -155,26 +136,34 @@ def main() -> None:
     )
     parser.add_argument("--size", type=int, default=20_000)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "search-engine-bench")
+    parser.add_argument("--queries", type=int, default=200, help="distinct searches (default 200)")
     parser.add_argument("--no-snippets", action="store_true", help="leave out the highlighted snippets")
+    parser.add_argument(
+        "--after-warming",
+        action="store_true",
+        help="start the cold pass once the index's background warming has ended (a process that has been up "
+        "a few seconds), not as soon as the index opens",
+    )
     arguments = parser.parse_args()
-    global SNIPPETS
-    SNIPPETS = not arguments.no_snippets
+    snippets = not arguments.no_snippets
+    if not snippets:
+        search_module.search_vacancies = functools.partial(api.search_vacancies, snippets=False)
     prepared = arguments.workdir / str(arguments.size)
     prepare(prepared, arguments.size)
     run = Path(tempfile.mkdtemp(prefix="search-engine-run-"))
     try:
         shutil.copytree(prepared, run, dirs_exist_ok=True)
         app = make_app(run)
-        mix = [*QUERY_MIX, *EXTRA_MIX]
-        with app.app_context():
-            searches = []
-            for options in mix:
-                search = VacancySearch(**options)
-                location = resolve(search.location, db.session) if search.location else None
-                searches.append((search, location))
-        forget_snapshots()
+        searches = queries(arguments.queries)
         load_before = os.getloadavg()
-        results: dict = {"vacancies": arguments.size, "searches": len(searches), "snippets": SNIPPETS}
+        results: dict = {"vacancies": arguments.size, "searches": len(searches), "snippets": snippets}
+        results["open_ms"] = round(_open_index(app), 1)
+        if arguments.after_warming:
+            started = time.perf_counter()
+            for thread in threading.enumerate():
+                if thread.name == "search-warm-segments":
+                    thread.join()
+            results["waited_for_warming_ms"] = round((time.perf_counter() - started) * 1000, 1)
         results["cold"] = summary(timed_pass(app, searches))
         results["warm"] = summary(timed_pass(app, searches))
         publish_one(app, 1)

@@ -10,7 +10,7 @@ from whoosh.query import And, Or, Phrase, Term
 
 from marketplace.extensions import db
 from marketplace.search.api import VacancySearch, find_vacancies
-from marketplace.search.whoosh import ranking
+from marketplace.search.whoosh import engine, ranking
 from marketplace.search.whoosh.backend import current_index
 from marketplace.search.whoosh.engine import forget_snapshots, segment_reads, snapshot_in_use
 from marketplace.search.whoosh.schema import SCHEMA_VERSION, Bookmark
@@ -134,6 +134,9 @@ def test_scores_are_those_whoosh_gives(app, query):
     with snapshot_in_use(index.path, index.open) as snapshot:
         matched, scores = snapshot.evaluator.evaluate(query)
         matched &= snapshot.live_mask  # the engine drops deleted documents after evaluating
+        # Without scores (a keyword among others), and again from what each segment kept.
+        for _ in range(2):
+            assert ((snapshot.evaluator.matches(query) & snapshot.live_mask) == matched).all()
         expected: dict[int, float] = {}
         context = snapshot.searcher.context()
         for leaf, offset in snapshot.searcher.leaf_searchers():
@@ -165,3 +168,66 @@ def test_a_new_generation_is_warmed_with_the_last_ones_searches(app):
     with snapshot_in_use(index.path, index.open) as new:
         assert all(key in new.cache("rankings").values for key in searched)
     assert len(find_vacancies(VacancySearch(keywords="physics")).ids) == 2
+
+
+def test_a_large_new_segment_has_the_vocabularys_postings_read_before_anyone_searches(app, monkeypatch):
+    monkeypatch.setattr(engine, "_WARM_SEGMENT_SIZE", 1)  # the test index is small
+    listing("Teacher of Music", about_role=f"{BODY} A part time post, maternity cover.")
+    index = current_index()
+    forget_snapshots()  # as a new process: nothing read yet
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        segments = [leaf.postings.segment_id for leaf in snapshot.evaluator.leaves]
+        # The warming gives way to searches: it waits while this one is under way.
+        assert not snapshot.warmed.wait(0.2)
+    assert snapshot.warmed.wait(30)
+    reads_before = {segment: ranking.postings_reads[segment] for segment in segments}
+
+    result = find_vacancies(VacancySearch(keywords="part time maths teacher maternity cover"))
+    everything = find_vacancies(VacancySearch(keywords="music"))
+
+    assert result.total == 0
+    assert everything.total == 1
+    assert {segment: ranking.postings_reads[segment] for segment in segments} == reads_before
+
+
+def test_phrases_match_where_whoosh_finds_them(app):
+    first = listing("Head of Music", about_role="Music lessons for every year group. A part time role.")
+    listing("Music Teacher", about_role="Part of a team, the time table is shared.")
+    index = current_index()
+    forget_snapshots()
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        for query in (Phrase("body", ["part", "time"]), Phrase("title", ["head", "music"])):
+            matched, _ = snapshot.evaluator.evaluate(query)
+            found = {snapshot.columns["vacancy_id"][docnum] for docnum in matched.nonzero()[0]}
+            ids = snapshot.columns["vacancy_id"]
+            expected = {ids[docnum] for docnum in snapshot.searcher.docs_for_query(query)}
+            assert found == expected == {first.id}
+
+
+def test_an_edited_description_is_highlighted_as_it_now_reads(app):
+    vacancy = listing("Teacher of Physics", about_role="Physics with our friendly science department.")
+    assert "friendly science" in find_vacancies(VacancySearch(keywords="physics")).highlights[vacancy.id]
+
+    vacancy.about_role = "Physics in our new laboratories, with a generous training budget."
+    db.session.commit()
+
+    highlight = find_vacancies(VacancySearch(keywords="physics")).highlights[vacancy.id]
+    assert "new laboratories" in highlight
+    assert "friendly" not in highlight
+
+
+def test_words_and_phrases_nobody_indexed_do_not_grow_the_segment_caches(app):
+    # Search words are whatever people type: a stream of distinct made-up words or quoted phrases must
+    # not make the per-segment caches (kept as long as the segment lives) grow without limit.
+    listing("Teacher of Music")
+    index = current_index()
+    forget_snapshots()
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        postings = [leaf.postings for leaf in snapshot.evaluator.leaves]
+        for number in range(ranking._MATCHES_KEPT + 50):
+            made_up = f"zq{number}x"
+            snapshot.evaluator.evaluate(Term("title", made_up))
+            snapshot.evaluator.evaluate(Phrase("title", ["music", made_up]))
+    for segment in postings:
+        assert not any(word.startswith("zq") for _, word in segment.terms)
+        assert len(segment.phrases) <= ranking._MATCHES_KEPT

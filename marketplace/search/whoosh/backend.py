@@ -4,6 +4,7 @@ Whoosh index folder, a replica of the database fed by the durable change log."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from marketplace.search.api import (
 )
 from marketplace.search.geo import Location
 from marketplace.search.whoosh import matching, replica
-from marketplace.search.whoosh.engine import _latest_generation, snapshot_in_use
+from marketplace.search.whoosh.engine import _latest_generation, is_searched, snapshot_in_use
 from marketplace.search.whoosh.index import SearchIndex
 from marketplace.search.whoosh.query import run_search
 from marketplace.vacancies.models import Vacancy
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,17 @@ class WhooshBackend:
         return matching.match(listings, criteria, now=now)
 
     def apply_pending_changes(self, session: Session) -> SyncReport:
-        return replica.sync(self.index, session)
+        report = replica.sync(self.index, session)
+        if (report.applied or report.reloaded) and is_searched(self.index.path):
+            # In a process that searches, the new generation's arrays are built here, by the thread
+            # that committed it (the change log's follower, or the request that published), not by
+            # the next search.
+            try:
+                with snapshot_in_use(self.index.path, self.index.open):
+                    pass
+            except Exception:  # the changes are applied; the next search will try again
+                logger.warning("Reading the new search index generation failed", exc_info=True)
+        return report
 
     def rebuild(self, session: Session, *, progress: Callable[[int], object] | None = None) -> RebuildReport:
         return replica.rebuild(self.index, session, processes=self.rebuild_processes, progress=progress)

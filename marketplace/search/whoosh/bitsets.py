@@ -24,13 +24,13 @@ def from_docnums(docnums: Iterable[int], size: int) -> int:
 
 def docnums(bits: int) -> Iterator[int]:
     """The document numbers in the set, ascending."""
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    for index, byte in enumerate(data):
-        if byte:
-            base = index << 3
-            for offset in range(8):
-                if byte >> offset & 1:
-                    yield base + offset
+    return iter(array_of(bits).tolist())
+
+
+def array_of(bits: int) -> np.ndarray:
+    """The document numbers in the set, ascending, as a numpy array (unpacked in C)."""
+    data = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(data, bitorder="little"))
 
 
 def full(size: int) -> int:

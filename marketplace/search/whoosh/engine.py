@@ -17,25 +17,29 @@ import datetime as dt
 import logging
 import math
 import threading
+import time
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
-from whoosh.query import And
+from whoosh.query import And, Or, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from marketplace.db import uk_today
 from marketplace.search.geo import _EARTH_RADIUS_METRES as EARTH_RADIUS_METRES  # the same sphere
 from marketplace.search.geo import METRES_PER_MILE, Point
+from marketplace.search.synonyms import ALTERNATIVES
 from marketplace.search.whoosh import bitsets, ranking
+from marketplace.search.whoosh.keywords import TEXT_FIELD_WEIGHTS, keyword_units
 from marketplace.search.whoosh.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
 
 logger = logging.getLogger(__name__)
@@ -59,7 +63,17 @@ COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "l
 _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
 _RANKING_CACHE_SIZE = 128
+_SNIPPET_CACHE_SIZE = 4096  # about 20 searches' worth of pages a second for a few minutes
 _PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked out for the next
+# A segment at least this large (the index's bulk, as a process starts or after a merge) has the
+# postings of the vocabulary's words and phrases read in the background before searches ask for them.
+_WARM_SEGMENT_SIZE = 1000
+_WARM_SECONDS = 10.0  # at most this much CPU time warming one generation's new large segments,
+_WARM_WAIT = 120.0  # and no longer than this after it opened (the warming gives way to searches)
+_WARM_PAUSE = 0.005
+_WARM_IDLE = 0.02  # and not until this long after the last search ended (seconds)
+_COMMON_WORDS = 300  # and the postings of this many of their commonest words in each of these fields
+_COMMON_WORD_FIELDS = ("title", "body")
 
 
 def _int_column(reader: IndexReader, name: str) -> list[int]:
@@ -127,20 +141,33 @@ _segments_lock = threading.Lock()
 
 
 def _places(
-    located: list[int],
-    latitude: list[int],
-    longitude: list[int],
+    located: np.ndarray,
+    latitude: np.ndarray,
+    longitude: np.ndarray,
     other_points: dict[int, list[tuple[int, int]]],
     live_mask: Any,
 ) -> tuple[Any, Any, Any]:
     """Every place of the located live vacancies as (latitudes, docnums, longitudes) arrays sorted by
     latitude (then docnum, longitude): a listing at several schools has one entry per school."""
     others = [(lat, d, lon) for d in other_points if live_mask[d] for lat, lon in other_points[d]]
-    latitudes = np.array([latitude[d] for d in located] + [lat for lat, _, _ in others], dtype=np.int64)
-    docnums = np.array(located + [d for _, d, _ in others], dtype=np.int64)
-    longitudes = np.array([longitude[d] for d in located] + [lon for _, _, lon in others], dtype=np.int64)
-    order = np.lexsort((longitudes, docnums, latitudes))
+    latitudes = np.concatenate((latitude[located], np.array([lat for lat, _, _ in others], dtype=np.int64)))
+    docnums = np.concatenate((located, np.array([d for _, d, _ in others], dtype=np.int64)))
+    longitudes = np.concatenate((longitude[located], np.array([lon for _, _, lon in others], dtype=np.int64)))
+    order = _by_latitude_then_docnum(latitudes, docnums)
+    if order is None:  # a listing with two schools on one latitude: longitude decides
+        order = np.lexsort((longitudes, docnums, latitudes))
     return latitudes[order], docnums[order], longitudes[order]
+
+
+def _by_latitude_then_docnum(latitudes: np.ndarray, docnums: np.ndarray) -> np.ndarray | None:
+    """The order sorting by (latitude, docnum), one sort of a single key (several times faster than
+    np.lexsort); None when two entries share both."""
+    if not len(docnums):
+        return np.zeros(0, dtype=np.int64)
+    keys = (latitudes - latitudes.min()) * (int(docnums.max()) + 1) + docnums
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    return None if (ordered[1:] == ordered[:-1]).any() else order
 
 
 def _segment_data(path: str, reader: IndexReader) -> SegmentData:
@@ -159,6 +186,13 @@ def _segment_data(path: str, reader: IndexReader) -> SegmentData:
             while len(_segments) > _SEGMENT_CACHE_SIZE:
                 _segments.popitem(last=False)
     return data
+
+
+def _positions_in(order: list[int], size: int) -> np.ndarray:
+    """Each document's position in `order` (documents not in it after every one that is)."""
+    rank = np.full(size, len(order), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+    return rank
 
 
 class _Cache:
@@ -180,6 +214,10 @@ class _Cache:
             while len(self.values) > self.size:
                 self.values.popitem(last=False)
         return value
+
+
+# Snippets of recent results, by (segment id, document number there, terms highlighted).
+_snippets = _Cache(_SNIPPET_CACHE_SIZE)
 
 
 @dataclass
@@ -210,6 +248,9 @@ class Snapshot:
     evaluator: Any = None  # answers keyword queries on arrays (see ranking.py)
     # The keyword queries searched in this generation, latest last: the next generation warms them.
     recent: OrderedDict[tuple[str, Any], Any] = field(default_factory=OrderedDict)
+    leaf_offsets: list[int] = field(default_factory=list)  # each leaf's first document number
+    # Set once the background reading of its new large segments' postings has ended (see _warm_segments).
+    warmed: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
@@ -246,8 +287,9 @@ class Snapshot:
         closing = docs[np.lexsort((docs, -published[docs], closes[docs]))]
         newest = docs[np.lexsort((docs, closes[docs], -published[docs]))]
         by_salary = docs[np.argsort(salary[docs], kind="stable")]
-        latitude, longitude = columns["latitude"], columns["longitude"]
-        located = [d for d in docs.tolist() if latitude[d] or longitude[d]]
+        latitude = np.asarray(columns["latitude"], dtype=np.int64)
+        longitude = np.asarray(columns["longitude"], dtype=np.int64)
+        located = docs[(latitude[docs] != 0) | (longitude[docs] != 0)].astype(np.int64)
         newest_order = newest.tolist()
         snapshot = cls(
             searcher=searcher,
@@ -267,7 +309,18 @@ class Snapshot:
         )
         snapshot.live_mask = live_mask
         snapshot.evaluator = ranking.Evaluator(searcher, leaves, size)
+        snapshot.leaf_offsets = [leaf.offset for leaf in leaves]
         return snapshot
+
+    def document_key(self, docnum: int) -> tuple[str, int]:
+        """What names the document for good: its (immutable) segment and its number there."""
+        leaf = self.evaluator.leaves[bisect.bisect_right(self.leaf_offsets, docnum) - 1]
+        return leaf.postings.segment_id, docnum - leaf.offset
+
+    def highlight(self, docnum: int, terms: frozenset[str], make: Callable[[], Any]) -> Any:
+        """A document's snippet for these terms, made once while its segment lasts (a document never
+        changes in a segment: an edit adds a new document), whichever generation asks."""
+        return _snippets.get((self.document_key(docnum), terms), make)
 
     def cache(self, name: str) -> _Cache:
         if name not in self.caches:
@@ -312,8 +365,7 @@ class Snapshot:
                 matched = np.zeros(self.size, dtype=bool)
                 matched[docs] = True
             else:
-                matched, _ = self.evaluator.evaluate(query)
-                matched &= self.live_mask
+                matched = self.evaluator.matches(query) & self.live_mask
             return ranking.bits_of(matched)
 
         return self.cache("queries").get(key, compute)
@@ -380,10 +432,9 @@ class Snapshot:
     def ordered(self, bits: int, order: list[int], wanted: int) -> list[int]:
         """The first `wanted` documents of the set in a precomputed order."""
         if bits.bit_count() * 8 < len(order):  # a small set: sort it rather than walk the order
-            rank = self.cache(f"rank-{id(order)}").get(
-                "rank", lambda: {d: position for position, d in enumerate(order)}
-            )
-            return sorted(bitsets.docnums(bits), key=rank.__getitem__)[:wanted]
+            rank = self.cache(f"rank-{id(order)}").get("rank", lambda: _positions_in(order, self.size))
+            docs = bitsets.array_of(bits)
+            return docs[np.argsort(rank[docs], kind="stable")][:wanted].tolist()
         members = bitsets.Members(bits)
         found = []
         for docnum in order:
@@ -394,10 +445,15 @@ class Snapshot:
         return found
 
     def by_distance(self, bits: int, distances: Mapping[int, float], wanted: int) -> list[int]:
-        closes = self.columns["closes_at"]
-        return sorted(bitsets.docnums(bits), key=lambda d: (distances.get(d, math.inf), closes[d], d))[
-            :wanted
-        ]
+        """The nearest `wanted` documents of the set, then the soonest closing, then by docnum."""
+        docs = bitsets.array_of(bits)
+        metres = np.fromiter(
+            (distances.get(d, math.inf) for d in docs.tolist()), dtype=np.float64, count=len(docs)
+        )
+        closes = self.cache("arrays").get(
+            "closes_at", lambda: np.asarray(self.columns["closes_at"], dtype=np.int64)
+        )
+        return docs[np.lexsort((docs, closes[docs], metres))][:wanted].tolist()
 
     def ranked(self, query, bits: int, wanted: int, *, key: Any) -> list[int]:
         """The `wanted` best-scoring documents of the set for a keyword query (BM25F, ties by docnum).
@@ -461,6 +517,8 @@ class Snapshot:
 
 _snapshots: dict[str, Snapshot] = {}
 _snapshots_lock = threading.Lock()  # guards _snapshots and every snapshot's users and retired
+_in_flight = 0  # searches under way (in snapshot_in_use): background warming waits for none
+_last_search = 0.0  # when the last one ended (time.monotonic())
 _MAX_SNAPSHOTS = 4
 
 
@@ -472,11 +530,36 @@ def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snaps
     Checking for a newer generation costs one directory listing; the index itself is only opened
     when the generation has moved on.
     """
-    snapshot = _acquire(path, open_index)
+    global _in_flight, _last_search
+    with _snapshots_lock:
+        _in_flight += 1  # before the snapshot is built: the warming it starts waits for this search
     try:
-        yield snapshot
+        snapshot = _acquire(path, open_index)
+        try:
+            yield snapshot
+        finally:
+            _release(snapshot)
     finally:
-        _release(snapshot)
+        with _snapshots_lock:
+            _in_flight -= 1
+            _last_search = time.monotonic()
+
+
+def _wait_for_a_pause(deadline: float) -> None:
+    """Searches go first: background work goes on only while none is under way or about to be."""
+    while _searching() and time.monotonic() < deadline:
+        time.sleep(_WARM_PAUSE)
+
+
+def _searching() -> bool:
+    """Whether a search is under way or one ended moments ago (more are likely to follow)."""
+    return bool(_in_flight) or time.monotonic() - _last_search < _WARM_IDLE
+
+
+def is_searched(path: Path) -> bool:
+    """Whether this process has searched the index folder (and keeps a snapshot of it)."""
+    with _snapshots_lock:
+        return str(path) in _snapshots
 
 
 def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
@@ -507,6 +590,7 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             if previous is not None:
                 replaced.append(previous)
                 _prewarm(snapshot, list(previous.recent.items()))
+            _warm_segments(snapshot)
             while len(_snapshots) > _MAX_SNAPSHOTS:
                 replaced.append(_snapshots.pop(next(iter(_snapshots))))
         unused = [old for old in replaced if _retire(old)]
@@ -533,6 +617,73 @@ def _prewarm(snapshot: Snapshot, queries: list[tuple[tuple[str, Any], Any]]) -> 
             _release(snapshot)
 
     threading.Thread(target=warm, name="search-prewarm", daemon=True).start()
+
+
+def _warm_segments(snapshot: Snapshot) -> None:
+    """Read the postings of the vocabulary's words and phrases (what searches for roles, subjects,
+    phases, key stages and their synonyms read first) in the snapshot's large segments that have not
+    been read yet, in the background (call under _snapshots_lock). A process's first searches and the
+    searches after a merge then find them in memory rather than reading and decoding them; a search
+    meanwhile reads what it needs itself."""
+    leaves = [
+        leaf
+        for leaf in snapshot.evaluator.leaves
+        if leaf.size >= _WARM_SEGMENT_SIZE and not leaf.postings.warming_started
+    ]
+    if not leaves:
+        snapshot.warmed.set()
+        return
+    for leaf in leaves:
+        leaf.postings.warming_started = True
+    snapshot.users += 1  # released when the warming ends: its readers stay open until then
+
+    def warm() -> None:
+        started, deadline = time.thread_time(), time.monotonic() + _WARM_WAIT
+        try:
+            _wait_for_a_pause(deadline)  # (working out the vocabulary's queries takes a moment too)
+            for leaf, query in _warming_queries(leaves):
+                _wait_for_a_pause(deadline)
+                if snapshot.retired or time.monotonic() > deadline:
+                    return
+                if time.thread_time() - started > _WARM_SECONDS:
+                    return
+                leaf.postings.warm(leaf.reader, query)
+                time.sleep(0)  # let a search waiting for the interpreter start
+        except Exception:  # the index changed under it: the searches will read what they need
+            logger.debug("Warming a search index segment stopped", exc_info=True)
+        finally:
+            snapshot.warmed.set()
+            _release(snapshot)
+
+    threading.Thread(target=warm, name="search-warm-segments", daemon=True).start()
+
+
+def _warming_queries(leaves: list[ranking.Leaf]) -> Iterator[tuple[ranking.Leaf, Any]]:
+    """The vocabulary's queries on each leaf, then each leaf's commonest words in every text field
+    (words people type that the vocabulary does not know: "maternity", "cover")."""
+    for query in vocabulary_queries():
+        for leaf in leaves:
+            yield leaf, query
+    for leaf in leaves:
+        common = {
+            word
+            for field_name in _COMMON_WORD_FIELDS
+            if field_name in leaf.reader.schema
+            for _, word in leaf.reader.most_frequent_terms(field_name, _COMMON_WORDS)
+        }
+        for word in sorted(common):
+            text = word.decode("utf-8") if isinstance(word, bytes) else word
+            yield leaf, Or([Term(field_name, text) for field_name in TEXT_FIELD_WEIGHTS])
+
+
+@lru_cache(maxsize=1)
+def vocabulary_queries() -> tuple[Any, ...]:
+    """The keyword query of each word and phrase the vocabulary knows, as a search for it builds it."""
+    queries: dict[Any, Any] = {}
+    for words in ALTERNATIVES:
+        for unit in keyword_units(" ".join(words)):
+            queries.setdefault(unit.key, unit.query())
+    return tuple(queries.values())
 
 
 def _retire(snapshot: Snapshot) -> bool:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -125,6 +125,14 @@ class SearchPlan:
         field_name, spelling = FILTER_FIELDS[name]
         return self.snapshot.term_bits(field_name, tuple(spelling(value) for value in values))
 
+    def option_bits(self, name: str) -> list[tuple[str, int]]:
+        """Each option of a list filter and the documents that have it (the same for every search
+        on the snapshot: worked out once)."""
+        choices = FILTERS_BY_NAME[name]
+        return self.snapshot.cache("options").get(
+            name, lambda: [(value, self.value_bits(name, (value,))) for value in choices.options]
+        )
+
     def combined(self, *, without: str | None = None, extra: int | None = None) -> int:
         bits = self.live
         for name, condition in self.conditions.items():
@@ -154,13 +162,17 @@ class SearchPlan:
         for choices in FILTERS:
             base = self.combined(without=choices.attribute)
             facets[choices.attribute] = {
-                value: (base & self.value_bits(choices.attribute, (value,))).bit_count()
-                for value in choices.options
+                value: (base & bits).bit_count() for value, bits in self.option_bits(choices.attribute)
             }
         for name in FLAGS:
             base = self.combined(without=name)
             facets[name] = {"true": (base & self.value_bits(name, ("true",))).bit_count()}
         return facets
+
+
+def _stored_snippet(snapshot: Snapshot, docnum: int, terms: frozenset[str]) -> Markup:
+    """A result's snippet made from the text stored in the index (asked for only on a cache miss)."""
+    return snippet(snapshot.searcher.stored_fields(docnum).get(SNIPPET_FIELD, ""), terms)
 
 
 def run_search(
@@ -198,10 +210,13 @@ def run_search(
     ids = [vacancy_ids[docnum] for docnum in docnums]
     highlights: dict[int, Markup] = {}
     if snippets:
-        terms = {term for unit in units_of(search) for term in unit.all_terms()}
+        terms = frozenset(term for unit in units_of(search) for term in unit.all_terms())
         for vacancy_id, docnum in zip(ids, docnums, strict=True):
-            body = snapshot.searcher.stored_fields(docnum).get(SNIPPET_FIELD, "")
-            highlights[vacancy_id] = snippet(body, terms)
+            highlights[vacancy_id] = snapshot.highlight(
+                docnum,
+                terms,
+                partial(_stored_snippet, snapshot, docnum, terms),
+            )
     distances = {
         vacancy_id: round(miles(plan.distances[docnum]), 1)
         for vacancy_id, docnum in zip(ids, docnums, strict=True)

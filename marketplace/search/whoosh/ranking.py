@@ -13,13 +13,17 @@ back to Whoosh's matchers.
 
 from __future__ import annotations
 
+import pickle
 import threading
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable
+from functools import partial
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import _INT_SIZE, Positions
 from whoosh.matching import (
     ArrayUnionMatcher,
     FilterMatcher,
@@ -40,6 +44,8 @@ from whoosh.util.numeric import byte_to_length
 # A field's length as Whoosh decodes it from the byte it stores (lossy above a few dozen words).
 _LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_NO_POSTINGS = (_EMPTY_IDS, np.zeros(0, dtype=np.float64))
+_MATCHES_KEPT = 512  # queries whose matching documents each segment keeps
 _POSITION_STRIDE = 1 << 32  # (document, position) pairs packed in one integer
 
 # Whoosh's readers are not safe to read from on several threads at once (a block read half-way by
@@ -68,6 +74,36 @@ def column_values(column: Any, size: int, dtype: Any) -> np.ndarray:
     return np.array([column[docnum] for docnum in range(size)], dtype=dtype)
 
 
+def _positions_decoder(format: Any) -> Callable[[list[bytes]], tuple[np.ndarray, np.ndarray]]:
+    """A function decoding a block of posting values into (positions per document, every position)."""
+    if type(format) is not Positions:  # another format: Whoosh decodes it value by value
+        return lambda values: _flatten([format.decode_positions(value) for value in values])
+    return _decode_positions_block
+
+
+def _decode_positions_block(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh's Positions.decode_positions for a whole block at once.
+
+    Each value is a 4-byte count and a pickled list of position deltas (the pickle's final STOP
+    sometimes left off). The pickles, one after another between a MARK and a LIST, are one pickle of
+    the list of those lists: one call to the unpickler for the block rather than one per document.
+    """
+    body = b"".join(value[_INT_SIZE:-1] if value.endswith(b".") else value[_INT_SIZE:] for value in values)
+    # Our own index, which Whoosh unpickles value by value itself.
+    deltas = pickle.loads(b"(" + body + b"l.")  # noqa: S301
+    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    # Deltas within each document: a running sum, less the running sum before the document began.
+    running = np.cumsum(flat)
+    before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
+    return counts, running - np.repeat(before, counts)
+
+
+def _flatten(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    return counts, np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+
+
 class SegmentPostings:
     """One (immutable) segment's postings as arrays, read on first use and kept with the segment."""
 
@@ -76,14 +112,23 @@ class SegmentPostings:
         self.size = size
         self.terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lengths: dict[str, np.ndarray] = {}
-        self.phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self.phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
+        self.positions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lock = READ_LOCK
+        self.warming_started = False  # see engine._warm_segments
+        self.frequencies: dict[tuple[str, Any], int] = {}  # document frequencies, by (field, term)
+        # Queries -> the documents they match here, packed one bit per document (see matches).
+        self.matched: OrderedDict[Query, np.ndarray | None] = OrderedDict()
+        self.matched_lock = threading.Lock()
 
     def term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The segment's documents holding the term, and the term's weight (frequency) in each."""
         key = (field_name, text)
         found = self.terms.get(key)
         if found is None:
+            if key not in reader:
+                # Not kept: words absent from the segment are whatever people type, without limit.
+                return _NO_POSTINGS
             with self.lock:
                 found = self.terms.get(key)
                 if found is None:
@@ -132,12 +177,18 @@ class SegmentPostings:
         """The segment's documents holding the phrase: its words at consecutive positions, in order
         (Whoosh's Phrase with its default slop of 1), deleted documents included."""
         key = (query.fieldname, tuple(query.words))
-        found = self.phrases.get(key)
-        if found is None:
-            with self.lock:
-                found = self.phrases.get(key)
-                if found is None:
-                    found = self.phrases[key] = self._read_phrase(reader, query.fieldname, tuple(query.words))
+        with self.matched_lock:
+            found = self.phrases.get(key)
+            if found is not None:
+                self.phrases.move_to_end(key)
+                return found
+        with self.lock:
+            found = self._read_phrase(reader, query.fieldname, tuple(query.words))
+        with self.matched_lock:
+            # Phrases are whatever people quote: only the most recently used are kept.
+            self.phrases[key] = found
+            while len(self.phrases) > _MATCHES_KEPT:
+                self.phrases.popitem(last=False)
         return found
 
     def _read_phrase(self, reader: IndexReader, field_name: str, words: tuple[str, ...]) -> np.ndarray:
@@ -170,27 +221,81 @@ class SegmentPostings:
         self, reader: IndexReader, field_name: str, word: str, candidates: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(document, position) of each occurrence of the word in the candidate documents."""
-        matcher = self._raw_matcher(reader, field_name, word)
-        decode = reader.schema[field_name].format.decode_positions
+        docs, positions = self.term_positions(reader, field_name, word)
         chosen = np.zeros(self.size, dtype=bool)
         chosen[candidates] = True
-        docs: list[int] = []
-        positions: list[int] = []
+        wanted = chosen[docs]
+        return docs[wanted], positions[wanted]
+
+    def term_positions(
+        self, reader: IndexReader, field_name: str, word: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of every occurrence of the word in the segment, deleted documents
+        included: read once and shared by every phrase the word is in ("teacher" is in dozens)."""
+        key = (field_name, word)
+        found = self.positions.get(key)
+        if found is None:
+            with self.lock:
+                found = self.positions.get(key)
+                if found is None:
+                    found = self.positions[key] = self._read_positions(reader, field_name, word)
+        return found
+
+    def _read_positions(
+        self, reader: IndexReader, field_name: str, word: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        postings_reads[self.segment_id] += 1
+        matcher = self._raw_matcher(reader, field_name, word)
+        decode = _positions_decoder(reader.schema[field_name].format)
+        docs: list[np.ndarray] = []
+        positions: list[np.ndarray] = []
         while matcher.is_active():
             if matcher._ids is None:
                 matcher._read_ids()
-            block = np.asarray(matcher._ids, dtype=np.int64)
-            wanted = np.flatnonzero(chosen[block])
-            if len(wanted):
-                if matcher._values is None:
-                    matcher._read_values()
-                values = matcher._values
-                for i in wanted.tolist():
-                    found = decode(values[i])
-                    docs.extend([int(block[i])] * len(found))
-                    positions.extend(found)
+            if matcher._values is None:
+                matcher._read_values()
+            counts, block_positions = decode(matcher._values)
+            docs.append(np.repeat(np.asarray(matcher._ids, dtype=np.int64), counts))
+            positions.append(block_positions)
             matcher._next_block()
-        return np.asarray(docs, dtype=np.int64), np.asarray(positions, dtype=np.int64)
+        if not docs:
+            return _EMPTY_IDS, _EMPTY_IDS
+        return np.concatenate(docs), np.concatenate(positions)
+
+    def matches(self, query: Query, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+        """The segment's documents a query matches (see Evaluator.matches), kept for the latest
+        _MATCHES_KEPT queries."""
+        with self.matched_lock:
+            if query in self.matched:
+                self.matched.move_to_end(query)
+                packed = self.matched[query]
+                return None if packed is None else np.unpackbits(packed, count=self.size).view(bool)
+        found = compute()
+        with self.matched_lock:
+            self.matched[query] = None if found is None else np.packbits(found)
+            while len(self.matched) > _MATCHES_KEPT:
+                self.matched.popitem(last=False)
+        return found
+
+    def warm(self, reader: IndexReader, query: Query) -> None:
+        """Read now what evaluating the query on this segment reads on first use: its terms' postings
+        and field lengths, its phrases' documents."""
+        if type(query) is Term:
+            field_name = query.fieldname
+            if field_name in reader.schema:
+                text = query.text.decode("utf-8") if isinstance(query.text, bytes) else query.text
+                self.term(reader, field_name, text)
+                if reader.schema[field_name].scorable:
+                    self.field_lengths(reader, field_name)
+        elif type(query) is Phrase:
+            if query.fieldname in reader.schema and all(
+                (query.fieldname, word) in reader for word in query.words
+            ):
+                self.phrase(reader, query)
+                self.field_lengths(reader, query.fieldname)
+        elif isinstance(query, (And, Or)):
+            for sub in query.subqueries:
+                self.warm(reader, sub)
 
     @staticmethod
     def _raw_matcher(reader: IndexReader, field_name: str, text: str) -> Any:
@@ -231,6 +336,7 @@ class Evaluator:
         self.searcher = searcher
         self.leaves = leaves
         self.size = size
+        self._leaves_by_reader = {id(leaf.reader): leaf for leaf in leaves}
         weighting = searcher.weighting
         self.bm25 = weighting if isinstance(weighting, BM25F) else None
 
@@ -243,6 +349,44 @@ class Evaluator:
                 matched[leaf.offset : leaf.offset + leaf.size] = part[0]
                 scores[leaf.offset : leaf.offset + leaf.size] = part[1]
         return matched, scores
+
+    def matches(self, query: Query) -> np.ndarray:
+        """The documents the query matches, one boolean per document (deleted ones included), as
+        `evaluate` finds them but without scoring. Which documents of a segment match does not change
+        with the rest of the index, so each segment's answer is kept with the segment: after a commit
+        only the new segment is worked out."""
+        matched = np.zeros(self.size, dtype=bool)
+        supported = self._supported(query)
+        for leaf in self.leaves:
+            if supported:
+                part = leaf.postings.matches(query, partial(self._matched, query, leaf))
+            else:
+                found = self._whoosh(query, leaf)
+                part = None if found is None else found[0]
+            if part is not None:
+                matched[leaf.offset : leaf.offset + leaf.size] = part
+        return matched
+
+    def _matched(self, query: Query, leaf: Leaf) -> np.ndarray | None:
+        """The segment's documents the query matches (None: none, where Whoosh would use a NullMatcher)."""
+        if isinstance(query, _NullQuery):
+            return None
+        if isinstance(query, Term):
+            part = self._term(query, leaf)
+            return None if part is None else part[0]
+        if isinstance(query, Phrase):
+            if any((query.fieldname, word) not in leaf.reader for word in query.words):
+                return None
+            part = self._phrase(query, leaf)
+            return None if part is None else part[0]
+        parts = [self._matched(sub, leaf) for sub in query.subqueries]
+        if isinstance(query, Or):
+            found = [part for part in parts if part is not None]
+            return np.logical_or.reduce(found) if found else None
+        present = [part for part in parts if part is not None]
+        if not parts or len(present) < len(parts):
+            return None
+        return np.logical_and.reduce(present)
 
     def _supported(self, query: Query) -> bool:
         if isinstance(query, _NullQuery):
@@ -339,12 +483,23 @@ class Evaluator:
         if isinstance(query, _NullQuery):
             return 0
         if isinstance(query, Term):
-            return query.estimate_size(reader)
+            return self._frequency(query.fieldname, query.text, reader)
         if isinstance(query, Phrase):
-            return min((Term(query.fieldname, word).estimate_size(reader) for word in query.words), default=0)
+            return min((self._frequency(query.fieldname, word, reader) for word in query.words), default=0)
         if isinstance(query, And):
             return min(self._estimate(sub, reader) for sub in query.subqueries)
         return min(sum(self._estimate(sub, reader) for sub in query.subqueries), reader.doc_count())
+
+    def _frequency(self, field_name: str, text: Any, reader: IndexReader) -> int:
+        """Term.estimate_size on a segment (its document frequency, which never changes), kept."""
+        leaf = self._leaves_by_reader.get(id(reader))
+        if leaf is None:
+            return Term(field_name, text).estimate_size(reader)
+        key = (field_name, text)
+        found = leaf.postings.frequencies.get(key)
+        if found is None:
+            found = leaf.postings.frequencies[key] = Term(field_name, text).estimate_size(reader)
+        return found
 
     def _term_scores(
         self, field_name: str, text: str, leaf: Leaf, ids: np.ndarray, weights: np.ndarray
