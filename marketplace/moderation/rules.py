@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from marketplace.moderation.phrases import PhraseFinder
 from marketplace.organisations.domains import WEBMAIL_DOMAINS
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.details import MAX_LISTING_DAYS, VacancyDetails
@@ -113,14 +114,14 @@ class Wording:
     message: str
     # Skip a match when one of these matches the text just around it (ordinary school language).
     unless_near: tuple[str, ...] = ()
-    compiled: re.Pattern = field(init=False, repr=False, compare=False)
+    finder: PhraseFinder = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "compiled", re.compile("|".join(f"(?:{p})" for p in self.patterns), re.I))
+        object.__setattr__(self, "finder", PhraseFinder(self.patterns))
 
     def findings(self, name: str, text: str) -> list[Finding]:
         found = []
-        for match in self.compiled.finditer(text):
+        for match in self.finder.finditer(text):
             window = text[max(0, match.start() - 80) : match.end() + 40]
             if any(re.search(pattern, window, re.I) for pattern in self.unless_near):
                 continue
@@ -335,7 +336,7 @@ RELIGION_GOR_MESSAGE = (
     "requirement (such as teaching religious education or a senior leadership role). Check the requirement "
     "applies to this job and say why it does."
 )
-_RELIGION = re.compile("|".join(f"(?:{p})" for p in RELIGION_PATTERNS), re.I)
+_RELIGION = PhraseFinder(RELIGION_PATTERNS)
 
 _LEADERSHIP_ROLES = frozenset(
     {"headteacher", "deputy_headteacher", "assistant_headteacher", "other_leadership"}
