@@ -251,6 +251,17 @@ class PhraseFinder:
         self.patterns = patterns
         self.compiled = self._alternation(tuple(range(len(patterns))))
         self._needs = tuple(needs_of(pattern) for pattern in patterns)
+        # Most patterns need first a whole word, which indexes them: a text is then compared with the
+        # patterns its own words name, not with every pattern in turn.
+        self._named_by: dict[str, list[int]] = {}
+        self._unnamed: list[int] = []
+        for i, needs in enumerate(self._needs):
+            if needs and needs[0].whole:
+                for word in needs[0].words:
+                    self._named_by.setdefault(word, []).append(i)
+            else:
+                self._unnamed.append(i)
+        self._naming_words = frozenset(self._named_by)
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 (finders live as long as the module)
     def _alternation(self, which: tuple[int, ...]) -> re.Pattern:
@@ -260,7 +271,11 @@ class PhraseFinder:
         holds = _words_of(text)
         if holds is None:
             return self.compiled.finditer(text)
-        which = tuple(i for i, needs in enumerate(self._needs) if all(holds.meets(need) for need in needs))
+        candidates = set(self._unnamed)
+        for word in self._naming_words & holds.whole:
+            candidates.update(self._named_by[word])
+        # In the patterns' own order: the alternation prefers the earlier of two matches at one place.
+        which = tuple(i for i in sorted(candidates) if all(holds.meets(need) for need in self._needs[i]))
         if not which:
             return iter(())
         return self._alternation(which).finditer(text)
