@@ -819,6 +819,9 @@ _BARE_DOMAIN = re.compile(
     r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|io|co|xyz|top|online|site|uk|ly|me)(?:/[^\s<>\"')\]]*)?\b",
     re.I,
 )
+# What every match of each contains: a text without it is not searched (most texts have no links).
+_URL_MARKS = ("://", "www.")
+_TOP_LEVEL_DOMAIN = re.compile(r"\.(?:com|net|org|info|biz|io|co|xyz|top|online|site|uk|ly|me)", re.I)
 # Public services a school may rightly link to (pay scales, DBS, safeguarding guidance).
 TRUSTED_DOMAINS = ("gov.uk", "nhs.uk", "police.uk", "ofsted.gov.uk", "legislation.gov.uk")
 
@@ -848,7 +851,12 @@ def foreign_links(details: VacancyDetails, context: ListingContext) -> list[Find
     candidates: list[tuple[str, str, tuple[int, int]]] = []
     for name, text in texts(details):
         seen: set[tuple[int, int]] = set()
-        for pattern in (_URL, _BARE_DOMAIN):
+        lowered = text.lower()
+        patterns = (
+            *((_URL,) if any(mark in lowered for mark in _URL_MARKS) else ()),
+            *((_BARE_DOMAIN,) if _TOP_LEVEL_DOMAIN.search(text) else ()),
+        )
+        for pattern in patterns:
             for match in pattern.finditer(text):
                 if any(match.start() >= s and match.end() <= e for s, e in seen):
                     continue
