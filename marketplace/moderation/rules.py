@@ -903,11 +903,9 @@ def foreign_links(details: VacancyDetails, context: ListingContext) -> list[Find
 
 def _wording(*families: Wording) -> Rule:
     def rule(details: VacancyDetails, context: ListingContext) -> list[Finding]:
+        fields = list(texts(details))
         return [
-            finding
-            for family in families
-            for name, text in texts(details)
-            for finding in family.findings(name, text)
+            finding for family in families for name, text in fields for finding in family.findings(name, text)
         ]
 
     return rule
