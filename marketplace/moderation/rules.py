@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from marketplace.moderation.phrases import PhraseFinder
 from marketplace.organisations.domains import WEBMAIL_DOMAINS
 from marketplace.vacancies import questions, vocabulary
 from marketplace.vacancies.details import MAX_LISTING_DAYS, VacancyDetails
@@ -123,14 +124,14 @@ class Wording:
     message: str
     # Skip a match when one of these matches the text just around it (ordinary school language).
     unless_near: tuple[str, ...] = ()
-    compiled: re.Pattern = field(init=False, repr=False, compare=False)
+    finder: PhraseFinder = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "compiled", re.compile("|".join(f"(?:{p})" for p in self.patterns), re.I))
+        object.__setattr__(self, "finder", PhraseFinder(self.patterns))
 
     def findings(self, name: str, text: str) -> list[Finding]:
         found = []
-        for match in self.compiled.finditer(text):
+        for match in self.finder.finditer(text):
             window = text[max(0, match.start() - 80) : match.end() + 40]
             if any(re.search(pattern, window, re.I) for pattern in self.unless_near):
                 continue
@@ -345,7 +346,7 @@ RELIGION_GOR_MESSAGE = (
     "requirement (such as teaching religious education or a senior leadership role). Check the requirement "
     "applies to this job and say why it does."
 )
-_RELIGION = re.compile("|".join(f"(?:{p})" for p in RELIGION_PATTERNS), re.I)
+_RELIGION = PhraseFinder(RELIGION_PATTERNS)
 
 _LEADERSHIP_ROLES = frozenset(
     {"headteacher", "deputy_headteacher", "assistant_headteacher", "other_leadership"}
@@ -828,6 +829,9 @@ _BARE_DOMAIN = re.compile(
     r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|io|co|xyz|top|online|site|uk|ly|me)(?:/[^\s<>\"')\]]*)?\b",
     re.I,
 )
+# What every match of each contains: a text without it is not searched (most texts have no links).
+_URL_MARKS = ("://", "www.")
+_TOP_LEVEL_DOMAIN = re.compile(r"\.(?:com|net|org|info|biz|io|co|xyz|top|online|site|uk|ly|me)", re.I)
 # Public services a school may rightly link to (pay scales, DBS, safeguarding guidance).
 TRUSTED_DOMAINS = ("gov.uk", "nhs.uk", "police.uk", "ofsted.gov.uk", "legislation.gov.uk")
 
@@ -857,7 +861,12 @@ def foreign_links(details: VacancyDetails, context: ListingContext) -> list[Find
     candidates: list[tuple[str, str, tuple[int, int]]] = []
     for name, text in texts(details):
         seen: set[tuple[int, int]] = set()
-        for pattern in (_URL, _BARE_DOMAIN):
+        lowered = text.lower()
+        patterns = (
+            *((_URL,) if any(mark in lowered for mark in _URL_MARKS) else ()),
+            *((_BARE_DOMAIN,) if _TOP_LEVEL_DOMAIN.search(text) else ()),
+        )
+        for pattern in patterns:
             for match in pattern.finditer(text):
                 if any(match.start() >= s and match.end() <= e for s, e in seen):
                     continue
@@ -904,11 +913,9 @@ def foreign_links(details: VacancyDetails, context: ListingContext) -> list[Find
 
 def _wording(*families: Wording) -> Rule:
     def rule(details: VacancyDetails, context: ListingContext) -> list[Finding]:
+        fields = list(texts(details))
         return [
-            finding
-            for family in families
-            for name, text in texts(details)
-            for finding in family.findings(name, text)
+            finding for family in families for name, text in fields for finding in family.findings(name, text)
         ]
 
     return rule
