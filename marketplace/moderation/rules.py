@@ -95,9 +95,9 @@ TEXT_FIELDS = (
 def field_text(listing: object, name: str) -> str:
     """A field's text as the rules read it (and spans count): the role description may be rich text, so
     its words and where its links go, never its markup (formatting must not split a phrase)."""
-    value = getattr(listing, name, None) or ""
     if name == "application_questions":  # the school's own questions, a question a line
-        return questions.text(value)
+        return questions.text(getattr(listing, name, None) or [])
+    value: str = getattr(listing, name, None) or ""
     return plain_text(value, links=True) if name == "about_role" else value
 
 

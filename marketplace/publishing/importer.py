@@ -820,6 +820,7 @@ def _insert_bands(connection: sa.Connection, rows: list[tuple[int, int, int, int
     rest of writing a listing."""
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection
+        assert driver is not None  # a live connection, inside the import's transaction
         with (
             driver.cursor() as cursor,
             cursor.copy(_COPY_BANDS) as copy,
