@@ -14,6 +14,7 @@ its parent changed and stops at its next listing: none is left running or waitin
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import os
 import subprocess
@@ -107,6 +108,24 @@ def _remembering_terms(field: FieldType) -> FieldType:
     remembering = copy.copy(field)
     remembering.index = index
     return remembering
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while the block runs (the state before is restored).
+
+    A part's postings pool holds millions of objects, and loading listings allocates enough to set
+    off collections of the oldest generation again and again, each walking the whole pool: a sixth of
+    a part's CPU time. Indexing leaves no cycles worth collecting meanwhile (the same peak memory for
+    50,000 listings either way); they are collected once the block ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class BuildFailed(RebuildFailed):
@@ -232,17 +251,18 @@ def _build_part(
     # One writer, one segment: its postings pool spills to disk only beyond MEMORY_MB_PER_PROCESS.
     index = whoosh_index.create_in(part.folder, SCHEMA, INDEX_NAME)
     writer = index.writer(limitmb=MEMORY_MB_PER_PROCESS, codec=rebuild_codec())
-    try:
-        with analysed_once(writer):
-            count = add_published(
-                writer, session, part.id_range, still_wanted=still_wanted, progress=progress
-            )
-            for document in extra_documents:
-                writer.add_document(**document)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    with without_cycle_collection():
+        try:
+            with analysed_once(writer):
+                count = add_published(
+                    writer, session, part.id_range, still_wanted=still_wanted, progress=progress
+                )
+                for document in extra_documents:
+                    writer.add_document(**document)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
     return count
 
 
