@@ -14,7 +14,6 @@ its parent changed and stops at its next listing: none is left running or waitin
 from __future__ import annotations
 
 import copy
-import gc
 import json
 import os
 import subprocess
@@ -32,6 +31,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import FieldType
 from whoosh.writing import IndexWriter, SegmentWriter
 
+from marketplace.db import without_cycle_collection
 from marketplace.organisations.models import Organisation
 from marketplace.search.api import RebuildFailed
 from marketplace.search.whoosh.index import INDEX_NAME
@@ -108,24 +108,6 @@ def _remembering_terms(field: FieldType) -> FieldType:
     remembering = copy.copy(field)
     remembering.index = index
     return remembering
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while the block runs (the state before is restored).
-
-    A part's postings pool holds millions of objects, and loading listings allocates enough to set
-    off collections of the oldest generation again and again, each walking the whole pool: a sixth of
-    a part's CPU time. Indexing leaves no cycles worth collecting meanwhile (the same peak memory for
-    50,000 listings either way); they are collected once the block ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class BuildFailed(RebuildFailed):
@@ -251,6 +233,8 @@ def _build_part(
     # One writer, one segment: its postings pool spills to disk only beyond MEMORY_MB_PER_PROCESS.
     index = whoosh_index.create_in(part.folder, SCHEMA, INDEX_NAME)
     writer = index.writer(limitmb=MEMORY_MB_PER_PROCESS, codec=rebuild_codec())
+    # The postings pool holds millions of objects: each collection would walk them all (the same peak
+    # memory for 50,000 listings without).
     with without_cycle_collection():
         try:
             with analysed_once(writer):
