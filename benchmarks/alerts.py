@@ -8,10 +8,11 @@ titles, roles, phases, subjects, salaries) and 130,000 alerts whose criteria are
 vocabulary with skewed popularity, as real alerts are: keyword mixes (subjects, roles, synonyms,
 phrases, the odd typo), filters (phases, roles, working patterns, key stages, contract, ECT, visa,
 salary), and places from the gazetteer with a radius, so a realistic share of alerts have identical
-criteria. Then it times `marketplace alerts send`'s matching step (marketplace.alerts.matching through
-the search port's `match`: with Whoosh, an in-memory index of the new listings, the search page's own
-query plan, identical criteria matched once) over several runs, and prints the median and p95 per
-distinct criteria and the total.
+criteria. Then it stores the alerts and times `marketplace alerts send`'s matching step (reading the
+due alerts from the database, then marketplace.alerts.matching through the search port's `match`:
+with Whoosh, an in-memory index of the new listings, the search page's own query plan, identical
+criteria matched once) over several runs, and prints the median and p95 per distinct criteria, the
+loading and the total.
 
 The baseline, measured in the same run, is the naive approach: one full search-page search per alert
 (the engine's `run_search` with facets and suggestions, limited to listings posted in the last day)
@@ -35,9 +36,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import sqlalchemy as sa  # noqa: E402
+
 from benchmarks.search import build_corpus  # noqa: E402
 from marketplace import create_app  # noqa: E402
+from marketplace.alerts.digest import due_alerts  # noqa: E402
 from marketplace.alerts.matching import ListingMatcher, criteria_key, criteria_of, search_of  # noqa: E402
+from marketplace.alerts.models import AlertFrequency, JobAlert  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.organisations.models import Organisation  # noqa: E402
 from marketplace.search.api import VacancySearch, backend  # noqa: E402
@@ -135,12 +140,37 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def match_all(new: list[Vacancy], alerts: list[dict], keys: list[str], now: dt.datetime) -> dict:
-    """One matching run as `alerts send` does it (one call to the search port's `match` for every
-    distinct criteria); per-distinct-criteria timings in microseconds."""
+def store_alerts(alerts: list[dict], keys: list[str], now: dt.datetime) -> None:
+    """The alerts as `alerts send` finds them: confirmed daily alerts, by address, last sent a day ago."""
+    rows = [
+        {
+            "email": f"alert{number}@example.com",
+            "criteria": criteria,
+            "criteria_key": key,
+            "frequency": AlertFrequency.DAILY,
+            "confirmed_at": now,
+            "covered_until": now - dt.timedelta(days=1),
+            "nonce": f"{number:032d}",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for number, (criteria, key) in enumerate(zip(alerts, keys, strict=True))
+    ]
+    db.session.execute(sa.insert(JobAlert), rows)
+    db.session.commit()
+
+
+def match_all(new: list[Vacancy], now: dt.datetime) -> dict:
+    """One matching run as `alerts send` does it: the due alerts read from the database, then one call
+    to the search port's `match` for every distinct criteria; per-distinct-criteria timings in
+    microseconds."""
     started, cpu_started = time.perf_counter(), time.process_time()
+    plans = due_alerts(AlertFrequency.DAILY)
+    keys = [plan.criteria_key for plan in plans]
+    distinct = {plan.criteria_key: plan.criteria for plan in plans}
+    loaded, cpu_loaded = time.perf_counter(), time.process_time()
+    db.session.commit()  # as `alerts send` does: the reading transaction ends before matching
     matcher = ListingMatcher(new, now=now, resolve_location=lambda typed: resolve(typed, db.session))
-    distinct = dict(zip(keys, alerts, strict=True))
     per_criteria: list[float] = []
     first_pulled: list[float] = []
 
@@ -164,8 +194,11 @@ def match_all(new: list[Vacancy], alerts: list[dict], keys: list[str], now: dt.d
     return {
         "seconds": time.perf_counter() - started,
         "cpu_seconds": time.process_time() - cpu_started,
+        "loading_seconds": loaded - started,
+        "loading_cpu_seconds": cpu_loaded - cpu_started,
+        "matching_cpu_seconds": time.process_time() - cpu_loaded,
         # Before the first criteria is asked for, the backend prepares the listings (an in-memory index).
-        "index_seconds": (first_pulled[0] if first_pulled else time.perf_counter()) - started,
+        "index_seconds": (first_pulled[0] if first_pulled else time.perf_counter()) - loaded,
         "per_criteria_us": per_criteria,
         "alerts_with_matches": matched_alerts,
         "listings_matched": deliveries,
@@ -227,12 +260,14 @@ def main() -> None:
     now = dt.datetime.now(dt.UTC)
     load_before = os.getloadavg()
     with app.app_context():
-        db.create_all()  # only for postcode lookups, which find nothing: alerts name gazetteer places
+        # The alerts are read from here; postcode lookups find nothing (alerts name gazetteer places).
+        db.create_all()
         alerts = make_alert_criteria(arguments.alerts)
         keys = [criteria_key(criteria) for criteria in alerts]
         distinct = len(set(keys))
+        store_alerts(alerts, keys, now)
         new = listings(arguments.listings, seed=11, first_id=1_000_000, now=now, new=True)
-        runs = [match_all(new, alerts, keys, now) for _ in range(arguments.runs)]
+        runs = [match_all(new, now) for _ in range(arguments.runs)]
         seconds = [run["seconds"] for run in runs]
         print(
             f"matching: {[round(value, 2) for value in seconds]} s, {distinct} distinct criteria", flush=True
@@ -256,6 +291,12 @@ def main() -> None:
         "matching_seconds_median": round(statistics.median(seconds), 2),
         "matching_seconds_max": round(max(seconds), 2),
         "matching_cpu_seconds_median": round(statistics.median(run["cpu_seconds"] for run in runs), 2),
+        # Of which: reading the due alerts from the database, and matching them (index included).
+        "loading_seconds_median": round(statistics.median(run["loading_seconds"] for run in runs), 2),
+        "loading_cpu_seconds_median": round(statistics.median(run["loading_cpu_seconds"] for run in runs), 2),
+        "matching_only_cpu_seconds_median": round(
+            statistics.median(run["matching_cpu_seconds"] for run in runs), 2
+        ),
         "in_memory_index_seconds_median": round(statistics.median(run["index_seconds"] for run in runs), 2),
         "per_distinct_criteria_us": {
             "p50": round(statistics.median(per_criteria), 1),
@@ -280,7 +321,7 @@ def main() -> None:
             "extrapolated_seconds": round(naive_total, 1),
         },
         "speedup_against_baseline": round(naive_total / statistics.median(seconds), 1),
-        "target_seconds": 60,
+        "target_seconds": 30,
         "cpu_cores": os.cpu_count(),
         # The machine is shared: 1, 5 and 15 minute load averages before and after.
         "load_average_before": [round(value, 2) for value in load_before],

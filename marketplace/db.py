@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -115,3 +118,21 @@ def check_idle_connections(engine: sa.Engine) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:  # whatever the driver raises, this connection is not usable
             raise sa.exc.DisconnectionError(f"an idle pooled connection was lost: {error}") from error
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a block reads or builds a great many objects at once (the
+    state before is restored, and cycles made meanwhile are collected afterwards).
+
+    Every few hundred new objects that outlive a moment set off a collection, and each collection of
+    the oldest generation walks every object the process holds: reading 130,000 alerts, or indexing
+    50,000 listings beside a postings pool of millions of objects, spends a sixth of its CPU time there.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

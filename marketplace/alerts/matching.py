@@ -59,9 +59,9 @@ def criteria_of(search: VacancySearch) -> dict[str, Any]:
     return criteria
 
 
-def search_of(criteria: Mapping[str, Any]) -> VacancySearch:
+def search_of(criteria: Mapping[str, Any], *, sort: str | None = None) -> VacancySearch:
     """The search an alert stands for (unknown values are tidied away by VacancySearch itself)."""
-    return VacancySearch(**{name: criteria[name] for name in CRITERIA_FIELDS if name in criteria})
+    return VacancySearch(**{name: criteria[name] for name in CRITERIA_FIELDS if name in criteria}, sort=sort)
 
 
 def query_args(criteria: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,7 +134,9 @@ class ListingMatcher:
 
     def alert_criteria(self, criteria: Mapping[str, Any], key: str | None = None) -> AlertCriteria:
         """The criteria as the search port takes them: the search, and its place resolved."""
-        search = search_of(criteria)
+        # The email lists the best matches first: by relevance when there are keywords (a search
+        # without any falls back to its usual order). Set here, so the search is built once.
+        search = search_of(criteria, sort="relevance")
         location = self.location(search.location) if search.location else None
         if search.location and location is None:
             search = replace(search, location="")

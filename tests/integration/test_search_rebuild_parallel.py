@@ -85,6 +85,21 @@ def test_an_index_built_by_several_processes_answers_as_one_built_by_one(app, mo
     assert report.indexed == 24
 
 
+def test_listings_that_share_titles_schools_and_filters_are_found_as_when_each_is_analysed_alone(
+    app, monkeypatch
+):
+    varied_listings(24)  # two schools, twelve titles, six subjects, two phases
+    monkeypatch.setattr(build, "ANALYSED_VALUES_PER_FIELD", 0)  # nothing remembered
+    rebuild(current_index(), db.session, processes=1)
+    analysed_each_time = what_searches_show()
+    monkeypatch.undo()
+
+    rebuild(current_index(), db.session, processes=1)
+
+    assert what_searches_show() == analysed_each_time  # same order, so the same scores
+    assert verify(current_index(), db.session).in_sync
+
+
 def test_every_process_reports_its_progress_while_it_builds(app, monkeypatch):
     monkeypatch.setattr(build, "MINIMUM_PER_PROCESS", 5)
     varied_listings(15)

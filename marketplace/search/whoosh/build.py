@@ -13,12 +13,14 @@ its parent changed and stops at its next listing: none is left running or waitin
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +28,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.writing import IndexWriter
+from whoosh.fields import FieldType
+from whoosh.writing import IndexWriter, SegmentWriter
 
+from marketplace.db import without_cycle_collection
 from marketplace.organisations.models import Organisation
 from marketplace.search.api import RebuildFailed
 from marketplace.search.whoosh.index import INDEX_NAME
@@ -45,6 +49,11 @@ PROGRESS_PREFIX = "+"
 MEMORY_MB_PER_PROCESS = 1024
 # Starting a worker costs about a second of imports: below this many listings a range is not worth one.
 MINIMUM_PER_PROCESS = 1000
+# Fields whose text is new with almost every listing: analysed each time. The others repeat from
+# listing to listing (a school's name, its salary wording, common titles, every filter's terms) and
+# each distinct value is analysed once per process, up to this many values per field.
+UNIQUE_FIELDS = frozenset({"id", "body"})
+ANALYSED_VALUES_PER_FIELD = 20_000
 
 
 def rebuild_codec() -> W3Codec:
@@ -59,6 +68,46 @@ def rebuild_codec() -> W3Codec:
     codec = W3Codec()
     codec.length_stats = False
     return codec
+
+
+@contextmanager
+def analysed_once(writer: SegmentWriter) -> Iterator[None]:
+    """While the block runs, the writer analyses each distinct value of a repeating field once.
+
+    The writer indexes through a copy of its schema whose repeating fields remember their terms; the
+    schema it commits (and records in the index) is its own, unchanged.
+    """
+    schema = writer.schema
+    remembering = copy.copy(schema)
+    remembering._fields = {
+        name: field if name in UNIQUE_FIELDS or not field.indexed else _remembering_terms(field)
+        for name, field in schema._fields.items()
+    }
+    writer.schema = remembering
+    try:
+        yield
+    finally:
+        writer.schema = schema
+
+
+def _remembering_terms(field: FieldType) -> FieldType:
+    """A copy of the field whose `index` remembers the terms of each text value it analyses."""
+    analyse = field.index
+    terms: dict[str, list[tuple]] = {}
+
+    def index(value, **options):
+        if options or not isinstance(value, str):
+            return analyse(value, **options)
+        found = terms.get(value)
+        if found is None:
+            found = list(analyse(value))  # (term bytes, frequency, weight, encoded positions)
+            if len(terms) < ANALYSED_VALUES_PER_FIELD:
+                terms[value] = found
+        return found
+
+    remembering = copy.copy(field)
+    remembering.index = index
+    return remembering
 
 
 class BuildFailed(RebuildFailed):
@@ -184,14 +233,20 @@ def _build_part(
     # One writer, one segment: its postings pool spills to disk only beyond MEMORY_MB_PER_PROCESS.
     index = whoosh_index.create_in(part.folder, SCHEMA, INDEX_NAME)
     writer = index.writer(limitmb=MEMORY_MB_PER_PROCESS, codec=rebuild_codec())
-    try:
-        count = add_published(writer, session, part.id_range, still_wanted=still_wanted, progress=progress)
-        for document in extra_documents:
-            writer.add_document(**document)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    # The postings pool holds millions of objects: each collection would walk them all (the same peak
+    # memory for 50,000 listings without).
+    with without_cycle_collection():
+        try:
+            with analysed_once(writer):
+                count = add_published(
+                    writer, session, part.id_range, still_wanted=still_wanted, progress=progress
+                )
+                for document in extra_documents:
+                    writer.add_document(**document)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
     return count
 
 

@@ -64,7 +64,7 @@ def match(
             # The relevance of the search page's first page: a keyword that names the job matches
             # listings that are that job, and the email lists the best matches first.
             search = one.search
-            if search.has_keywords:
+            if search.sort != "relevance" and search.has_keywords:
                 search = replace(search, sort="relevance")
             plan = SearchPlan(snapshot, search, one.location, now, strict=True)
             bits = plan.combined()
