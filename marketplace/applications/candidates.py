@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.accounts.models import User
+from marketplace.applications import conversations
 from marketplace.applications.events import (
     CandidateInvitationDeclined,
     CandidateInvited,
@@ -39,9 +40,7 @@ from marketplace.vacancies.models import Vacancy
 from marketplace.vacancies.queries import live_condition
 
 MAX_INVITATION_MESSAGE = 1000
-MAX_INVITATION_MESSAGE_BODY = 5000  # as an application's messages (conversations.MAX_MESSAGE_LENGTH)
 MAX_EXCLUDED_ORGANISATIONS = 10
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 candidate_excluded_organisations = sa.Table(
     "candidate_excluded_organisations",
@@ -149,6 +148,9 @@ class InvitationMessage(Base):
         backref=backref("messages", cascade="all, delete-orphan", order_by="InvitationMessage.id")
     )
     sender: Mapped[User | None] = relationship()
+
+
+conversations.count_towards_rate(InvitationMessage)
 
 
 class CandidateError(DomainError):
@@ -399,7 +401,7 @@ def visible_candidates(
 
 def clean_message(text: str) -> str:
     """Plain text only, without control characters; refused when too long."""
-    text = _CONTROL.sub("", (text or "").replace("\r\n", "\n")).strip()
+    text = conversations.plain_text(text)
     if len(text) > MAX_INVITATION_MESSAGE:
         message = f"Your message must be {MAX_INVITATION_MESSAGE:,} characters or fewer"
         raise CandidateError(message, field_errors={"message": message})
@@ -602,24 +604,8 @@ def send_invitation_message(
     reason = conversation_closed_reason(invitation, now)
     if reason:
         raise CandidateError(reason, field_errors={"body": reason})
-    text = _CONTROL.sub("", (body or "").replace("\r\n", "\n")).strip()
-    if not text:
-        raise CandidateError("Enter a message", field_errors={"body": "Enter a message"})
-    if len(text) > MAX_INVITATION_MESSAGE_BODY:
-        message = f"A message must be {MAX_INVITATION_MESSAGE_BODY:,} characters or fewer"
-        raise CandidateError(message, field_errors={"body": message})
-    allowed = current_app.config["MESSAGES_PER_HOUR"]
-    sent = db.session.scalar(
-        sa.select(sa.func.count(InvitationMessage.id)).where(
-            InvitationMessage.sender_id == sender.id,
-            InvitationMessage.created_at > now - dt.timedelta(hours=1),
-        )
-    )
-    if sent >= allowed:
-        message = (
-            f"You have sent {allowed} messages in the last hour. Wait a while, then send this one again."
-        )
-        raise CandidateError(message, field_errors={"body": message})
+    text = conversations.clean_body(body or "")
+    conversations.check_rate(sender, now)
     message_row = InvitationMessage(
         invitation=invitation, sender=sender, from_school=from_school, body=text, created_at=now
     )

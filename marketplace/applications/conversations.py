@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -56,8 +57,14 @@ def closed_reason(application: Application, now: dt.datetime | None = None) -> s
     return None
 
 
-def _clean(body: str) -> str:
-    body = _CONTROL.sub("", body.replace("\r\n", "\n")).strip()
+def plain_text(text: str | None) -> str:
+    """Typed text without control characters, with one kind of line break, trimmed."""
+    return _CONTROL.sub("", (text or "").replace("\r\n", "\n")).strip()
+
+
+def clean_body(body: str) -> str:
+    """A message's text as it is kept; refused when empty or too long."""
+    body = plain_text(body)
     if not body:
         raise MessageRefused("Enter a message", field_errors={"body": "Enter a message"})
     if len(body) > MAX_MESSAGE_LENGTH:
@@ -66,13 +73,27 @@ def _clean(body: str) -> str:
     return body
 
 
-def _check_rate(sender: User, now: dt.datetime) -> None:
+# Every kind of message a person sends (about an application, or about an invitation before it): one
+# hourly budget for all of them, so another kind of conversation is not another MESSAGES_PER_HOUR.
+_RATE_COUNTED: list[type[Any]] = [ApplicationMessage]
+
+
+def count_towards_rate(message_model: type) -> None:
+    """Count another kind of message (a model with sender_id and created_at) in the hourly budget."""
+    if message_model not in _RATE_COUNTED:
+        _RATE_COUNTED.append(message_model)
+
+
+def check_rate(sender: User, now: dt.datetime) -> None:
+    """Refuse a message beyond MESSAGES_PER_HOUR from this person, counted in the database."""
     allowed = current_app.config["MESSAGES_PER_HOUR"]
-    sent = db.session.scalar(
-        sa.select(sa.func.count(ApplicationMessage.id)).where(
-            ApplicationMessage.sender_id == sender.id,
-            ApplicationMessage.created_at > now - dt.timedelta(hours=1),
+    since = now - dt.timedelta(hours=1)
+    sent = sum(
+        db.session.scalar(
+            sa.select(sa.func.count()).where(model.sender_id == sender.id, model.created_at > since)
         )
+        or 0
+        for model in _RATE_COUNTED
     )
     if sent >= allowed:
         message = (
@@ -85,8 +106,8 @@ def _send(sender: User, application: Application, body: str, *, from_school: boo
     if not is_open(application, now):
         reason = closed_reason(application, now) or "No new messages can be sent."
         raise MessageRefused(reason, field_errors={"body": reason})
-    body = _clean(body)
-    _check_rate(sender, now)
+    body = clean_body(body)
+    check_rate(sender, now)
     message = ApplicationMessage(
         application=application, sender=sender, from_school=from_school, body=body, created_at=now
     )
@@ -208,14 +229,14 @@ def organisation_templates(staff: User) -> list[MessageTemplate]:
 def add_template(staff: User, organisation_id: int, name: str, body: str) -> MessageTemplate:
     if organisation_id not in organisation_ids_for(staff):
         raise MessageRefused("You are not a member of that organisation.")
-    name = _CONTROL.sub("", name).strip()
+    name = plain_text(name)
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Enter a name for the template"
     elif len(name) > MAX_TEMPLATE_NAME:
         errors["name"] = f"A template's name must be {MAX_TEMPLATE_NAME} characters or fewer"
     try:
-        body = _clean(body)
+        body = clean_body(body)
     except MessageRefused as error:
         errors.update(error.field_errors)
     if errors:

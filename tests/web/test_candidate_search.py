@@ -13,6 +13,7 @@ from marketplace.extensions import db
 from tests.conftest import sign_in_as
 from tests.factories import (
     PASSWORD,
+    ApplicationFactory,
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
@@ -408,3 +409,31 @@ def test_an_empty_message_is_explained_and_a_declined_invitation_takes_no_more(c
     assert closed.status_code == 400
     assert "declined this invitation, so no new messages can be sent" in text_of(closed)
     assert db.session.scalar(sa.select(sa.func.count(InvitationMessage.id))) == 0
+
+
+class TestWithALowMessageLimit:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "MESSAGES_PER_HOUR": 2}
+
+    def test_messages_about_applications_and_invitations_share_one_hourly_limit(
+        self, client, candidate, school
+    ):
+        staff, organisation, _ = school
+        candidate_id, invitation_id = invited(client, candidate, school)
+        other = ApplicationFactory(
+            vacancy=VacancyFactory(organisation=organisation, published=True, title="Teacher of Art")
+        )
+        db.session.commit()
+        sign_in_as(client, staff)
+        about_application = f"/school/applications/{other.id}/messages"
+        assert client.post(about_application, data={"message-body": "One"}).status_code == 302
+        assert client.post(about_application, data={"message-body": "Two"}).status_code == 302
+
+        third = client.post(
+            f"/school/candidates/{candidate_id}/invitations/{invitation_id}/messages", data={"body": "Three"}
+        )
+
+        assert third.status_code == 400
+        assert "You have sent 2 messages in the last hour" in text_of(third)
+        assert db.session.scalar(sa.select(sa.func.count(InvitationMessage.id))) == 0
