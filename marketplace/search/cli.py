@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 import sqlalchemy as sa
 from flask import current_app
@@ -31,16 +34,23 @@ def _vacancies(count: int) -> str:
     return f"{count} vacanc{'y' if count == 1 else 'ies'}"
 
 
-@search.command("sync")
-def sync_command() -> None:
-    """Apply the logged changes this index has not applied yet."""
-    engine = backend()
+@contextmanager
+def _explained() -> Iterator[None]:
+    """The index being busy or unusable, said as the command's error (exit status 1), not a traceback."""
     try:
-        report = engine.apply_pending_changes(db.session)
+        yield
     except SearchBusy as error:
         raise click.ClickException(f"{error}; try again shortly.") from error
     except SearchUnavailable as error:
         raise click.ClickException(str(error)) from error
+
+
+@search.command("sync")
+def sync_command() -> None:
+    """Apply the logged changes this index has not applied yet."""
+    engine = backend()
+    with _explained():
+        report = engine.apply_pending_changes(db.session)
     if report.reloaded:
         click.echo(
             f"Loaded {_vacancies(report.vacancies)} into the new search index at {engine.where} "
@@ -58,12 +68,8 @@ def sync_command() -> None:
 
 def _sync_candidates() -> None:
     index = candidate_index_for(current_app)
-    try:
+    with _explained():
         report = index.sync(db.session)
-    except SearchBusy as error:
-        raise click.ClickException(f"{error}; try again shortly.") from error
-    except SearchUnavailable as error:
-        raise click.ClickException(str(error)) from error
     click.echo(
         f"Candidate index at {index.where}: {_changes(report.applied)} applied, "
         f"up to change {report.last_change_id}."
@@ -88,10 +94,8 @@ def rebuild_command() -> None:
     )
     click.echo(f"Indexed {rate(progress.count, progress.elapsed, 'vacancies')}.")
     index = candidate_index_for(current_app)
-    try:
+    with _explained():
         candidates = index.rebuild(db.session)
-    except SearchBusy as error:
-        raise click.ClickException(f"{error}; try again shortly.") from error
     click.echo(
         f"Rebuilt the candidate index at {index.where} with {candidates.vacancies} "
         f"findable candidate{'' if candidates.vacancies == 1 else 's'}."
