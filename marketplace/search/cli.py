@@ -107,10 +107,9 @@ def rebuild_command() -> None:
 def verify_command(context: click.Context) -> None:
     """Compare the index with the database; exit with status 1 when they differ."""
     engine = backend()
-    try:
+    with _explained():
         report = engine.verify(db.session)
-    except SearchUnavailable as error:
-        raise click.ClickException(str(error)) from error
+    candidates_match = _verify_candidates()
     if report.in_sync:
         position = "" if report.last_change_id is None else f", up to change {report.last_change_id}"
         click.echo(
@@ -118,6 +117,8 @@ def verify_command(context: click.Context) -> None:
         )
         if report.pending_changes:
             click.echo(f"{_changes(report.pending_changes)} logged since then wait for the next sync.")
+        if not candidates_match:
+            context.exit(1)
         return
     click.echo("The search index differs from the database:", err=True)
     for line in _differences(report):
@@ -131,6 +132,33 @@ def verify_command(context: click.Context) -> None:
     else:
         click.echo("Run `marketplace search rebuild` to recreate it.", err=True)
     context.exit(1)
+
+
+def _verify_candidates() -> bool:
+    """Compare the candidate index with who is findable; says which candidates differ."""
+    index = candidate_index_for(current_app)
+    with _explained():
+        found = index.verify(db.session)
+    if found.in_sync:
+        click.echo(f"The candidate index at {index.where} matches the database.")
+        return True
+    click.echo("The candidate index differs from the database:", err=True)
+    if found.missing:
+        click.echo(f"  findable but not indexed: candidates {_listed(found.missing)}", err=True)
+    if found.unexpected:
+        click.echo(f"  indexed but not findable: candidates {_listed(found.unexpected)}", err=True)
+    if found.pending_changes:
+        click.echo(
+            f"{_changes(found.pending_changes)} not applied yet: `marketplace search sync` may settle this.",
+            err=True,
+        )
+    else:
+        click.echo("Run `marketplace search rebuild` to recreate it.", err=True)
+    return False
+
+
+def _listed(values: list[int]) -> str:
+    return ", ".join(str(value) for value in values[:20]) + (" …" if len(values) > 20 else "")
 
 
 def _differences(report: VerifyReport) -> list[str]:

@@ -193,3 +193,27 @@ def test_a_damaged_candidate_index_fails_no_commit_and_a_rebuild_repairs_it(app,
     result = app.test_cli_runner().invoke(args=["search", "rebuild"])
     assert result.exit_code == 0, result.output
     assert indexed(app) == {preferences.id, other.id}
+
+
+def test_verify_names_a_candidate_the_index_lost_and_a_rebuild_settles_it(app):
+    kept = opt_in(UserFactory())
+    lost = opt_in(UserFactory())
+    verify = ["search", "verify"]
+    assert app.test_cli_runner().invoke(args=verify).exit_code == 0
+
+    index = candidate_index_for(app)
+    writer = index.open().writer()
+    writer.delete_by_term("id", str(lost.id))  # lost behind the service's back
+    writer.commit()
+
+    result = app.test_cli_runner().invoke(args=verify)
+    assert result.exit_code == 1
+    assert f"findable but not indexed: candidates {lost.id}" in result.output
+    assert str(kept.id) not in result.output.split("not indexed:")[1]
+    assert "marketplace search rebuild" in result.output
+
+    assert app.test_cli_runner().invoke(args=["search", "rebuild"]).exit_code == 0
+    after = app.test_cli_runner().invoke(args=verify)
+    assert after.exit_code == 0
+    assert "The candidate index at" in after.output
+    assert "matches the database" in after.output

@@ -110,6 +110,17 @@ def _findable(session: Session, user_ids: Iterable[int] | None = None) -> list[C
 
 
 @dataclass(frozen=True)
+class CandidateDifferences:
+    missing: list[int]  # findable candidates (preferences ids) the index does not hold
+    unexpected: list[int]  # indexed candidates who are no longer findable
+    pending_changes: int
+
+    @property
+    def in_sync(self) -> bool:
+        return not (self.missing or self.unexpected)
+
+
+@dataclass(frozen=True)
 class CandidateIndex:
     """This node's candidate index folder, and how long to wait for its write lock."""
 
@@ -229,6 +240,21 @@ class CandidateIndex:
             return set(self.open().schema.names()) == set(SCHEMA.names())
         except SearchUnavailable:
             return False
+
+    def verify(self, session: Session) -> CandidateDifferences:
+        """Who is findable in the database but missing from the index, and who is indexed but no longer
+        findable; with the changes logged since the index's position (a sync may settle those)."""
+        last = self.bookmark()
+        findable = set(session.scalars(sa.select(CandidatePreferences.id).where(findable_condition())))
+        indexed = self.indexed_ids()
+        pending = session.scalar(
+            sa.select(sa.func.count()).where(CandidateChange.id > (last if last is not None else 0))
+        )
+        return CandidateDifferences(
+            missing=sorted(findable - indexed),
+            unexpected=sorted(indexed - findable),
+            pending_changes=pending or 0,
+        )
 
     def indexed_ids(self) -> set[int]:
         with self.open().searcher() as searcher:
