@@ -58,6 +58,7 @@ def _summary(report: DemoReport) -> str:
             ("applications", "application"),
             ("messages", "message"),
             ("reference requests", "reference request"),
+            ("invitations", "invitation"),
             ("claims", "claim"),
             ("reports", "listing report"),
         )

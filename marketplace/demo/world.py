@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password, verify_password
 from marketplace.applications import summaries
+from marketplace.applications.candidates import CandidateInvitation
 from marketplace.applications.lifecycle import ApplicationStatus
 from marketplace.applications.models import Application
 from marketplace.db import utcnow
@@ -567,6 +568,15 @@ def hiring_tour() -> list[TourStop]:
                 "schools.vacancy_equal_opportunities_report",
                 {"vacancy_id": closed_id},
                 "the equal opportunities report of a closed listing with 14 applications",
+            )
+        )
+    if db.session.scalar(sa.select(CandidateInvitation.id).filter_by(organisation_id=school.id)):
+        stops.append(
+            TourStop(
+                "schools.find_candidates",
+                {},
+                "find candidates: jobseekers who let schools find them (the demo jobseeker among them, "
+                "already invited to apply to one of the school's listings)",
             )
         )
     return stops

@@ -14,7 +14,10 @@ from marketplace.search.api import CandidateSearch, search_candidates
 
 def test_the_demo_school_finds_the_demo_jobseeker_who_has_an_invitation(app):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0
+    assert "1 invitation" in first.output
+    assert "/school/find-candidates: find candidates" in first.output  # the command says where to look
     assert runner.invoke(args=["demo"]).exit_code == 0  # loading again adds nothing
 
     jobseeker = db.session.scalar(sa.select(User).filter_by(email="jobseeker@demo.example.org"))
