@@ -85,6 +85,20 @@ def test_nobody_is_findable_without_opting_in(client, candidate, school):
     assert "No candidates found" in page
 
 
+def test_the_page_opens_on_every_findable_candidate_as_the_job_search_opens_on_every_job(
+    client, candidate, school
+):
+    staff, _, _ = school
+    opt_in(client, candidate)
+    UserFactory(full_name="Not Looking")  # never opted in
+
+    sign_in_as(client, staff)
+    page = text_of(client.get("/school/find-candidates"))
+
+    assert "1 candidate" in page
+    assert f"Candidate {number_of(candidate)}" in page
+
+
 def test_an_opted_in_candidate_is_found_without_their_name_or_contact_details(client, candidate, school):
     staff, _, _ = school
     opt_in(client, candidate)

@@ -55,11 +55,11 @@ def _label_facets(form: CandidateSearchForm, facets: dict[str, dict[str, int]]) 
 def find_candidates():
     form = CandidateSearchForm(request.args)
     page = None
-    searched = bool(request.args)
     status = 200
-    if searched and not form.validate():
+    # As on the job search, the page opens on every candidate, best first; the filters narrow it.
+    if request.args and not form.validate():
         status = 400
-    elif searched:
+    else:
         search = CandidateSearch(
             keywords=form.keywords.data or "",
             location=form.location.data or "",
