@@ -28,6 +28,7 @@ def test_the_demo_school_finds_the_demo_jobseeker_who_has_an_invitation(app):
     assert invitation.jobseeker_id == jobseeker.id
     assert invitation.status is InvitationStatus.SENT
     assert invitation.vacancy.is_live()
+    assert "Geography" in invitation.vacancy.title  # a job in the subject the candidate teaches
     school_ids = set(
         db.session.scalars(sa.select(Membership.organisation_id).filter_by(user_id=school_user.id))
     )
