@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,7 +30,7 @@ from marketplace.applications.events import (
     InvitationMessageSent,
 )
 from marketplace.applications.models import Application, JobseekerProfile
-from marketplace.applications.profiles import parse_month, profile_of, profile_section
+from marketplace.applications.profiles import parse_month, profile_of, profile_section, save_profile_section
 from marketplace.db import Base, str_enum, utcnow
 from marketplace.errors import DomainError
 from marketplace.events import announce
@@ -210,14 +211,48 @@ def save_preferences(user: User, chosen: PreferencesInput, *, now: dt.datetime |
         db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))) if ids else []
     )
     preferences.updated_at = now
-    # The profile's own flag tells the same story (download my data shows it).
-    profile = profile_of(user)
-    if profile is None:
-        profile = JobseekerProfile(user_id=user.id, sections={}, discoverable=chosen.visible)
-        db.session.add(profile)
+    # What they are looking for is their profile's job preferences too (typed once: the jobs that match
+    # their profile follow it), and the profile's own flag tells the same story (download my data shows it).
+    profile = save_profile_section(
+        user,
+        "preferences",
+        {
+            "job_roles": preferences.job_roles,
+            "phases": preferences.phases,
+            "subjects": preferences.subjects,
+            "working_patterns": preferences.working_patterns,
+            "location": preferences.location,
+            "radius": preferences.radius,
+        },
+        now=now,
+    )
     profile.discoverable = chosen.visible
     db.session.flush()
     return preferences
+
+
+def job_preferences_in_profile(user: User) -> dict[str, Any]:
+    """The job preferences the person's profile holds, to start the form with before they opt in."""
+    return profile_section(profile_of(user), "preferences")
+
+
+def follow_profile_preferences(
+    user: User, point: tuple[float, float] | None, *, now: dt.datetime | None = None
+) -> None:
+    """The profile's job preferences were saved: schools search on them from now on (the place only when
+    it is a point, since a candidate is found by distance)."""
+    preferences = preferences_of(user)
+    if preferences is None:
+        return
+    wanted = job_preferences_in_profile(user)
+    for name in ("job_roles", "phases", "subjects", "working_patterns"):
+        setattr(preferences, name, list(wanted.get(name) or []))
+    if point is not None or not wanted.get("location"):
+        preferences.location = wanted.get("location", "") if point else ""
+        preferences.latitude, preferences.longitude = point or (None, None)
+        preferences.radius = int(wanted.get("radius") or preferences.radius)
+    preferences.updated_at = now or utcnow()
+    db.session.flush()
 
 
 def stop_being_findable(user: User, *, now: dt.datetime | None = None) -> None:

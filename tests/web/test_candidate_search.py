@@ -451,3 +451,35 @@ class TestWithALowMessageLimit:
         assert third.status_code == 400
         assert "You have sent 2 messages in the last hour" in text_of(third)
         assert db.session.scalar(sa.select(sa.func.count(InvitationMessage.id))) == 0
+
+
+def test_what_you_are_looking_for_is_typed_once_for_the_profile_and_for_schools(client, candidate, school):
+    staff, _, vacancy = school
+    vacancy.subjects = ["Geography"]
+    db.session.commit()
+    sign_in_as(client, candidate)
+    client.post(
+        "/your-profile/job-preferences",
+        data={"subjects": ["Geography"], "phases": ["secondary"], "location": "Leeds", "radius": "25"},
+    )
+
+    # The setting starts from the profile's job preferences...
+    form = client.get("/your-profile/let-schools-find-you").get_data(as_text=True)
+    assert re.search(r'value="Geography"\s+checked', form) or re.search(
+        r'checked[^>]*value="Geography"', form
+    )
+    assert 'value="Leeds"' in form
+
+    # ... opting in with other ones changes the profile's too, so the jobs that match it follow them.
+    opt_in(client, candidate, subjects=["History"], location="York")
+    assert client.get("/your-profile/job-preferences").get_data(as_text=True).count('value="York"') == 1
+    assert "Teacher of Geography" not in text_of(client.get("/your-account")).split("Jobs that match")[1]
+
+    # Changing the profile's job preferences changes what schools find the candidate by.
+    client.post(
+        "/your-profile/job-preferences",
+        data={"subjects": ["Geography"], "phases": ["secondary"], "location": "Leeds", "radius": "15"},
+    )
+    number = number_of(candidate)
+    assert f"Candidate {number}" in search_as(client, staff, subjects="Geography", location="Leeds")
+    assert f"Candidate {number}" not in search_as(client, staff, subjects="History")

@@ -16,8 +16,18 @@ from marketplace.web.outcomes import attempt
 
 
 def _form_from(preferences: candidates.CandidatePreferences | None) -> LetSchoolsFindYouForm:
-    if preferences is None:
-        return LetSchoolsFindYouForm(formdata=None, visible="no")
+    if preferences is None:  # starts from the job preferences already in their profile
+        wanted = candidates.job_preferences_in_profile(current_user)
+        return LetSchoolsFindYouForm(
+            formdata=None,
+            visible="no",
+            **{
+                name: wanted[name]
+                for name in ("job_roles", "phases", "subjects", "working_patterns", "location")
+                if wanted.get(name)
+            },
+            **({"radius": str(wanted["radius"])} if wanted.get("radius") else {}),
+        )
     return LetSchoolsFindYouForm(
         formdata=None,
         visible="yes" if preferences.visible else "no",

@@ -16,8 +16,10 @@ from marketplace.applications.equal_opportunities import can_answer as can_answe
 from marketplace.applications.lifecycle import OPEN, ApplicationStatus, IllegalTransition
 from marketplace.applications.models import Application
 from marketplace.db import uk_today
+from marketplace.extensions import db
 from marketplace.permissions import Permission
 from marketplace.search.api import VacancySearch, search_vacancies
+from marketplace.search.geo import UnknownLocation, resolve
 from marketplace.unit_of_work import unit_of_work
 from marketplace.vacancies import vocabulary
 from marketplace.vacancies.queries import live_vacancy
@@ -197,6 +199,19 @@ def profile():
     )
 
 
+def place_point(typed: str | None) -> tuple[float, float] | None:
+    """A typed town, city or postcode as a point; None when empty, unknown or a whole area."""
+    if not typed:
+        return None
+    try:
+        location = resolve(typed, db.session)
+    except UnknownLocation:
+        return None
+    if location is None or location.point is None:
+        return None
+    return (location.point.latitude, location.point.longitude)
+
+
 @bp.route("/your-profile/<slug>", methods=["GET", "POST"])
 @manage_profile
 def profile_section(slug: str):
@@ -209,6 +224,8 @@ def profile_section(slug: str):
         try:
             with unit_of_work():
                 profiles.save_profile_section(current_user, section, form.to_data())
+                if section == "preferences":  # schools finding them search on the same preferences
+                    candidates.follow_profile_preferences(current_user, place_point(form.location.data))
         except profiles.SectionInvalid as invalid:
             _show_problems(form, invalid.problems)
         else:
