@@ -45,6 +45,15 @@ PROFILE_SECTIONS = {
             },
         ]
     },
+    # What they are looking for: the same preferences schools find them by (see below).
+    "preferences": {
+        "job_roles": ["teacher"],
+        "phases": ["secondary"],
+        "subjects": ["Geography", "Humanities"],
+        "working_patterns": ["full_time", "part_time"],
+        "location": "",  # the demo school's town, filled in when loading
+        "radius": 15,
+    },
     "employment": {
         "items": [
             {
@@ -73,8 +82,13 @@ def load_demo_candidate(
         profile = JobseekerProfile(user_id=jobseeker.id, sections={})
         db.session.add(profile)
     stamp = {"updated_at": now.isoformat()}
+    town = school.town or "Leeds"
+    wanted = {**PROFILE_SECTIONS["preferences"], "location": town}
     profile.sections = {
-        **{name: {"data": data, **stamp} for name, data in PROFILE_SECTIONS.items()},
+        **{
+            name: {"data": data, **stamp}
+            for name, data in {**PROFILE_SECTIONS, "preferences": wanted}.items()
+        },
         **(profile.sections or {}),
     }
     profile.discoverable = True
@@ -82,14 +96,14 @@ def load_demo_candidate(
         CandidatePreferences(
             user_id=jobseeker.id,
             visible=True,
-            job_roles=["teacher"],
-            phases=["secondary"],
-            subjects=["Geography", "Humanities"],
-            working_patterns=["full_time", "part_time"],
-            location=school.town or "Leeds",
+            job_roles=wanted["job_roles"],
+            phases=wanted["phases"],
+            subjects=wanted["subjects"],
+            working_patterns=wanted["working_patterns"],
+            location=town,
             latitude=school.latitude,
             longitude=school.longitude,
-            radius=15,
+            radius=wanted["radius"],
             updated_at=now,
         )
     )

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.applications.candidates import CandidateInvitation, CandidatePreferences, InvitationStatus
+from marketplace.applications.profiles import profile_of, profile_section
 from marketplace.extensions import db
 from marketplace.organisations.models import Membership
 from marketplace.search.api import CandidateSearch, search_candidates
@@ -24,6 +25,10 @@ def test_the_demo_school_finds_the_demo_jobseeker_who_has_an_invitation(app):
     school_user = db.session.scalar(sa.select(User).filter_by(email="school@demo.example.org"))
     preferences = db.session.scalar(sa.select(CandidatePreferences).filter_by(user_id=jobseeker.id))
     assert preferences.visible
+    # What schools find them by is their profile's own job preferences.
+    wanted = profile_section(profile_of(jobseeker), "preferences")
+    assert wanted["subjects"] == preferences.subjects
+    assert wanted["location"] == preferences.location
     [invitation] = db.session.scalars(sa.select(CandidateInvitation)).all()
     assert invitation.jobseeker_id == jobseeker.id
     assert invitation.status is InvitationStatus.SENT
