@@ -490,8 +490,9 @@ class Snapshot:
         return [int(docs[i]) for i in ranking.top(scores, allowed, wanted)]
 
     def scores(self, key: Any, query) -> tuple[Any, Any]:
-        """Every live vacancy the query matches (ascending) and its score, computed on first use in
-        this generation (`key` names the query)."""
+        """Every live vacancy the query matches (ascending) and its score, gathered on first use in
+        this generation from each segment's scores (kept with the segment while the collection
+        statistics hold: see ranking.STALE_FRACTION); `key` names the query."""
         self._note(("scores", key), query)
 
         def compute() -> tuple[Any, Any]:
