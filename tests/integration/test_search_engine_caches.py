@@ -106,6 +106,53 @@ def test_a_commit_reads_only_the_segment_it_added(app):
     assert all(segment_reads[segment] == 1 for segment in new_segments)
 
 
+def test_a_publish_scores_only_its_new_segment_while_the_statistics_hold(app, monkeypatch):
+    # The test index is tiny: let it drift by half its documents before the statistics refresh.
+    monkeypatch.setattr(ranking, "STALE_FRACTION", 0.5)
+    index = current_index()
+    add_segment(index, "Teacher of Music", "Music Teacher", "Head of Music", "Teacher of Art")
+    forget_snapshots()
+    query = Or([Term("title", "music", boost=3.0), Term("body", "support")])
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        old_segments = [leaf.postings.segment_id for leaf in snapshot.evaluator.leaves]
+        before = dict(zip(*snapshot.scores(("music",), query), strict=True))
+    computations_before = {segment: ranking.score_computations[segment] for segment in old_segments}
+
+    add_segment(index, "Music and Drama Teacher")
+
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        docs, scores = snapshot.scores(("music",), query)
+        new_segments = {leaf.postings.segment_id for leaf in snapshot.evaluator.leaves} - set(old_segments)
+        titles = {snapshot.searcher.stored_fields(int(docnum)).get("title") for docnum in docs}
+    assert "Music and Drama Teacher" in titles  # found at once
+    assert len(docs) == len(before) + 1
+    # The earlier segments' scores were kept as they were, not worked out again.
+    assert {segment: ranking.score_computations[segment] for segment in old_segments} == computations_before
+    assert all(
+        before[docnum] == score for docnum, score in zip(docs, scores, strict=True) if docnum in before
+    )
+    assert all(ranking.score_computations[segment] == 1 for segment in new_segments)
+
+
+def test_the_statistics_refresh_once_the_index_has_drifted_and_scores_are_whooshs_again(app, monkeypatch):
+    monkeypatch.setattr(ranking, "STALE_FRACTION", 0.5)
+    index = current_index()
+    add_segment(index, "Teacher of Music", "Music Teacher")
+    forget_snapshots()
+    query = Term("title", "music")
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        first_epoch = snapshot.evaluator.statistics.epoch
+        snapshot.scores(("music",), query)
+
+    add_segment(index, "Head of Music", "Music Lead", "Teacher of Art")  # more than half as many again
+
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        assert snapshot.evaluator.statistics.epoch != first_epoch
+        docs, scores = snapshot.scores(("music",), query)
+        expected = {docnum: score for docnum, score in snapshot.searcher.search(query, limit=None).items()}
+    assert dict(zip(docs.tolist(), scores.tolist(), strict=True)) == expected
+
+
 # Index terms are stems ("teacher" is indexed as "teach").
 QUERIES = [
     Term("title", "teach"),

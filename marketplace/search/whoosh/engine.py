@@ -188,6 +188,23 @@ def _segment_data(path: str, reader: IndexReader) -> SegmentData:
     return data
 
 
+# Each index folder's current collection statistics (see ranking.STALE_FRACTION), handed on from
+# generation to generation while the index stays close to them.
+_statistics: dict[str, ranking.CollectionStatistics] = {}
+
+
+def _statistics_for(
+    path: str, searcher: Searcher, leaves: list[ranking.Leaf]
+) -> ranking.CollectionStatistics:
+    documents = searcher.doc_count_all()
+    segments = {leaf.postings.segment_id: leaf.size for leaf in leaves}
+    with _segments_lock:
+        current = _statistics.get(path)
+        if current is None or not current.covers(documents, segments):
+            current = _statistics[path] = ranking.CollectionStatistics(documents, segments)
+        return current
+
+
 def _positions_in(order: list[int], size: int) -> np.ndarray:
     """Each document's position in `order` (documents not in it after every one that is)."""
     rank = np.full(size, len(order), dtype=np.int64)
@@ -308,7 +325,9 @@ class Snapshot:
             by_latitude=_places(located, latitude, longitude, other_points, live_mask),
         )
         snapshot.live_mask = live_mask
-        snapshot.evaluator = ranking.Evaluator(searcher, leaves, size)
+        snapshot.evaluator = ranking.Evaluator(
+            searcher, leaves, size, _statistics_for(path, searcher, leaves)
+        )
         snapshot.leaf_offsets = [leaf.offset for leaf in leaves]
         return snapshot
 
@@ -471,14 +490,15 @@ class Snapshot:
         return [int(docs[i]) for i in ranking.top(scores, allowed, wanted)]
 
     def scores(self, key: Any, query) -> tuple[Any, Any]:
-        """Every live vacancy the query matches (ascending) and its score, computed on first use in
-        this generation (`key` names the query)."""
+        """Every live vacancy the query matches (ascending) and its score, gathered on first use in
+        this generation from each segment's scores (kept with the segment while the collection
+        statistics hold: see ranking.STALE_FRACTION); `key` names the query."""
         self._note(("scores", key), query)
 
         def compute() -> tuple[Any, Any]:
-            matched, scores = self.evaluator.evaluate(query)
-            docs = np.flatnonzero(matched & self.live_mask)
-            return docs, scores[docs]
+            docs, scores = self.evaluator.scored(query)
+            live = self.live_mask[docs]
+            return docs[live], scores[live]
 
         return self.cache("rankings").get(key, compute)
 
@@ -716,3 +736,4 @@ def forget_snapshots() -> None:
         snapshot.searcher.close()
     with _segments_lock:
         _segments.clear()
+        _statistics.clear()

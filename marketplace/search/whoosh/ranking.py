@@ -4,8 +4,10 @@ scores it, without walking Whoosh's matchers document by document.
 What does not depend on the rest of the index (each term's postings and weights, each field's
 lengths, the documents holding a phrase) is read once per segment and kept with the segment, so a
 commit that adds a segment reads only that segment. What does (a term's idf, a field's average
-length) comes from the searcher of the current generation, as Whoosh's own scorer takes it, and is
-applied with whole-array arithmetic in the same order of operations, so the scores are Whoosh's.
+length) comes from the index's collection statistics (see CollectionStatistics), as Whoosh's own
+scorer takes them, and is applied with whole-array arithmetic in the same order of operations, so
+the scores are Whoosh's. With those statistics held for a while, each segment's scores for a query
+are kept with the segment too: a commit then costs scoring its own new segment.
 
 Supported: Term, Phrase, And, Or and NullQuery (all that keywords.py builds); any other query falls
 back to Whoosh's matchers.
@@ -13,6 +15,7 @@ back to Whoosh's matchers.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import threading
 from collections import Counter, OrderedDict
@@ -46,6 +49,7 @@ _LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.floa
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _NO_POSTINGS = (_EMPTY_IDS, np.zeros(0, dtype=np.float64))
 _MATCHES_KEPT = 512  # queries whose matching documents each segment keeps
+_SCORES_KEPT = 128  # queries whose scores each segment keeps (as many as a generation's rankings)
 _POSITION_STRIDE = 1 << 32  # (document, position) pairs packed in one integer
 
 # Whoosh's readers are not safe to read from on several threads at once (a block read half-way by
@@ -56,6 +60,56 @@ READ_LOCK = threading.RLock()
 # How often each segment's postings were read from disk, by segment id: a commit must not read the
 # segments it did not change again (the tests look).
 postings_reads: Counter[str] = Counter()
+# How often a query's scores were worked out on each segment, by segment id (the tests look too).
+score_computations: Counter[str] = Counter()
+
+# How far the index may drift from the collection statistics its scores use, as a fraction of its
+# document count. BM25's idf and average field lengths depend on the whole index, so exact scores
+# would be worked out again for every segment at every commit (one a second on a busy site: each
+# search after a publish paid for it, about 1.9 times the warm p95). Held while fewer than 1% of the
+# documents have come or gone, the statistics are at most that stale (a term's document frequency off
+# by at most that many documents; the document count and average lengths by about 1%), so an
+# order of results may differ marginally from a fresh computation until the next refresh: about
+# every 200 publishes at 20,000 listings. Which documents match, the totals and the facet counts
+# never use them and are always exact. An index under 100 documents refreshes at every change.
+STALE_FRACTION = 0.01
+
+
+class CollectionStatistics:
+    """The collection statistics of one "statistics epoch": a term's idf and a field's average length
+    as Whoosh's searcher gives them, taken the first time the epoch needs each, then held until the
+    index has drifted (see STALE_FRACTION and `covers`). Every segment's scores in an epoch use the
+    same values, so each segment's scores stay valid across the generations of the epoch."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, documents: int, segments: dict[str, int]):
+        self.epoch = next(self._numbers)
+        self.documents = documents  # Whoosh's doc_count_all (deleted documents included, as its idf)
+        self.segments = segments  # segment id -> documents, when the epoch began
+        self._idf: dict[tuple[str, Any], float] = {}
+        self._averages: dict[str, float] = {}
+
+    def covers(self, documents: int, segments: dict[str, int]) -> bool:
+        """Whether a generation with these documents and segments is close enough to use them: its
+        document count within the fraction, and at most that many of the epoch's documents in
+        segments gone since (a rebuild or a large merge replaces them all)."""
+        allowed = self.documents * STALE_FRACTION
+        gone = sum(size for segment, size in self.segments.items() if segment not in segments)
+        return abs(documents - self.documents) <= allowed and gone <= allowed
+
+    def idf(self, searcher: Searcher, field_name: str, text: Any) -> float:
+        key = (field_name, text)
+        found = self._idf.get(key)
+        if found is None:  # (two threads at once: setdefault keeps the first, for both)
+            found = self._idf.setdefault(key, searcher.idf(field_name, text))
+        return found
+
+    def average_length(self, searcher: Searcher, field_name: str) -> float:
+        found = self._averages.get(field_name)
+        if found is None:
+            found = self._averages.setdefault(field_name, searcher.avg_field_length(field_name) or 1)
+        return found
 
 
 def column_values(column: Any, size: int, dtype: Any) -> np.ndarray:
@@ -120,6 +174,8 @@ class SegmentPostings:
         # Queries -> the documents they match here, packed one bit per document (see matches).
         self.matched: OrderedDict[Query, np.ndarray | None] = OrderedDict()
         self.matched_lock = threading.Lock()
+        # (query, statistics epoch) -> the documents it matches here (deleted ones too) and their scores.
+        self.scored: OrderedDict[tuple[Query, int], Sparse] = OrderedDict()
 
     def term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The segment's documents holding the term, and the term's weight (frequency) in each."""
@@ -277,6 +333,26 @@ class SegmentPostings:
                 self.matched.popitem(last=False)
         return found
 
+    def scores(self, key: tuple[Query, int], compute: Callable[[], Sparse]) -> Sparse:
+        """A query's matching documents and scores on this segment (see Evaluator.scored), kept for
+        the latest _SCORES_KEPT queries and the statistics epoch they were worked out in.
+
+        Kept across deletions in the segment too (every commit deletes the index's bookmark document
+        where it was; a closing or an edit deletes a listing): a deletion changes no score, only,
+        possibly, which matchers Whoosh would build and so the order in which it adds the clauses'
+        scores, the last bit of a sum at most."""
+        with self.matched_lock:
+            if key in self.scored:
+                self.scored.move_to_end(key)
+                return self.scored[key]
+        score_computations[self.segment_id] += 1
+        found = compute()
+        with self.matched_lock:
+            self.scored[key] = found
+            while len(self.scored) > _SCORES_KEPT:
+                self.scored.popitem(last=False)
+        return found
+
     def warm(self, reader: IndexReader, query: Query) -> None:
         """Read now what evaluating the query on this segment reads on first use: its terms' postings
         and field lengths, its phrases' documents."""
@@ -321,6 +397,15 @@ class Leaf:
 # A query's documents in one segment: (matched, scores) with one slot per document of the segment,
 # every score 0.0 where it does not match; None where Whoosh's matcher would be a NullMatcher.
 Part = tuple[np.ndarray, np.ndarray] | None
+# The same, kept: (the segment's documents that match, ascending, their scores); None for none.
+Sparse = tuple[np.ndarray, np.ndarray] | None
+
+
+def _sparse(part: Part) -> Sparse:
+    if part is None:
+        return None
+    docs = np.flatnonzero(part[0]).astype(np.int32)  # (a segment holds fewer than 2**31 documents)
+    return docs, part[1][docs]
 
 
 class Evaluator:
@@ -332,23 +417,53 @@ class Evaluator:
     last bit and ties fall as they did.
     """
 
-    def __init__(self, searcher: Searcher, leaves: list[Leaf], size: int):
+    def __init__(
+        self,
+        searcher: Searcher,
+        leaves: list[Leaf],
+        size: int,
+        statistics: CollectionStatistics | None = None,
+    ):
         self.searcher = searcher
         self.leaves = leaves
         self.size = size
         self._leaves_by_reader = {id(leaf.reader): leaf for leaf in leaves}
         weighting = searcher.weighting
         self.bm25 = weighting if isinstance(weighting, BM25F) else None
+        # Without statistics handed on from an earlier generation: this generation's own (exact).
+        self.statistics = statistics or CollectionStatistics(
+            searcher.doc_count_all(), {leaf.postings.segment_id: leaf.size for leaf in leaves}
+        )
 
     def evaluate(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """(matches as booleans, scores), one slot per document (deleted ones included)."""
+        docs, found = self.scored(query)
         matched = np.zeros(self.size, dtype=bool)
         scores = np.zeros(self.size, dtype=np.float64)
-        for leaf in self.leaves:
-            part = self._node(query, leaf) if self._supported(query) else self._whoosh(query, leaf)
-            if part is not None:
-                matched[leaf.offset : leaf.offset + leaf.size] = part[0]
-                scores[leaf.offset : leaf.offset + leaf.size] = part[1]
+        matched[docs] = True
+        scores[docs] = found
         return matched, scores
+
+    def scored(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """The documents the query matches (ascending, deleted ones included) and their scores. Each
+        segment's are kept with the segment for the statistics epoch: after a commit only the new
+        segment is scored."""
+        supported = self._supported(query)
+        docs: list[np.ndarray] = [_EMPTY_IDS]
+        scores: list[np.ndarray] = [np.zeros(0, dtype=np.float64)]
+        for leaf in self.leaves:
+            if supported:
+                key = (query, self.statistics.epoch)
+                part = leaf.postings.scores(key, partial(self._scored_part, query, leaf))
+            else:
+                part = _sparse(self._whoosh(query, leaf))
+            if part is not None:
+                docs.append(part[0] + leaf.offset)
+                scores.append(part[1])
+        return np.concatenate(docs), np.concatenate(scores)
+
+    def _scored_part(self, query: Query, leaf: Leaf) -> Sparse:
+        return _sparse(self._node(query, leaf))
 
     def matches(self, query: Query) -> np.ndarray:
         """The documents the query matches, one boolean per document (deleted ones included), as
@@ -508,8 +623,8 @@ class Evaluator:
         if not field.scorable:
             return weights  # Whoosh's WeightScorer: the weight is the score
         assert self.bm25 is not None
-        idf = self.searcher.idf(field_name, text)
-        average = self.searcher.avg_field_length(field_name) or 1
+        idf = self.statistics.idf(self.searcher, field_name, text)
+        average = self.statistics.average_length(self.searcher, field_name)
         bee = self.bm25._field_B.get(field_name, self.bm25.B)
         k1 = self.bm25.K1
         lengths = leaf.postings.field_lengths(leaf.reader, field_name)[ids]
