@@ -5,6 +5,7 @@ rebuilt and synced by `marketplace search`."""
 from __future__ import annotations
 
 import shutil
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -217,3 +218,34 @@ def test_verify_names_a_candidate_the_index_lost_and_a_rebuild_settles_it(app):
     assert after.exit_code == 0
     assert "The candidate index at" in after.output
     assert "matches the database" in after.output
+
+
+def test_searches_keep_reading_the_candidate_index_while_it_is_created_and_committed_to(app, tmp_path):
+    # A node's follower creates the index and commits to it while searches on other threads read it: a
+    # search must never find it half-created, or meet the files of a generation a commit just replaced.
+    index = CandidateIndex(tmp_path / "candidates")
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def keep_reading():
+        while not stop.is_set():
+            try:
+                index.indexed_ids()
+            except BaseException as error:
+                failures.append(error)
+                return
+
+    readers = [threading.Thread(target=keep_reading) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        people = [UserFactory() for _ in range(6)]
+        for round_ in range(8):
+            for person in people:
+                opt_in(person, visible=round_ % 2 == 0)
+                index.sync(db.session)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert failures == []

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.index import EmptyIndexError, FileIndex, LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import _DEF_INDEX_NAME, EmptyIndexError, FileIndex, LockError
 from whoosh.query import And, Not, Or, Query, Term
+from whoosh.searching import Searcher
+from whoosh.util.filelock import try_for
 from whoosh.writing import IndexWriter
 
 from marketplace.applications.candidates import CandidatePreferences, findable_condition, searchable_text
@@ -38,6 +43,8 @@ from marketplace.search.whoosh.analysis import TEXT_ANALYZER, search_terms
 SCHEMA_VERSION = 1  # raise it when a document's fields change: a rebuild then refills the index
 CANDIDATE_KIND = "candidate"
 BOOKMARK_ID = "bookmark"
+_WRITE_LOCK = f"{_DEF_INDEX_NAME}_WRITELOCK"  # the lock Whoosh's writer takes
+_OPEN_ATTEMPTS = 5
 LISTS = ("job_roles", "phases", "subjects", "working_patterns")
 
 
@@ -137,18 +144,56 @@ class CandidateIndex:
         return str(self.path)
 
     def open(self) -> FileIndex:
+        """The index, created empty on first use; SearchUnavailable if it cannot be read."""
+        problem: Exception | None = None
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                return whoosh_index.open_dir(self.path)
+            except EmptyIndexError:
+                return self._create()
+            except FileNotFoundError as error:
+                # Another thread or process committed between our reading the table of contents and
+                # its files (a merge deletes the segments it replaced): the next generation is whole.
+                problem = error
+                time.sleep(0.01 * (attempt + 1))
+            except Exception as error:
+                problem = error
+                break
+        raise SearchUnavailable(
+            f"The candidate index at {self.path} cannot be read ({type(problem).__name__}); "
+            "run `marketplace search rebuild`."
+        )
+
+    def _create(self) -> FileIndex:
+        self.path.mkdir(parents=True, exist_ok=True)
+        # Under the write lock: a follower and a search creating it at once would delete each other's files.
+        lock = FileStorage(str(self.path)).lock(_WRITE_LOCK)
+        if not try_for(lock.acquire, timeout=self.write_timeout, delay=0.05):
+            raise SearchBusy(f"The candidate index at {self.path} is locked by another writer")
         try:
-            return whoosh_index.open_dir(self.path)
-        except EmptyIndexError:
-            self.path.mkdir(parents=True, exist_ok=True)
             if not whoosh_index.exists_in(self.path):
                 whoosh_index.create_in(self.path, SCHEMA)
-            return whoosh_index.open_dir(self.path)
-        except Exception as error:
-            raise SearchUnavailable(
-                f"The candidate index at {self.path} cannot be read ({type(error).__name__}); "
-                "run `marketplace search rebuild`."
-            ) from None
+        finally:
+            lock.release()
+        return whoosh_index.open_dir(self.path)
+
+    @contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        """A searcher of the latest generation, opened again if a commit removed its files meanwhile."""
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                searcher = self.open().searcher()
+            except FileNotFoundError:
+                if attempt + 1 == _OPEN_ATTEMPTS:
+                    raise SearchUnavailable(
+                        f"The candidate index at {self.path} cannot be read; "
+                        "run `marketplace search rebuild`."
+                    ) from None
+                time.sleep(0.01 * (attempt + 1))
+                continue
+            with searcher:
+                yield searcher
+            return
 
     def _writer(self) -> IndexWriter:
         try:
@@ -157,7 +202,7 @@ class CandidateIndex:
             raise SearchBusy(f"The candidate index at {self.path} is locked by another writer") from None
 
     def bookmark(self) -> int | None:
-        with self.open().searcher() as searcher:
+        with self._searcher() as searcher:
             stored = searcher.document(id=BOOKMARK_ID)
         if not stored or stored.get("schema_version") != SCHEMA_VERSION:
             return None
@@ -257,7 +302,7 @@ class CandidateIndex:
         )
 
     def indexed_ids(self) -> set[int]:
-        with self.open().searcher() as searcher:
+        with self._searcher() as searcher:
             return {int(doc["id"]) for doc in searcher.documents(kind=CANDIDATE_KIND)}
 
     @staticmethod
@@ -285,7 +330,7 @@ class CandidateIndex:
             if values:
                 filters[name] = Or([Term(name, value.lower()) for value in values])
         hidden = [Term("excluded", str(i)) for i in organisation_ids]
-        with self.open().searcher() as searcher:
+        with self._searcher() as searcher:
             everything = And([query, *filters.values()]) if filters else query
             if hidden:
                 everything = And([everything, Not(Or(hidden))])
