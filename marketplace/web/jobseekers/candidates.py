@@ -7,11 +7,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.applications import candidates
-from marketplace.extensions import db
-from marketplace.search.geo import UnknownLocation, resolve
 from marketplace.web.conversation_forms import MessageForm
 from marketplace.web.jobseekers.forms import DeclineInvitationForm, LetSchoolsFindYouForm
-from marketplace.web.jobseekers.views import bp, manage_profile, read_own
+from marketplace.web.jobseekers.views import bp, manage_profile, place_point, read_own
 from marketplace.web.outcomes import attempt
 
 
@@ -43,18 +41,10 @@ def _form_from(preferences: candidates.CandidatePreferences | None) -> LetSchool
 
 def _place(form: LetSchoolsFindYouForm) -> tuple[float, float] | None:
     """The typed place as a point; None (with the problem on the field) when it cannot be one."""
-    typed = form.location.data or ""
-    if not typed:
-        return None
-    try:
-        location = resolve(typed, db.session)
-    except UnknownLocation as problem:
-        form.location.errors = [*form.location.errors, str(problem)]
-        return None
-    if location is None or location.point is None:
-        form.location.errors = [*form.location.errors, "Enter a town, city or postcode, rather than an area"]
-        return None
-    return (location.point.latitude, location.point.longitude)
+    point, problem = place_point(form.location.data)
+    if problem:
+        form.location.errors = [*form.location.errors, problem]
+    return point
 
 
 @bp.route("/your-profile/let-schools-find-you", methods=["GET", "POST"])

@@ -199,17 +199,18 @@ def profile():
     )
 
 
-def place_point(typed: str | None) -> tuple[float, float] | None:
-    """A typed town, city or postcode as a point; None when empty, unknown or a whole area."""
+def place_point(typed: str | None) -> tuple[tuple[float, float] | None, str | None]:
+    """A typed town, city or postcode as (point, None); (None, why not) when unknown or a whole area;
+    (None, None) when nothing was typed."""
     if not typed:
-        return None
+        return None, None
     try:
         location = resolve(typed, db.session)
-    except UnknownLocation:
-        return None
+    except UnknownLocation as problem:
+        return None, str(problem)
     if location is None or location.point is None:
-        return None
-    return (location.point.latitude, location.point.longitude)
+        return None, "Enter a town, city or postcode, rather than an area"
+    return (location.point.latitude, location.point.longitude), None
 
 
 @bp.route("/your-profile/<slug>", methods=["GET", "POST"])
@@ -225,7 +226,7 @@ def profile_section(slug: str):
             with unit_of_work():
                 profiles.save_profile_section(current_user, section, form.to_data())
                 if section == "preferences":  # schools finding them search on the same preferences
-                    candidates.follow_profile_preferences(current_user, place_point(form.location.data))
+                    candidates.follow_profile_preferences(current_user, place_point(form.location.data)[0])
         except profiles.SectionInvalid as invalid:
             _show_problems(form, invalid.problems)
         else:
