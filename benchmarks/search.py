@@ -64,7 +64,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from marketplace import create_app  # noqa: E402
+from marketplace import create_app, prepare_worker  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.search.api import (  # noqa: E402
     LABELS,
@@ -474,8 +474,10 @@ def _open_index(app) -> float:
 
 
 def engine_cold_warm(database_url: str, workdir: str, index_path: str, mix: list[Query], out) -> None:
-    """In a fresh process: open the index, then each query once (cold) and again (warm)."""
+    """In a fresh process prepared as a web worker is (marketplace.wsgi): open the index, then each
+    query once (cold) and again (warm)."""
     app = make_app(database_url, Path(workdir), Path(index_path))
+    prepare_worker()
     opening = _open_index(app)
     totals: list[int] = []
     cold, cold_cpu = _time_searches(app, mix, totals)
@@ -500,6 +502,7 @@ def engine_with_writes(
     from marketplace.search import follow
 
     app = make_app(database_url, Path(workdir), Path(index_path))
+    prepare_worker()
     _time_searches(app, mix)  # warm, as the warm pass was
     follower = follow.start(app)
     ready.set()

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import search as search_module  # noqa: E402
 from search import _open_index, _time_searches, build_corpus, queries  # noqa: E402
 
-from marketplace import create_app  # noqa: E402
+from marketplace import create_app, prepare_worker  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.search import api  # noqa: E402
 from marketplace.search.api import backend_for  # noqa: E402
@@ -154,6 +154,7 @@ def main() -> None:
     try:
         shutil.copytree(prepared, run, dirs_exist_ok=True)
         app = make_app(run)
+        prepare_worker()  # as a web worker does (marketplace.wsgi)
         searches = queries(arguments.queries)
         load_before = os.getloadavg()
         results: dict = {"vacancies": arguments.size, "searches": len(searches), "snippets": snippets}

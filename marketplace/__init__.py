@@ -10,6 +10,17 @@ from werkzeug.routing import IntegerConverter
 from marketplace.resources import resource
 
 
+def prepare_worker() -> None:
+    """What a web worker does once, before its first request (see marketplace.wsgi): read the tables
+    every place search needs, then set its long-lived state aside from the cycle collector."""
+    from marketplace.db import freeze_long_lived_objects
+    from marketplace.search import geo
+
+    geo.postcodes()
+    geo.gazetteer_places()
+    freeze_long_lived_objects()
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: config → extensions → search → blueprints → CLI."""
     from marketplace import config as settings

@@ -120,6 +120,19 @@ def check_idle_connections(engine: sa.Engine) -> None:
             raise sa.exc.DisconnectionError(f"an idle pooled connection was lost: {error}") from error
 
 
+def freeze_long_lived_objects() -> None:
+    """Set what the process holds now (its modules, the application, the place tables) aside from the
+    cycle collector for good: it lives as long as the process.
+
+    A full collection walks every object the collector tracks. A web worker holds about a million
+    references from start-up alone, and walking them took 40 to 90 ms of the request that happened to
+    set the collection off; frozen, they are never walked again. Objects made later are collected as
+    usual. Start-up's own garbage is collected first, as frozen it would never be.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 @contextmanager
 def without_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while a block reads or builds a great many objects at once (the

@@ -1,5 +1,6 @@
 """The production entry point serves the marketplace with settings from the environment."""
 
+import gc
 import importlib
 import sys
 import threading
@@ -23,7 +24,10 @@ def test_gunicorn_entry_point_builds_the_app_from_the_environment(monkeypatch, t
         # Each worker follows the search change log from the start (MARKETPLACE_SEARCH_FOLLOW).
         followers = [thread for thread in threading.enumerate() if thread.name.startswith("search-follower")]
         assert len(followers) == 1
+        # What the worker loaded before its first request is out of the cycle collector's way.
+        assert gc.get_freeze_count() > 0
     finally:
+        gc.unfreeze()  # (this test process goes on to make and drop many more applications)
         follow.stop_all()
         if "wsgi" in sys.modules:
             with sys.modules["wsgi"].app.app_context():

@@ -34,6 +34,7 @@ from whoosh.writing import IndexWriter, SegmentWriter
 from marketplace.db import without_cycle_collection
 from marketplace.organisations.models import Organisation
 from marketplace.search.api import RebuildFailed
+from marketplace.search.whoosh import companion
 from marketplace.search.whoosh.index import INDEX_NAME
 from marketplace.search.whoosh.schema import SCHEMA, vacancy_document
 from marketplace.vacancies.lifecycle import PUBLIC_STATUSES
@@ -247,6 +248,11 @@ def _build_part(
             writer.cancel()
             raise
         writer.commit()
+    # Decode what searches read first once, here, for every process that opens the index (see
+    # companion.py).
+    with index.reader() as reader:
+        for segment_reader, _ in reader.leaf_readers():
+            companion.write_for(part.folder, segment_reader)
     return count
 
 

@@ -23,23 +23,20 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
-from whoosh.query import And, Or, Term
+from whoosh.query import And
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from marketplace.db import uk_today
 from marketplace.search.geo import _EARTH_RADIUS_METRES as EARTH_RADIUS_METRES  # the same sphere
 from marketplace.search.geo import METRES_PER_MILE, Point
-from marketplace.search.synonyms import ALTERNATIVES
-from marketplace.search.whoosh import bitsets, ranking
-from marketplace.search.whoosh.keywords import TEXT_FIELD_WEIGHTS, keyword_units
+from marketplace.search.whoosh import bitsets, companion, ranking
 from marketplace.search.whoosh.schema import COORDINATE_SCALE, VACANCY_KIND, day_number, epoch_microseconds
 
 logger = logging.getLogger(__name__)
@@ -67,17 +64,19 @@ _SNIPPET_CACHE_SIZE = 4096  # about 20 searches' worth of pages a second for a f
 _PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked out for the next
 # A segment at least this large (the index's bulk, as a process starts or after a merge) has the
 # postings of the vocabulary's words and phrases read in the background before searches ask for them.
-_WARM_SEGMENT_SIZE = 1000
+_WARM_SEGMENT_SIZE = companion.LARGE_SEGMENT
 _WARM_SECONDS = 10.0  # at most this much CPU time warming one generation's new large segments,
 _WARM_WAIT = 120.0  # and no longer than this after it opened (the warming gives way to searches)
 _WARM_PAUSE = 0.005
 _WARM_IDLE = 0.02  # and not until this long after the last search ended (seconds)
-_COMMON_WORDS = 300  # and the postings of this many of their commonest words in each of these fields
-_COMMON_WORD_FIELDS = ("title", "body")
 
 
-def _int_column(reader: IndexReader, name: str) -> list[int]:
-    """Every document's value of an integer column, read in one go (not value by value)."""
+def _int_column(reader: IndexReader, name: str) -> tuple[int, ...]:
+    """Every document's value of an integer column, read in one go (not value by value).
+
+    A tuple, not a list: a tuple of numbers is one object to Python's cycle collector, which stops
+    tracking it, where a list's every element is walked again at each full collection (see
+    Snapshot)."""
     fieldobj = reader.schema[name]
     column = reader.column_reader(name, translate=False)
     size = reader.doc_count_all()
@@ -93,7 +92,7 @@ def _int_column(reader: IndexReader, name: str) -> list[int]:
         sortable = [column[docnum] for docnum in range(size)]
     # A NUMERIC field's column holds values shifted to sort unsigned; a plain column holds them as is.
     offset = 1 << (fieldobj.bits - 1) if getattr(fieldobj, "signed", False) else 0
-    return [value - offset for value in sortable] if offset else sortable
+    return tuple(value - offset for value in sortable) if offset else tuple(sortable)
 
 
 @dataclass
@@ -101,7 +100,7 @@ class SegmentData:
     """What one (immutable) segment holds, by the segment's own document numbers."""
 
     size: int
-    columns: dict[str, list[int]]
+    columns: dict[str, tuple[int, ...]]
     terms: dict[str, dict[str, int]]
     vacancies: int
     # Listings at several schools: docnum -> the other schools' (latitude, longitude) columns.
@@ -181,6 +180,9 @@ def _segment_data(path: str, reader: IndexReader) -> SegmentData:
             if key in _segments:
                 return _segments[key]
         data = SegmentData.read(reader)
+        folder = Path(path)
+        if data.size >= _WARM_SEGMENT_SIZE and folder.is_dir():  # (not an in-memory index)
+            data.postings.stored = companion.load(folder, data.postings.segment_id)
         with _segments_lock:
             _segments[key] = data
             while len(_segments) > _SEGMENT_CACHE_SIZE:
@@ -205,7 +207,7 @@ def _statistics_for(
         return current
 
 
-def _positions_in(order: list[int], size: int) -> np.ndarray:
+def _positions_in(order: tuple[int, ...], size: int) -> np.ndarray:
     """Each document's position in `order` (documents not in it after every one that is)."""
     rank = np.full(size, len(order), dtype=np.int64)
     rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
@@ -239,21 +241,26 @@ _snippets = _Cache(_SNIPPET_CACHE_SIZE)
 
 @dataclass
 class Snapshot:
-    """One generation of the index, read into arrays: valid as long as that generation is current."""
+    """One generation of the index, read into arrays: valid as long as that generation is current.
+
+    Its columns and orders are tuples of numbers, which Python's cycle collector stops tracking: held
+    as lists, a few generations' worth were half a million references that every full collection
+    walked again, 90 ms at 20,000 listings taken out of whichever search set it off."""
 
     searcher: Searcher
+    path: str  # the index folder (or an in-memory index's name)
     generation: int
     size: int
-    columns: dict[str, list[int]]
+    columns: dict[str, tuple[int, ...]]
     terms: dict[str, dict[str, int]]
     vacancies: int  # vacancy documents not deleted
-    closing_order: list[int]  # vacancy docnums by closing time, soonest first (then newest)
-    closing_times: list[int]  # their closing times, for bisecting
-    newest_order: list[int]  # vacancy docnums by publication time, newest first
-    published_times: list[int]  # their publication times, ascending (for bisecting "posted within")
-    published_ascending: list[int]
-    salary_order: list[int]
-    salaries: list[int]
+    closing_order: tuple[int, ...]  # vacancy docnums by closing time, soonest first (then newest)
+    closing_times: tuple[int, ...]  # their closing times, for bisecting
+    newest_order: tuple[int, ...]  # vacancy docnums by publication time, newest first
+    published_times: tuple[int, ...]  # their publication times, ascending (for bisecting "posted within")
+    published_ascending: tuple[int, ...]
+    salary_order: tuple[int, ...]
+    salaries: tuple[int, ...]
     # (latitude, docnum, longitude) in microdegrees of every place of located vacancies: a listing at
     # several schools has one entry per school, and its distance is to the nearest.
     # As three arrays (latitudes, docnums, longitudes), sorted by latitude, then docnum, then longitude.
@@ -307,21 +314,22 @@ class Snapshot:
         latitude = np.asarray(columns["latitude"], dtype=np.int64)
         longitude = np.asarray(columns["longitude"], dtype=np.int64)
         located = docs[(latitude[docs] != 0) | (longitude[docs] != 0)].astype(np.int64)
-        newest_order = newest.tolist()
+        newest_order = tuple(newest.tolist())
         snapshot = cls(
             searcher=searcher,
+            path=path,
             generation=generation,
             size=size,
-            columns=columns,
+            columns={name: tuple(values) for name, values in columns.items()},
             terms=terms,
             vacancies=vacancies,
-            closing_order=closing.tolist(),
-            closing_times=closes[closing].tolist(),
+            closing_order=tuple(closing.tolist()),
+            closing_times=tuple(closes[closing].tolist()),
             newest_order=newest_order,
             published_ascending=newest_order[::-1],
-            published_times=published[newest[::-1]].tolist(),
-            salary_order=by_salary.tolist(),
-            salaries=salary[by_salary].tolist(),
+            published_times=tuple(published[newest[::-1]].tolist()),
+            salary_order=tuple(by_salary.tolist()),
+            salaries=tuple(salary[by_salary].tolist()),
             by_latitude=_places(located, latitude, longitude, other_points, live_mask),
         )
         snapshot.live_mask = live_mask
@@ -448,7 +456,7 @@ class Snapshot:
 
     # --- Ordering ------------------------------------------------------------------------------
 
-    def ordered(self, bits: int, order: list[int], wanted: int) -> list[int]:
+    def ordered(self, bits: int, order: tuple[int, ...], wanted: int) -> list[int]:
         """The first `wanted` documents of the set in a precomputed order."""
         if bits.bit_count() * 8 < len(order):  # a small set: sort it rather than walk the order
             rank = self.cache(f"rank-{id(order)}").get("rank", lambda: _positions_in(order, self.size))
@@ -642,13 +650,16 @@ def _prewarm(snapshot: Snapshot, queries: list[tuple[tuple[str, Any], Any]]) -> 
 def _warm_segments(snapshot: Snapshot) -> None:
     """Read the postings of the vocabulary's words and phrases (what searches for roles, subjects,
     phases, key stages and their synonyms read first) in the snapshot's large segments that have not
-    been read yet, in the background (call under _snapshots_lock). A process's first searches and the
-    searches after a merge then find them in memory rather than reading and decoding them; a search
-    meanwhile reads what it needs itself."""
+    been read yet and have no companion file (a segment made by a merge), in the background (call
+    under _snapshots_lock), then write its companion file (see companion.py). The searches after a
+    merge then find them in memory rather than reading and decoding them; a search meanwhile reads
+    what it needs itself."""
     leaves = [
         leaf
         for leaf in snapshot.evaluator.leaves
-        if leaf.size >= _WARM_SEGMENT_SIZE and not leaf.postings.warming_started
+        if leaf.size >= _WARM_SEGMENT_SIZE
+        and not leaf.postings.warming_started
+        and leaf.postings.stored is None  # its companion file holds what warming would read
     ]
     if not leaves:
         snapshot.warmed.set()
@@ -661,14 +672,17 @@ def _warm_segments(snapshot: Snapshot) -> None:
         started, deadline = time.thread_time(), time.monotonic() + _WARM_WAIT
         try:
             _wait_for_a_pause(deadline)  # (working out the vocabulary's queries takes a moment too)
-            for leaf, query in _warming_queries(leaves):
-                _wait_for_a_pause(deadline)
-                if snapshot.retired or time.monotonic() > deadline:
-                    return
-                if time.thread_time() - started > _WARM_SECONDS:
-                    return
-                leaf.postings.warm(leaf.reader, query)
-                time.sleep(0)  # let a search waiting for the interpreter start
+            for leaf in leaves:
+                for query in companion.warming_queries(leaf.reader):
+                    _wait_for_a_pause(deadline)
+                    if snapshot.retired or time.monotonic() > deadline:
+                        return
+                    if time.thread_time() - started > _WARM_SECONDS:
+                        return
+                    leaf.postings.warm(leaf.reader, query)
+                    time.sleep(0)  # let a search waiting for the interpreter start
+                # Decoded once for every process that opens the segment after this one.
+                companion.save(Path(snapshot.path), leaf.postings)
         except Exception:  # the index changed under it: the searches will read what they need
             logger.debug("Warming a search index segment stopped", exc_info=True)
         finally:
@@ -676,34 +690,6 @@ def _warm_segments(snapshot: Snapshot) -> None:
             _release(snapshot)
 
     threading.Thread(target=warm, name="search-warm-segments", daemon=True).start()
-
-
-def _warming_queries(leaves: list[ranking.Leaf]) -> Iterator[tuple[ranking.Leaf, Any]]:
-    """The vocabulary's queries on each leaf, then each leaf's commonest words in every text field
-    (words people type that the vocabulary does not know: "maternity", "cover")."""
-    for query in vocabulary_queries():
-        for leaf in leaves:
-            yield leaf, query
-    for leaf in leaves:
-        common = {
-            word
-            for field_name in _COMMON_WORD_FIELDS
-            if field_name in leaf.reader.schema
-            for _, word in leaf.reader.most_frequent_terms(field_name, _COMMON_WORDS)
-        }
-        for word in sorted(common):
-            text = word.decode("utf-8") if isinstance(word, bytes) else word
-            yield leaf, Or([Term(field_name, text) for field_name in TEXT_FIELD_WEIGHTS])
-
-
-@lru_cache(maxsize=1)
-def vocabulary_queries() -> tuple[Any, ...]:
-    """The keyword query of each word and phrase the vocabulary knows, as a search for it builds it."""
-    queries: dict[Any, Any] = {}
-    for words in ALTERNATIVES:
-        for unit in keyword_units(" ".join(words)):
-            queries.setdefault(unit.key, unit.query())
-    return tuple(queries.values())
 
 
 def _retire(snapshot: Snapshot) -> bool:

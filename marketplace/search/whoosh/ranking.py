@@ -170,6 +170,7 @@ class SegmentPostings:
         self.positions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.lock = READ_LOCK
         self.warming_started = False  # see engine._warm_segments
+        self.stored: Any = None  # the segment's companion file, if it has one (see companion.py)
         self.frequencies: dict[tuple[str, Any], int] = {}  # document frequencies, by (field, term)
         # Queries -> the documents they match here, packed one bit per document (see matches).
         self.matched: OrderedDict[Query, np.ndarray | None] = OrderedDict()
@@ -188,7 +189,9 @@ class SegmentPostings:
             with self.lock:
                 found = self.terms.get(key)
                 if found is None:
-                    found = self.terms[key] = self._read_term(reader, field_name, text)
+                    stored = self.stored and self.stored.term(field_name, text)
+                    found = stored or self._read_term(reader, field_name, text)
+                    self.terms[key] = found
         return found
 
     def _read_term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +225,10 @@ class SegmentPostings:
         if found is None:
             with self.lock:
                 column = reader._perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN)  # type: ignore[attr-defined]
-                if column is None:
+                stored = self.stored and self.stored.lengths(field_name)
+                if stored is not None:
+                    found = stored
+                elif column is None:
                     found = np.ones(self.size, dtype=np.float64)
                 else:
                     found = _LENGTHS[column_values(column, self.size, np.uint8)]
@@ -239,7 +245,9 @@ class SegmentPostings:
                 self.phrases.move_to_end(key)
                 return found
         with self.lock:
-            found = self._read_phrase(reader, query.fieldname, tuple(query.words))
+            found = self.stored and self.stored.phrase(query.fieldname, tuple(query.words))
+            if found is None:
+                found = self._read_phrase(reader, query.fieldname, tuple(query.words))
         with self.matched_lock:
             # Phrases are whatever people quote: only the most recently used are kept.
             self.phrases[key] = found
