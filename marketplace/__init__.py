@@ -12,13 +12,13 @@ from marketplace.resources import resource
 
 def prepare_worker() -> None:
     """What a web worker does once, before its first request (see marketplace.wsgi): read the tables
-    every place search needs, then set its long-lived state aside from the cycle collector."""
-    from marketplace.db import freeze_long_lived_objects
+    every place search needs, then set the cycle collector up for serving (see tune_cycle_collector)."""
+    from marketplace.db import tune_cycle_collector
     from marketplace.search import geo
 
     geo.postcodes()
     geo.gazetteer_places()
-    freeze_long_lived_objects()
+    tune_cycle_collector()
 
 
 def create_app(config: dict | None = None) -> Flask:
