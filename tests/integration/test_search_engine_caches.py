@@ -6,7 +6,9 @@ from __future__ import annotations
 import threading
 
 import pytest
+import whoosh.writing
 from whoosh.query import And, Or, Phrase, Term
+from whoosh.reading import SegmentReader
 
 from marketplace.extensions import db
 from marketplace.search.api import VacancySearch, find_vacancies
@@ -15,7 +17,7 @@ from marketplace.search.whoosh.backend import current_index
 from marketplace.search.whoosh.engine import forget_snapshots, segment_reads, snapshot_in_use
 from marketplace.search.whoosh.schema import SCHEMA_VERSION, Bookmark
 from marketplace.vacancies.lifecycle import VacancyStatus
-from tests.factories import VacancyFactory
+from tests.factories import OrganisationFactory, VacancyFactory
 
 BODY = "Join our friendly department. Supportive colleagues and a generous training budget."
 
@@ -278,3 +280,47 @@ def test_words_and_phrases_nobody_indexed_do_not_grow_the_segment_caches(app):
     for segment in postings:
         assert not any(word.startswith("zq") for _, word in segment.terms)
         assert len(segment.phrases) <= ranking._MATCHES_KEPT
+
+
+def merge_all_but_the_first(writer, segments):
+    """A Whoosh merge policy: the first segment kept, the rest merged into one new segment after it."""
+    first, *rest = segments
+    for segment in rest:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [first]
+
+
+def test_a_place_searched_before_a_commit_is_answered_after_it_as_a_fresh_search_would(app, monkeypatch):
+    monkeypatch.setattr(whoosh.writing, "MERGE_SMALL", whoosh.writing.NO_MERGE)  # a segment a commit
+    leeds = OrganisationFactory(name="Leeds Grammar", postcode="LS1 1AA", latitude=53.8, longitude=-1.55)
+    wakefield = OrganisationFactory(name="Wakefield High", postcode="WF1 1AA", latitude=53.68, longitude=-1.5)
+    kept = listing("Teacher of Music", organisation=leeds)
+    closing = listing("Teacher of Art", organisation=wakefield)
+    listing("Teacher of Drama", organisation=OrganisationFactory(latitude=51.45, longitude=-2.59))
+    near_leeds = VacancySearch(location="Leeds", radius=25, sort="distance")
+    before = find_vacancies(near_leeds)
+    assert set(before.ids) == {kept.id, closing.id}
+
+    added = listing("Teacher of History", organisation=wakefield)  # a commit adds a segment
+    closing.status = VacancyStatus.CLOSED  # and another deletes a listing the earlier one found
+    db.session.commit()
+    after = find_vacancies(near_leeds)
+    later = listing("Teacher of Dance", organisation=leeds)
+    with_later = find_vacancies(near_leeds)
+    current_index().open().writer().commit(mergetype=merge_all_but_the_first)  # renumbers all but the first
+    merged = find_vacancies(near_leeds)
+    current_index().open().writer().commit(optimize=True)  # renumbers every document
+    optimised = find_vacancies(near_leeds)
+    forget_snapshots()  # worked out from nothing
+
+    fresh = find_vacancies(near_leeds)
+    assert set(fresh.ids) == {kept.id, added.id, later.id}
+    assert [(result.ids, result.total, result.distances) for result in (with_later, merged, optimised)] == [
+        (fresh.ids, fresh.total, fresh.distances)
+    ] * 3
+    assert (after.ids, after.distances) == (
+        [vacancy_id for vacancy_id in fresh.ids if vacancy_id != later.id],
+        {key: value for key, value in fresh.distances.items() if key != later.id},
+    )

@@ -275,6 +275,11 @@ class Snapshot:
     leaf_offsets: list[int] = field(default_factory=list)  # each leaf's first document number
     # Set once the background reading of its new large segments' postings has ended (see _warm_segments).
     warmed: threading.Event = field(default_factory=threading.Event)
+    # The generation before, as far as this one shares its documents (see follow_on): its places
+    # searched, and how many of its first documents are this one's too, with the same numbers.
+    earlier_places: _Cache | None = None
+    earlier_size: int = 0
+    shared_documents: int = 0
 
     @classmethod
     def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
@@ -338,6 +343,18 @@ class Snapshot:
         )
         snapshot.leaf_offsets = [leaf.offset for leaf in leaves]
         return snapshot
+
+    def follow_on(self, earlier: Snapshot) -> None:
+        """Take over what the generation before worked out that this one can reuse: a commit adds
+        segments after the ones it keeps (and a merge replaces the last few), so the documents of the
+        leading segments the two share have the same numbers in both."""
+        shared = 0
+        for mine, theirs in zip(self.evaluator.leaves, earlier.evaluator.leaves, strict=False):
+            if mine.postings.segment_id != theirs.postings.segment_id or mine.offset != theirs.offset:
+                break
+            shared = mine.offset + mine.size
+        self.earlier_places, self.earlier_size = earlier.cache("geo"), earlier.size
+        self.shared_documents = shared
 
     def document_key(self, docnum: int) -> tuple[str, int]:
         """What names the document for good: its (immutable) segment and its number there."""
@@ -427,9 +444,25 @@ class Snapshot:
     def within(self, point: Point, radius_miles: int) -> tuple[int, dict[int, float]]:
         """Located vacancies within the radius, and each one's distance in metres."""
         key = (round(point.latitude, 6), round(point.longitude, 6), radius_miles)
-        return self.cache("geo").get(key, lambda: self._within(point, radius_miles))
+        return self.cache("geo").get(key, lambda: self._within(key, point, radius_miles))
 
-    def _within(self, point: Point, radius_miles: int) -> tuple[int, dict[int, float]]:
+    def _within(self, key: Any, point: Point, radius_miles: int) -> tuple[int, dict[int, float]]:
+        """The search for a place the generation before made, taken on for the documents the two
+        share (their deletions since are dropped with the rest: only live listings are ever shown),
+        and worked out for the rest; or worked out whole."""
+        earlier = self.earlier_places.values.get(key) if self.earlier_places is not None else None
+        if earlier is None:
+            return self._within_from(point, radius_miles, 0)
+        shared = self.shared_documents
+        bits, distances = self._within_from(point, radius_miles, shared)
+        earlier_bits, earlier_distances = earlier
+        if self.earlier_size > shared:  # the documents after the shared ones are not this generation's
+            earlier_bits &= (1 << shared) - 1
+            earlier_distances = {docnum: far for docnum, far in earlier_distances.items() if docnum < shared}
+        return earlier_bits | bits, {**earlier_distances, **distances}
+
+    def _within_from(self, point: Point, radius_miles: int, first: int) -> tuple[int, dict[int, float]]:
+        """Located vacancies from document `first` on within the radius, and each one's distance."""
         radius = radius_miles * METRES_PER_MILE
         # A band of latitude first (a degree of latitude is about 111 km everywhere), then the distance.
         band = (radius / 111_000 + 0.01) * COORDINATE_SCALE
@@ -437,15 +470,19 @@ class Snapshot:
         latitudes, docnums, longitudes = self.by_latitude
         low = int(np.searchsorted(latitudes, int(centre - band), side="left"))
         high = int(np.searchsorted(latitudes, int(centre + band), side="right"))
+        latitudes, docnums, longitudes = latitudes[low:high], docnums[low:high], longitudes[low:high]
+        if first:
+            wanted = docnums >= first
+            latitudes, docnums, longitudes = latitudes[wanted], docnums[wanted], longitudes[wanted]
         # geo.distance_metres (haversine), on the whole band at once.
         lat1 = math.radians(point.latitude)
-        lat2 = np.radians(latitudes[low:high] / COORDINATE_SCALE)
+        lat2 = np.radians(latitudes / COORDINATE_SCALE)
         dlat = lat2 - lat1
-        dlon = np.radians(longitudes[low:high] / COORDINATE_SCALE - point.longitude)
+        dlon = np.radians(longitudes / COORDINATE_SCALE - point.longitude)
         h = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
         metres = 2 * EARTH_RADIUS_METRES * np.arcsin(np.minimum(1.0, np.sqrt(h)))
         inside = metres <= radius
-        near_docs, near_metres = docnums[low:high][inside], metres[inside]
+        near_docs, near_metres = docnums[inside], metres[inside]
         # The nearest of a listing's schools: sorted by (docnum, metres), each docnum's first.
         order = np.lexsort((near_metres, near_docs))
         near_docs, near_metres = near_docs[order], near_metres[order]
@@ -617,6 +654,7 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             _snapshots[key] = snapshot
             if previous is not None:
                 replaced.append(previous)
+                snapshot.follow_on(previous)
                 _prewarm(snapshot, list(previous.recent.items()))
             _warm_segments(snapshot)
             while len(_snapshots) > _MAX_SNAPSHOTS:
