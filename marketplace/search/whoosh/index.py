@@ -12,11 +12,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile
 from whoosh.index import TOC, EmptyIndexError, FileIndex, LockError, clean_files
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
@@ -48,6 +50,68 @@ def _cache_missing_length_columns() -> None:
 
 
 _cache_missing_length_columns()
+
+
+class _BufferStream:
+    """A read-only stream over a buffer (a file inside a segment, memory-mapped) that reads it in
+    place: BytesIO, which Whoosh uses, copies the whole buffer first."""
+
+    def __init__(self, buffer: Any):
+        self._buffer = buffer
+        self._position = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = len(self._buffer) if size is None or size < 0 else self._position + size
+        data = bytes(self._buffer[self._position : end])
+        self._position += len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        rest = bytes(self._buffer[self._position :])
+        end = rest.find(b"\n") + 1 or len(rest)
+        if size is not None and size >= 0:
+            end = min(end, size)
+        self._position += end
+        return rest[:end]
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: len(self._buffer)}[whence]
+        self._position = base + offset
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def close(self) -> None:
+        self._buffer = b""
+
+
+def _read_segment_files_in_place() -> None:
+    """Make Whoosh read the files inside a segment where they are mapped, without copying them.
+
+    Whoosh 2.7.5 opens each file inside a segment's compound file as a BufferFile over the memory
+    map, and BufferFile wraps the buffer in a BytesIO at once, which copies the whole file. Every new
+    generation opens new readers for every segment, so each commit copied the big segments' terms,
+    postings and columns again: at 100,000 listings 130 ms of each commit (two thirds of its time),
+    holding the interpreter while searches waited.
+    """
+    if getattr(BufferFile, "reads_in_place", False):
+        return
+    original = BufferFile.__init__
+
+    def __init__(self, buf, name=None, onclose=None):
+        original(self, b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = _BufferStream(buf)
+
+    BufferFile.__init__ = __init__  # type: ignore[method-assign]
+    BufferFile.reads_in_place = True  # type: ignore[attr-defined]
+
+
+_read_segment_files_in_place()
 
 # Whoosh's default index name, and the lock its writers take. swap_in() also relies on Whoosh's file
 # layout (a TOC per generation, segment files named after their segment), stable in the pinned 2.7.5.
