@@ -18,7 +18,6 @@ import logging
 import math
 import threading
 import time
-from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -60,6 +59,7 @@ COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "l
 _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
 _RANKING_CACHE_SIZE = 128
+_ORDER_STRETCH = 512  # documents of an order turned into Python numbers at a time, walking it
 _SNIPPET_CACHE_SIZE = 4096  # about 20 searches' worth of pages a second for a few minutes
 _PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked out for the next
 # A segment at least this large (the index's bulk, as a process starts or after a merge) has the
@@ -71,28 +71,10 @@ _WARM_PAUSE = 0.005
 _WARM_IDLE = 0.02  # and not until this long after the last search ended (seconds)
 
 
-def _int_column(reader: IndexReader, name: str) -> tuple[int, ...]:
-    """Every document's value of an integer column, read in one go (not value by value).
-
-    A tuple, not a list: a tuple of numbers is one object to Python's cycle collector, which stops
-    tracking it, where a list's every element is walked again at each full collection (see
-    Snapshot)."""
-    fieldobj = reader.schema[name]
+def _int_column(reader: IndexReader, name: str) -> np.ndarray:
+    """Every document's value of one of the schema's 64-bit integer columns, read in one go."""
     column = reader.column_reader(name, translate=False)
-    size = reader.doc_count_all()
-    raw = getattr(column, "_dbfile", None)
-    typecode = getattr(column, "_typecode", None)
-    if raw is not None and typecode is not None:
-        count = column._count
-        values = array(typecode)
-        values.frombytes(bytes(raw.get(column._basepos, count * values.itemsize)))
-        values.byteswap()  # stored big-endian
-        sortable = list(values) + [column._default] * (size - count)
-    else:  # a segment without this column, or another column type
-        sortable = [column[docnum] for docnum in range(size)]
-    # A NUMERIC field's column holds values shifted to sort unsigned; a plain column holds them as is.
-    offset = 1 << (fieldobj.bits - 1) if getattr(fieldobj, "signed", False) else 0
-    return tuple(value - offset for value in sortable) if offset else tuple(sortable)
+    return ranking.column_values(column, reader.doc_count_all(), np.int64)
 
 
 @dataclass
@@ -100,7 +82,7 @@ class SegmentData:
     """What one (immutable) segment holds, by the segment's own document numbers."""
 
     size: int
-    columns: dict[str, tuple[int, ...]]
+    columns: dict[str, np.ndarray]
     terms: dict[str, dict[str, int]]
     vacancies: int
     # Listings at several schools: docnum -> the other schools' (latitude, longitude) columns.
@@ -207,10 +189,49 @@ def _statistics_for(
         return current
 
 
-def _positions_in(order: tuple[int, ...], size: int) -> np.ndarray:
+def _shared_documents(leaves: list[ranking.Leaf], earlier: Snapshot | None) -> int:
+    """How many of the first documents two generations share, with the same numbers: those of their
+    leading segments that are the same, at the same places."""
+    shared = 0
+    if earlier is not None:
+        for mine, theirs in zip(leaves, earlier.evaluator.leaves, strict=False):
+            if mine.postings.segment_id != theirs.postings.segment_id or mine.offset != theirs.offset:
+                break
+            shared = mine.offset + mine.size
+    return shared
+
+
+def _terms(
+    leaves: list[ranking.Leaf], segments: list[SegmentData], earlier: Snapshot | None, shared: int
+) -> dict[str, dict[str, int]]:
+    """Each facet field's terms and the documents holding them (deleted ones too: the searches keep
+    the live ones). The shared documents' are the earlier generation's; only the segments after them
+    are added (hundreds of terms, each a set as large as the index, joined again at every commit
+    took most of a new generation's time)."""
+    if earlier is None or not shared:
+        terms: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+    elif earlier.size == shared:
+        terms = {name: dict(values) for name, values in earlier.terms.items()}
+    else:  # the documents after the shared ones are not this generation's
+        keep = (1 << shared) - 1
+        terms = {
+            name: {term: bits & keep for term, bits in values.items()}
+            for name, values in earlier.terms.items()
+        }
+    for leaf, data in zip(leaves, segments, strict=True):
+        if leaf.offset < shared:
+            continue
+        for name, values in data.terms.items():
+            merged = terms[name]
+            for term, bits in values.items():
+                merged[term] = merged.get(term, 0) | (bits << leaf.offset)
+    return terms
+
+
+def _positions_in(order: np.ndarray, size: int) -> np.ndarray:
     """Each document's position in `order` (documents not in it after every one that is)."""
     rank = np.full(size, len(order), dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+    rank[order] = np.arange(len(order))
     return rank
 
 
@@ -243,24 +264,24 @@ _snippets = _Cache(_SNIPPET_CACHE_SIZE)
 class Snapshot:
     """One generation of the index, read into arrays: valid as long as that generation is current.
 
-    Its columns and orders are tuples of numbers, which Python's cycle collector stops tracking: held
-    as lists, a few generations' worth were half a million references that every full collection
-    walked again, 90 ms at 20,000 listings taken out of whichever search set it off."""
+    Its columns and orders are numpy arrays: a new generation (one a second while listings change)
+    joins and sorts them in C, and Python's cycle collector never walks them (held as lists, a few
+    generations' worth were half a million references that every full collection walked again)."""
 
     searcher: Searcher
     path: str  # the index folder (or an in-memory index's name)
     generation: int
     size: int
-    columns: dict[str, tuple[int, ...]]
+    columns: dict[str, np.ndarray]  # each document's value, by column
     terms: dict[str, dict[str, int]]
     vacancies: int  # vacancy documents not deleted
-    closing_order: tuple[int, ...]  # vacancy docnums by closing time, soonest first (then newest)
-    closing_times: tuple[int, ...]  # their closing times, for bisecting
-    newest_order: tuple[int, ...]  # vacancy docnums by publication time, newest first
-    published_times: tuple[int, ...]  # their publication times, ascending (for bisecting "posted within")
-    published_ascending: tuple[int, ...]
-    salary_order: tuple[int, ...]
-    salaries: tuple[int, ...]
+    closing_order: np.ndarray  # vacancy docnums by closing time, soonest first (then newest)
+    closing_times: np.ndarray  # their closing times, for bisecting
+    newest_order: np.ndarray  # vacancy docnums by publication time, newest first
+    published_times: np.ndarray  # their publication times, ascending (for bisecting "posted within")
+    published_ascending: np.ndarray
+    salary_order: np.ndarray
+    salaries: np.ndarray
     # (latitude, docnum, longitude) in microdegrees of every place of located vacancies: a listing at
     # several schools has one entry per school, and its distance is to the nearest.
     # As three arrays (latitudes, docnums, longitudes), sorted by latitude, then docnum, then longitude.
@@ -275,86 +296,82 @@ class Snapshot:
     leaf_offsets: list[int] = field(default_factory=list)  # each leaf's first document number
     # Set once the background reading of its new large segments' postings has ended (see _warm_segments).
     warmed: threading.Event = field(default_factory=threading.Event)
-    # The generation before, as far as this one shares its documents (see follow_on): its places
+    # The generation before, as far as this one shares its documents (see build): its places
     # searched, and how many of its first documents are this one's too, with the same numbers.
     earlier_places: _Cache | None = None
     earlier_size: int = 0
     shared_documents: int = 0
 
     @classmethod
-    def build(cls, searcher: Searcher, path: str, generation: int) -> Snapshot:
+    def build(
+        cls, searcher: Searcher, path: str, generation: int, earlier: Snapshot | None = None
+    ) -> Snapshot:
+        """The generation's arrays, taking on what `earlier` (the generation before, if any) worked
+        out for the documents the two share: a commit adds segments after the ones it keeps (and a
+        merge replaces the last few), so the documents of the leading segments they share have the
+        same numbers in both."""
         reader = searcher.reader()
         size = reader.doc_count_all()
-        columns: dict[str, list[int]] = {name: [] for name in COLUMNS}
-        terms: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+        columns: dict[str, list[np.ndarray]] = {name: [] for name in COLUMNS}
         vacancies = 0
         other_points: dict[int, list[tuple[int, int]]] = {}
         leaves: list[ranking.Leaf] = []
+        segments: list[SegmentData] = []
         for leaf_searcher, offset in searcher.leaf_searchers():
             leaf = leaf_searcher.reader()
             if not hasattr(leaf, "segment") or leaf.segment() is None:  # an empty index has no segment
                 continue
             data = _segment_data(path, leaf)
             leaves.append(ranking.Leaf(leaf, leaf_searcher, offset, data.postings))
+            segments.append(data)
             for name in COLUMNS:
-                columns[name].extend(data.columns[name])
-            for name, values in data.terms.items():
-                merged = terms[name]
-                for term, bits in values.items():
-                    merged[term] = merged.get(term, 0) | (bits << offset)
+                columns[name].append(data.columns[name])
             live = data.vacancies
             if leaf.has_deletions():
                 live &= ~bitsets.from_docnums(leaf.segment().deleted_docs(), data.size)
             vacancies |= live << offset
             other_points.update({offset + docnum: points for docnum, points in data.other_points.items()})
+        shared = _shared_documents(leaves, earlier)
+        terms = _terms(leaves, segments, earlier, shared)
         # The orders, sorted in C rather than by Python keys (a generation's first search waits for them).
         live_mask = ranking.mask(vacancies, size)
         docs = np.flatnonzero(live_mask)
-        closes = np.asarray(columns["closes_at"], dtype=np.int64)
-        published = np.asarray(columns["published_at"], dtype=np.int64)
-        salary = np.asarray(columns["salary"], dtype=np.int64)
+        joined = {
+            name: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            for name, parts in columns.items()
+        }
+        closes, published, salary = joined["closes_at"], joined["published_at"], joined["salary"]
         closing = docs[np.lexsort((docs, -published[docs], closes[docs]))]
         newest = docs[np.lexsort((docs, closes[docs], -published[docs]))]
         by_salary = docs[np.argsort(salary[docs], kind="stable")]
-        latitude = np.asarray(columns["latitude"], dtype=np.int64)
-        longitude = np.asarray(columns["longitude"], dtype=np.int64)
+        latitude, longitude = joined["latitude"], joined["longitude"]
         located = docs[(latitude[docs] != 0) | (longitude[docs] != 0)].astype(np.int64)
-        newest_order = tuple(newest.tolist())
         snapshot = cls(
             searcher=searcher,
             path=path,
             generation=generation,
             size=size,
-            columns={name: tuple(values) for name, values in columns.items()},
+            columns=joined,
             terms=terms,
             vacancies=vacancies,
-            closing_order=tuple(closing.tolist()),
-            closing_times=tuple(closes[closing].tolist()),
-            newest_order=newest_order,
-            published_ascending=newest_order[::-1],
-            published_times=tuple(published[newest[::-1]].tolist()),
-            salary_order=tuple(by_salary.tolist()),
-            salaries=tuple(salary[by_salary].tolist()),
+            closing_order=closing,
+            closing_times=closes[closing],
+            newest_order=newest,
+            published_ascending=newest[::-1],
+            published_times=published[newest[::-1]],
+            salary_order=by_salary,
+            salaries=salary[by_salary],
             by_latitude=_places(located, latitude, longitude, other_points, live_mask),
         )
         snapshot.live_mask = live_mask
+        if earlier is not None:
+            snapshot.earlier_places, snapshot.earlier_size = earlier.cache("geo"), earlier.size
+            snapshot.shared_documents = shared
         snapshot.evaluator = ranking.Evaluator(
             searcher, leaves, size, _statistics_for(path, searcher, leaves)
         )
         snapshot.leaf_offsets = [leaf.offset for leaf in leaves]
         return snapshot
-
-    def follow_on(self, earlier: Snapshot) -> None:
-        """Take over what the generation before worked out that this one can reuse: a commit adds
-        segments after the ones it keeps (and a merge replaces the last few), so the documents of the
-        leading segments the two share have the same numbers in both."""
-        shared = 0
-        for mine, theirs in zip(self.evaluator.leaves, earlier.evaluator.leaves, strict=False):
-            if mine.postings.segment_id != theirs.postings.segment_id or mine.offset != theirs.offset:
-                break
-            shared = mine.offset + mine.size
-        self.earlier_places, self.earlier_size = earlier.cache("geo"), earlier.size
-        self.shared_documents = shared
 
     def document_key(self, docnum: int) -> tuple[str, int]:
         """What names the document for good: its (immutable) segment and its number there."""
@@ -419,24 +436,24 @@ class Snapshot:
 
         The answer only changes when a listing closes or the day turns, so it is kept until then.
         """
-        first_open = bisect.bisect_right(self.closing_times, epoch_microseconds(now))
+        first_open = int(np.searchsorted(self.closing_times, epoch_microseconds(now), side="right"))
         today = day_number(uk_today(now))
 
         def compute() -> int:
-            publish_on = np.asarray(self.columns["publish_on"], dtype=np.int64)
-            still_open = np.asarray(self.closing_order[first_open:], dtype=np.int64)
+            publish_on = self.columns["publish_on"]
+            still_open = self.closing_order[first_open:]
             return bitsets.from_docnums(still_open[publish_on[still_open] <= today], self.size)
 
         return self.cache("live").get((first_open, today), compute)
 
     def salary_bits(self, minimum: int) -> int:
-        start = bisect.bisect_left(self.salaries, minimum)
+        start = int(np.searchsorted(self.salaries, minimum, side="left"))
         return self.cache("salary").get(
             start, lambda: bitsets.from_docnums(self.salary_order[start:], self.size)
         )
 
     def posted_since_bits(self, since: dt.datetime) -> int:
-        start = bisect.bisect_left(self.published_times, epoch_microseconds(since))
+        start = int(np.searchsorted(self.published_times, epoch_microseconds(since), side="left"))
         return self.cache("posted").get(
             start, lambda: bitsets.from_docnums(self.published_ascending[start:], self.size)
         )
@@ -486,26 +503,28 @@ class Snapshot:
         # The nearest of a listing's schools: sorted by (docnum, metres), each docnum's first.
         order = np.lexsort((near_metres, near_docs))
         near_docs, near_metres = near_docs[order], near_metres[order]
-        first = np.ones(len(near_docs), dtype=bool)
-        first[1:] = near_docs[1:] != near_docs[:-1]
-        distances = dict(zip(near_docs[first].tolist(), near_metres[first].tolist(), strict=True))
+        nearest = np.ones(len(near_docs), dtype=bool)
+        nearest[1:] = near_docs[1:] != near_docs[:-1]
+        distances = dict(zip(near_docs[nearest].tolist(), near_metres[nearest].tolist(), strict=True))
         return bitsets.from_docnums(distances, self.size), distances
 
     # --- Ordering ------------------------------------------------------------------------------
 
-    def ordered(self, bits: int, order: tuple[int, ...], wanted: int) -> list[int]:
+    def ordered(self, bits: int, order: np.ndarray, wanted: int) -> list[int]:
         """The first `wanted` documents of the set in a precomputed order."""
         if bits.bit_count() * 8 < len(order):  # a small set: sort it rather than walk the order
             rank = self.cache(f"rank-{id(order)}").get("rank", lambda: _positions_in(order, self.size))
             docs = bitsets.array_of(bits)
             return docs[np.argsort(rank[docs], kind="stable")][:wanted].tolist()
         members = bitsets.Members(bits)
-        found = []
-        for docnum in order:
-            if docnum in members:
-                found.append(docnum)
-                if len(found) >= wanted:
-                    break
+        found: list[int] = []
+        # A large set: walk the order until enough are found, a stretch at a time.
+        for start in range(0, len(order), _ORDER_STRETCH):
+            for docnum in order[start : start + _ORDER_STRETCH].tolist():
+                if docnum in members:
+                    found.append(docnum)
+                    if len(found) >= wanted:
+                        return found
         return found
 
     def by_distance(self, bits: int, distances: Mapping[int, float], wanted: int) -> list[int]:
@@ -514,9 +533,7 @@ class Snapshot:
         metres = np.fromiter(
             (distances.get(d, math.inf) for d in docs.tolist()), dtype=np.float64, count=len(docs)
         )
-        closes = self.cache("arrays").get(
-            "closes_at", lambda: np.asarray(self.columns["closes_at"], dtype=np.int64)
-        )
+        closes = self.columns["closes_at"]
         return docs[np.lexsort((docs, closes[docs], metres))][:wanted].tolist()
 
     def ranked(self, query, bits: int, wanted: int, *, key: Any) -> list[int]:
@@ -638,7 +655,7 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
     ix = open_index()
     searcher = ix.searcher()
     try:
-        snapshot = Snapshot.build(searcher, key, ix.latest_generation())
+        snapshot = Snapshot.build(searcher, key, ix.latest_generation(), earlier=current)
     except BaseException:
         searcher.close()
         raise
@@ -654,7 +671,6 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             _snapshots[key] = snapshot
             if previous is not None:
                 replaced.append(previous)
-                snapshot.follow_on(previous)
                 _prewarm(snapshot, list(previous.recent.items()))
             _warm_segments(snapshot)
             while len(_snapshots) > _MAX_SNAPSHOTS:

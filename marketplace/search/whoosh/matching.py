@@ -69,5 +69,5 @@ def match(
             plan = SearchPlan(snapshot, search, one.location, now, strict=True)
             bits = plan.combined()
             _, docnums = plan.ordered(bits, bits.bit_count())
-            matches[one.key] = tuple(vacancy_ids[docnum] for docnum in docnums)
+            matches[one.key] = tuple(vacancy_ids[docnums].tolist())
     return matches

@@ -206,8 +206,7 @@ def run_search(
     offset = (search.page - 1) * search.per_page
     sort, docnums = plan.ordered(matching, offset + search.per_page)
     docnums = docnums[offset:]
-    vacancy_ids = snapshot.columns["vacancy_id"]
-    ids = [vacancy_ids[docnum] for docnum in docnums]
+    ids = snapshot.columns["vacancy_id"][docnums].tolist()
     highlights: dict[int, Markup] = {}
     if snippets:
         terms = frozenset(term for unit in units_of(search) for term in unit.all_terms())
