@@ -324,3 +324,38 @@ def test_a_place_searched_before_a_commit_is_answered_after_it_as_a_fresh_search
         [vacancy_id for vacancy_id in fresh.ids if vacancy_id != later.id],
         {key: value for key, value in fresh.distances.items() if key != later.id},
     )
+
+
+def test_searches_go_on_with_the_generation_before_while_a_thread_reads_the_new_one(app):
+    listing("Teacher of Physics")
+    index = current_index()
+    with snapshot_in_use(index.path, index.open) as before:
+        pass
+    committed, done = threading.Event(), threading.Event()
+
+    def commit_and_read() -> None:
+        with engine.next_generation_prepared(index.path):
+            add_segment(index, "Physics Teacher")  # a newer generation on disk, not yet read
+            committed.set()
+            done.wait(30)
+            with snapshot_in_use(index.path, index.open):  # read by the thread that committed it
+                pass
+
+    thread = threading.Thread(target=commit_and_read)
+    thread.start()
+    try:
+        assert committed.wait(30)
+        reads_before = sum(segment_reads.values())
+        assert find_vacancies(VacancySearch(keywords="physics")).total == 1
+        with snapshot_in_use(index.path, index.open) as meanwhile:
+            pass
+        assert sum(segment_reads.values()) == reads_before  # the searches did not read the new segment
+    finally:
+        done.set()
+        thread.join(30)
+
+    with snapshot_in_use(index.path, index.open) as after:
+        pass
+    assert meanwhile is before
+    assert after.generation > before.generation
+    assert sum(segment_reads.values()) == reads_before + 1  # read once, by the committing thread

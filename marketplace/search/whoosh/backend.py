@@ -24,7 +24,12 @@ from marketplace.search.api import (
 )
 from marketplace.search.geo import Location
 from marketplace.search.whoosh import matching, replica
-from marketplace.search.whoosh.engine import _latest_generation, is_searched, snapshot_in_use
+from marketplace.search.whoosh.engine import (
+    _latest_generation,
+    is_searched,
+    next_generation_prepared,
+    snapshot_in_use,
+)
 from marketplace.search.whoosh.index import SearchIndex
 from marketplace.search.whoosh.query import run_search
 from marketplace.vacancies.models import Vacancy
@@ -65,11 +70,14 @@ class WhooshBackend:
         return matching.match(listings, criteria, now=now)
 
     def apply_pending_changes(self, session: Session) -> SyncReport:
-        report = replica.sync(self.index, session)
-        if (report.applied or report.reloaded) and is_searched(self.index.path):
-            # In a process that searches, the new generation's arrays are built here, by the thread
-            # that committed it (the change log's follower, or the request that published), not by
-            # the next search.
+        if not is_searched(self.index.path):
+            return replica.sync(self.index, session)
+        # In a process that searches, the new generation's arrays are built here, by the thread that
+        # committed it (the change log's follower, or the request that published) or, if another
+        # process on the node committed it first, that saw it; meanwhile searches go on with the
+        # generation before, not building it themselves.
+        with next_generation_prepared(self.index.path):
+            report = replica.sync(self.index, session)
             try:
                 with snapshot_in_use(self.index.path, self.index.open):
                     pass

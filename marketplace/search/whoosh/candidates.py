@@ -145,22 +145,24 @@ class CandidateIndex:
 
     def open(self) -> FileIndex:
         """The index, created empty on first use; SearchUnavailable if it cannot be read."""
-        problem: Exception | None = None
+        # The problem's name only: kept, the exception's traceback would keep the file Whoosh leaves
+        # open when it cannot read its table of contents until a cycle collection closed it.
+        problem = ""
         for attempt in range(_OPEN_ATTEMPTS):
             try:
                 return whoosh_index.open_dir(self.path)
             except EmptyIndexError:
                 return self._create()
-            except FileNotFoundError as error:
+            except FileNotFoundError:
                 # Another thread or process committed between our reading the table of contents and
                 # its files (a merge deletes the segments it replaced): the next generation is whole.
-                problem = error
+                problem = FileNotFoundError.__name__
                 time.sleep(0.01 * (attempt + 1))
             except Exception as error:
-                problem = error
+                problem = type(error).__name__
                 break
         raise SearchUnavailable(
-            f"The candidate index at {self.path} cannot be read ({type(problem).__name__}); "
+            f"The candidate index at {self.path} cannot be read ({problem}); "
             "run `marketplace search rebuild`."
         )
 

@@ -627,6 +627,29 @@ def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snaps
             _last_search = time.monotonic()
 
 
+# Index folders whose next generation a thread of this process is committing and reading (see
+# next_generation_prepared), by folder: those threads' identities.
+_preparing: dict[str, set[int]] = {}
+
+
+@contextmanager
+def next_generation_prepared(path: Path) -> Iterator[None]:
+    """While this thread commits to the index and reads the new generation into arrays, searches on
+    other threads go on with the generation before rather than each reading the new one too: they
+    are answered as if they had started a moment earlier, and do not wait (reading a generation of
+    100,000 listings takes tens of milliseconds)."""
+    key, me = str(path), threading.get_ident()
+    with _snapshots_lock:
+        _preparing.setdefault(key, set()).add(me)
+    try:
+        yield
+    finally:
+        with _snapshots_lock:
+            _preparing[key].discard(me)
+            if not _preparing[key]:
+                del _preparing[key]
+
+
 def _wait_for_a_pause(deadline: float) -> None:
     """Searches go first: background work goes on only while none is under way or about to be."""
     while _searching() and time.monotonic() < deadline:
@@ -649,7 +672,8 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
     latest = _latest_generation(path)
     with _snapshots_lock:
         current = _snapshots.get(key)
-        if current is not None and current.generation == latest:
+        preparing = _preparing.get(key, set()) - {threading.get_ident()}
+        if current is not None and (current.generation == latest or preparing):
             current.users += 1
             return current
     ix = open_index()
