@@ -5,6 +5,7 @@ import importlib
 import sys
 import threading
 
+from marketplace import SWITCH_INTERVAL
 from marketplace.db import SERVER_THRESHOLDS
 from marketplace.extensions import db
 from marketplace.search import follow
@@ -16,7 +17,7 @@ def test_gunicorn_entry_point_builds_the_app_from_the_environment(monkeypatch, t
     sys.modules.pop("wsgi", None)
     sys.modules.pop("marketplace.wsgi", None)
 
-    thresholds = gc.get_threshold()
+    thresholds, switch_interval = gc.get_threshold(), sys.getswitchinterval()
     try:
         wsgi = importlib.import_module("wsgi")
 
@@ -29,10 +30,12 @@ def test_gunicorn_entry_point_builds_the_app_from_the_environment(monkeypatch, t
         # What the worker loaded before its first request is out of the cycle collector's way.
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold() == SERVER_THRESHOLDS
+        assert sys.getswitchinterval() == SWITCH_INTERVAL
     finally:
         # (This test process goes on to make and drop many more applications.)
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+        sys.setswitchinterval(switch_interval)
         follow.stop_all()
         if "wsgi" in sys.modules:
             with sys.modules["wsgi"].app.app_context():
