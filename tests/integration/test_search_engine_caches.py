@@ -3,6 +3,7 @@ search (results, totals and facet counts), and a commit reads only the segment i
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -359,3 +360,36 @@ def test_searches_go_on_with_the_generation_before_while_a_thread_reads_the_new_
     assert meanwhile is before
     assert after.generation > before.generation
     assert sum(segment_reads.values()) == reads_before + 1  # read once, by the committing thread
+
+
+def test_a_generation_that_takes_on_the_orders_before_it_sorts_as_one_sorted_whole(app):
+    now = dt.datetime.now(dt.UTC)
+    listings = [
+        listing(
+            f"Teacher {number}",
+            closes_at=now + dt.timedelta(days=number % 4 + 1),
+            published_at=now - dt.timedelta(hours=number % 3),
+            salary_minimum=30000 + 1000 * (number % 5),
+        )
+        for number in range(12)
+    ]
+    index = current_index()
+    for number in range(6):  # commits that add listings, some tying with earlier ones, and close others
+        listing(
+            f"Teacher {number}",
+            closes_at=now + dt.timedelta(days=number % 4 + 1),
+            published_at=now - dt.timedelta(hours=number % 3),
+            salary_minimum=30000 + 1000 * (number % 5),
+        )
+        listings[number].status = VacancyStatus.CLOSED
+        db.session.commit()
+        with snapshot_in_use(index.path, index.open):
+            pass
+    with snapshot_in_use(index.path, index.open) as carried:
+        assert carried.shared_documents > 0  # (the orders were taken on, not sorted whole)
+    forget_snapshots()
+    with snapshot_in_use(index.path, index.open) as whole:
+        pass
+
+    for name in ("closing_order", "newest_order", "salary_order", "closing_times", "salaries"):
+        assert getattr(carried, name).tolist() == getattr(whole, name).tolist(), name

@@ -59,6 +59,7 @@ COLUMNS = ("vacancy_id", "publish_on", "closes_at", "published_at", "salary", "l
 _SEGMENT_CACHE_SIZE = 64
 _RESULT_CACHE_SIZE = 256
 _RANKING_CACHE_SIZE = 128
+_FEW_NEW_DOCUMENTS = 256  # new documents put into the generation before's orders one by one (see _Orders)
 _ORDER_STRETCH = 512  # documents of an order turned into Python numbers at a time, walking it
 _SNIPPET_CACHE_SIZE = 4096  # about 20 searches' worth of pages a second for a few minutes
 _PREWARM_QUERIES = 64  # the most recent keyword queries of a generation, worked out for the next
@@ -228,6 +229,44 @@ def _terms(
     return terms
 
 
+class _Orders:
+    """A generation's live documents sorted by keys (most significant first, then by docnum): the
+    generation before's order taken on for the documents the two share, with the few new ones put
+    in their places; or, after a merge or a rebuild, sorted whole. (Sorting 100,000 listings takes
+    about 10 ms, which a commit a second spent holding the interpreter while searches waited.)"""
+
+    def __init__(self, docs: np.ndarray, live_mask: np.ndarray, earlier: Snapshot | None, shared: int):
+        self.docs, self.live_mask, self.earlier, self.shared = docs, live_mask, earlier, shared
+        self.fresh = docs[docs >= shared]
+
+    def sorted(self, name: str, keys: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> np.ndarray:
+        if self.earlier is None or len(self.fresh) > _FEW_NEW_DOCUMENTS:
+            return _lexsorted(self.docs, keys)
+        earlier_order: np.ndarray = getattr(self.earlier, name)
+        kept = earlier_order[earlier_order < self.shared]
+        kept = kept[self.live_mask[kept]]
+        if not len(self.fresh):
+            return kept
+        fresh = _lexsorted(self.fresh, keys)
+        kept_keys = keys(kept)
+        fresh_keys = keys(fresh)
+
+        def key_at(index: int) -> tuple[Any, ...]:
+            return (*(column[index] for column in kept_keys), kept[index])
+
+        places = [
+            bisect.bisect_right(
+                range(len(kept)), (*(column[number] for column in fresh_keys), docnum), key=key_at
+            )
+            for number, docnum in enumerate(fresh.tolist())
+        ]
+        return np.insert(kept, places, fresh)
+
+
+def _lexsorted(docs: np.ndarray, keys: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> np.ndarray:
+    return docs[np.lexsort((docs, *reversed(keys(docs))))]
+
+
 def _positions_in(order: np.ndarray, size: int) -> np.ndarray:
     """Each document's position in `order` (documents not in it after every one that is)."""
     rank = np.full(size, len(order), dtype=np.int64)
@@ -341,9 +380,10 @@ class Snapshot:
             for name, parts in columns.items()
         }
         closes, published, salary = joined["closes_at"], joined["published_at"], joined["salary"]
-        closing = docs[np.lexsort((docs, -published[docs], closes[docs]))]
-        newest = docs[np.lexsort((docs, closes[docs], -published[docs]))]
-        by_salary = docs[np.argsort(salary[docs], kind="stable")]
+        carried = _Orders(docs, live_mask, earlier, shared)
+        closing = carried.sorted("closing_order", lambda d: (closes[d], -published[d]))
+        newest = carried.sorted("newest_order", lambda d: (-published[d], closes[d]))
+        by_salary = carried.sorted("salary_order", lambda d: (salary[d],))
         latitude, longitude = joined["latitude"], joined["longitude"]
         located = docs[(latitude[docs] != 0) | (longitude[docs] != 0)].astype(np.int64)
         snapshot = cls(
