@@ -634,8 +634,9 @@ class Snapshot:
 #
 # A snapshot is shared by every search on its folder's latest generation. A commit on any thread (or in
 # another process) moves the folder to a new generation, and the next search builds a new snapshot and
-# retires the old one. A retired snapshot's reader is closed only once no search uses it: closing it
-# under a search in progress failed that search (ReaderClosed, a 500 for the jobseeker).
+# retires the old one (unless the thread that committed it is building it: see next_generation_prepared).
+# A retired snapshot's reader is closed only once no search uses it: closing it under a search in
+# progress failed that search (ReaderClosed, a 500 for the jobseeker).
 
 _snapshots: dict[str, Snapshot] = {}
 _snapshots_lock = threading.Lock()  # guards _snapshots and every snapshot's users and retired
