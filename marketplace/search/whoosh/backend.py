@@ -74,8 +74,8 @@ class WhooshBackend:
             return replica.sync(self.index, session)
         # In a process that searches, the new generation's arrays are built here, by the thread that
         # committed it (the change log's follower, or the request that published) or, if another
-        # process on the node committed it first, that saw it; meanwhile searches go on with the
-        # generation before, not building it themselves.
+        # process on the node committed it first, that saw it; a search meanwhile waits for them
+        # rather than building them too.
         with next_generation_prepared(self.index.path):
             report = replica.sync(self.index, session)
             try:

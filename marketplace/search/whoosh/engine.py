@@ -634,7 +634,7 @@ class Snapshot:
 #
 # A snapshot is shared by every search on its folder's latest generation. A commit on any thread (or in
 # another process) moves the folder to a new generation, and the next search builds a new snapshot and
-# retires the old one (unless the thread that committed it is building it: see next_generation_prepared).
+# retires the old one (or waits for the thread that committed it to build it: see next_generation_prepared).
 # A retired snapshot's reader is closed only once no search uses it: closing it under a search in
 # progress failed that search (ReaderClosed, a 500 for the jobseeker).
 
@@ -671,14 +671,18 @@ def snapshot_in_use(path: Path, open_index: Callable[[], Any]) -> Iterator[Snaps
 # Index folders whose next generation a thread of this process is committing and reading (see
 # next_generation_prepared), by folder: those threads' identities.
 _preparing: dict[str, set[int]] = {}
+# Told when a thread stops preparing a generation, or a new snapshot is in place.
+_prepared = threading.Condition(_snapshots_lock)
+_PREPARED_WAIT = 1.0  # seconds a search waits for another thread to read a new generation
 
 
 @contextmanager
 def next_generation_prepared(path: Path) -> Iterator[None]:
-    """While this thread commits to the index and reads the new generation into arrays, searches on
-    other threads go on with the generation before rather than each reading the new one too: they
-    are answered as if they had started a moment earlier, and do not wait (reading a generation of
-    100,000 listings takes tens of milliseconds)."""
+    """While this thread commits to the index and reads the new generation into arrays, a search on
+    another thread that finds the new generation on disk waits for this thread to read it (up to
+    _PREPARED_WAIT) rather than reading it too: both would take tens of milliseconds at 100,000
+    listings, and the waiting one gives this one the interpreter. It is never answered from an
+    older generation than the one it found (the page cache's keys name that one)."""
     key, me = str(path), threading.get_ident()
     with _snapshots_lock:
         _preparing.setdefault(key, set()).add(me)
@@ -689,6 +693,7 @@ def next_generation_prepared(path: Path) -> Iterator[None]:
             _preparing[key].discard(me)
             if not _preparing[key]:
                 del _preparing[key]
+            _prepared.notify_all()
 
 
 def _wait_for_a_pause(deadline: float) -> None:
@@ -709,14 +714,19 @@ def is_searched(path: Path) -> bool:
 
 
 def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
-    key = str(path)
+    key, me = str(path), threading.get_ident()
     latest = _latest_generation(path)
+    deadline = time.monotonic() + _PREPARED_WAIT
     with _snapshots_lock:
-        current = _snapshots.get(key)
-        preparing = _preparing.get(key, set()) - {threading.get_ident()}
-        if current is not None and (current.generation == latest or preparing):
-            current.users += 1
-            return current
+        while True:
+            current = _snapshots.get(key)
+            if current is not None and current.generation >= latest:
+                current.users += 1
+                return current
+            remaining = deadline - time.monotonic()
+            if not _preparing.get(key, set()) - {me} or remaining <= 0:
+                break
+            _prepared.wait(remaining)  # another thread is reading it (see next_generation_prepared)
     ix = open_index()
     searcher = ix.searcher()
     try:
@@ -740,6 +750,7 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             _warm_segments(snapshot)
             while len(_snapshots) > _MAX_SNAPSHOTS:
                 replaced.append(_snapshots.pop(next(iter(_snapshots))))
+            _prepared.notify_all()
         unused = [old for old in replaced if _retire(old)]
     for old in unused:
         old.searcher.close()
