@@ -367,6 +367,42 @@ def test_a_search_waits_for_the_thread_reading_a_new_generation_rather_than_read
     assert sum(segment_reads.values()) == reads_before + 1  # read once, by the committing thread
 
 
+def test_two_threads_applying_changes_at_once_each_read_the_new_generation_without_waiting(app, monkeypatch):
+    monkeypatch.setattr(engine, "_PREPARED_WAIT", 60.0)  # a wait for the other would outlast the test
+    listing("Teacher of Physics")
+    index = current_index()
+    with snapshot_in_use(index.path, index.open) as before:
+        pass
+    preparing, done = threading.Event(), threading.Event()
+
+    def the_follower() -> None:
+        with engine.next_generation_prepared(index.path):
+            preparing.set()
+            done.wait(30)
+
+    read: list[int] = []
+
+    def a_publishing_request() -> None:
+        with engine.next_generation_prepared(index.path):
+            add_segment(index, "Physics Teacher")
+            with snapshot_in_use(index.path, index.open) as snapshot:
+                read.append(snapshot.generation)
+
+    follower = threading.Thread(target=the_follower)
+    follower.start()
+    try:
+        assert preparing.wait(30)
+        request = threading.Thread(target=a_publishing_request)
+        request.start()
+        request.join(10)
+        assert not request.is_alive()
+    finally:
+        done.set()
+        follower.join(30)
+    assert read
+    assert read[0] > before.generation
+
+
 def test_a_generation_that_takes_on_the_orders_before_it_sorts_as_one_sorted_whole(app):
     now = dt.datetime.now(dt.UTC)
     listings = [

@@ -723,8 +723,11 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             if current is not None and current.generation >= latest:
                 current.users += 1
                 return current
+            # Only searches wait: two threads preparing at once (a publishing request and the follower)
+            # each read it themselves rather than wait for each other.
+            preparing = _preparing.get(key, set())
             remaining = deadline - time.monotonic()
-            if not _preparing.get(key, set()) - {me} or remaining <= 0:
+            if not preparing or me in preparing or remaining <= 0:
                 break
             _prepared.wait(remaining)  # another thread is reading it (see next_generation_prepared)
     ix = open_index()
