@@ -327,11 +327,16 @@ def test_a_place_searched_before_a_commit_is_answered_after_it_as_a_fresh_search
     )
 
 
-def test_a_search_waits_for_the_thread_reading_a_new_generation_rather_than_reading_it_too(app):
+def searched_index():
+    """The index with one listing, searched once: this process holds its generation's snapshot."""
     listing("Teacher of Physics")
     index = current_index()
-    with snapshot_in_use(index.path, index.open) as before:
-        pass
+    with snapshot_in_use(index.path, index.open) as snapshot:
+        return index, snapshot.generation
+
+
+def test_a_search_waits_for_the_thread_reading_a_new_generation_rather_than_reading_it_too(app):
+    index, before = searched_index()
     committed, done = threading.Event(), threading.Event()
 
     def commit_and_read() -> None:
@@ -363,16 +368,13 @@ def test_a_search_waits_for_the_thread_reading_a_new_generation_rather_than_read
     searching.join(30)
 
     assert answered
-    assert answered[0] > before.generation
+    assert answered[0] > before
     assert sum(segment_reads.values()) == reads_before + 1  # read once, by the committing thread
 
 
 def test_two_threads_applying_changes_at_once_each_read_the_new_generation_without_waiting(app, monkeypatch):
     monkeypatch.setattr(engine, "_PREPARED_WAIT", 60.0)  # a wait for the other would outlast the test
-    listing("Teacher of Physics")
-    index = current_index()
-    with snapshot_in_use(index.path, index.open) as before:
-        pass
+    index, before = searched_index()
     preparing, done = threading.Event(), threading.Event()
 
     def the_follower() -> None:
@@ -400,7 +402,7 @@ def test_two_threads_applying_changes_at_once_each_read_the_new_generation_witho
         done.set()
         follower.join(30)
     assert read
-    assert read[0] > before.generation
+    assert read[0] > before
 
 
 def test_a_generation_that_takes_on_the_orders_before_it_sorts_as_one_sorted_whole(app):
