@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 import whoosh.writing
@@ -220,6 +221,26 @@ def test_a_new_generation_is_warmed_with_the_last_ones_searches(app):
     assert len(find_vacancies(VacancySearch(keywords="physics")).ids) == 2
 
 
+def test_the_warming_of_a_new_generation_waits_while_searches_are_under_way(app):
+    listing("Teacher of Physics")
+    find_vacancies(VacancySearch(keywords="physics"))
+    index = current_index()
+    with snapshot_in_use(index.path, index.open) as old:  # a search under way meanwhile
+        searched = [key for kind, key in old.recent if kind == "scores"]
+        listing("Physics Teacher")  # a commit: the index moves to a new generation
+        with engine._snapshots_lock:
+            new = engine._snapshots[str(index.path)]
+        assert new.generation > old.generation
+        time.sleep(0.2)
+        assert not any(key in new.cache("rankings").values for key in searched)
+    for thread in threading.enumerate():
+        if thread.name == "search-prewarm":
+            thread.join(timeout=30)
+
+    assert searched
+    assert all(key in new.cache("rankings").values for key in searched)
+
+
 def test_a_large_new_segment_has_the_vocabularys_postings_read_before_anyone_searches(app, monkeypatch):
     monkeypatch.setattr(engine, "_WARM_SEGMENT_SIZE", 1)  # the test index is small
     listing("Teacher of Music", about_role=f"{BODY} A part time post, maternity cover.")
@@ -405,25 +426,27 @@ def test_two_threads_applying_changes_at_once_each_read_the_new_generation_witho
     assert read[0] > before
 
 
-def test_a_generation_that_takes_on_the_orders_before_it_sorts_as_one_sorted_whole(app):
+def test_a_generation_that_takes_on_the_orders_and_places_before_it_sorts_as_one_sorted_whole(app):
     now = dt.datetime.now(dt.UTC)
-    listings = [
-        listing(
+    schools = [  # two on one latitude: the document number, then the longitude, decide
+        OrganisationFactory(latitude=53.8, longitude=-1.55),
+        OrganisationFactory(latitude=53.8, longitude=-1.4),
+        OrganisationFactory(latitude=51.45, longitude=-2.59),
+    ]
+
+    def numbered(number: int):
+        return listing(
             f"Teacher {number}",
+            organisation=schools[number % 3],
             closes_at=now + dt.timedelta(days=number % 4 + 1),
             published_at=now - dt.timedelta(hours=number % 3),
             salary_minimum=30000 + 1000 * (number % 5),
         )
-        for number in range(12)
-    ]
+
+    listings = [numbered(number) for number in range(12)]
     index = current_index()
     for number in range(6):  # commits that add listings, some tying with earlier ones, and close others
-        listing(
-            f"Teacher {number}",
-            closes_at=now + dt.timedelta(days=number % 4 + 1),
-            published_at=now - dt.timedelta(hours=number % 3),
-            salary_minimum=30000 + 1000 * (number % 5),
-        )
+        numbered(number)
         listings[number].status = VacancyStatus.CLOSED
         db.session.commit()
         with snapshot_in_use(index.path, index.open):
@@ -436,3 +459,7 @@ def test_a_generation_that_takes_on_the_orders_before_it_sorts_as_one_sorted_who
 
     for name in ("closing_order", "newest_order", "salary_order", "closing_times", "salaries"):
         assert getattr(carried, name).tolist() == getattr(whole, name).tolist(), name
+    assert [column.tolist() for column in carried.by_latitude] == [
+        column.tolist() for column in whole.by_latitude
+    ]
+    assert len(whole.by_latitude[1]) == 12  # every live listing's school

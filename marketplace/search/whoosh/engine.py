@@ -19,9 +19,10 @@ import math
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -262,6 +263,33 @@ class _Orders:
         ]
         return np.insert(kept, places, fresh)
 
+    def places(
+        self,
+        located: np.ndarray,
+        latitude: np.ndarray,
+        longitude: np.ndarray,
+        other_points: dict[int, list[tuple[int, int]]],
+    ) -> tuple[Any, Any, Any]:
+        """The places of the located live vacancies (see _places): the generation before's for the
+        documents the two share, with the new ones' put in their places (sorting them all again took
+        half of a new generation's time)."""
+        if self.earlier is None or len(self.fresh) > _FEW_NEW_DOCUMENTS:
+            return _places(located, latitude, longitude, other_points, self.live_mask)
+        shared = self.shared
+        fresh_others = {docnum: points for docnum, points in other_points.items() if docnum >= shared}
+        fresh = _places(located[located >= shared], latitude, longitude, fresh_others, self.live_mask)
+        latitudes, docnums, longitudes = self.earlier.by_latitude
+        kept = docnums < shared
+        kept[kept] = self.live_mask[docnums[kept]]
+        latitudes, docnums, longitudes = latitudes[kept], docnums[kept], longitudes[kept]
+        # A new document's number is above every shared one's: on the same latitude it comes after them.
+        at = np.searchsorted(latitudes, fresh[0], side="right")
+        return (
+            np.insert(latitudes, at, fresh[0]),
+            np.insert(docnums, at, fresh[1]),
+            np.insert(longitudes, at, fresh[2]),
+        )
+
 
 def _lexsorted(docs: np.ndarray, keys: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> np.ndarray:
     return docs[np.lexsort((docs, *reversed(keys(docs))))]
@@ -272,6 +300,40 @@ def _positions_in(order: np.ndarray, size: int) -> np.ndarray:
     rank = np.full(size, len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank
+
+
+class Distances:
+    """Located documents' distances in metres from a point, by document number (as two arrays,
+    numbers ascending: a search within 50 miles of a city holds tens of thousands)."""
+
+    def __init__(self, docnums: np.ndarray, metres: np.ndarray):
+        self.docnums, self.metres = docnums, metres
+
+    def __bool__(self) -> bool:
+        return bool(len(self.docnums))
+
+    def metres_of(self, docs: np.ndarray) -> np.ndarray:
+        """Each document's distance (infinite where it has none)."""
+        if not len(self.docnums):
+            return np.full(len(docs), np.inf)
+        at = np.minimum(np.searchsorted(self.docnums, docs), len(self.docnums) - 1)
+        return np.where(self.docnums[at] == docs, self.metres[at], np.inf)
+
+    def before(self, docnum: int) -> Distances:
+        """Those of the documents numbered below `docnum`."""
+        end = int(np.searchsorted(self.docnums, docnum))
+        return Distances(self.docnums[:end], self.metres[:end])
+
+    def then(self, later: Distances) -> Distances:
+        """These, and `later`'s (all numbered after these)."""
+        if not len(later.docnums):
+            return self
+        return Distances(
+            np.concatenate((self.docnums, later.docnums)), np.concatenate((self.metres, later.metres))
+        )
+
+
+NO_DISTANCES = Distances(np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
 class _Cache:
@@ -401,7 +463,7 @@ class Snapshot:
             published_times=published[newest[::-1]],
             salary_order=by_salary,
             salaries=salary[by_salary],
-            by_latitude=_places(located, latitude, longitude, other_points, live_mask),
+            by_latitude=carried.places(located, latitude, longitude, other_points),
         )
         snapshot.live_mask = live_mask
         if earlier is not None:
@@ -498,39 +560,46 @@ class Snapshot:
             start, lambda: bitsets.from_docnums(self.published_ascending[start:], self.size)
         )
 
-    def within(self, point: Point, radius_miles: int) -> tuple[int, dict[int, float]]:
+    def within(self, point: Point, radius_miles: int) -> tuple[int, Distances]:
         """Located vacancies within the radius, and each one's distance in metres."""
         key = (round(point.latitude, 6), round(point.longitude, 6), radius_miles)
         return self.cache("geo").get(key, lambda: self._within(key, point, radius_miles))
 
-    def _within(self, key: Any, point: Point, radius_miles: int) -> tuple[int, dict[int, float]]:
+    def _within(self, key: Any, point: Point, radius_miles: int) -> tuple[int, Distances]:
         """The search for a place the generation before made, taken on for the documents the two
         share (their deletions since are dropped with the rest: only live listings are ever shown),
         and worked out for the rest; or worked out whole."""
         earlier = self.earlier_places.values.get(key) if self.earlier_places is not None else None
         if earlier is None:
-            return self._within_from(point, radius_miles, 0)
+            return self._within_from(self.by_latitude, point, radius_miles)
         shared = self.shared_documents
-        bits, distances = self._within_from(point, radius_miles, shared)
+        fresh = self.cache("fresh-places").get(shared, self._places_from_shared)
+        bits, distances = self._within_from(fresh, point, radius_miles)
         earlier_bits, earlier_distances = earlier
         if self.earlier_size > shared:  # the documents after the shared ones are not this generation's
             earlier_bits &= (1 << shared) - 1
-            earlier_distances = {docnum: far for docnum, far in earlier_distances.items() if docnum < shared}
-        return earlier_bits | bits, {**earlier_distances, **distances}
+            earlier_distances = earlier_distances.before(shared)
+        return earlier_bits | bits, earlier_distances.then(distances)
 
-    def _within_from(self, point: Point, radius_miles: int, first: int) -> tuple[int, dict[int, float]]:
-        """Located vacancies from document `first` on within the radius, and each one's distance."""
+    def _places_from_shared(self) -> tuple[Any, Any, Any]:
+        """The places (see by_latitude) of the documents after those shared with the generation
+        before: the few a commit added."""
+        latitudes, docnums, longitudes = self.by_latitude
+        fresh = docnums >= self.shared_documents
+        return latitudes[fresh], docnums[fresh], longitudes[fresh]
+
+    def _within_from(
+        self, places: tuple[Any, Any, Any], point: Point, radius_miles: int
+    ) -> tuple[int, Distances]:
+        """Located vacancies among `places` (see by_latitude) within the radius, and each one's distance."""
         radius = radius_miles * METRES_PER_MILE
         # A band of latitude first (a degree of latitude is about 111 km everywhere), then the distance.
         band = (radius / 111_000 + 0.01) * COORDINATE_SCALE
         centre = point.latitude * COORDINATE_SCALE
-        latitudes, docnums, longitudes = self.by_latitude
+        latitudes, docnums, longitudes = places
         low = int(np.searchsorted(latitudes, int(centre - band), side="left"))
         high = int(np.searchsorted(latitudes, int(centre + band), side="right"))
         latitudes, docnums, longitudes = latitudes[low:high], docnums[low:high], longitudes[low:high]
-        if first:
-            wanted = docnums >= first
-            latitudes, docnums, longitudes = latitudes[wanted], docnums[wanted], longitudes[wanted]
         # geo.distance_metres (haversine), on the whole band at once.
         lat1 = math.radians(point.latitude)
         lat2 = np.radians(latitudes / COORDINATE_SCALE)
@@ -545,8 +614,8 @@ class Snapshot:
         near_docs, near_metres = near_docs[order], near_metres[order]
         nearest = np.ones(len(near_docs), dtype=bool)
         nearest[1:] = near_docs[1:] != near_docs[:-1]
-        distances = dict(zip(near_docs[nearest].tolist(), near_metres[nearest].tolist(), strict=True))
-        return bitsets.from_docnums(distances, self.size), distances
+        distances = Distances(near_docs[nearest], near_metres[nearest])
+        return bitsets.from_docnums(distances.docnums, self.size), distances
 
     # --- Ordering ------------------------------------------------------------------------------
 
@@ -567,14 +636,11 @@ class Snapshot:
                         return found
         return found
 
-    def by_distance(self, bits: int, distances: Mapping[int, float], wanted: int) -> list[int]:
+    def by_distance(self, bits: int, distances: Distances, wanted: int) -> list[int]:
         """The nearest `wanted` documents of the set, then the soonest closing, then by docnum."""
         docs = bitsets.array_of(bits)
-        metres = np.fromiter(
-            (distances.get(d, math.inf) for d in docs.tolist()), dtype=np.float64, count=len(docs)
-        )
         closes = self.columns["closes_at"]
-        return docs[np.lexsort((docs, closes[docs], metres))][:wanted].tolist()
+        return docs[np.lexsort((docs, closes[docs], distances.metres_of(docs)))][:wanted].tolist()
 
     def ranked(self, query, bits: int, wanted: int, *, key: Any) -> list[int]:
         """The `wanted` best-scoring documents of the set for a keyword query (BM25F, ties by docnum).
@@ -611,15 +677,12 @@ class Snapshot:
             while len(self.recent) > _PREWARM_QUERIES:
                 self.recent.popitem(last=False)
 
-    def warm(self, queries: list[tuple[tuple[str, Any], Any]]) -> None:
-        """Work out these keyword queries now (as the previous generation's searches asked them)."""
-        for (kind, key), query in queries:
-            if self.retired:
-                return
-            if kind == "scores":
-                self.scores(key, query)
-            else:
-                self.query_bits(key, query)
+    def warm(self, kind: str, key: Any, query) -> None:
+        """Work out a keyword query now (as the previous generation's searches asked it)."""
+        if kind == "scores":
+            self.scores(key, query)
+        else:
+            self.query_bits(key, query)
 
     def ranking(self, key: Any, query) -> list[int]:
         """Every live vacancy the query matches, best first (ties by docnum)."""
@@ -627,7 +690,13 @@ class Snapshot:
         return [int(docs[i]) for i in ranking.top(scores, np.arange(len(docs)), len(docs))]
 
     def keyword_query(self, units, *, strict: bool = False) -> Any:
-        return And([unit.query(strict=strict) for unit in units])
+        return _keyword_query(units, strict)
+
+
+@lru_cache(maxsize=4096)
+def _keyword_query(units, strict: bool) -> Any:
+    """Every unit's query, all required (built once per set of units: see ranking.QueryKey)."""
+    return And([unit.query(strict=strict) for unit in units])
 
 
 # --- One snapshot per index folder, replaced when the index moves to a new generation ------------
@@ -764,14 +833,21 @@ def _prewarm(snapshot: Snapshot, queries: list[tuple[tuple[str, Any], Any]]) -> 
     """Work out the previous generation's recent keyword queries on the new one in the background
     (call under _snapshots_lock), so the searches after a commit find them ready. The postings of
     the segments the generations share are kept, so this costs the new segment's reading and array
-    arithmetic; a search meanwhile is not held up (it computes what it needs itself)."""
+    arithmetic. It gives way to searches, as the segments' warming does: while they keep coming,
+    each works out what it needs itself (tens of queries worked out beside them at every commit took
+    the interpreter from them, and a search that met it took twice as long)."""
     if not queries:
         return
     snapshot.users += 1  # released when the warming ends: its reader stays open until then
 
     def warm() -> None:
+        deadline = time.monotonic() + _WARM_WAIT
         try:
-            snapshot.warm(queries)
+            for (kind, key), query in queries:
+                _wait_for_a_pause(deadline)
+                if snapshot.retired or time.monotonic() > deadline:
+                    return
+                snapshot.warm(kind, key, query)
         except Exception:  # the index changed under it: the searches will do the work themselves
             logger.debug("Warming a search index generation stopped", exc_info=True)
         finally:

@@ -112,6 +112,9 @@ class KeywordUnit:
     def query(self, *, strict: bool = False) -> Query:
         """Its query; `strict` keeps only what shows the listing is about it: the fields the school
         filled in, and for a unit that names the job, the title and subjects."""
+        return _query_of(self, strict)
+
+    def build_query(self, *, strict: bool) -> Query:
         clauses: list[Query] = []
         for condition in self.structured:
             terms = [Term(field, term, boost=STRUCTURED_BOOST / len(condition)) for field, term in condition]
@@ -155,10 +158,20 @@ class AnyOfUnits:
         return {term for option in self.options for term in option.all_terms()}
 
     def query(self, *, strict: bool = False) -> Query:
+        return _query_of(self, strict)
+
+    def build_query(self, *, strict: bool) -> Query:
         return Or([option.query(strict=strict) for option in self.options])
 
 
 Unit = KeywordUnit | AnyOfUnits
+
+
+@lru_cache(maxsize=4096)
+def _query_of(unit: Unit, strict: bool) -> Query:
+    """A unit's query, built once and shared by every search for it: the engine's caches then find
+    it by identity (see ranking.QueryKey). Nothing changes a query once built."""
+    return unit.build_query(strict=strict)
 
 
 def _structured(words: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:

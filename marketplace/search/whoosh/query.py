@@ -9,19 +9,21 @@ a listing leaves the results at its exact closing time whether or not the index 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache, partial
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup
 
 from marketplace.search.api import FILTERS, FILTERS_BY_NAME, FLAGS, LABELS, SearchResult, VacancySearch
 from marketplace.search.geo import RADIUS_CHOICES, Location, miles
 from marketplace.search.synonyms import ALTERNATIVES, implied_filters, phrase_words
 from marketplace.search.whoosh.analysis import stem_word
-from marketplace.search.whoosh.engine import Snapshot
+from marketplace.search.whoosh.engine import NO_DISTANCES, Distances, Snapshot
 from marketplace.search.whoosh.keywords import TEXT_FIELD_WEIGHTS, Unit, keyword_units
 from marketplace.search.whoosh.schema import subject_term
 from marketplace.search.whoosh.snippets import snippet
@@ -84,7 +86,7 @@ class SearchPlan:
         self.now = now
         self.live = snapshot.live_bits(now)
         self.conditions: dict[str, int] = {}
-        self.distances: dict[int, float] = {}
+        self.distances: Distances = NO_DISTANCES
         self.unit_bits = {unit.typed: self.unit(unit) for unit in units_of(search)}
         if units_of(search):
             keyword = self.live
@@ -216,10 +218,11 @@ def run_search(
                 terms,
                 partial(_stored_snippet, snapshot, docnum, terms),
             )
+    metres = plan.distances.metres_of(np.asarray(docnums, dtype=np.int64)).tolist()
     distances = {
-        vacancy_id: round(miles(plan.distances[docnum]), 1)
-        for vacancy_id, docnum in zip(ids, docnums, strict=True)
-        if docnum in plan.distances
+        vacancy_id: round(miles(far), 1)
+        for vacancy_id, far in zip(ids, metres, strict=True)
+        if far != math.inf
     }
     return SearchResult(
         ids=ids,

@@ -158,6 +158,35 @@ def _flatten(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     return counts, np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
 
 
+class QueryKey:
+    """A query (and the statistics epoch its scores belong to) as a key of the segments' caches.
+
+    Whoosh works a query's hash out again each time it is asked, walking the whole tree (a keyword
+    with its synonyms is dozens of terms and phrases), and a search looks its query up in every
+    segment: this works it out once. The queries of keyword units are built once and shared (see
+    keywords.py), so keys for the same words compare by identity before walking the trees."""
+
+    __slots__ = ("_hash", "epoch", "query")
+
+    def __init__(self, query: Query, epoch: int = 0):
+        self.query, self.epoch = query, epoch
+        self._hash = hash((query, epoch))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, QueryKey)
+            and self._hash == other._hash
+            and self.epoch == other.epoch
+            and (self.query is other.query or self.query == other.query)
+        )
+
+
+_ABSENT: Any = object()
+
+
 class SegmentPostings:
     """One (immutable) segment's postings as arrays, read on first use and kept with the segment."""
 
@@ -173,10 +202,10 @@ class SegmentPostings:
         self.stored: Any = None  # the segment's companion file, if it has one (see companion.py)
         self.frequencies: dict[tuple[str, Any], int] = {}  # document frequencies, by (field, term)
         # Queries -> the documents they match here, packed one bit per document (see matches).
-        self.matched: OrderedDict[Query, np.ndarray | None] = OrderedDict()
+        self.matched: OrderedDict[QueryKey, np.ndarray | None] = OrderedDict()
         self.matched_lock = threading.Lock()
         # (query, statistics epoch) -> the documents it matches here (deleted ones too) and their scores.
-        self.scored: OrderedDict[tuple[Query, int], Sparse] = OrderedDict()
+        self.scored: OrderedDict[QueryKey, Sparse] = OrderedDict()
 
     def term(self, reader: IndexReader, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The segment's documents holding the term, and the term's weight (frequency) in each."""
@@ -326,22 +355,22 @@ class SegmentPostings:
             return _EMPTY_IDS, _EMPTY_IDS
         return np.concatenate(docs), np.concatenate(positions)
 
-    def matches(self, query: Query, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+    def matches(self, key: QueryKey, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
         """The segment's documents a query matches (see Evaluator.matches), kept for the latest
         _MATCHES_KEPT queries."""
         with self.matched_lock:
-            if query in self.matched:
-                self.matched.move_to_end(query)
-                packed = self.matched[query]
+            packed = self.matched.get(key, _ABSENT)
+            if packed is not _ABSENT:
+                self.matched.move_to_end(key)
                 return None if packed is None else np.unpackbits(packed, count=self.size).view(bool)
         found = compute()
         with self.matched_lock:
-            self.matched[query] = None if found is None else np.packbits(found)
+            self.matched[key] = None if found is None else np.packbits(found)
             while len(self.matched) > _MATCHES_KEPT:
                 self.matched.popitem(last=False)
         return found
 
-    def scores(self, key: tuple[Query, int], compute: Callable[[], Sparse]) -> Sparse:
+    def scores(self, key: QueryKey, compute: Callable[[], Sparse]) -> Sparse:
         """A query's matching documents and scores on this segment (see Evaluator.scored), kept for
         the latest _SCORES_KEPT queries and the statistics epoch they were worked out in.
 
@@ -350,9 +379,10 @@ class SegmentPostings:
         possibly, which matchers Whoosh would build and so the order in which it adds the clauses'
         scores, the last bit of a sum at most."""
         with self.matched_lock:
-            if key in self.scored:
+            kept = self.scored.get(key, _ABSENT)
+            if kept is not _ABSENT:
                 self.scored.move_to_end(key)
-                return self.scored[key]
+                return kept
         score_computations[self.segment_id] += 1
         found = compute()
         with self.matched_lock:
@@ -459,9 +489,9 @@ class Evaluator:
         supported = self._supported(query)
         docs: list[np.ndarray] = [_EMPTY_IDS]
         scores: list[np.ndarray] = [np.zeros(0, dtype=np.float64)]
+        key = QueryKey(query, self.statistics.epoch)
         for leaf in self.leaves:
             if supported:
-                key = (query, self.statistics.epoch)
                 part = leaf.postings.scores(key, partial(self._scored_part, query, leaf))
             else:
                 part = _sparse(self._whoosh(query, leaf))
@@ -480,9 +510,10 @@ class Evaluator:
         only the new segment is worked out."""
         matched = np.zeros(self.size, dtype=bool)
         supported = self._supported(query)
+        key = QueryKey(query)
         for leaf in self.leaves:
             if supported:
-                part = leaf.postings.matches(query, partial(self._matched, query, leaf))
+                part = leaf.postings.matches(key, partial(self._matched, query, leaf))
             else:
                 found = self._whoosh(query, leaf)
                 part = None if found is None else found[0]
