@@ -348,6 +348,66 @@ def test_a_place_searched_before_a_commit_is_answered_after_it_as_a_fresh_search
     )
 
 
+def test_keywords_searched_before_a_commit_are_answered_after_it_as_worked_out_whole(app, monkeypatch):
+    monkeypatch.setattr(whoosh.writing, "MERGE_SMALL", whoosh.writing.NO_MERGE)  # a segment a commit
+    monkeypatch.setattr(ranking, "STALE_FRACTION", 1.0)  # the scores' statistics hold throughout
+    firsts: list[int] = []
+    for name in ("scored", "matches"):
+        original = getattr(ranking.Evaluator, name)
+
+        def recorded(self, query, *, first=0, original=original):
+            firsts.append(first)
+            return original(self, query, first=first)
+
+        monkeypatch.setattr(ranking.Evaluator, name, recorded)
+    listing("Teacher of Physics")
+    closing = listing("Physics and Chemistry Teacher")
+    listing("Teacher of Art")
+    searches = [
+        VacancySearch(keywords="physics"),  # ranked on its own: from its scores
+        VacancySearch(keywords="physics teacher", sort="newest"),  # each word's matches
+        VacancySearch(keywords="chemistry OR art teacher"),
+    ]
+    index = current_index()
+
+    def answered_as_worked_out_whole() -> list:
+        answers = [find_vacancies(search) for search in searches]
+        with snapshot_in_use(index.path, index.open) as snapshot:
+            for (kind, key), query in snapshot.recent.items():
+                if kind == "scores":
+                    docs, scores = snapshot.evaluator.scored(query)
+                    live = snapshot.live_mask[docs]
+                    kept = snapshot.cache("rankings").values[key]
+                    assert (kept[0].tolist(), kept[1].tolist()) == (
+                        docs[live].tolist(),
+                        scores[live].tolist(),
+                    )
+                else:
+                    matched = snapshot.evaluator.matches(query) & snapshot.live_mask
+                    assert snapshot.cache("queries").values[key] == ranking.bits_of(matched)
+        return [(sorted(answer.ids), answer.total, answer.facets) for answer in answers]
+
+    answered_as_worked_out_whole()
+    firsts.clear()
+    added = listing("Physics Teacher")  # a commit adds a segment
+    answered_as_worked_out_whole()
+    assert any(firsts)  # (the first uses after the commit added the new segment to what was known)
+    firsts.clear()
+    closing.status = VacancyStatus.CLOSED  # a commit deletes a listing the earlier one found
+    db.session.commit()
+    after = answered_as_worked_out_whole()
+    assert any(firsts)
+    current_index().open().writer().commit(mergetype=merge_all_but_the_first)  # renumbers all but the first
+    merged = answered_as_worked_out_whole()
+    current_index().open().writer().commit(optimize=True)  # renumbers every document
+    optimised = answered_as_worked_out_whole()
+    forget_snapshots()
+
+    assert after == merged == optimised == answered_as_worked_out_whole()
+    assert added.id in after[0][0]
+    assert closing.id not in after[0][0]
+
+
 def searched_index():
     """The index with one listing, searched once: this process holds its generation's snapshot."""
     listing("Teacher of Physics")

@@ -30,8 +30,9 @@ from marketplace.search.whoosh.engine import (
     next_generation_prepared,
     snapshot_in_use,
 )
-from marketplace.search.whoosh.index import SearchIndex
+from marketplace.search.whoosh.index import SearchIndex, read_bookmark
 from marketplace.search.whoosh.query import run_search
+from marketplace.search.whoosh.schema import Bookmark
 from marketplace.vacancies.models import Vacancy
 
 logger = logging.getLogger(__name__)
@@ -77,13 +78,22 @@ class WhooshBackend:
         # process on the node committed it first, that saw it; a search meanwhile waits for them
         # rather than building them too.
         with next_generation_prepared(self.index.path):
-            report = replica.sync(self.index, session)
+            report = replica.sync(self.index, session, bookmark=self._searched_bookmark())
             try:
                 with snapshot_in_use(self.index.path, self.index.open):
                     pass
             except Exception:  # the changes are applied; the next search will try again
                 logger.warning("Reading the new search index generation failed", exc_info=True)
         return report
+
+    def _searched_bookmark(self) -> Bookmark | None:
+        """The bookmark of the latest generation, from the snapshot this process searches."""
+        try:
+            with snapshot_in_use(self.index.path, self.index.open) as snapshot:
+                return read_bookmark(snapshot.searcher)
+        except Exception:  # the sync reads the index itself, and raises what is wrong with it
+            logger.debug("Reading the bookmark from the searched generation failed", exc_info=True)
+            return None
 
     def rebuild(self, session: Session, *, progress: Callable[[int], object] | None = None) -> RebuildReport:
         return replica.rebuild(self.index, session, processes=self.rebuild_processes, progress=progress)

@@ -336,6 +336,15 @@ class Distances:
 NO_DISTANCES = Distances(np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
+@dataclass
+class _Earlier:
+    """What a generation takes on from the one before it (see Snapshot.build)."""
+
+    caches: dict[str, _Cache]  # its caches (not the snapshot: its reader is closed when it is done)
+    size: int
+    statistics: ranking.CollectionStatistics  # its scores' (see ranking.CollectionStatistics)
+
+
 class _Cache:
     """A small least-recently-used cache of values computed from one snapshot."""
 
@@ -397,10 +406,9 @@ class Snapshot:
     leaf_offsets: list[int] = field(default_factory=list)  # each leaf's first document number
     # Set once the background reading of its new large segments' postings has ended (see _warm_segments).
     warmed: threading.Event = field(default_factory=threading.Event)
-    # The generation before, as far as this one shares its documents (see build): its places
-    # searched, and how many of its first documents are this one's too, with the same numbers.
-    earlier_places: _Cache | None = None
-    earlier_size: int = 0
+    # What the generation before worked out (see build and _carried), and how many of its first
+    # documents are this one's too, with the same numbers.
+    earlier: _Earlier | None = None
     shared_documents: int = 0
 
     @classmethod
@@ -466,12 +474,15 @@ class Snapshot:
             by_latitude=carried.places(located, latitude, longitude, other_points),
         )
         snapshot.live_mask = live_mask
-        if earlier is not None:
-            snapshot.earlier_places, snapshot.earlier_size = earlier.cache("geo"), earlier.size
-            snapshot.shared_documents = shared
         snapshot.evaluator = ranking.Evaluator(
             searcher, leaves, size, _statistics_for(path, searcher, leaves)
         )
+        if earlier is not None and shared:
+            snapshot.earlier = _Earlier(earlier.caches, earlier.size, earlier.evaluator.statistics)
+            snapshot.shared_documents = shared
+            # It has no more use for what the one before it worked out (held, every generation's
+            # caches would be kept).
+            earlier.earlier = None
         snapshot.leaf_offsets = [leaf.offset for leaf in leaves]
         return snapshot
 
@@ -525,11 +536,12 @@ class Snapshot:
         def compute() -> int:
             if ranked:
                 docs, _ = self.scores((key,), query)
-                matched = np.zeros(self.size, dtype=bool)
-                matched[docs] = True
-            else:
-                matched = self.evaluator.matches(query) & self.live_mask
-            return ranking.bits_of(matched)
+                return bitsets.from_docnums(docs, self.size)
+            carried, shared = self._carried("queries", key), self.shared_documents
+            if carried is None:  # (which documents a query matches depends on nothing else)
+                return ranking.bits_of(self.evaluator.matches(query) & self.live_mask)
+            fresh = self.evaluator.matches(query, first=shared) & self.live_mask[shared:]
+            return (carried & self.vacancies & ((1 << shared) - 1)) | (ranking.bits_of(fresh) << shared)
 
         return self.cache("queries").get(key, compute)
 
@@ -569,14 +581,14 @@ class Snapshot:
         """The search for a place the generation before made, taken on for the documents the two
         share (their deletions since are dropped with the rest: only live listings are ever shown),
         and worked out for the rest; or worked out whole."""
-        earlier = self.earlier_places.values.get(key) if self.earlier_places is not None else None
-        if earlier is None:
+        carried, earlier = self._carried("geo", key), self.earlier
+        if carried is None or earlier is None:
             return self._within_from(self.by_latitude, point, radius_miles)
         shared = self.shared_documents
         fresh = self.cache("fresh-places").get(shared, self._places_from_shared)
         bits, distances = self._within_from(fresh, point, radius_miles)
-        earlier_bits, earlier_distances = earlier
-        if self.earlier_size > shared:  # the documents after the shared ones are not this generation's
+        earlier_bits, earlier_distances = carried
+        if earlier.size > shared:  # the documents after the shared ones are not this generation's
             earlier_bits &= (1 << shared) - 1
             earlier_distances = earlier_distances.before(shared)
         return earlier_bits | bits, earlier_distances.then(distances)
@@ -664,11 +676,32 @@ class Snapshot:
         self._note(("scores", key), query)
 
         def compute() -> tuple[Any, Any]:
-            docs, scores = self.evaluator.scored(query)
-            live = self.live_mask[docs]
+            carried = self._carried("rankings", key)
+            earlier = self.earlier
+            if (
+                carried is None
+                or earlier is None
+                or earlier.statistics is not self.evaluator.statistics
+                or not self.evaluator.supports(query)
+            ):
+                docs, scores = self.evaluator.scored(query)
+            else:  # the same scores for the documents both share (see ranking.CollectionStatistics)
+                end = int(np.searchsorted(carried[0], self.shared_documents))
+                fresh_docs, fresh_scores = self.evaluator.scored(query, first=self.shared_documents)
+                docs = np.concatenate((carried[0][:end], fresh_docs))
+                scores = np.concatenate((carried[1][:end], fresh_scores))
+            live = self.live_mask[docs]  # (listings closed since are dropped)
             return docs[live], scores[live]
 
         return self.cache("rankings").get(key, compute)
+
+    def _carried(self, name: str, key: Any) -> Any:
+        """The generation before's answer to `key` in its cache `name`, if it worked it out: a
+        search's first use of a query after a commit then adds the new segments' part to it rather
+        than joining every segment's again."""
+        earlier = self.earlier
+        cache = earlier.caches.get(name) if earlier is not None else None
+        return cache.values.get(key) if cache is not None else None
 
     def _note(self, key: tuple[str, Any], query) -> None:
         with _snapshots_lock:

@@ -482,15 +482,17 @@ class Evaluator:
         scores[docs] = found
         return matched, scores
 
-    def scored(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
-        """The documents the query matches (ascending, deleted ones included) and their scores. Each
-        segment's are kept with the segment for the statistics epoch: after a commit only the new
-        segment is scored."""
-        supported = self._supported(query)
+    def scored(self, query: Query, *, first: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The documents from `first` on (the first of a segment) the query matches (ascending,
+        deleted ones included) and their scores. Each segment's are kept with the segment for the
+        statistics epoch: after a commit only the new segment is scored."""
+        supported = self.supports(query)
+        key = QueryKey(query, self.statistics.epoch)
         docs: list[np.ndarray] = [_EMPTY_IDS]
         scores: list[np.ndarray] = [np.zeros(0, dtype=np.float64)]
-        key = QueryKey(query, self.statistics.epoch)
         for leaf in self.leaves:
+            if leaf.offset < first:
+                continue
             if supported:
                 part = leaf.postings.scores(key, partial(self._scored_part, query, leaf))
             else:
@@ -503,22 +505,24 @@ class Evaluator:
     def _scored_part(self, query: Query, leaf: Leaf) -> Sparse:
         return _sparse(self._node(query, leaf))
 
-    def matches(self, query: Query) -> np.ndarray:
-        """The documents the query matches, one boolean per document (deleted ones included), as
-        `evaluate` finds them but without scoring. Which documents of a segment match does not change
-        with the rest of the index, so each segment's answer is kept with the segment: after a commit
-        only the new segment is worked out."""
-        matched = np.zeros(self.size, dtype=bool)
-        supported = self._supported(query)
+    def matches(self, query: Query, *, first: int = 0) -> np.ndarray:
+        """The documents from `first` on (the first of a segment) the query matches, one boolean per
+        document (deleted ones included), as `evaluate` finds them but without scoring. Which
+        documents of a segment match does not change with the rest of the index, so each segment's
+        answer is kept with the segment: after a commit only the new segment is worked out."""
+        matched = np.zeros(self.size - first, dtype=bool)
+        supported = self.supports(query)
         key = QueryKey(query)
         for leaf in self.leaves:
+            if leaf.offset < first:
+                continue
             if supported:
                 part = leaf.postings.matches(key, partial(self._matched, query, leaf))
             else:
                 found = self._whoosh(query, leaf)
                 part = None if found is None else found[0]
             if part is not None:
-                matched[leaf.offset : leaf.offset + leaf.size] = part
+                matched[leaf.offset - first : leaf.offset - first + leaf.size] = part
         return matched
 
     def _matched(self, query: Query, leaf: Leaf) -> np.ndarray | None:
@@ -542,7 +546,9 @@ class Evaluator:
             return None
         return np.logical_and.reduce(present)
 
-    def _supported(self, query: Query) -> bool:
+    def supports(self, query: Query) -> bool:
+        """Whether the query is evaluated on arrays (with scores that hold for the statistics epoch),
+        rather than by Whoosh's matchers with the searcher's own statistics."""
         if isinstance(query, _NullQuery):
             return True
         if self.bm25 is None:
@@ -555,7 +561,7 @@ class Evaluator:
             return (
                 not getattr(query, "minmatch", 0)
                 and not getattr(query, "scale", None)
-                and all(self._supported(sub) for sub in query.subqueries)
+                and all(self.supports(sub) for sub in query.subqueries)
             )
         return False
 
