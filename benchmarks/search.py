@@ -15,7 +15,8 @@ each size (schools across England, realistic titles, roles, phases, subjects, sa
   cold = each query's first use after the index opens; warm = the same queries again;
   with writes = the same queries again while another process (another node, with its own copy of the
   index) publishes or closes one listing a second through the marketplace's services, and this process's
-  change-log follower applies each change to its replica, as a web node does.
+  change-log follower applies each change to its replica, as a web node does; without writes = the
+  same pass, in the same process, for as long, just before the writes begin: its control.
 - postgres: the same queries as PostgreSQL full-text search would answer them done well: a table built
   here with a weighted stored tsvector (title A, roles and subjects B, school C, description D), GIN
   indexes, `websearch_to_tsquery` and `ts_rank_cd`; one statement for the top 20 and one for the count
@@ -460,6 +461,18 @@ def _time_searches(app, mix: list[Query], totals: list[int] | None = None) -> tu
     return timings, cpu
 
 
+def _time_searches_for(app, mix: list[Query], seconds: float) -> tuple[list[float], list[float]]:
+    """The mix, in turn, for at least `seconds` and at least once."""
+    timings: list[float] = []
+    cpu: list[float] = []
+    started = time.monotonic()
+    while time.monotonic() - started < seconds or len(timings) < len(mix):
+        more, more_cpu = _time_searches(app, mix)
+        timings.extend(more)
+        cpu.extend(more_cpu)
+    return timings, cpu
+
+
 def _open_index(app) -> float:
     """The first search in a fresh process, which opens the index and the database pool: a search for
     a school that does not exist, so that none of the mix's answers is made here."""
@@ -498,21 +511,18 @@ def engine_with_writes(
     database_url: str, workdir: str, index_path: str, mix: list[Query], seconds: float, out, ready, stop
 ) -> None:
     """In a fresh process that follows the change log (as each web process does): the mix, in turn,
-    for at least `seconds`, while the writer process changes one listing a second."""
+    for at least `seconds` with nothing changing, then as long again while the writer process changes
+    one listing a second. The first pass is the second's control: the same process, follower, caches
+    and machine, only without the writes."""
     from marketplace.search import follow
 
     app = make_app(database_url, Path(workdir), Path(index_path))
     prepare_worker()
     _time_searches(app, mix)  # warm, as the warm pass was
     follower = follow.start(app)
+    quiet, quiet_cpu = _time_searches_for(app, mix, seconds)
     ready.set()
-    timings: list[float] = []
-    cpu: list[float] = []
-    started = time.monotonic()
-    while time.monotonic() - started < seconds or len(timings) < len(mix):
-        more, more_cpu = _time_searches(app, mix)
-        timings.extend(more)
-        cpu.extend(more_cpu)
+    timings, cpu = _time_searches_for(app, mix, seconds)
     stop.set()
     time.sleep(2.5)  # the last change reaches the follower
     with app.app_context():
@@ -520,6 +530,8 @@ def engine_with_writes(
     follower.stop()
     out.put(
         {
+            "without_writes": quiet,
+            "without_writes_cpu": quiet_cpu,
             "with_writes": timings,
             "with_writes_cpu": cpu,
             "follower_syncs": follower.syncs,
@@ -642,7 +654,8 @@ def run_engine(database_url: str, workdir: Path, index_path: Path, mix: list[Que
     reader.join()
     writing.join()
     shutil.rmtree(other_index, ignore_errors=True)
-    cold, warm, busy = summary(first["cold"]), summary(first["warm"]), summary(second["with_writes"])
+    cold, warm = summary(first["cold"]), summary(first["warm"])
+    quiet, busy = summary(second["without_writes"]), summary(second["with_writes"])
     return {
         "function": "marketplace.search.api.search_vacancies (snippets on, rows loaded)",
         "distinct_queries": len(mix),
@@ -652,7 +665,9 @@ def run_engine(database_url: str, workdir: Path, index_path: Path, mix: list[Que
         "mean_matches": round(statistics.mean(first["totals"]), 1),
         "cold": cold,
         "warm": warm,
+        "without_writes": quiet,
         "with_writes": busy,
+        "with_writes_to_without": {key: ratio(busy, quiet, key) for key in ("p50_ms", "p95_ms", "max_ms")},
         "with_writes_to_warm": {key: ratio(busy, warm, key) for key in ("p50_ms", "p95_ms", "max_ms")},
         "with_writes_to_cold": {key: ratio(busy, cold, key) for key in ("p50_ms", "p95_ms", "max_ms")},
         # The searching thread's CPU time per search: what the figures above would be on an idle machine,
@@ -660,6 +675,7 @@ def run_engine(database_url: str, workdir: Path, index_path: Path, mix: list[Que
         "cpu": {
             "cold": summary(first["cold_cpu"]),
             "warm": summary(first["warm_cpu"]),
+            "without_writes": summary(second["without_writes_cpu"]),
             "with_writes": summary(second["with_writes_cpu"]),
         },
         "writes": {**written, "follower_syncs": second["follower_syncs"]},
@@ -1295,7 +1311,7 @@ def table(results: list[dict]) -> str:
             add(size, "index rebuild", ["", "", ""], note)
         engine = result.get("engine")
         if engine:
-            writes, ratios = engine["writes"], engine["with_writes_to_warm"]
+            writes, ratios = engine["writes"], engine["with_writes_to_without"]
             add(
                 size,
                 "engine (search page's call) cold",
@@ -1310,13 +1326,20 @@ def table(results: list[dict]) -> str:
             )
             add(
                 size,
+                "engine (search page's call) without writes",
+                _cells(engine["without_writes"]),
+                f"the with-writes pass's control: {engine['without_writes']['n']} searches",
+            )
+            add(
+                size,
                 "engine (search page's call) with writes",
                 _cells(engine["with_writes"]),
-                f"÷ warm: p50 {ratios['p50_ms']}, p95 {ratios['p95_ms']}; {writes['published']} published, "
+                f"÷ without: p50 {ratios['p50_ms']}, p95 {ratios['p95_ms']}; "
+                f"÷ warm: p95 {engine['with_writes_to_warm']['p95_ms']}; {writes['published']} published, "
                 f"{writes['closed']} closed, {writes['failed']} failed; {writes['follower_syncs']} syncs",
             )
         if engine and "cpu" in engine:
-            for name in ("cold", "warm", "with_writes"):
+            for name in ("cold", "warm", "without_writes", "with_writes"):
                 add(
                     size,
                     f"engine CPU time {name.replace('_', ' ')}",
