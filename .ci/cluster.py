@@ -521,7 +521,8 @@ class Cluster:
         return f"node{index + 1}"
 
     def start_node(self, index: int) -> None:
-        """As systemd starts marketplace-web@PORT: ExecStartPre (sync the index), then ExecStart."""
+        """As systemd starts marketplace-web@PORT: ExecStartPre (sync the index), then ExecStart; then
+        the node's index writer, marketplace-search-follow@PORT (Wants= and After= the web unit)."""
         port = self.node_ports[index]
         unit = Unit("marketplace-web@.service", str(port))
         env = unit.environment(self.env)
@@ -534,6 +535,11 @@ class Cluster:
         processes.start(self.node_name(index), command, env, cwd=cwd)
         if not self.wait_healthy(port, 60):
             raise AssertionError(f"{self.node_name(index)} did not answer /healthz within 60 s")
+        writer = f"{self.node_name(index)}-search-follow"
+        if writer not in processes.running:  # it outlives a kill of the node's gunicorn, as under systemd
+            unit = Unit("marketplace-search-follow@.service", str(port))
+            (command,) = unit.commands("ExecStart")
+            processes.start(writer, command, unit.environment(self.env), cwd=unit.directory())
 
     def sync_node(self, index: int) -> None:
         """`marketplace search sync` for one node's replica, as the sync timer runs it."""

@@ -80,6 +80,20 @@ def flag(raw: str) -> bool:
     return value in _TRUE
 
 
+# SEARCH_FOLLOW's third value: the web processes follow the change log but leave applying it to the
+# node's own `marketplace search follow` process (see marketplace/search/follow.py).
+FOLLOW_AND_READ = "read"
+
+
+def follow_mode(raw: str) -> bool | str:
+    if raw.strip().lower() == FOLLOW_AND_READ:
+        return FOLLOW_AND_READ
+    try:
+        return flag(raw)
+    except ValueError:
+        raise ValueError(f"yes, no or {FOLLOW_AND_READ}") from None
+
+
 def rate_limits(raw: str) -> str:
     """Flask-Limiter's notation ("10 per minute;50 per hour"): a misspelt limit must not switch it off."""
     from limits import parse_many
@@ -153,8 +167,9 @@ SETTINGS: tuple[Setting, ...] = (
         "SEARCH_FOLLOW",
         None,
         "each web process applies other nodes' listing changes to its index within 2 seconds "
-        "(default: yes except in testing)",
-        flag,
+        "(default: yes except in testing); read: it only reads what the node's `marketplace search "
+        "follow` applies, and applies changes itself only when that falls 5 seconds behind",
+        follow_mode,
     ),
     Setting(
         "BASE_URL", "http://127.0.0.1:5000", "public address used in emails and feeds", url("http", "https")
@@ -395,7 +410,11 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         DATABASE_URL=config["DATABASE_URL"] or f"sqlite:///{instance.resolve() / 'marketplace.db'}",
         SEARCH_INDEX_PATH=config["SEARCH_INDEX_PATH"] or str(instance.resolve() / "search-index"),
         SEARCH_REBUILD_PROCESSES=config["SEARCH_REBUILD_PROCESSES"] or _usable_cores(),
-        SEARCH_FOLLOW=_default(config["SEARCH_FOLLOW"], env != "testing"),
+        SEARCH_FOLLOW=(
+            FOLLOW_AND_READ
+            if config["SEARCH_FOLLOW"] == FOLLOW_AND_READ
+            else _default(config["SEARCH_FOLLOW"], env != "testing")
+        ),
         MAIL_DELIVER_ON_COMMIT=_default(config["MAIL_DELIVER_ON_COMMIT"], env != "production"),
         SESSION_COOKIE_SECURE=_default(config["SESSION_COOKIE_SECURE"], env == "production"),
         ANALYTICS_FLUSH_SECONDS=(

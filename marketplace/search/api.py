@@ -459,6 +459,11 @@ class SearchBackend(Protocol):
         """Apply the change log entries the index has not applied yet (`marketplace search sync`)."""
         ...
 
+    def read_latest(self) -> bool:
+        """Make ready what another process applied (the node's `marketplace search follow`), so that
+        this process's next search does not have to; whether there was anything new."""
+        ...
+
     def rebuild(self, session: Session, *, progress: Callable[[int], object] | None = None) -> RebuildReport:
         """Recreate the index from the database without interrupting searches, then catch up.
         `progress(n)` is told of each n vacancies indexed, possibly from another thread."""

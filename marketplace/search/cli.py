@@ -1,9 +1,13 @@
-"""`marketplace search sync | rebuild | verify`: keep this node's index replica in step with the database."""
+"""`marketplace search sync | follow | rebuild | verify`: keep this node's index replica in step with the
+database."""
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import click
 import sqlalchemy as sa
@@ -12,6 +16,7 @@ from flask.cli import AppGroup
 
 from marketplace.extensions import db
 from marketplace.progress import Progress, rate
+from marketplace.search import follow
 from marketplace.search.api import (
     RebuildFailed,
     SearchBusy,
@@ -64,6 +69,34 @@ def sync_command() -> None:
     else:
         click.echo(f"Applied 0 changes: the search index is up to date (change {report.last_change_id}).")
     _sync_candidates()
+
+
+@search.command("follow")
+def follow_command() -> None:
+    """Apply each listing change to this node's index as it is committed, until SIGTERM or Ctrl+C.
+
+    The node's one writer when its web processes only read (MARKETPLACE_SEARCH_FOLLOW=read): they then
+    search without sharing their interpreter with the index's writing.
+    """
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {number: signal.signal(number, request_stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    follower = follow.start(current_app, applies=True)
+    click.echo(f"Applying listing changes to {backend().where}; stop with SIGTERM or Ctrl+C.")
+    try:
+        # The follower logs and retries its own failures: it ends only when asked to.
+        while follower.running and not stop.wait(1.0):
+            pass
+    finally:
+        follower.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if not stop.is_set():
+        raise click.ClickException("The search change log follower stopped unexpectedly.")
+    click.echo(f"Stopped, after applying changes {follower.syncs} times.")
 
 
 def _sync_candidates() -> None:

@@ -18,6 +18,14 @@ using the generation they started on until the new one is committed. Several pro
 index folder (gunicorn workers) apply the same changes harmlessly: the lock serialises them, and the
 second one finds the bookmark already past the changes (applying a change twice writes the same document).
 
+A node can give the writing to one process of its own, `marketplace search follow` (the systemd kit
+does): its web processes then follow in "read" mode (SEARCH_FOLLOW=read). They leave the log to that
+process, look for the generation it commits every READ_STEP and read it into their searches' snapshot
+in the follower thread, so that a search neither shares the interpreter with the index writer (tens of
+milliseconds a change at 100,000 listings) nor reads the new generation itself. Should the bookmark
+stay put for TAKE_OVER_AFTER while changes wait (that process stopped or stuck), they apply the log
+themselves, as in the default mode. (Each still applies the candidate log: small, and rarely written.)
+
 The follower never takes its process down: every failure is logged and retried with a growing pause,
 the listening connection is reopened after it drops, and `stop()` ends the thread within a second or
 so. One follower runs per process (`start` returns the running one); the test app runs none unless a
@@ -36,6 +44,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from marketplace.config import FOLLOW_AND_READ
 from marketplace.extensions import db
 from marketplace.search import changes
 from marketplace.search.api import SearchBackend, backend_for, candidate_index_for
@@ -48,6 +57,8 @@ WAIT_STEP = 0.5  # seconds the thread waits at a time, so that stop() is heard p
 RESYNC_INTERVAL = 60.0  # seconds before pending changes the replica could not pass are tried again
 RETRY_FIRST, RETRY_MOST = 1.0, 30.0  # the pause after a failure, doubling up to the most
 CONNECT_TIMEOUT = 5  # seconds for the listening connection to reach PostgreSQL
+READ_STEP = 0.1  # seconds between looks for a new generation, in read mode (one directory listing)
+TAKE_OVER_AFTER = 5.0  # seconds a read-mode follower lets changes wait on a bookmark that does not move
 
 _lock = threading.Lock()
 _followers: dict[tuple[int, str], Follower] = {}  # (process id, index location) -> its follower
@@ -70,9 +81,17 @@ def init_app(app: Flask) -> None:
     app.before_request(follow_the_log)
 
 
-def start(app: Flask, *, poll_interval: float = POLL_INTERVAL, listen: bool | None = None) -> Follower:
+def start(
+    app: Flask,
+    *,
+    poll_interval: float = POLL_INTERVAL,
+    listen: bool | None = None,
+    applies: bool | None = None,
+) -> Follower:
     """Start following the log for `app`'s replica in this process, or return the follower already
-    doing so. `listen` (default: on PostgreSQL) also waits for notifications between polls."""
+    doing so. `listen` (default: on PostgreSQL) also waits for notifications between polls; `applies`
+    (default: unless SEARCH_FOLLOW is "read") applies the log rather than leaving it to the node's
+    `marketplace search follow`."""
     key = (os.getpid(), _key(app))
     with _lock:
         follower = _followers.get(key)
@@ -82,12 +101,15 @@ def start(app: Flask, *, poll_interval: float = POLL_INTERVAL, listen: bool | No
             engine = db.engine
         if listen is None:
             listen = engine.dialect.name == "postgresql"
+        if applies is None:
+            applies = app.config.get("SEARCH_FOLLOW") != FOLLOW_AND_READ
         follower = Follower(
             backend_for(app),
             engine,
             poll_interval=poll_interval,
             listen=listen,
             candidates=candidate_index_for(app),
+            applies=applies,
         )
         follower.start()
         _followers[key] = follower
@@ -124,7 +146,8 @@ def _key(app: Flask) -> str:
 
 
 class Follower:
-    """A daemon thread that applies the change log to one backend as other processes commit to it."""
+    """A daemon thread that applies the change log to one backend as other processes commit to it
+    (or, unless `applies`, reads what the node's writer applied and applies only what it leaves)."""
 
     def __init__(
         self,
@@ -134,8 +157,11 @@ class Follower:
         poll_interval: float = POLL_INTERVAL,
         listen: bool = False,
         candidates: Any = None,
+        applies: bool = True,
     ):
         self.backend = backend
+        self.applies = applies
+        self._step = WAIT_STEP if applies else READ_STEP
         # The candidate index beside the listings' replica, fed by its own log (see changes.py).
         self.candidates = candidates
         self.engine = engine
@@ -145,6 +171,10 @@ class Follower:
         self.connections = 0  # LISTEN connections opened so far (reopened after each drop)
         self.backend_pid: int | None = None  # the server process of the latest LISTEN connection
         self.syncs = 0  # times it applied pending changes
+        self.reads = 0  # generations committed by another process that it read for this one's searches
+        # In read mode: the bookmark last seen with changes waiting, and since when it has not moved.
+        self._stalled_at: int | None = None
+        self._stalled_since = 0.0
         self._stopping = threading.Event()
         self._thread = threading.Thread(
             target=self._run, name=f"search-follower {backend.where}", daemon=True
@@ -190,7 +220,7 @@ class Follower:
                         connection = None
                         self._listener_trouble.failed()
                 else:
-                    self._stopping.wait(WAIT_STEP)
+                    self._stopping.wait(self._step)
                 if self._stopping.is_set() or not self._log_trouble.due():
                     continue
                 try:
@@ -233,10 +263,10 @@ class Follower:
         return connection
 
     def _wait_for_notification(self, connection: Any) -> bool:
-        """Wait up to WAIT_STEP for a notification; whether one came (a second one waits for the next
+        """Wait up to a step for a notification; whether one came (a second one waits for the next
         turn, which finds the changes already applied)."""
         notified = False
-        for _ in connection.notifies(timeout=WAIT_STEP, stop_after=1):
+        for _ in connection.notifies(timeout=self._step, stop_after=1):
             notified = True
         return notified
 
@@ -252,6 +282,8 @@ class Follower:
         """Apply pending changes when told of new ones, or when the log's head has moved since they
         were last applied (or that was long ago)."""
         now = time.monotonic()
+        if not self.applies and self.backend.read_latest():
+            self.reads += 1
         if not notified and now - self._last_poll < self.poll_interval:
             return
         self._last_poll = now
@@ -263,8 +295,10 @@ class Follower:
             ).one()
         self._log_trouble.succeeded()
         if not pending:
-            self._applied_head = None
+            self._applied_head = self._stalled_at = None
             return
+        if not self.applies and not self._stalled(applied, now):
+            return  # the node's writer applies them
         head = (applied, pending, highest)
         if not notified and head == self._applied_head and now - self._last_sync < RESYNC_INTERVAL:
             return  # nothing new since the last time: what is pending waits behind a gap in the ids
@@ -276,6 +310,12 @@ class Follower:
             return
         # The head as seen before applying: a change committed meanwhile moves it, and is applied next.
         self._applied_head = head
+
+    def _stalled(self, applied: int, now: float) -> bool:
+        """Whether the bookmark has stayed at `applied`, with changes waiting, for TAKE_OVER_AFTER."""
+        if applied != self._stalled_at:
+            self._stalled_at, self._stalled_since = applied, now
+        return now - self._stalled_since >= TAKE_OVER_AFTER
 
     def _catch_up_candidates(self) -> None:
         """Apply the candidate log's entries the candidate index has not applied (cheap when none)."""

@@ -7,9 +7,14 @@ the test's app (its commits apply to A's replica only); node B runs a real follo
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -233,3 +238,53 @@ def test_health_counts_the_changes_this_node_has_not_applied(app, node_b):
         return body["search_index"]["pending_changes"] == 0 and body["status"] == "ok"
 
     assert seconds_until(healthy) < WITHIN
+
+
+def node_b_environment(node_b) -> dict[str, str]:
+    """The environment of a command run for node B (its folder and index, the shared database)."""
+    config = node_b.config
+    return {
+        **os.environ,
+        "MARKETPLACE_ENV": "testing",
+        "MARKETPLACE_INSTANCE_PATH": config["INSTANCE_PATH"],
+        "MARKETPLACE_DATABASE_URL": config["DATABASE_URL"],
+        "MARKETPLACE_SEARCH_INDEX_PATH": config["SEARCH_INDEX_PATH"],
+    }
+
+
+def test_in_read_mode_a_node_searches_what_its_search_follow_process_applies(app, node_b, monkeypatch):
+    monkeypatch.setattr(follow, "TAKE_OVER_AFTER", NEVER)  # the web process never writes here
+    assert found_on(node_b, "astronomy") == []  # B has searched: it keeps a snapshot to bring up to date
+    reader = follow.start(node_b, listen=False, applies=False)
+    writer = subprocess.Popen(
+        [str(Path(sys.executable).parent / "marketplace"), "search", "follow"],
+        env=node_b_environment(node_b),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "Applying listing changes to" in writer.stdout.readline()
+        vacancy_id = publish("Teacher of Astronomy")
+        # The follower thread reads the generation the writer committed: no search waits for it.
+        assert seconds_until(lambda: reader.reads >= 1) < WITHIN
+        assert found_on(node_b, "astronomy") == [vacancy_id]
+        assert reader.syncs == 0
+    finally:
+        writer.send_signal(signal.SIGTERM)
+        out, err = writer.communicate(timeout=30)
+    assert writer.returncode == 0, err
+    assert "Stopped, after applying changes" in out
+
+
+def test_in_read_mode_a_node_applies_the_log_itself_when_its_writer_falls_behind(app, node_b, monkeypatch):
+    monkeypatch.setattr(follow, "TAKE_OVER_AFTER", 1.0)
+    vacancy_id = publish("Teacher of Astronomy")
+    reader = follow.start(node_b, listen=False, applies=False)
+
+    time.sleep(0.5)  # the change waits for the node's writer (none runs)
+    assert reader.syncs == 0
+    assert found_on(node_b, "astronomy") == []
+
+    assert seconds_until(lambda: found_on(node_b, "astronomy") == [vacancy_id]) < 1.0 + WITHIN
+    assert reader.syncs == 1

@@ -87,6 +87,7 @@ def test_an_unknown_environment_is_refused(tmp_path):
         ("MODERATION_DUPLICATE_SIMILARITY", "1.5", "a number from 0 to 1"),
         ("REPORTS_TO_HIDE", "0", "a whole number from 1 or more"),
         ("DATABASE_URL", "not a url", "an SQLAlchemy URL"),
+        ("SEARCH_FOLLOW", "reader", "yes, no or read"),
     ],
 )
 def test_a_mistyped_setting_stops_the_start_and_names_the_variable(tmp_path, variable, value, says):
@@ -126,3 +127,5 @@ def test_web_processes_follow_the_search_change_log_except_in_tests(tmp_path):
     assert follows(MARKETPLACE_ENV="testing") is False
     assert follows(MARKETPLACE_ENV="testing", MARKETPLACE_SEARCH_FOLLOW="yes") is True
     assert follows(MARKETPLACE_ENV="production", MARKETPLACE_SEARCH_FOLLOW="no") is False
+    # A node whose `marketplace search follow` applies the log: its web processes only read.
+    assert follows(MARKETPLACE_ENV="production", MARKETPLACE_SEARCH_FOLLOW="Read") == "read"

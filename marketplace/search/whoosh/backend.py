@@ -28,6 +28,7 @@ from marketplace.search.whoosh.engine import (
     _latest_generation,
     is_searched,
     next_generation_prepared,
+    read_latest,
     snapshot_in_use,
 )
 from marketplace.search.whoosh.index import SearchIndex, read_bookmark
@@ -85,6 +86,9 @@ class WhooshBackend:
             except Exception:  # the changes are applied; the next search will try again
                 logger.warning("Reading the new search index generation failed", exc_info=True)
         return report
+
+    def read_latest(self) -> bool:
+        return read_latest(self.index.path, self.index.open)
 
     def _searched_bookmark(self) -> Bookmark | None:
         """The bookmark of the latest generation, from the snapshot this process searches."""

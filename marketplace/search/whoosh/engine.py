@@ -798,6 +798,19 @@ def next_generation_prepared(path: Path) -> Iterator[None]:
             _prepared.notify_all()
 
 
+def read_latest(path: Path, open_index: Callable[[], Any]) -> bool:
+    """In a process that searches the index: read a newer generation that another process committed
+    (the node's writer) into the snapshot searches use, so that no search has to; whether there was one.
+    Costs one directory listing when there is none."""
+    with _snapshots_lock:
+        current = _snapshots.get(str(path))
+    if current is None or current.generation >= _latest_generation(path):
+        return False
+    with next_generation_prepared(path):
+        _release(_acquire(path, open_index))
+    return True
+
+
 def _wait_for_a_pause(deadline: float) -> None:
     """Searches go first: background work goes on only while none is under way or about to be."""
     while _searching() and time.monotonic() < deadline:
