@@ -14,9 +14,11 @@ each size (schools across England, realistic titles, roles, phases, subjects, sa
   in a fresh process, so nothing is remembered from an earlier one:
   cold = each query's first use after the index opens; warm = the same queries again;
   with writes = the same queries again while another process (another node, with its own copy of the
-  index) publishes or closes one listing a second through the marketplace's services, and this process's
-  change-log follower applies each change to its replica, as a web node does; without writes = the
-  same pass, in the same process, for as long, just before the writes begin: its control.
+  index) publishes or closes one listing a second through the marketplace's services, the node's index
+  writer (`marketplace search follow`, a process of its own) applies each change to this one's replica,
+  and this process's follower reads each new generation, as a web worker of a node does (the systemd
+  kit's MARKETPLACE_SEARCH_FOLLOW=read); without writes = the same pass, in the same process, for as
+  long, just before the writes begin: its control.
 - postgres: the same queries as PostgreSQL full-text search would answer them done well: a table built
   here with a weighted stored tsvector (title A, roles and subjects B, school C, description D), GIN
   indexes, `websearch_to_tsquery` and `ts_rank_cd`; one statement for the top 20 and one for the count
@@ -510,16 +512,16 @@ def engine_cold_warm(database_url: str, workdir: str, index_path: str, mix: list
 def engine_with_writes(
     database_url: str, workdir: str, index_path: str, mix: list[Query], seconds: float, out, ready, stop
 ) -> None:
-    """In a fresh process that follows the change log (as each web process does): the mix, in turn,
-    for at least `seconds` with nothing changing, then as long again while the writer process changes
-    one listing a second. The first pass is the second's control: the same process, follower, caches
-    and machine, only without the writes."""
+    """In a fresh process that follows the change log as a web worker does (reading the generations
+    the node's index writer commits): the mix, in turn, for at least `seconds` with nothing changing,
+    then as long again while the writer process changes one listing a second. The first pass is the
+    second's control: the same process, follower, caches and machine, only without the writes."""
     from marketplace.search import follow
 
     app = make_app(database_url, Path(workdir), Path(index_path))
     prepare_worker()
     _time_searches(app, mix)  # warm, as the warm pass was
-    follower = follow.start(app)
+    follower = follow.start(app, applies=False)
     quiet, quiet_cpu = _time_searches_for(app, mix, seconds)
     ready.set()
     timings, cpu = _time_searches_for(app, mix, seconds)
@@ -534,10 +536,25 @@ def engine_with_writes(
             "without_writes_cpu": quiet_cpu,
             "with_writes": timings,
             "with_writes_cpu": cpu,
+            # Changes this process applied itself (only if the index writer fell behind).
             "follower_syncs": follower.syncs,
+            "generations_read": follower.reads,
             "applied_change_id": applied,
         }
     )
+
+
+def index_writer(database_url: str, workdir: str, index_path: str, stop, out) -> None:
+    """The node's index writer, as `marketplace search follow` runs: applies each change to the replica
+    the searching process reads."""
+    from marketplace.search import follow
+
+    app = make_app(database_url, Path(workdir), Path(index_path))
+    follower = follow.start(app, applies=True)
+    stop.wait()
+    time.sleep(2.5)  # the last change is applied
+    follower.stop()
+    out.put(follower.syncs)
 
 
 def _writer_listing(number: int, today: dt.date) -> str:
@@ -639,7 +656,10 @@ def run_engine(database_url: str, workdir: Path, index_path: Path, mix: list[Que
     other_index = workdir / "other-node-index"
     shutil.rmtree(other_index, ignore_errors=True)
     shutil.copytree(index_path, other_index)
-    ready, stop, writes = spawn.Event(), spawn.Event(), spawn.Queue()
+    ready, stop, writes, applied = spawn.Event(), spawn.Event(), spawn.Queue(), spawn.Queue()
+    node_writer = spawn.Process(
+        target=index_writer, args=(database_url, str(workdir), str(index_path), stop, applied)
+    )
     reader = spawn.Process(
         target=engine_with_writes,
         args=(database_url, str(workdir), str(index_path), mix, seconds, out, ready, stop),
@@ -647,12 +667,14 @@ def run_engine(database_url: str, workdir: Path, index_path: Path, mix: list[Que
     writing = spawn.Process(
         target=writer, args=(database_url, str(workdir), str(other_index), 1.0, ready, stop, writes)
     )
+    node_writer.start()
     reader.start()
     writing.start()
     second = out.get()
     written = writes.get()
-    reader.join()
-    writing.join()
+    index_syncs = applied.get()
+    for process in (reader, writing, node_writer):
+        process.join()
     shutil.rmtree(other_index, ignore_errors=True)
     cold, warm = summary(first["cold"]), summary(first["warm"])
     quiet, busy = summary(second["without_writes"]), summary(second["with_writes"])
@@ -678,7 +700,12 @@ def run_engine(database_url: str, workdir: Path, index_path: Path, mix: list[Que
             "without_writes": summary(second["without_writes_cpu"]),
             "with_writes": summary(second["with_writes_cpu"]),
         },
-        "writes": {**written, "follower_syncs": second["follower_syncs"]},
+        "writes": {
+            **written,
+            "index_writer_syncs": index_syncs,
+            "generations_read": second["generations_read"],
+            "taken_over": second["follower_syncs"],
+        },
     }
 
 
@@ -1336,7 +1363,8 @@ def table(results: list[dict]) -> str:
                 _cells(engine["with_writes"]),
                 f"÷ without: p50 {ratios['p50_ms']}, p95 {ratios['p95_ms']}; "
                 f"÷ warm: p95 {engine['with_writes_to_warm']['p95_ms']}; {writes['published']} published, "
-                f"{writes['closed']} closed, {writes['failed']} failed; {writes['follower_syncs']} syncs",
+                f"{writes['closed']} closed, {writes['failed']} failed; {writes['index_writer_syncs']} "
+                f"syncs by the index writer, {writes['generations_read']} generations read",
             )
         if engine and "cpu" in engine:
             for name in ("cold", "warm", "without_writes", "with_writes"):
