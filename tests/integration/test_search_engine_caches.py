@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+import whoosh.index
 import whoosh.writing
 from whoosh.query import And, Or, Phrase, Term
 from whoosh.reading import SegmentReader
@@ -523,3 +524,42 @@ def test_a_generation_that_takes_on_the_orders_and_places_before_it_sorts_as_one
         column.tolist() for column in whole.by_latitude
     ]
     assert len(whole.by_latitude[1]) == 12  # every live listing's school
+
+
+def test_a_generation_committed_while_the_one_before_is_read_is_read_by_the_next_search(app):
+    """Another process (the node's index writer) can commit while this one reads the generation it
+    found: the snapshot is the generation its reader holds, so the next search reads the newer one."""
+    index, before = searched_index()
+    add_segment(index, "Teacher of Chemistry")
+
+    def open_as_another_process_commits():
+        ix = index.open()
+        opened = ix.searcher
+
+        def searcher(**kwargs):
+            held = opened(**kwargs)
+            add_segment(index, "Physics Teacher")
+            return held
+
+        ix.searcher = searcher
+        return ix
+
+    with snapshot_in_use(index.path, open_as_another_process_commits) as first:
+        assert first.generation == before + 1
+    with snapshot_in_use(index.path, index.open) as second:
+        assert second.generation == before + 2
+
+
+def test_the_index_opens_when_a_commit_deletes_the_table_of_contents_about_to_be_read(app, monkeypatch):
+    index, before = searched_index()
+    add_segment(index, "Physics Teacher")  # the table of contents of `before` is deleted
+    latest = whoosh.index.TOC._latest_generation.__func__
+    listings: list[int] = []
+
+    def listed_just_before_the_commit(cls, storage, indexname):
+        listings.append(latest(cls, storage, indexname))
+        return before if len(listings) == 1 else listings[-1]
+
+    monkeypatch.setattr(whoosh.index.TOC, "_latest_generation", classmethod(listed_just_before_the_commit))
+    assert index.open().latest_generation() == before + 1
+    assert len(listings) > 2  # the stale listing, and the listings that found the new generation

@@ -847,8 +847,13 @@ def _acquire(path: Path, open_index: Callable[[], Any]) -> Snapshot:
             _prepared.wait(remaining)  # another thread is reading it (see next_generation_prepared)
     ix = open_index()
     searcher = ix.searcher()
+    # The generation the reader holds: a commit since it opened would make the folder's latest newer,
+    # and a snapshot labelled with that one would never read it.
+    generation = searcher.reader().generation()
     try:
-        snapshot = Snapshot.build(searcher, key, ix.latest_generation(), earlier=current)
+        snapshot = Snapshot.build(
+            searcher, key, ix.latest_generation() if generation is None else generation, earlier=current
+        )
     except BaseException:
         searcher.close()
         raise

@@ -142,6 +142,10 @@ class IndexLocked(LockError, SearchBusy):
     """Another writer holds the index's write lock beyond the write timeout."""
 
 
+# Times the index is opened before a table of contents that keeps vanishing is reported as damage.
+_OPEN_ATTEMPTS = 5
+
+
 @dataclass(frozen=True)
 class SearchIndex:
     """One replica of the search index: a folder on this node, and how long to wait for its write lock."""
@@ -155,12 +159,18 @@ class SearchIndex:
 
     def open(self) -> FileIndex:
         """The index, created empty (folder included) on first use; IndexUnreadable if it is damaged."""
-        try:
-            return whoosh_index.open_dir(self.path, INDEX_NAME)
-        except EmptyIndexError:
-            return self._create()
-        except Exception as error:
-            problem = f"{type(error).__name__}: {error}"
+        for _ in range(_OPEN_ATTEMPTS):
+            try:
+                return whoosh_index.open_dir(self.path, INDEX_NAME)
+            except EmptyIndexError:
+                return self._create()
+            except FileNotFoundError as error:
+                # Another process committed between the listing of the folder and the reading of the
+                # table of contents it named, and deleted it: the next listing names the new one.
+                problem = f"{type(error).__name__}: {error}"
+            except Exception as error:
+                problem = f"{type(error).__name__}: {error}"
+                break
         # Raised outside the except clause, so the original traceback goes now, and with it the file
         # Whoosh leaves open when it cannot read its table of contents.
         raise IndexUnreadable(self.path, problem)
