@@ -8,10 +8,11 @@ The database named in --database-url is emptied and filled with a synthetic corp
 each size (schools across England, realistic titles, roles, phases, subjects, salaries). At each size:
 
 - rebuild: `marketplace search rebuild`'s code path, wall and CPU time (its worker processes included).
-- engine: `search_vacancies`, the function the search page calls (snippets on, rows loaded from the
-  database), over --queries distinct queries from `queries()` (keywords, keywords with filters, a place
-  and radius, a place or salary typed among the keywords, common words such as "teacher"). Each pass runs
-  in a fresh process, so nothing is remembered from an earlier one:
+- engine: `search_vacancies`, as the search page calls it (snippets on, the result list's columns
+  loaded from the database: `queries.RESULT_LIST`), over --queries distinct queries from `queries()`
+  (keywords, keywords with filters, a place and radius, a place or salary typed among the keywords,
+  common words such as "teacher"). Each pass runs in a fresh process, so nothing is remembered from an
+  earlier one:
   cold = each query's first use after the index opens; warm = the same queries again;
   with writes = the same queries again while another process (another node, with its own copy of the
   index) publishes or closes one listing a second through the marketplace's services, the node's index
@@ -79,6 +80,7 @@ from marketplace.search.api import (  # noqa: E402
 )
 from marketplace.search.geo import METRES_PER_MILE, Location, UnknownLocation, gazetteer, resolve  # noqa: E402
 from marketplace.vacancies import vocabulary  # noqa: E402
+from marketplace.vacancies.queries import RESULT_LIST  # noqa: E402
 from marketplace.web.search_args import search_from_args  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "search.json"
@@ -454,7 +456,7 @@ def _time_searches(app, mix: list[Query], totals: list[int] | None = None) -> tu
         with app.test_request_context(f"/jobs?{query_string(pairs)}"):
             search = as_search(pairs)
             started, cpu_started = time.perf_counter(), time.thread_time()
-            page = search_vacancies(search)
+            page = search_vacancies(search, load=RESULT_LIST)
             timings.append((time.perf_counter() - started) * 1000)
             cpu.append((time.thread_time() - cpu_started) * 1000)
             if totals is not None:
@@ -510,18 +512,28 @@ def engine_cold_warm(database_url: str, workdir: str, index_path: str, mix: list
 
 
 def engine_with_writes(
-    database_url: str, workdir: str, index_path: str, mix: list[Query], seconds: float, out, ready, stop
+    database_url: str,
+    workdir: str,
+    index_path: str,
+    mix: list[Query],
+    seconds: float,
+    out,
+    set_up,
+    ready,
+    stop,
 ) -> None:
     """In a fresh process that follows the change log as a web worker does (reading the generations
     the node's index writer commits): the mix, in turn, for at least `seconds` with nothing changing,
     then as long again while the writer process changes one listing a second. The first pass is the
-    second's control: the same process, follower, caches and machine, only without the writes."""
+    second's control: the same process, follower, caches and machine, only without the writes; it
+    starts once the other processes have started up (`set_up`), so that it does not meet their start."""
     from marketplace.search import follow
 
     app = make_app(database_url, Path(workdir), Path(index_path))
     prepare_worker()
     _time_searches(app, mix)  # warm, as the warm pass was
     follower = follow.start(app, applies=False)
+    set_up.wait(600)
     quiet, quiet_cpu = _time_searches_for(app, mix, seconds)
     ready.set()
     timings, cpu = _time_searches_for(app, mix, seconds)
@@ -544,13 +556,14 @@ def engine_with_writes(
     )
 
 
-def index_writer(database_url: str, workdir: str, index_path: str, stop, out) -> None:
+def index_writer(database_url: str, workdir: str, index_path: str, set_up, stop, out) -> None:
     """The node's index writer, as `marketplace search follow` runs: applies each change to the replica
     the searching process reads."""
     from marketplace.search import follow
 
     app = make_app(database_url, Path(workdir), Path(index_path))
     follower = follow.start(app, applies=True)
+    set_up.wait(600)
     stop.wait()
     time.sleep(2.5)  # the last change is applied
     follower.stop()
@@ -596,7 +609,9 @@ def _writer_listing(number: int, today: dt.date) -> str:
     )
 
 
-def writer(database_url: str, workdir: str, index_path: str, interval: float, ready, stop, out) -> None:
+def writer(
+    database_url: str, workdir: str, index_path: str, interval: float, set_up, ready, stop, out
+) -> None:
     """Another node: every `interval` seconds publish a new listing (the listing import's use-case) or
     close a live one (the lifecycle's CLOSE transition), each in its own unit of work."""
     from marketplace.publishing.importer import import_lines
@@ -614,6 +629,7 @@ def writer(database_url: str, workdir: str, index_path: str, interval: float, re
         )
         random.Random(3).shuffle(live)
         db.session.remove()
+        set_up.wait(600)
         ready.wait(600)
         number = 0
         while not stop.is_set():
@@ -657,15 +673,17 @@ def run_engine(database_url: str, workdir: Path, index_path: Path, mix: list[Que
     shutil.rmtree(other_index, ignore_errors=True)
     shutil.copytree(index_path, other_index)
     ready, stop, writes, applied = spawn.Event(), spawn.Event(), spawn.Queue(), spawn.Queue()
+    set_up = spawn.Barrier(3)  # the three processes below have started up
     node_writer = spawn.Process(
-        target=index_writer, args=(database_url, str(workdir), str(index_path), stop, applied)
+        target=index_writer, args=(database_url, str(workdir), str(index_path), set_up, stop, applied)
     )
     reader = spawn.Process(
         target=engine_with_writes,
-        args=(database_url, str(workdir), str(index_path), mix, seconds, out, ready, stop),
+        args=(database_url, str(workdir), str(index_path), mix, seconds, out, set_up, ready, stop),
     )
     writing = spawn.Process(
-        target=writer, args=(database_url, str(workdir), str(other_index), 1.0, ready, stop, writes)
+        target=writer,
+        args=(database_url, str(workdir), str(other_index), 1.0, set_up, ready, stop, writes),
     )
     node_writer.start()
     reader.start()
@@ -679,7 +697,7 @@ def run_engine(database_url: str, workdir: Path, index_path: Path, mix: list[Que
     cold, warm = summary(first["cold"]), summary(first["warm"])
     quiet, busy = summary(second["without_writes"]), summary(second["with_writes"])
     return {
-        "function": "marketplace.search.api.search_vacancies (snippets on, rows loaded)",
+        "function": "marketplace.search.api.search_vacancies (snippets on, the result list's columns loaded)",
         "distinct_queries": len(mix),
         "index_open_ms": first["open_ms"],
         # How many listings the queries matched, on average: what the baselines match differs (they
