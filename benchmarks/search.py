@@ -1249,6 +1249,8 @@ def run_wrk(app, database_url: str, workdir: Path, index_path: Path, seconds: in
         MARKETPLACE_BASE_URL=f"http://127.0.0.1:{port}",
         # wrk is one address sending everything: the per-address API limit would answer most with 429.
         MARKETPLACE_API_RATE_LIMIT="10000000 per minute",
+        # As the systemd kit runs a node: the workers read what the node's index writer applies.
+        MARKETPLACE_SEARCH_FOLLOW="read",
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603 (our own command line)
@@ -1280,10 +1282,54 @@ def run_wrk(app, database_url: str, workdir: Path, index_path: Path, seconds: in
             results[name] = wrk(base, paths, seconds, workdir, pids)
             if name == "search_page_cache_misses" and results[name]["requests"] > len(paths):
                 results[name]["note"] = "the list ran out: some requests repeated a path"
+        results["search_page_mix_with_a_write_a_second"] = _wrk_with_writes(
+            base, mixed, seconds, workdir, pids, database_url, index_path
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
     return results
+
+
+def _wrk_with_writes(
+    base: str,
+    paths: list[str],
+    seconds: int,
+    workdir: Path,
+    pids: list[int],
+    database_url: str,
+    index_path: Path,
+) -> dict:
+    """The realistic mix again while another node publishes or closes a listing a second and this node's
+    index writer applies each change: every commit gives the page cache a new generation to key by."""
+    spawn = multiprocessing.get_context("spawn")
+    other_index = workdir / "other-node-index"
+    shutil.rmtree(other_index, ignore_errors=True)
+    shutil.copytree(index_path, other_index)
+    set_up, ready, stop = spawn.Barrier(3), spawn.Event(), spawn.Event()
+    applied, written = spawn.Queue(), spawn.Queue()
+    processes = [
+        spawn.Process(
+            target=index_writer, args=(database_url, str(workdir), str(index_path), set_up, stop, applied)
+        ),
+        spawn.Process(
+            target=writer,
+            args=(database_url, str(workdir), str(other_index), 1.0, set_up, ready, stop, written),
+        ),
+    ]
+    for process in processes:
+        process.start()
+    try:
+        set_up.wait(600)
+        ready.set()
+        figures = wrk(base, paths, seconds, workdir, pids)
+    finally:
+        stop.set()
+    figures["writes"] = {**written.get(), "index_writer_syncs": applied.get()}
+    for process in processes:
+        process.join()
+    shutil.rmtree(other_index, ignore_errors=True)
+    return figures
 
 
 # --- The run ----------------------------------------------------------------------------------------
